@@ -1,0 +1,34 @@
+using GitLabBus.Contracts;
+using GitLabBus.Runtime.Webhooks;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace GitLabBus.Consumers.Webhooks;
+
+/// <summary>Publishes the typed event for each delivery and records where it went in the delivery log.</summary>
+public sealed class WebhookRouterConsumer(IWebhookDeliveryStore deliveries, ILogger<WebhookRouterConsumer> logger)
+    : IConsumer<WebhookReceived>
+{
+    public async Task Consume(ConsumeContext<WebhookReceived> context)
+    {
+        // Raw-JSON publishers may leave the delivery id out: fall back to the transport's message id.
+        var webhook = context.Message.DeliveryId == Guid.Empty
+            ? context.Message with { DeliveryId = context.MessageId ?? NewId.NextGuid() }
+            : context.Message;
+
+        var typed = WebhookRouter.Route(webhook);
+        if (typed is null)
+        {
+            logger.LogInformation("Delivery {DeliveryId} ({EventName}) is a kind nothing consumes; recorded, not routed",
+                webhook.DeliveryId, webhook.EventName);
+            await deliveries.MarkRoutedAsync(webhook.DeliveryId, [], context.CancellationToken);
+            return;
+        }
+
+        var eventType = typed.GetType();
+        await context.Publish(typed, eventType, context.CancellationToken);
+        await deliveries.MarkRoutedAsync(webhook.DeliveryId, [eventType.Name], context.CancellationToken);
+        logger.LogInformation("Delivery {DeliveryId} ({EventName}) routed as {EventType}{Replay}",
+            webhook.DeliveryId, webhook.EventName, eventType.Name, webhook.Replayed ? " (replay)" : "");
+    }
+}

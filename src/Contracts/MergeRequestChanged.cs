@@ -1,0 +1,22 @@
+namespace GitLabBus.Contracts;
+
+/// <summary>A merge request was opened, updated, approved, merged, closed, ... (GitLab's <c>action</c>).</summary>
+public record MergeRequestChanged
+{
+    public Guid DeliveryId { get; init; }
+    public long ProjectId { get; init; }
+    public long MergeRequestId { get; init; }
+    public long MergeRequestIid { get; init; }
+    public string Action { get; init; } = "";
+    public string State { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string SourceBranch { get; init; } = "";
+    public string TargetBranch { get; init; } = "";
+    public string? LastCommitSha { get; init; }
+    public string? DetailedMergeStatus { get; init; }
+    public bool Draft { get; init; }
+    public IReadOnlyList<string> Labels { get; init; } = [];
+    public string? AuthorUsername { get; init; }
+    public string? Url { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace GitLabBus.Gateway.Auth;
+
+/// <summary>The <c>roles</c> claim values and the policies built from them. Viewers may only read.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string ProjectOwner = "project_owner";
+    public const string PriorityManager = "priority_manager";
+    public const string Viewer = "viewer";
+
+    public const string ReadPolicy = "read";
+    public const string WritePolicy = "write";
+    public const string AdminPolicy = "admin";
+
+    public static readonly string[] Readers = [Admin, ProjectOwner, PriorityManager, Viewer];
+    public static readonly string[] Writers = [Admin, ProjectOwner, PriorityManager];
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace GitLabBus.Gateway.Errors;
+
+/// <summary>
+/// Every error leaves the gateway as the contract's body: unhandled exceptions become a 500 that names
+/// the request id (the details are in the log, never in the answer), bare statuses get a body too.
+/// </summary>
+public static class ErrorHandling
+{
+    public static WebApplication UseContractErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(handler => handler.Run(async context =>
+        {
+            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var (status, code, message) = failure is BadHttpRequestException bad
+                ? (bad.StatusCode, ApiError.CodeFor(bad.StatusCode), "the request could not be read")
+                : (500, "internal_error", $"unexpected error; the gateway log has the details under request id {context.TraceIdentifier}");
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(ApiError.Body(code, message));
+        }));
+
+        app.UseStatusCodePages(async pages =>
+        {
+            var response = pages.HttpContext.Response;
+            if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null)
+            {
+                return;
+            }
+
+            var reason = ((HttpStatusCode)response.StatusCode).ToString();
+            await response.WriteAsJsonAsync(ApiError.Body(ApiError.CodeFor(response.StatusCode), $"{response.StatusCode} {reason}"));
+        });
+
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using GitLabBus.Gateway.Webhooks;
+using OpenTelemetry.Metrics;
+using Serilog;
+using Serilog.Events;
+
+namespace GitLabBus.Gateway.Observability;
+
+/// <summary>
+/// <c>/metrics</c> in Prometheus text: MassTransit's meter (every role this process runs), the gateway's
+/// own counters, ASP.NET Core and .NET runtime metrics. One request log line per request, at Debug for
+/// health and metrics scrapes so they do not drown the rest.
+/// </summary>
+public static class Telemetry
+{
+    public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("MassTransit", WebhookMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static WebApplication UseRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = (context, _, failure) =>
+                failure is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        return endpoints;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using GitLabBus.Consumers;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Gateway.Observability;
+using GitLabBus.Gateway.Startup;
+using GitLabBus.Gateway.Webhooks;
+using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Health;
+using GitLabBus.Runtime.Hosting;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.State;
+using GitLabBus.Sagas;
+
+var builder = WebApplication.CreateBuilder(args);
+
+RuntimeSettings runtime;
+GatewaySettings gateway;
+try
+{
+    runtime = RuntimeSettings.Read(builder.Configuration);
+    gateway = GatewaySettings.Read(new SettingsReader(builder.Configuration), runtime);
+}
+catch (InvalidSettingException invalid)
+{
+    Console.Error.WriteLine(invalid.Message);
+    return 2;
+}
+
+RoleHost.UseDefaultUrl(builder, "http://127.0.0.1:8080");
+RoleHost.AddLogging(builder, "gateway");
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+
+builder.Services.AddGitLabBusState(runtime);
+builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
+    ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
+    : []);
+builder.Services.AddGatewayAuth(gateway);
+builder.Services.AddWebhookIngress(gateway);
+builder.Services.AddGatewayTelemetry();
+builder.Services.AddGatewayApiDocs();
+
+var app = builder.Build();
+
+app.UseRequestIds();
+app.UseRequestLogging();
+app.UseContractErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapWebhookIngress();
+app.MapWebhookDeliveries();
+app.MapGitLabBusHealth();
+app.MapGatewayMetrics();
+app.MapGatewayApiDocs();
+
+Banner.ShowOnStart(app, runtime, gateway);
+await app.RunAsync();
+return 0;
+
+/// <summary>The gateway's entry point, visible to <c>WebApplicationFactory</c> in tests.</summary>
+public partial class Program;

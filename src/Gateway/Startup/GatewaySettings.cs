@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using GitLabBus.Runtime.Settings;
+
+namespace GitLabBus.Gateway.Startup;
+
+/// <summary>
+/// The gateway's own settings. In embedded mode (no <c>RABBITMQ_URL</c>) missing secrets are generated for
+/// this run and shown once in the start banner; anywhere else they are required.
+/// </summary>
+public sealed record GatewaySettings
+{
+    public const int MinimumJwtSecretLength = 32;
+
+    public required string WebhookSecret { get; init; }
+    public required string JwtSecret { get; init; }
+    public string? JwtIssuer { get; init; }
+    public string? JwtAudience { get; init; }
+    public bool WebhookSecretGenerated { get; init; }
+    public bool JwtSecretGenerated { get; init; }
+
+    /// <summary>The gateway also runs the consumers and sagas roles (embedded mode, or <c>GITLABBUS_ALL_IN_ONE</c>).</summary>
+    public bool RunsAllRoles { get; init; }
+
+    public override string ToString() => $"GatewaySettings(issuer: {JwtIssuer ?? "-"}, audience: {JwtAudience ?? "-"}, all roles: {RunsAllRoles})";
+
+    public static GatewaySettings Read(SettingsReader reader, RuntimeSettings runtime)
+    {
+        var embedded = runtime.Bus.InMemory;
+        if (!embedded && !runtime.Bus.AllInOne && runtime.Redis.InMemory)
+        {
+            throw new InvalidSettingException("REDIS_URL", "is required when the gateway runs on RabbitMQ beside separate consumers and sagas hosts");
+        }
+
+        var webhookSecret = embedded ? reader.Optional("GITLAB_WEBHOOK_SECRET") : reader.Required("GITLAB_WEBHOOK_SECRET");
+        var jwtSecret = embedded ? reader.Optional("LOCAL_JWT_SECRET") : reader.Required("LOCAL_JWT_SECRET");
+        if (jwtSecret is { Length: < MinimumJwtSecretLength })
+        {
+            throw new InvalidSettingException("LOCAL_JWT_SECRET", $"must be at least {MinimumJwtSecretLength} characters (HS256 needs a 256-bit key)");
+        }
+
+        return new GatewaySettings
+        {
+            WebhookSecret = webhookSecret ?? NewSecret(),
+            WebhookSecretGenerated = webhookSecret is null,
+            JwtSecret = jwtSecret ?? NewSecret(),
+            JwtSecretGenerated = jwtSecret is null,
+            JwtIssuer = reader.Optional("JWT_ISSUER"),
+            JwtAudience = reader.Optional("JWT_AUDIENCE"),
+            RunsAllRoles = embedded || runtime.Bus.AllInOne,
+        };
+    }
+
+    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Webhooks;
+
+namespace GitLabBus.Gateway.Webhooks;
+
+/// <summary>The delivery log: list, inspect and (admins) replay what GitLab sent.</summary>
+public static class DeliveryEndpoints
+{
+    public const int MaxListLimit = 500;
+
+    public static IEndpointRouteBuilder MapWebhookDeliveries(this IEndpointRouteBuilder endpoints)
+    {
+        var deliveries = endpoints.MapGroup("/webhooks/deliveries").WithTags("webhooks");
+
+        deliveries.MapGet("", List)
+            .RequireAuthorization(Roles.ReadPolicy)
+            .WithSummary("List webhook deliveries, newest first")
+            .Produces<DeliveryList>();
+
+        deliveries.MapGet("/{delivery_id}", Get)
+            .RequireAuthorization(Roles.ReadPolicy)
+            .WithSummary("One delivery: headers (never the token), payload, received_at, routed_to")
+            .Produces<DeliveryView>()
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        deliveries.MapPost("/{delivery_id}/replay", Replay)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithSummary("Publish a stored delivery again (admin)")
+            .Produces<ReplayAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound)
+            .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
+        return endpoints;
+    }
+
+    private static async Task<IResult> List(IWebhookDeliveryStore store, string? limit, CancellationToken cancellationToken)
+    {
+        var count = 50;
+        if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > MaxListLimit))
+        {
+            return ApiError.InvalidRequest($"limit must be a whole number from 1 to {MaxListLimit}");
+        }
+
+        var page = await store.ListAsync(count, cancellationToken);
+        return Results.Ok(new DeliveryList(page.Select(DeliverySummary.From).ToList()));
+    }
+
+    private static async Task<IResult> Get(IWebhookDeliveryStore store, string delivery_id, CancellationToken cancellationToken) =>
+        await Find(store, delivery_id, cancellationToken) is { } delivery
+            ? Results.Ok(DeliveryView.From(delivery))
+            : NotFound(delivery_id);
+
+    private static async Task<IResult> Replay(IWebhookDeliveryStore store, WebhookIngest ingest, string delivery_id, CancellationToken cancellationToken)
+    {
+        if (await Find(store, delivery_id, cancellationToken) is not { } delivery)
+        {
+            return NotFound(delivery_id);
+        }
+
+        return await ingest.ReplayAsync(delivery, cancellationToken)
+            ? Results.Json(new ReplayAccepted(delivery.DeliveryId, true), statusCode: StatusCodes.Status202Accepted)
+            : ApiError.BusUnavailable("the message broker did not confirm the replay; retry later");
+    }
+
+    private static async Task<WebhookDelivery?> Find(IWebhookDeliveryStore store, string deliveryId, CancellationToken cancellationToken) =>
+        Guid.TryParse(deliveryId, out var id) ? await store.GetAsync(id, cancellationToken) : null;
+
+    private static IResult NotFound(string deliveryId) =>
+        ApiError.NotFound($"no delivery {deliveryId} in the log (deliveries are kept for WEBHOOK_DELIVERY_RETENTION_HOURS)");
+}
+
+public sealed record DeliveryList(IReadOnlyList<DeliverySummary> Deliveries);
+
+public sealed record DeliverySummary(Guid DeliveryId, string Event, DateTimeOffset ReceivedAt, string Status, IReadOnlyList<string>? RoutedTo)
+{
+    public static DeliverySummary From(WebhookDelivery d) =>
+        new(d.DeliveryId, d.EventName, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);
+}
+
+public sealed record DeliveryView(
+    Guid DeliveryId, string Event, IReadOnlyDictionary<string, string> Headers, JsonElement Payload,
+    DateTimeOffset ReceivedAt, string Status, IReadOnlyList<string>? RoutedTo)
+{
+    public static DeliveryView From(WebhookDelivery d) =>
+        new(d.DeliveryId, d.EventName, d.Headers, d.Payload, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);
+}
+
+public sealed record ReplayAccepted(Guid DeliveryId, bool Replayed);

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Text.Json;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.Webhooks;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace GitLabBus.Gateway.Webhooks;
+
+/// <summary><c>POST /webhooks/gitlab</c>: authenticate, bound the body, parse, then hand over to <see cref="WebhookIngest"/>.</summary>
+public static class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/webhooks/gitlab", Receive)
+            .WithTags("webhooks")
+            .WithSummary("Receive a GitLab webhook delivery")
+            .WithDescription("Authenticated by X-Gitlab-Token. 202 once the broker confirmed the WebhookReceived publish; " +
+                             "200 with duplicate=true for a delivery seen before (Idempotency-Key, else X-Gitlab-Webhook-UUID + X-Gitlab-Event-UUID).")
+            .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
+            .Produces<WebhookAccepted>(StatusCodes.Status200OK)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict)
+            .Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
+        return endpoints;
+    }
+
+    private static async Task<IResult> Receive(
+        HttpContext http, WebhookSecret secret, WebhookIngest ingest, WebhookSettings settings, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        if (!secret.Matches(request.Headers[GitLabHeaders.Token]))
+        {
+            return ApiError.Unauthorized("missing or invalid X-Gitlab-Token");
+        }
+
+        if (request.ContentLength > settings.MaxBytes)
+        {
+            return TooLarge(settings);
+        }
+
+        var eventName = request.Headers[GitLabHeaders.Event].ToString().Trim();
+        if (eventName.Length == 0)
+        {
+            return ApiError.InvalidRequest("the X-Gitlab-Event header is required");
+        }
+
+        var body = await ReadBoundedAsync(http, settings.MaxBytes, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge(settings);
+        }
+
+        JsonElement payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<JsonElement>(body.WrittenSpan);
+        }
+        catch (JsonException)
+        {
+            return ApiError.InvalidRequest("the body is not valid JSON");
+        }
+
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return ApiError.InvalidRequest("the body must be a JSON object");
+        }
+
+        var headers = request.Headers
+            .Where(h => !GitLabHeaders.Secret.Contains(h.Key))
+            .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
+        return result.Outcome switch
+        {
+            ClaimOutcome.Claimed => Results.Json(new WebhookAccepted(result.DeliveryId, false), statusCode: StatusCodes.Status202Accepted),
+            ClaimOutcome.Duplicate => Results.Json(new WebhookAccepted(result.DeliveryId, true), statusCode: StatusCodes.Status200OK),
+            ClaimOutcome.InFlight => InFlight(http, result.DeliveryId),
+            _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
+        };
+    }
+
+    /// <summary>Reads the body, or returns null once it passes <paramref name="maxBytes"/> (chunked bodies have no Content-Length).</summary>
+    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(HttpContext http, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes + 1L;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, maxBytes) + 1);
+        try
+        {
+            while (true)
+            {
+                var read = await http.Request.Body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken);
+                if (read == 0)
+                {
+                    return buffer;
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+
+    private static IResult TooLarge(WebhookSettings settings) =>
+        ApiError.PayloadTooLarge($"the body exceeds WEBHOOK_MAX_BYTES ({settings.MaxBytes} bytes)");
+
+    private static IResult InFlight(HttpContext http, Guid deliveryId)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return ApiError.Result(StatusCodes.Status409Conflict, "conflict",
+            $"delivery {deliveryId} with the same key is still being published; retry shortly", new { delivery_id = deliveryId });
+    }
+}
+
+public sealed record WebhookAccepted(Guid DeliveryId, bool Duplicate);

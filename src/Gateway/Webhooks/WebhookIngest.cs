@@ -1,0 +1,142 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using GitLabBus.Contracts;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.Webhooks;
+using MassTransit;
+
+namespace GitLabBus.Gateway.Webhooks;
+
+/// <summary>
+/// The hot path after authentication: claim the delivery key, publish <see cref="WebhookReceived"/> and wait
+/// for the broker's confirm, then confirm the claim. A publish the broker did not confirm releases the claim,
+/// so GitLab's retry is processed instead of being answered "duplicate".
+/// </summary>
+public sealed class WebhookIngest(
+    IWebhookDeliveryStore deliveries,
+    IBus bus,
+    WebhookSettings settings,
+    TimeProvider clock,
+    WebhookMetrics metrics,
+    ILogger<WebhookIngest> logger)
+{
+    public async Task<IngestResult> AcceptAsync(IncomingWebhook incoming, CancellationToken cancellationToken)
+    {
+        var delivery = new WebhookDelivery
+        {
+            DeliveryId = NewId.NextGuid(),
+            EventName = incoming.EventName,
+            Headers = incoming.Headers,
+            Payload = incoming.Payload,
+            ReceivedAt = clock.GetUtcNow(),
+        };
+
+        var claim = await deliveries.ClaimAsync(delivery, incoming.DedupKey, cancellationToken);
+        if (claim.Outcome != ClaimOutcome.Claimed)
+        {
+            metrics.Count(incoming.EventName, claim.Outcome == ClaimOutcome.Duplicate ? "duplicate" : "in_flight");
+            logger.LogInformation("{EventName} delivery is a {Outcome} of {DeliveryId}; nothing published",
+                incoming.EventName, claim.Outcome, claim.DeliveryId);
+            return new IngestResult(claim.Outcome, claim.DeliveryId);
+        }
+
+        if (!await TryPublishAsync(ToMessage(delivery, incoming, replayed: false), cancellationToken))
+        {
+            await deliveries.ReleaseAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None);
+            metrics.Count(incoming.EventName, "bus_unavailable");
+            return new IngestResult(null, delivery.DeliveryId);
+        }
+
+        await deliveries.ConfirmAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None);
+        metrics.Count(incoming.EventName, "accepted");
+        logger.LogInformation("{EventName} delivery {DeliveryId} accepted", incoming.EventName, delivery.DeliveryId);
+        return new IngestResult(ClaimOutcome.Claimed, delivery.DeliveryId);
+    }
+
+    /// <summary>Publishes a stored delivery again, marked as a replay. False when the broker did not confirm.</summary>
+    public async Task<bool> ReplayAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        var incoming = IncomingWebhook.FromHeaders(delivery.EventName, delivery.Headers, delivery.Payload);
+        var published = await TryPublishAsync(ToMessage(delivery, incoming, replayed: true), cancellationToken);
+        logger.LogInformation("{EventName} delivery {DeliveryId} replay {Outcome}",
+            delivery.EventName, delivery.DeliveryId, published ? "published" : "not confirmed by the broker");
+        return published;
+    }
+
+    private async Task<bool> TryPublishAsync(WebhookReceived message, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PublishTimeout);
+        try
+        {
+            await bus.Publish(message, timeout.Token);
+            return true;
+        }
+        catch (Exception failure)
+        {
+            // Whatever the cause (broker down, confirm timeout, caller gone), the delivery was not accepted.
+            logger.LogWarning("The broker did not confirm {EventName} delivery {DeliveryId} within {Timeout}: {Reason}",
+                message.EventName, message.DeliveryId, settings.PublishTimeout, failure.GetType().Name);
+            return false;
+        }
+    }
+
+    private static WebhookReceived ToMessage(WebhookDelivery delivery, IncomingWebhook incoming, bool replayed) => new()
+    {
+        DeliveryId = delivery.DeliveryId,
+        EventName = delivery.EventName,
+        Payload = delivery.Payload,
+        ReceivedAt = delivery.ReceivedAt,
+        IdempotencyKey = incoming.IdempotencyKey,
+        EventUuid = incoming.EventUuid,
+        WebhookUuid = incoming.WebhookUuid,
+        Instance = incoming.Instance,
+        Replayed = replayed,
+    };
+}
+
+/// <summary>Outcome null means the broker did not confirm: answer 503 and let GitLab retry.</summary>
+public sealed record IngestResult(ClaimOutcome? Outcome, Guid DeliveryId);
+
+/// <summary>An authenticated, parsed delivery. <see cref="Headers"/> already lacks every secret-bearing header.</summary>
+public sealed record IncomingWebhook(
+    string EventName,
+    IReadOnlyDictionary<string, string> Headers,
+    JsonElement Payload,
+    string? IdempotencyKey,
+    string? EventUuid,
+    string? WebhookUuid,
+    string? Instance)
+{
+    public string? DedupKey => GitLabHeaders.DedupKey(IdempotencyKey, WebhookUuid, EventUuid);
+
+    public static IncomingWebhook FromHeaders(string eventName, IReadOnlyDictionary<string, string> headers, JsonElement payload)
+    {
+        var lookup = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
+        foreach (var secret in GitLabHeaders.Secret)
+        {
+            lookup.Remove(secret);
+        }
+
+        return new IncomingWebhook(
+            eventName,
+            lookup,
+            payload,
+            lookup.GetValueOrDefault(GitLabHeaders.IdempotencyKey),
+            lookup.GetValueOrDefault(GitLabHeaders.EventUuid),
+            lookup.GetValueOrDefault(GitLabHeaders.WebhookUuid),
+            lookup.GetValueOrDefault(GitLabHeaders.Instance));
+    }
+}
+
+/// <summary><c>gitlab_webhook_events_total{event,outcome}</c>: every delivery the gateway answered past authentication.</summary>
+public sealed class WebhookMetrics(IMeterFactory meters)
+{
+    public const string MeterName = "GitLabBus.Gateway";
+
+    private readonly Counter<long> _events = meters.Create(MeterName).CreateCounter<long>(
+        "gitlab_webhook_events", description: "GitLab webhook deliveries by event and outcome");
+
+    public void Count(string eventName, string outcome) =>
+        _events.Add(1, new KeyValuePair<string, object?>("event", eventName), new KeyValuePair<string, object?>("outcome", outcome));
+}

@@ -1,0 +1,80 @@
+using GitLabBus.Runtime.Settings;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GitLabBus.Runtime.Bus;
+
+/// <summary>
+/// The bus every host runs: RabbitMQ when configured, in-memory otherwise, with the same endpoint policy
+/// either way (kebab-case names, quorum queues, raw JSON beside the envelope, retries that skip invalid
+/// messages, an in-memory outbox, request ids carried through).
+/// </summary>
+public static class BusRegistration
+{
+    public const string HealthTag = "bus";
+
+    /// <param name="roles">Each role registers its consumers or sagas: <c>x => x.AddConsumers()</c>.</param>
+    public static IServiceCollection AddGitLabBus(
+        this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
+    {
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            x.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthTag));
+            foreach (var role in roles)
+            {
+                role(x);
+            }
+
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+
+                endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<InvalidMessageException>();
+                    retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+                });
+                endpoint.UseInMemoryOutbox(context);
+            });
+
+            if (settings.RabbitMq is { } rabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbitMq.Host, (ushort)rabbitMq.Port, rabbitMq.VirtualHost, "gitlabbus", host =>
+                    {
+                        host.Username(rabbitMq.Username);
+                        host.Password(rabbitMq.Password);
+                        if (rabbitMq.UseTls)
+                        {
+                            host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
+                        }
+                    });
+                    ConfigureCommon(cfg, context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => ConfigureCommon(cfg, context));
+            }
+        });
+
+        return services;
+    }
+
+    private static void ConfigureCommon<TEndpoint>(IBusFactoryConfigurator<TEndpoint> cfg, IBusRegistrationContext context)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        // Other systems may publish plain JSON to our exchanges; the envelope stays the default for ours.
+        cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: false);
+        var requestIds = new RequestIdObserver();
+        cfg.ConnectPublishObserver(requestIds);
+        cfg.ConnectSendObserver(requestIds);
+        cfg.ConfigureEndpoints(context);
+    }
+}

@@ -1,0 +1,47 @@
+namespace GitLabBus.Runtime.Settings;
+
+/// <summary>Where messages travel: RabbitMQ when <c>RABBITMQ_URL</c> is set, MassTransit's in-memory transport otherwise.</summary>
+public sealed record BusSettings
+{
+    public RabbitMqAddress? RabbitMq { get; init; }
+
+    public bool QuorumQueues { get; init; } = true;
+
+    /// <summary><c>GITLABBUS_ALL_IN_ONE</c>: the gateway also runs the consumers and sagas roles on RabbitMQ.</summary>
+    public bool AllInOne { get; init; }
+
+    public bool InMemory => RabbitMq is null;
+
+    public string Describe() => RabbitMq is null ? "in-memory transport" : $"RabbitMQ {RabbitMq}";
+
+    public static BusSettings Read(SettingsReader reader) => new()
+    {
+        RabbitMq = reader.AbsoluteUri("RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
+        QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
+        AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
+    };
+}
+
+/// <summary>A parsed <c>amqp://user:pass@host:port/vhost</c>; <see cref="ToString"/> leaves the credentials out.</summary>
+public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, string Username, string Password, bool UseTls)
+{
+    public static RabbitMqAddress Parse(Uri url)
+    {
+        var tls = url.Scheme.Equals("amqps", StringComparison.OrdinalIgnoreCase);
+        var port = url.IsDefaultPort || url.Port <= 0 ? (tls ? 5671 : 5672) : url.Port;
+        var path = url.AbsolutePath.TrimStart('/');
+        var virtualHost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
+        var (username, password) = ("guest", "guest");
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            var parts = url.UserInfo.Split(':', 2);
+            username = Uri.UnescapeDataString(parts[0]);
+            password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+        }
+
+        return new RabbitMqAddress(url.Host, port, virtualHost, username, password, tls);
+    }
+
+    public override string ToString() =>
+        $"{(UseTls ? "amqps" : "amqp")}://{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace GitLabBus.Runtime.Settings;
+
+/// <summary>
+/// Reads the contract's environment variables (flat names such as <c>RABBITMQ_URL</c>) and fails with
+/// one line naming the variable. Values are never echoed: some of them are secrets.
+/// </summary>
+public sealed class SettingsReader(IConfiguration configuration)
+{
+    public string? Optional(string name)
+    {
+        var value = configuration[name];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    public string Required(string name) =>
+        Optional(name) ?? throw new InvalidSettingException(name, "is required but not set");
+
+    public int Int(string name, int defaultValue, int min, int max)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new InvalidSettingException(name, $"must be a whole number from {min} to {max}");
+        }
+
+        return value;
+    }
+
+    public double Double(string name, double defaultValue, double min, double max)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new InvalidSettingException(name, $"must be a number from {min} to {max}");
+        }
+
+        return value;
+    }
+
+    public bool Bool(string name, bool defaultValue)
+    {
+        var raw = Optional(name);
+        return raw?.ToLowerInvariant() switch
+        {
+            null => defaultValue,
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            _ => throw new InvalidSettingException(name, "must be true or false"),
+        };
+    }
+
+    public Uri? AbsoluteUri(string name, params string[] schemes)
+    {
+        var raw = Optional(name);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
+            || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new InvalidSettingException(name, $"must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
+        }
+
+        return uri;
+    }
+}
