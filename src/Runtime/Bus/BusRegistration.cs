@@ -15,56 +15,55 @@ public static class BusRegistration
 
     /// <param name="roles">Each role registers its consumers or sagas: <c>x => x.AddConsumers()</c>.</param>
     public static IServiceCollection AddGitLabBus(
-        this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
+        this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles) =>
+        services.AddMassTransit(x => Configure(x, settings, roles));
+
+    /// <summary>The registration itself, so MassTransit's test harness can run the very same bus.</summary>
+    public static void Configure(IBusRegistrationConfigurator x, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
     {
-        services.AddMassTransit(x =>
+        x.SetKebabCaseEndpointNameFormatter();
+        x.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthTag));
+        foreach (var role in roles)
         {
-            x.SetKebabCaseEndpointNameFormatter();
-            x.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthTag));
-            foreach (var role in roles)
+            role(x);
+        }
+
+        x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+        {
+            if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
-                role(x);
+                rabbit.SetQuorumQueue();
             }
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
+            endpoint.UseMessageRetry(retry =>
             {
-                if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-                {
-                    rabbit.SetQuorumQueue();
-                }
-
-                endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
-                endpoint.UseMessageRetry(retry =>
-                {
-                    retry.Ignore<InvalidMessageException>();
-                    retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
-                });
-                endpoint.UseInMemoryOutbox(context);
+                retry.Ignore<InvalidMessageException>();
+                retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
             });
-
-            if (settings.RabbitMq is { } rabbitMq)
-            {
-                x.UsingRabbitMq((context, cfg) =>
-                {
-                    cfg.Host(rabbitMq.Host, (ushort)rabbitMq.Port, rabbitMq.VirtualHost, "gitlabbus", host =>
-                    {
-                        host.Username(rabbitMq.Username);
-                        host.Password(rabbitMq.Password);
-                        if (rabbitMq.UseTls)
-                        {
-                            host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
-                        }
-                    });
-                    ConfigureCommon(cfg, context);
-                });
-            }
-            else
-            {
-                x.UsingInMemory((context, cfg) => ConfigureCommon(cfg, context));
-            }
+            endpoint.UseInMemoryOutbox(context);
         });
 
-        return services;
+        if (settings.RabbitMq is { } rabbitMq)
+        {
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbitMq.Host, (ushort)rabbitMq.Port, rabbitMq.VirtualHost, "gitlabbus", host =>
+                {
+                    host.Username(rabbitMq.Username);
+                    host.Password(rabbitMq.Password);
+                    if (rabbitMq.UseTls)
+                    {
+                        host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
+                    }
+                });
+                ConfigureCommon(cfg, context);
+            });
+        }
+        else
+        {
+            x.UsingInMemory((context, cfg) => ConfigureCommon(cfg, context));
+        }
     }
 
     private static void ConfigureCommon<TEndpoint>(IBusFactoryConfigurator<TEndpoint> cfg, IBusRegistrationContext context)

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using StackExchange.Redis;
+
+namespace GitLabBus.Tests.TestSupport;
+
+/// <summary>
+/// The real RabbitMQ and Redis the test command starts. Each integration class takes its own vhost and its
+/// own Redis database, so classes run in parallel without seeing each other's queues or keys.
+/// </summary>
+public static class TestInfrastructure
+{
+    public static string RabbitMqHost => Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
+    public static int RabbitMqPort => int.Parse(Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_PORT") ?? "5672");
+    public static string ManagementUrl => Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672";
+    public static string RedisEndpoint => Environment.GetEnvironmentVariable("GITLABBUS_TEST_REDIS") ?? "127.0.0.1:6379";
+
+    public static IPEndPoint RabbitMqEndpoint => new(IPAddress.Parse(RabbitMqHost), RabbitMqPort);
+
+    private static readonly HttpClient Management = new()
+    {
+        BaseAddress = new Uri(ManagementUrl),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
+    };
+
+    public static string RabbitMqUrl(string virtualHost, int? port = null) =>
+        $"amqp://guest:guest@{RabbitMqHost}:{port ?? RabbitMqPort}/{Uri.EscapeDataString(virtualHost)}";
+
+    public static async Task CreateVirtualHostAsync(string virtualHost)
+    {
+        var name = Uri.EscapeDataString(virtualHost);
+        (await Management.PutAsJsonAsync($"/api/vhosts/{name}", new { })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"/api/permissions/{name}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    public static async Task DeleteVirtualHostAsync(string virtualHost) =>
+        await Management.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(virtualHost)}");
+
+    /// <summary>Message count of a queue as the management API reports it (null when the queue does not exist).</summary>
+    public static async Task<int?> QueueDepthAsync(string virtualHost, string queue)
+    {
+        var response = await Management.GetAsync($"/api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
+    }
+
+    private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(RedisEndpoint + ",allowAdmin=true"));
+
+    /// <summary>A Redis database no other running test class uses, emptied first.</summary>
+    public static async Task<int> TakeRedisDatabaseAsync()
+    {
+        // The test command starts Redis with 64 databases; 0 stays free for the counter itself.
+        var next = await Redis.Value.GetDatabase(0).StringIncrementAsync("gitlabbus-tests:next-database");
+        var database = (int)(next % 63) + 1;
+        await Redis.Value.GetServer(Redis.Value.GetEndPoints()[0]).FlushDatabaseAsync(database);
+        return database;
+    }
+
+    public static IConnectionMultiplexer RedisConnection => Redis.Value;
+
+    public static string RedisUrl(int database) => $"redis://{RedisEndpoint}/{database}";
+
+    public static string NewVirtualHostName(string owner) => $"test-{owner}-{Guid.NewGuid():N}";
+}
