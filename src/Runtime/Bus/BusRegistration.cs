@@ -1,3 +1,4 @@
+using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,11 @@ public static class BusRegistration
     public static void Configure(IBusRegistrationConfigurator x, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
     {
         x.SetKebabCaseEndpointNameFormatter();
-        x.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthTag));
+        x.ConfigureHealthCheckOptions(health =>
+        {
+            health.Tags.Add(HealthTag);
+            health.Tags.Add(HealthEndpoints.ReadyTag);
+        });
         foreach (var role in roles)
         {
             role(x);

@@ -78,8 +78,12 @@ public static class RoleHost
         }
     }
 
-    /// <summary>Serilog for the host; sinks registered in DI (tests capture logs that way) are added too.</summary>
+    /// <summary>
+    /// Serilog for the host; sinks registered in DI (tests capture logs that way) are added too. The static
+    /// <c>Log.Logger</c> is left alone so that several hosts in one process each keep their own logger.
+    /// </summary>
     public static void AddLogging(WebApplicationBuilder builder, string role) =>
-        builder.Services.AddSerilog((services, logger) =>
-            SerilogSetup.Configure(logger, builder.Configuration, role).ReadFrom.Services(services));
+        builder.Services.AddSerilog(
+            (services, logger) => SerilogSetup.Configure(logger, builder.Configuration, role).ReadFrom.Services(services),
+            preserveStaticLogger: true);
 }

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GitLabBus.Tests.TestSupport;
+
+namespace GitLabBus.Tests.Gateway.Webhooks;
+
+/// <summary>Builds webhook requests the way GitLab sends them.</summary>
+public static class GitLabDelivery
+{
+    public static HttpRequestMessage Request(
+        string body, string? eventName = "Push Hook", string? token = GatewayFactory.WebhookSecret, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (eventName is not null)
+        {
+            request.Headers.Add("X-Gitlab-Event", eventName);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Add("X-Gitlab-Token", token);
+        }
+
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-Gitlab-Instance", "https://gitlab.example.com");
+        request.Headers.UserAgent.ParseAdd("GitLab/18.2.0");
+        return request;
+    }
+
+    public static HttpRequestMessage Fixture(string file, string eventName, string? idempotencyKey = null) =>
+        Request(GitLabFixtures.Read(file), eventName, idempotencyKey: idempotencyKey);
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<Guid> DeliveryIdAsync(this HttpResponseMessage response) =>
+        (await response.JsonAsync()).GetProperty("delivery_id").GetGuid();
+
+    public static async Task<string> ErrorCodeAsync(this HttpResponseMessage response) =>
+        (await response.JsonAsync()).GetProperty("error").GetProperty("code").GetString()!;
+
+    /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; the condition is the fact waited on.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return await condition();
+    }
+}
