@@ -1,4 +1,4 @@
-using GitLabBus.Tests.Gateway.Webhooks;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Observability;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using GitLabBus.Tests.Gateway.Webhooks;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Observability;
 

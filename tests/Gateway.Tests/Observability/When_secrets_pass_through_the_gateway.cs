@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using GitLabBus.Gateway.Auth;
-using GitLabBus.Tests.Gateway.Webhooks;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Observability;
 

@@ -1,5 +1,6 @@
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.Extensions.Configuration;
 
 namespace GitLabBus.Tests.Gateway.Startup;

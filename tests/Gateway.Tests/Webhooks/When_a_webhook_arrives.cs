@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Webhooks;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Webhooks;
 

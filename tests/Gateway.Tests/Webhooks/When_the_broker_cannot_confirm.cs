@@ -1,5 +1,6 @@
 using System.Net;
 using GitLabBus.Gateway.Auth;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Webhooks;
 

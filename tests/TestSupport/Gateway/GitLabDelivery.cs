@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using GitLabBus.Tests.TestSupport;
 
-namespace GitLabBus.Tests.Gateway.Webhooks;
+namespace GitLabBus.Tests.TestSupport.Gateway;
 
 /// <summary>Builds webhook requests the way GitLab sends them.</summary>
 public static class GitLabDelivery

@@ -3,14 +3,14 @@ using System.Net.Http.Headers;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Startup;
-using GitLabBus.Tests.TestSupport;
+
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 
-namespace GitLabBus.Tests.Gateway;
+namespace GitLabBus.Tests.TestSupport.Gateway;
 
 /// <summary>
 /// The real gateway in memory (embedded mode unless a test says otherwise), with known secrets, captured

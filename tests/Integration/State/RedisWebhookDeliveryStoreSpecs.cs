@@ -1,0 +1,54 @@
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.Webhooks;
+using GitLabBus.Tests.Runtime.Webhooks;
+using GitLabBus.Tests.TestSupport;
+using StackExchange.Redis;
+
+namespace GitLabBus.Tests.Integration.State;
+
+/// <summary>The Redis store passes the same specification as the in-memory one, on a real Redis.</summary>
+public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecification, IAsyncLifetime
+{
+    private IConnectionMultiplexer _redis = null!;
+    private int _database;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestInfrastructure.TakeRedisDatabaseAsync();
+        _redis = await ConnectionMultiplexer.ConnectAsync($"{TestInfrastructure.RedisEndpoint},defaultDatabase={_database}");
+    }
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    protected override Task<IWebhookDeliveryStore> CreateStoreAsync(WebhookSettings settings) =>
+        Task.FromResult<IWebhookDeliveryStore>(new RedisWebhookDeliveryStore(_redis, settings));
+
+    [Fact]
+    public async Task Keys_expire_on_their_own_so_nothing_grows_without_bound()
+    {
+        var store = await CreateStoreAsync(Settings);
+        var delivery = NewDelivery();
+        await store.ClaimAsync(delivery, "key-ttl", CancellationToken.None);
+        await store.ConfirmAsync(delivery.DeliveryId, "key-ttl", CancellationToken.None);
+
+        var db = _redis.GetDatabase();
+        var deliveryTtl = await db.KeyTimeToLiveAsync($"gitlabbus:webhooks:delivery:{delivery.DeliveryId}");
+        var dedupKeys = _redis.GetServer(_redis.GetEndPoints()[0]).Keys(_database, "gitlabbus:webhooks:dedup:*").ToList();
+
+        Assert.InRange(deliveryTtl!.Value, Settings.Retention - TimeSpan.FromMinutes(1), Settings.Retention);
+        var dedupTtl = await db.KeyTimeToLiveAsync(Assert.Single(dedupKeys));
+        Assert.InRange(dedupTtl!.Value, Settings.DedupWindow - TimeSpan.FromMinutes(1), Settings.DedupWindow);
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_of_one_key_grant_exactly_one()
+    {
+        var store = await CreateStoreAsync(Settings);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => store.ClaimAsync(NewDelivery(), "contended", CancellationToken.None)));
+
+        Assert.Single(claims, c => c.Outcome == ClaimOutcome.Claimed);
+        var winner = claims.Single(c => c.Outcome == ClaimOutcome.Claimed).DeliveryId;
+        Assert.All(claims.Where(c => c.Outcome != ClaimOutcome.Claimed), c => Assert.Equal((ClaimOutcome.InFlight, winner), (c.Outcome, c.DeliveryId)));
+    }
+}
