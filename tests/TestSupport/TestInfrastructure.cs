@@ -38,17 +38,12 @@ public static class TestInfrastructure
     public static async Task DeleteVirtualHostAsync(string virtualHost) =>
         await Management.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(virtualHost)}");
 
-    /// <summary>Message count of a queue as the management API reports it (null when the queue does not exist).</summary>
-    public static async Task<int?> QueueDepthAsync(string virtualHost, string queue)
+    /// <summary>A queue as the management API describes it (type, arguments, message counts).</summary>
+    public static async Task<System.Text.Json.JsonElement> QueueAsync(string virtualHost, string queue)
     {
         var response = await Management.GetAsync($"/api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return body.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
     }
 
     private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(RedisEndpoint + ",allowAdmin=true"));
@@ -56,10 +51,12 @@ public static class TestInfrastructure
     /// <summary>A Redis database no other running test class uses, emptied first.</summary>
     public static async Task<int> TakeRedisDatabaseAsync()
     {
-        // The test command starts Redis with 64 databases; 0 stays free for the counter itself.
+        // Database 0 holds the counter; the test command starts Redis with 64 databases, a reused server may have 16.
+        var server = Redis.Value.GetServer(Redis.Value.GetEndPoints()[0]);
+        var databases = server.DatabaseCount;
         var next = await Redis.Value.GetDatabase(0).StringIncrementAsync("gitlabbus-tests:next-database");
-        var database = (int)(next % 63) + 1;
-        await Redis.Value.GetServer(Redis.Value.GetEndPoints()[0]).FlushDatabaseAsync(database);
+        var database = (int)(next % (databases - 1)) + 1;
+        await server.FlushDatabaseAsync(database);
         return database;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using GitLabBus.Contracts;
+using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Webhooks;
 using MassTransit;
@@ -9,7 +10,7 @@ namespace GitLabBus.Gateway.Webhooks;
 
 /// <summary>
 /// The hot path after authentication: claim the delivery key, publish <see cref="WebhookReceived"/> and wait
-/// for the broker's confirm, then confirm the claim. A publish the broker did not confirm releases the claim,
+/// for the broker's confirm (mandatory: a delivery no queue would receive is refused), then confirm the claim. A publish the broker did not confirm releases the claim,
 /// so GitLab's retry is processed instead of being answered "duplicate".
 /// </summary>
 public sealed class WebhookIngest(
@@ -69,7 +70,7 @@ public sealed class WebhookIngest(
         timeout.CancelAfter(settings.PublishTimeout);
         try
         {
-            await bus.Publish(message, timeout.Token);
+            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
             return true;
         }
         catch (Exception failure)
