@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace GitLabBus.Tests.EndToEnd;
+
+/// <summary>
+/// <c>dotnet run --project src/Gateway</c> as a user runs it: its own process, embedded mode, secrets
+/// generated and read back from the start banner.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncLifetime
+{
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _bannerShown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process _process = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string AdminToken { get; private set; } = "";
+
+    public string WebhookSecret { get; private set; } = "";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GitLabBus.Gateway.dll");
+        var start = new ProcessStartInfo("dotnet", [gatewayDll, "--urls", BaseUrl])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var variable in new[] { "RABBITMQ_URL", "REDIS_URL", "GITLAB_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "GITLABBUS_ALL_IN_ONE", "ASPNETCORE_URLS" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, line) => Collect(line.Data);
+        _process.ErrorDataReceived += (_, line) => Collect(line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await _bannerShown.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>Stops the gateway the way Ctrl-C or a container stop does and returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (AdminTokenLine().Match(line) is { Success: true } token)
+        {
+            AdminToken = token.Groups["token"].Value;
+        }
+
+        if (WebhookSecretLine().Match(line) is { Success: true } secret)
+        {
+            WebhookSecret = secret.Groups["secret"].Value;
+        }
+
+        if (AdminToken.Length > 0 && WebhookSecret.Length > 0)
+        {
+            _bannerShown.TrySetResult();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"admin token .*: (?<token>\S+)$")]
+    private static partial Regex AdminTokenLine();
+
+    [GeneratedRegex(@"webhook secret .*: (?<secret>\S+)$")]
+    private static partial Regex WebhookSecretLine();
+}
