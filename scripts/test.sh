@@ -8,77 +8,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-work="$(mktemp -d /tmp/gitlabbus-test.XXXXXX)"
-chmod 755 "$work"
-started_rabbitmq=false
-started_redis=false
-
-log() { printf '[test] %s\n' "$*"; }
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-cleanup() {
-  if $started_redis; then
-    log "stopping redis"
-    redis-cli -p 6379 shutdown nosave >/dev/null 2>&1 || true
-  fi
-  if $started_rabbitmq; then
-    log "stopping rabbitmq"
-    as_root rabbitmqctl stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-install_missing() {
-  local missing=()
-  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} from Debian packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
-
-start_rabbitmq() {
-  if listening 5672; then
-    log "reusing the RabbitMQ already listening on 5672"
-    listening 15672 || as_root rabbitmq-plugins enable rabbitmq_management >/dev/null
-  else
-    log "starting RabbitMQ (management UI on http://127.0.0.1:15672)"
-    sed "s#/etc/rabbitmq/definitions.json#$repo/rabbitmq/definitions.json#" rabbitmq/rabbitmq.conf > "$work/rabbitmq.conf"
-    cp rabbitmq/enabled_plugins "$work/enabled_plugins"
-    chmod 644 "$work/rabbitmq.conf" "$work/enabled_plugins"
-    as_root env RABBITMQ_CONFIG_FILE="$work/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$work/enabled_plugins" \
-      RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 rabbitmq-server -detached
-    started_rabbitmq=true
-    # The detached node registers with epmd a moment after the command returns: retry until it answers.
-    local booted=false
-    for _ in $(seq 1 60); do
-      if as_root rabbitmqctl await_startup --timeout 120 >/dev/null 2>&1; then booted=true; break; fi
-      sleep 1
-    done
-    $booted || { log "RabbitMQ did not start; see /var/log/rabbitmq/"; return 1; }
-  fi
-  for _ in $(seq 1 120); do listening 15672 && return 0; sleep 0.5; done
-  log "RabbitMQ's management API did not come up on 15672"; return 1
-}
-
-start_redis() {
-  if listening 6379; then
-    log "reusing the Redis already listening on 6379"
-  else
-    log "starting Redis on 127.0.0.1:6379"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --databases 64 --save '' --appendonly no \
-      --dir "$work" --logfile "$work/redis.log"
-    started_redis=true
-    for _ in $(seq 1 100); do redis-cli -p 6379 ping >/dev/null 2>&1 && return 0; sleep 0.1; done
-    log "Redis did not answer"; return 1
-  fi
-}
+source "$repo/scripts/lib/infra.sh"
 
 install_missing
 start_rabbitmq

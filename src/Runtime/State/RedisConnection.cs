@@ -15,6 +15,9 @@ public static class RedisConnection
             DefaultDatabase = settings.Database,
             Ssl = url.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase),
             ClientName = "gitlabbus",
+            // The .NET thread pool instead of the library's dedicated spinning threads: on a 2-core host those threads
+            // took CPU from request handling.
+            SocketManager = SocketManager.ThreadPool,
             ConnectTimeout = 5_000,
             AsyncTimeout = 5_000,
         };

@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace GitLabBus.Bench;
+
+/// <summary>Where the benchmark's RabbitMQ and Redis are, and its own vhost, recreated empty for each run.</summary>
+public sealed record BenchSettings(string RabbitHost, int RabbitPort, string ManagementUrl, string RedisEndpoint, int Messages, int InFlight,
+    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency)
+{
+    public const string VirtualHost = "gitlabbus-bench";
+
+    public string RabbitMqUrl => $"amqp://guest:guest@{RabbitHost}:{RabbitPort}/{VirtualHost}";
+
+    public static BenchSettings FromArgs(string[] args)
+    {
+        string Arg(string name, string fallback)
+        {
+            var index = Array.IndexOf(args, "--" + name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+        }
+
+        return new BenchSettings(
+            Arg("rabbit-host", "127.0.0.1"),
+            int.Parse(Arg("rabbit-port", "5672")),
+            Arg("management", "http://127.0.0.1:15672"),
+            Arg("redis", "127.0.0.1:6379"),
+            int.Parse(Arg("messages", "20000")),
+            int.Parse(Arg("in-flight", "256")),
+            int.Parse(Arg("rate", "500")),
+            TimeSpan.FromSeconds(int.Parse(Arg("latency-seconds", "20"))),
+            int.Parse(Arg("http-concurrency", "64")));
+    }
+
+    /// <summary>Drops and recreates the benchmark vhost so every phase starts from empty queues.</summary>
+    public async Task ResetVirtualHostAsync()
+    {
+        using var management = new HttpClient { BaseAddress = new Uri(ManagementUrl) };
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        await management.DeleteAsync($"/api/vhosts/{VirtualHost}");
+        (await management.PutAsJsonAsync($"/api/vhosts/{VirtualHost}", new { })).EnsureSuccessStatusCode();
+        (await management.PutAsJsonAsync($"/api/permissions/{VirtualHost}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Ready messages in a queue, read live over AMQP (the management API's counts lag by seconds).</summary>
+    public async Task<uint> QueueDepthAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = RabbitHost,
+            Port = RabbitPort,
+            VirtualHost = VirtualHost,
+            UserName = "guest",
+            Password = "guest",
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+}

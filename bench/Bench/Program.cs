@@ -1,0 +1,27 @@
+using GitLabBus.Bench;
+
+// Webhook ingest benchmark. Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
+// Every figure is printed beside the raw limit of this machine measured in the same run.
+var settings = BenchSettings.FromArgs(args);
+Console.WriteLine($"GitLabBus webhook ingest benchmark: {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight");
+
+await settings.ResetVirtualHostAsync();
+var raw = await RawRabbitMqBaseline.MessagesPerSecondAsync(settings);
+Console.WriteLine($"raw RabbitMQ.Client publish+consume (1 KiB, confirms, manual ack, quorum): {raw,8:N0} msg/s");
+
+await settings.ResetVirtualHostAsync();
+var bare = await MassTransitBaseline.MessagesPerSecondAsync(settings);
+Console.WriteLine($"bare MassTransit publish+consume (quorum, default prefetch):              {bare,8:N0} msg/s  = {bare / raw:0.00} of raw");
+
+await settings.ResetVirtualHostAsync();
+var ingest = await new GatewayIngestBenchmark(settings).RunAsync();
+Console.WriteLine($"gateway webhook ingest (HTTP + Redis dedup + confirmed publish, router running): {ingest.AcceptedPerSecond,8:N0} webhooks/s" +
+                  $"  = {ingest.AcceptedPerSecond / raw:0.00} of raw, {ingest.AcceptedPerSecond / bare:0.00} of bare MassTransit ({ingest.Refused} not accepted)");
+Console.WriteLine($"gateway webhook ingest alone (router stopped, its queue filling):          {ingest.AcceptedAlonePerSecond,8:N0} webhooks/s" +
+                  $"  = {ingest.AcceptedAlonePerSecond / raw:0.00} of raw, {ingest.AcceptedAlonePerSecond / bare:0.00} of bare MassTransit");
+Console.WriteLine($"accept latency at {settings.OfferedRate} req/s for {settings.LatencyDuration.TotalSeconds:0} s: p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, max {ingest.MaxMs:0.0} ms ({ingest.LatencySamples} requests)");
+Console.WriteLine($"gateway peak working set: {ingest.GatewayPeakBytes / 1024.0 / 1024.0:0} MiB");
+Console.WriteLine($"targets: ingest >= 0.25 of raw: {Verdict(ingest.AcceptedAlonePerSecond / raw >= 0.25)} ({ingest.AcceptedAlonePerSecond / raw:0.00} alone, " +
+                  $"{ingest.AcceptedPerSecond / raw:0.00} with the router sharing the cores); p99 <= 50 ms at {settings.OfferedRate} req/s: {Verdict(ingest.P99Ms <= 50)}");
+
+static string Verdict(bool met) => met ? "met" : "NOT met";
