@@ -11,5 +11,5 @@ install_missing
 start_rabbitmq
 start_redis
 
-dotnet build bench/Bench -c Release --nologo -v quiet
+dotnet build bench/Bench -c Release --nologo -v quiet -clp:ErrorsOnly
 dotnet bench/Bench/bin/Release/net10.0/GitLabBus.Bench.dll "$@"

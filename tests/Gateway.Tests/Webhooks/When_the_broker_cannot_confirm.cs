@@ -11,7 +11,7 @@ public sealed class When_the_broker_cannot_confirm : IAsyncLifetime
     private readonly GatewayFactory _gateway = new GatewayFactory()
         .With("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:1/")
         .With("GITLABBUS_ALL_IN_ONE", "true")
-        .With("WEBHOOK_PUBLISH_TIMEOUT_SECONDS", "0.5");
+        .With("WEBHOOK_PUBLISH_TIMEOUT_SECONDS", "2");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -31,5 +31,24 @@ public sealed class When_the_broker_cannot_confirm : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, retry.StatusCode);
         var log = await (await _gateway.ClientWithRoles(Roles.Viewer).GetAsync("/webhooks/deliveries")).JsonAsync();
         Assert.Equal(0, log.GetProperty("deliveries").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Should_answer_409_with_retry_after_while_the_same_delivery_is_still_being_published()
+    {
+        var client = _gateway.CreateRecordingClient();
+        var reader = _gateway.ClientWithRoles(Roles.Viewer);
+        var key = Guid.NewGuid().ToString();
+
+        var first = client.SendAsync(GitLabDelivery.Fixture("merge_request.json", "Merge Request Hook", key));
+        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
+            (await (await reader.GetAsync("/webhooks/deliveries")).JsonAsync()).GetProperty("deliveries").EnumerateArray()
+            .Any(d => d.GetProperty("status").GetString() == "pending")));
+        var concurrent = await client.SendAsync(GitLabDelivery.Fixture("merge_request.json", "Merge Request Hook", key));
+
+        Assert.Equal(HttpStatusCode.Conflict, concurrent.StatusCode);
+        Assert.Equal("conflict", await concurrent.ErrorCodeAsync());
+        Assert.Equal("1", concurrent.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await first).StatusCode);
     }
 }
