@@ -1,6 +1,3 @@
-using GitLabBus.Consumers;
-using GitLabBus.Runtime.Hosting;
-using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,11 +22,7 @@ public sealed class RunningHosts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
-        Consumers = RoleHost.Build(
-            [$"--RABBITMQ_URL={Infrastructure.RabbitMqUrl}", $"--REDIS_URL={Infrastructure.RedisUrl}", "--urls=http://127.0.0.1:0"],
-            ConsumersRole.Name, "http://127.0.0.1:0", (services, settings) => services.AddConsumersRole(settings));
-        await Consumers.StartAsync();
-        await WaitHealthyAsync(Consumers.Services);
+        Consumers = await Infrastructure.StartConsumersHostAsync();
 
         Probe = await EventProbe.StartAsync(Infrastructure.VirtualHost);
         Gateway = new GatewayFactory()

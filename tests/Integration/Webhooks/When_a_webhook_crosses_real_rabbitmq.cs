@@ -89,15 +89,7 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
 
     private async Task PublishRawAsync(string exchange, string json)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestInfrastructure.RabbitMqHost,
-            Port = TestInfrastructure.RabbitMqPort,
-            VirtualHost = _hosts.Infrastructure.VirtualHost,
-            UserName = "guest",
-            Password = "guest",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
         await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, Encoding.UTF8.GetBytes(json));
@@ -105,15 +97,7 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
 
     private async Task<(string Reason, string? RetryCount)> ReadErrorQueueAsync(string queue, Guid deliveryId)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestInfrastructure.RabbitMqHost,
-            Port = TestInfrastructure.RabbitMqPort,
-            VirtualHost = _hosts.Infrastructure.VirtualHost,
-            UserName = "guest",
-            Password = "guest",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
         (string, string?)? found = null;
         Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
         {

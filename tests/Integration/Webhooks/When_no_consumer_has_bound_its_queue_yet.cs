@@ -1,6 +1,4 @@
 using System.Net;
-using GitLabBus.Consumers;
-using GitLabBus.Runtime.Hosting;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
 
@@ -45,11 +43,7 @@ public sealed class When_no_consumer_has_bound_its_queue_yet : IAsyncLifetime
         var key = Guid.NewGuid().ToString();
 
         var unrouted = await client.SendAsync(GitLabDelivery.Fixture("issue.json", "Issue Hook", key));
-        _consumers = RoleHost.Build(
-            [$"--RABBITMQ_URL={_infrastructure.RabbitMqUrl}", $"--REDIS_URL={_infrastructure.RedisUrl}", "--urls=http://127.0.0.1:0"],
-            ConsumersRole.Name, "http://127.0.0.1:0", (services, settings) => services.AddConsumersRole(settings));
-        await _consumers.StartAsync();
-        await RunningHosts.WaitHealthyAsync(_consumers.Services);
+        _consumers = await _infrastructure.StartConsumersHostAsync();
         var retried = await client.SendAsync(GitLabDelivery.Fixture("issue.json", "Issue Hook", key));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unrouted.StatusCode);

@@ -1,6 +1,4 @@
 using System.Net;
-using GitLabBus.Consumers;
-using GitLabBus.Runtime.Hosting;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
@@ -21,11 +19,7 @@ public sealed class When_the_broker_goes_away : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        _consumers = RoleHost.Build(
-            [$"--RABBITMQ_URL={_infrastructure.RabbitMqUrl}", $"--REDIS_URL={_infrastructure.RedisUrl}", "--urls=http://127.0.0.1:0"],
-            ConsumersRole.Name, "http://127.0.0.1:0", (services, settings) => services.AddConsumersRole(settings));
-        await _consumers.StartAsync();
-        await RunningHosts.WaitHealthyAsync(_consumers.Services);
+        _consumers = await _infrastructure.StartConsumersHostAsync();
 
         _proxy = new TcpProxy(TestInfrastructure.RabbitMqEndpoint);
         _gateway = new GatewayFactory()
