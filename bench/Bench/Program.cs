@@ -19,6 +19,8 @@ Console.WriteLine($"gateway webhook ingest (HTTP + Redis dedup + confirmed publi
                   $"  = {ingest.AcceptedPerSecond / raw:0.00} of raw, {ingest.AcceptedPerSecond / bare:0.00} of bare MassTransit ({ingest.Refused} not accepted)");
 Console.WriteLine($"gateway webhook ingest alone (router stopped, its queue filling):          {ingest.AcceptedAlonePerSecond,8:N0} webhooks/s" +
                   $"  = {ingest.AcceptedAlonePerSecond / raw:0.00} of raw, {ingest.AcceptedAlonePerSecond / bare:0.00} of bare MassTransit");
+Console.WriteLine($"routing alone (consumers process draining that backlog):                   {ingest.RoutedPerSecond,8:N0} webhooks/s" +
+                  $"  = {ingest.RoutedPerSecond / raw:0.00} of raw, {ingest.RoutedPerSecond / bare:0.00} of bare MassTransit");
 Console.WriteLine($"accept latency at {settings.OfferedRate} req/s for {settings.LatencyDuration.TotalSeconds:0} s: p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, max {ingest.MaxMs:0.0} ms ({ingest.LatencySamples} requests)");
 Console.WriteLine($"gateway peak working set: {ingest.GatewayPeakBytes / 1024.0 / 1024.0:0} MiB");
 Console.WriteLine($"targets: ingest >= 0.25 of raw: {Verdict(ingest.AcceptedAlonePerSecond / raw >= 0.25)} ({ingest.AcceptedAlonePerSecond / raw:0.00} alone, " +
