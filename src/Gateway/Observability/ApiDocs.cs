@@ -1,18 +1,51 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace GitLabBus.Gateway.Observability;
 
-/// <summary><c>/openapi/v1.json</c> (generated from the endpoints) and the interactive page at <c>/docs</c>.</summary>
+/// <summary>
+/// <c>/openapi/v1.json</c> (generated from the endpoints, with the bearer scheme on every protected one)
+/// and the interactive page at <c>/docs</c>.
+/// </summary>
 public static class ApiDocs
 {
+    private const string BearerScheme = "bearer";
+
     public static IServiceCollection AddGatewayApiDocs(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options =>
         {
-            document.Info.Title = "GitLabBus gateway";
-            document.Info.Description = "Ingress of GitLabBus: GitLab webhooks, the delivery log, health and metrics. " +
-                                        "Protected endpoints take Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET).";
-            return Task.CompletedTask;
-        }));
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "GitLabBus gateway";
+                document.Info.Description = "Ingress of GitLabBus: GitLab webhooks, the delivery log, health and metrics. " +
+                                            "Webhooks authenticate with X-Gitlab-Token; the other protected endpoints take " +
+                                            "Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET, roles claim).";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "HS256 JWT signed with LOCAL_JWT_SECRET; claims sub, oid, roles, exp.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement
+                    {
+                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
 
     public static IEndpointRouteBuilder MapGatewayApiDocs(this IEndpointRouteBuilder endpoints)
     {

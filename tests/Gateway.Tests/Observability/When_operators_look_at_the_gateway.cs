@@ -53,6 +53,10 @@ public sealed class When_operators_look_at_the_gateway : IClassFixture<GatewayFa
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/webhooks/gitlab", paths);
         Assert.Contains("/webhooks/deliveries/{delivery_id}/replay", paths);
+        Assert.Equal("bearer", openApi.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        var replay = openApi.GetProperty("paths").GetProperty("/webhooks/deliveries/{delivery_id}/replay").GetProperty("post");
+        Assert.True(replay.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.False(openApi.GetProperty("paths").GetProperty("/webhooks/gitlab").GetProperty("post").TryGetProperty("security", out _));
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("text/html", docs.Content.Headers.ContentType!.MediaType);
     }
