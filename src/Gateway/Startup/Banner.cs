@@ -41,7 +41,7 @@ public static class Banner
             lines.Add("      -H 'Content-Type: application/json' -d '{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"project\":{\"id\":1}}'");
             if (gateway.JwtSecretGenerated)
             {
-                lines.Add($"    curl -s {baseUrl}/webhooks/deliveries -H 'Authorization: Bearer <admin token above>'");
+                lines.Add($"    curl -s {baseUrl}/webhooks/deliveries -H 'Authorization: Bearer <the token above>'");
             }
         }
 
