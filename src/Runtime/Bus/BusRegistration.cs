@@ -46,6 +46,15 @@ public static class BusRegistration
                 retry.Ignore<InvalidMessageException>();
                 retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
             });
+
+            // A saga instance written by another replica since it was loaded: reload and apply again, quickly and
+            // often. Inside the general retry and outside the outbox, so every attempt starts with an empty outbox.
+            endpoint.UseMessageRetry(retry =>
+            {
+                retry.Handle<ConcurrencyException>();
+                retry.Handle<SagaException>();
+                retry.Exponential(25, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(15));
+            });
             endpoint.UseInMemoryOutbox(context);
         });
 

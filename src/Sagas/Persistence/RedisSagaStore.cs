@@ -1,0 +1,151 @@
+using MassTransit;
+using StackExchange.Redis;
+
+namespace GitLabBus.Sagas.Persistence;
+
+/// <summary>
+/// One consume's view of a saga type in Redis. An instance is a hash (<c>v</c> = version, <c>data</c> = JSON).
+/// Every write is one Lua script, so nothing is lost between replicas: inserts only when absent, updates and
+/// deletes only when the stored version is the one that was loaded (compare-and-set). A lost race throws
+/// <see cref="ConcurrencyException"/>; the endpoint's retry reloads the instance and applies the message again.
+/// </summary>
+public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options) : IAsyncDisposable
+    where TSaga : class, ISagaVersion
+{
+    private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare("""
+        if redis.call('EXISTS', @key) == 1 then return 0 end
+        redis.call('HSET', @key, 'v', @version, 'data', @data)
+        return 1
+        """);
+
+    private static readonly LuaScript CompareAndSet = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'v')
+        if not current then return -1 end
+        if current ~= @expected then return 0 end
+        redis.call('HSET', @key, 'v', @version, 'data', @data)
+        return 1
+        """);
+
+    private static readonly LuaScript CompareAndFinish = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'v')
+        if not current then return -1 end
+        if current ~= @expected then return 0 end
+        if tonumber(@retentionMs) > 0 then redis.call('SET', @finishedKey, @data, 'PX', @retentionMs) end
+        redis.call('DEL', @key)
+        return 1
+        """);
+
+    private static readonly LuaScript ReleaseLock = LuaScript.Prepare("""
+        if redis.call('GET', @key) == @token then return redis.call('DEL', @key) end
+        return 0
+        """);
+
+    private (RedisKey Key, string Token)? _lock;
+
+    /// <summary>Stores a new instance; false when one with that correlation id already exists.</summary>
+    public async Task<bool> TryInsertAsync(IObjectDeserializer serializer, TSaga instance)
+    {
+        instance.Version = 1;
+        var inserted = (int)await database.ScriptEvaluateAsync(InsertIfAbsent, new
+        {
+            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
+            version = instance.Version,
+            data = serializer.SerializeObject(instance).GetString(),
+        });
+        return inserted == 1;
+    }
+
+    /// <summary>Stores a new instance created by this consume; losing the race to another replica is a concurrency conflict.</summary>
+    public async Task AddAsync(IObjectDeserializer serializer, TSaga instance)
+    {
+        if (!await TryInsertAsync(serializer, instance))
+        {
+            throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} was created concurrently", typeof(TSaga), instance.CorrelationId);
+        }
+    }
+
+    public async Task<TSaga?> LoadAsync(IObjectDeserializer serializer, Guid correlationId)
+    {
+        var fields = await database.HashGetAsync(options.InstanceKey(correlationId), ["v", "data"]);
+        if (fields[1].IsNullOrEmpty)
+        {
+            return null;
+        }
+
+        var instance = serializer.DeserializeObject<TSaga>((string)fields[1]!)!;
+        instance.Version = (int)fields[0];
+        return instance;
+    }
+
+    /// <summary>Writes the instance if nobody else wrote it since it was loaded.</summary>
+    public async Task UpdateAsync(IObjectDeserializer serializer, TSaga instance)
+    {
+        var expected = instance.Version;
+        instance.Version = expected + 1;
+        var result = (int)await database.ScriptEvaluateAsync(CompareAndSet, new
+        {
+            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
+            expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            version = instance.Version,
+            data = serializer.SerializeObject(instance).GetString(),
+        });
+        ThrowOnConflict(result, instance, expected);
+    }
+
+    /// <summary>Removes a finished instance (keeping a read-only copy for <see cref="RedisSagaRepositoryOptions{TSaga}.FinishedRetention"/>).</summary>
+    public async Task FinishAsync(IObjectDeserializer serializer, TSaga instance)
+    {
+        var expected = instance.Version;
+        var result = (int)await database.ScriptEvaluateAsync(CompareAndFinish, new
+        {
+            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
+            finishedKey = (RedisKey)options.FinishedKey(instance.CorrelationId),
+            expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            retentionMs = (long)options.FinishedRetention.TotalMilliseconds,
+            data = serializer.SerializeObject(instance).GetString(),
+        });
+        ThrowOnConflict(result, instance, expected);
+    }
+
+    /// <summary>Pessimistic mode: waits for the instance's lock (up to the lock timeout) and holds it until disposed.</summary>
+    public async Task LockAsync(Guid correlationId, CancellationToken cancellationToken)
+    {
+        var key = (RedisKey)options.LockKey(correlationId);
+        var token = Guid.NewGuid().ToString("N");
+        var deadline = DateTime.UtcNow + options.EffectiveLockTimeout;
+        var pause = TimeSpan.FromMilliseconds(5);
+        while (!await database.StringSetAsync(key, token, options.EffectiveLockTimeout, When.NotExists))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new ConcurrencyException($"{options.SagaName} {correlationId} stayed locked for {options.EffectiveLockTimeout}", typeof(TSaga), correlationId);
+            }
+
+            await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(5)), cancellationToken);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+        }
+
+        _lock = (key, token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_lock is { } held)
+        {
+            _lock = null;
+            await database.ScriptEvaluateAsync(ReleaseLock, new { key = held.Key, token = held.Token });
+        }
+    }
+
+    private void ThrowOnConflict(int result, TSaga instance, int expected)
+    {
+        if (result == 1)
+        {
+            return;
+        }
+
+        instance.Version = expected;
+        var reason = result == 0 ? "was changed by another consumer" : "no longer exists";
+        throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} {reason} (loaded version {expected})", typeof(TSaga), instance.CorrelationId);
+    }
+}
