@@ -1,5 +1,9 @@
 using GitLabBus.Consumers;
 using GitLabBus.Runtime.Hosting;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Sagas;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using GitLabBus.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using RabbitMQ.Client;
@@ -26,11 +30,19 @@ public sealed class RealInfrastructure : IAsyncLifetime
     public Task DisposeAsync() => TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
 
     /// <summary>A consumers host on this vhost and database, started and ready (its queues bound).</summary>
-    public async Task<WebApplication> StartConsumersHostAsync()
+    public Task<WebApplication> StartConsumersHostAsync() =>
+        StartRoleHostAsync(ConsumersRole.Name, (services, settings) => services.AddConsumersRole(settings));
+
+    /// <summary>A sagas host (with the durable scheduler endpoint) on this vhost and database, started and ready.</summary>
+    public Task<WebApplication> StartSagasHostAsync(params string[] extraArgs) =>
+        StartRoleHostAsync(SagasRole.Name, (services, settings) => services.AddSagasRole(settings), extraArgs);
+
+    private async Task<WebApplication> StartRoleHostAsync(
+        string role, Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole, params string[] extraArgs)
     {
         var host = RoleHost.Build(
-            [$"--RABBITMQ_URL={RabbitMqUrl}", $"--REDIS_URL={RedisUrl}", "--urls=http://127.0.0.1:0"],
-            ConsumersRole.Name, "http://127.0.0.1:0", (services, settings) => services.AddConsumersRole(settings));
+            [$"--RABBITMQ_URL={RabbitMqUrl}", $"--REDIS_URL={RedisUrl}", "--urls=http://127.0.0.1:0", "--SCHEDULER_POLL_MILLISECONDS=50", .. extraArgs],
+            role, "http://127.0.0.1:0", addRole);
         await host.StartAsync();
         await RunningHosts.WaitHealthyAsync(host.Services);
         return host;

@@ -14,6 +14,15 @@ public static class BusRegistration
 {
     public const string HealthTag = "bus";
 
+    /// <summary>The durable scheduler endpoint (hosted by the sagas role): RabbitMQ here has no delayed-exchange plugin.</summary>
+    public const string SchedulerQueue = "scheduler";
+
+    /// <summary>
+    /// Sent to through its exchange: a <c>queue:</c> address would make the sender declare a classic queue of that
+    /// name, which RabbitMQ refuses for an existing quorum queue. Sends there are mandatory (see <see cref="OutgoingMessagePolicy"/>).
+    /// </summary>
+    public static readonly Uri SchedulerAddress = new($"exchange:{SchedulerQueue}");
+
     /// <param name="roles">Each role registers its consumers or sagas: <c>x => x.AddConsumers()</c>.</param>
     public static IServiceCollection AddGitLabBus(
         this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles) =>
@@ -60,6 +69,7 @@ public static class BusRegistration
 
         if (settings.RabbitMq is { } rabbitMq)
         {
+            x.AddMessageScheduler(SchedulerAddress);
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(rabbitMq.Host, (ushort)rabbitMq.Port, rabbitMq.VirtualHost, "gitlabbus", host =>
@@ -71,12 +81,19 @@ public static class BusRegistration
                         host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
                     }
                 });
+                cfg.UseMessageScheduler(SchedulerAddress);
                 ConfigureCommon(cfg, context);
             });
         }
         else
         {
-            x.UsingInMemory((context, cfg) => ConfigureCommon(cfg, context));
+            // The in-memory transport delays messages itself; nothing to persist in embedded mode.
+            x.AddDelayedMessageScheduler();
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseDelayedMessageScheduler();
+                ConfigureCommon(cfg, context);
+            });
         }
     }
 
@@ -85,9 +102,9 @@ public static class BusRegistration
     {
         // Other systems may publish plain JSON to our exchanges; the envelope stays the default for ours.
         cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: false);
-        var requestIds = new RequestIdObserver();
-        cfg.ConnectPublishObserver(requestIds);
-        cfg.ConnectSendObserver(requestIds);
+        var outgoing = new OutgoingMessagePolicy();
+        cfg.ConnectPublishObserver(outgoing);
+        cfg.ConnectSendObserver(outgoing);
         cfg.ConfigureEndpoints(context);
     }
 }

@@ -1,0 +1,62 @@
+using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.State;
+using GitLabBus.Sagas.Persistence;
+using GitLabBus.Tests.TestSupport.Gateway;
+using MassTransit;
+using MassTransit.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace GitLabBus.Tests.Integration.Sagas;
+
+/// <summary>
+/// A saga's <c>Schedule</c> on RabbitMQ without the delayed-exchange plugin: the request goes to the sagas host's
+/// durable scheduler and comes back with its scheduling token, or the saga would drop it as stale.
+/// </summary>
+public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifetime
+{
+    private readonly RealInfrastructure _infrastructure = new();
+    private readonly RedisSagaRepositoryOptions<ExpiryState> _options = new("expiry", TimeSpan.FromHours(1));
+    private WebApplication _sagasHost = null!;
+    private ServiceProvider _sagaBus = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        _sagasHost = await _infrastructure.StartSagasHostAsync();
+        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RABBITMQ_URL"] = _infrastructure.RabbitMqUrl,
+            ["REDIS_URL"] = _infrastructure.RedisUrl,
+        }).Build());
+        var services = new ServiceCollection().AddLogging();
+        services.AddGitLabBusState(settings);
+        services.AddGitLabBus(settings.Bus, bus => bus.AddSagaStateMachine<ExpiryStateMachine, ExpiryState>().Persist(settings.Redis, _options));
+        _sagaBus = services.BuildServiceProvider();
+        await _sagaBus.GetRequiredService<IBusControl>().StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sagaBus.GetRequiredService<IBusControl>().StopAsync();
+        await _sagaBus.DisposeAsync();
+        await _sagasHost.StopAsync();
+        await _sagasHost.DisposeAsync();
+        await _infrastructure.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_receive_the_timeout_and_move_on()
+    {
+        var id = NewId.NextGuid();
+        var store = new RedisSagaStore<ExpiryState>(_sagaBus.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), _options);
+
+        await _sagaBus.GetRequiredService<IBus>().Publish(new WatchStarted(id));
+
+        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
+            (await store.LoadAsync(SystemTextJsonMessageSerializer.Instance, id))?.CurrentState == "Expired", TimeSpan.FromSeconds(30)));
+    }
+}
