@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace GitLabBus.Gateway.Webhooks;
@@ -74,9 +73,11 @@ public static class WebhookEndpoints
         var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
         return result.Outcome switch
         {
-            ClaimOutcome.Claimed => Results.Json(new WebhookAccepted(result.DeliveryId, false), statusCode: StatusCodes.Status202Accepted),
-            ClaimOutcome.Duplicate => Results.Json(new WebhookAccepted(result.DeliveryId, true), statusCode: StatusCodes.Status200OK),
-            ClaimOutcome.InFlight => InFlight(http, result.DeliveryId),
+            IngestOutcome.Accepted => Results.Json(new WebhookAccepted(result.DeliveryId, false), statusCode: StatusCodes.Status202Accepted),
+            IngestOutcome.Duplicate => Results.Json(new WebhookAccepted(result.DeliveryId, true), statusCode: StatusCodes.Status200OK),
+            IngestOutcome.InFlight => InFlight(http, result.DeliveryId),
+            IngestOutcome.StateUnavailable => ApiError.Result(StatusCodes.Status503ServiceUnavailable, "cache_unavailable",
+                "the state store could not record the delivery; retry later"),
             _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
         };
     }

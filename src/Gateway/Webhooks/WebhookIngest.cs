@@ -32,26 +32,40 @@ public sealed class WebhookIngest(
             ReceivedAt = clock.GetUtcNow(),
         };
 
-        var claim = await deliveries.ClaimAsync(delivery, incoming.DedupKey, cancellationToken);
+        DeliveryClaim claim;
+        try
+        {
+            claim = await deliveries.ClaimAsync(delivery, incoming.DedupKey, cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // Without the claim there is no dedup: refuse, and let GitLab retry once state is back.
+            logger.LogWarning("Could not record {EventName} delivery: state store unavailable ({Reason})", incoming.EventName, failure.GetType().Name);
+            metrics.Count(incoming.EventName, "cache_unavailable");
+            return new IngestResult(IngestOutcome.StateUnavailable, delivery.DeliveryId);
+        }
+
         if (claim.Outcome != ClaimOutcome.Claimed)
         {
             metrics.Count(incoming.EventName, claim.Outcome == ClaimOutcome.Duplicate ? "duplicate" : "in_flight");
             logger.LogInformation("{EventName} delivery is a {Outcome} of {DeliveryId}; nothing published",
                 incoming.EventName, claim.Outcome, claim.DeliveryId);
-            return new IngestResult(claim.Outcome, claim.DeliveryId);
+            return new IngestResult(claim.Outcome == ClaimOutcome.Duplicate ? IngestOutcome.Duplicate : IngestOutcome.InFlight, claim.DeliveryId);
         }
 
         if (!await TryPublishAsync(ToMessage(delivery, incoming, replayed: false), cancellationToken))
         {
-            await deliveries.ReleaseAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None);
+            await BestEffortAsync(() => deliveries.ReleaseAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None), "release", delivery.DeliveryId);
             metrics.Count(incoming.EventName, "bus_unavailable");
-            return new IngestResult(null, delivery.DeliveryId);
+            return new IngestResult(IngestOutcome.BusUnavailable, delivery.DeliveryId);
         }
 
-        await deliveries.ConfirmAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None);
+        // The broker has the message: it is accepted whatever happens next. A failed confirm only means the
+        // in-flight mark expires instead of becoming the dedup record.
+        await BestEffortAsync(() => deliveries.ConfirmAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None), "confirm", delivery.DeliveryId);
         metrics.Count(incoming.EventName, "accepted");
         logger.LogInformation("{EventName} delivery {DeliveryId} accepted", incoming.EventName, delivery.DeliveryId);
-        return new IngestResult(ClaimOutcome.Claimed, delivery.DeliveryId);
+        return new IngestResult(IngestOutcome.Accepted, delivery.DeliveryId);
     }
 
     /// <summary>Publishes a stored delivery again, marked as a replay. False when the broker did not confirm.</summary>
@@ -82,6 +96,19 @@ public sealed class WebhookIngest(
         }
     }
 
+    private async Task BestEffortAsync(Func<Task> write, string step, Guid deliveryId)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning("Could not {Step} delivery {DeliveryId} in the state store ({Reason}); its in-flight mark expires on its own",
+                step, deliveryId, failure.GetType().Name);
+        }
+    }
+
     private static WebhookReceived ToMessage(WebhookDelivery delivery, IncomingWebhook incoming, bool replayed) => new()
     {
         DeliveryId = delivery.DeliveryId,
@@ -96,8 +123,20 @@ public sealed class WebhookIngest(
     };
 }
 
-/// <summary>Outcome null means the broker did not confirm: answer 503 and let GitLab retry.</summary>
-public sealed record IngestResult(ClaimOutcome? Outcome, Guid DeliveryId);
+public sealed record IngestResult(IngestOutcome Outcome, Guid DeliveryId);
+
+public enum IngestOutcome
+{
+    Accepted,
+    Duplicate,
+    InFlight,
+
+    /// <summary>The broker did not confirm: 503 bus_unavailable, GitLab retries.</summary>
+    BusUnavailable,
+
+    /// <summary>The state store could not record the claim: 503 cache_unavailable, GitLab retries.</summary>
+    StateUnavailable,
+}
 
 /// <summary>An authenticated, parsed delivery. <see cref="Headers"/> already lacks every secret-bearing header.</summary>
 public sealed record IncomingWebhook(

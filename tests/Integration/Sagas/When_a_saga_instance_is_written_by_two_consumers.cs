@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using MassTransit.Serialization;
 using StackExchange.Redis;

@@ -3,6 +3,7 @@ using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport.Gateway;
+using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.AspNetCore.Builder;

@@ -5,6 +5,7 @@ using GitLabBus.Runtime.State;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
+using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace GitLabBus.Tests.Integration.Sagas;
+namespace GitLabBus.Tests.TestSupport.Sagas;
 
 public sealed record WatchStarted(Guid CorrelationId);
 
