@@ -1,11 +1,14 @@
 using GitLabBus.Consumers;
+using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Hosting;
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.State;
 using GitLabBus.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using GitLabBus.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
 
 namespace GitLabBus.Tests.Integration;
@@ -46,6 +49,25 @@ public sealed class RealInfrastructure : IAsyncLifetime
         await host.StartAsync();
         await RunningHosts.WaitHealthyAsync(host.Services);
         return host;
+    }
+
+    /// <summary>
+    /// A bus on this vhost and database with the production bus setup plus <paramref name="register"/> (a saga,
+    /// say), started: one replica of a role, without the host around it.
+    /// </summary>
+    public async Task<ServiceProvider> StartBusAsync(Action<IBusRegistrationConfigurator, RuntimeSettings> register)
+    {
+        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RABBITMQ_URL"] = RabbitMqUrl,
+            ["REDIS_URL"] = RedisUrl,
+        }).Build());
+        var services = new ServiceCollection().AddLogging();
+        services.AddGitLabBusState(settings);
+        services.AddGitLabBus(settings.Bus, bus => register(bus, settings));
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IBusControl>().StartAsync();
+        return provider;
     }
 
     /// <summary>A plain RabbitMQ.Client connection to this vhost, as another system would open one.</summary>

@@ -3,13 +3,10 @@ using GitLabBus.Consumers;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.State;
 using GitLabBus.Runtime.Webhooks;
 using GitLabBus.Tests.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Consumers.Webhooks;
@@ -17,49 +14,40 @@ namespace GitLabBus.Tests.Consumers.Webhooks;
 /// <summary>The router on MassTransit's in-memory test harness, with the production endpoint policy.</summary>
 public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
 {
-    private ServiceProvider _services = null!;
-    private ITestHarness _harness = null!;
+    private EmbeddedHarness _embedded = null!;
 
-    public async Task InitializeAsync()
-    {
-        var settings = RuntimeSettings.Read(new ConfigurationBuilder().Build());
-        var services = new ServiceCollection().AddLogging();
-        services.AddGitLabBusState(settings);
-        services.AddMassTransitTestHarness(x => BusRegistration.Configure(x, settings.Bus, services.AddConsumersRole(settings)));
-        _services = services.BuildServiceProvider(true);
-        _harness = _services.GetRequiredService<ITestHarness>();
-        await _harness.Start();
-    }
+    private ITestHarness Harness => _embedded.Harness;
 
-    public async Task DisposeAsync()
-    {
-        await _harness.Stop();
-        await _services.DisposeAsync();
-    }
+    private IServiceProvider Services => _embedded.Services;
+
+    public async Task InitializeAsync() =>
+        _embedded = await EmbeddedHarness.StartAsync((services, settings) => services.AddConsumersRole(settings));
+
+    public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
     [Fact]
     public async Task Should_publish_the_typed_event_and_record_where_it_went()
     {
-        var store = _services.GetRequiredService<IWebhookDeliveryStore>();
+        var store = Services.GetRequiredService<IWebhookDeliveryStore>();
         var delivery = await StoredDeliveryAsync(store, "Merge Request Hook", GitLabFixtures.Read("merge_request.json"));
 
-        await _harness.Bus.Publish(ToMessage(delivery));
+        await Harness.Bus.Publish(ToMessage(delivery));
 
-        Assert.True(await _harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
+        Assert.True(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
         Assert.Equal(["MergeRequestChanged"], (await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!.RoutedTo);
     }
 
     [Fact]
     public async Task Should_record_an_unknown_kind_as_routed_nowhere()
     {
-        var store = _services.GetRequiredService<IWebhookDeliveryStore>();
+        var store = Services.GetRequiredService<IWebhookDeliveryStore>();
         var delivery = await StoredDeliveryAsync(store, "Deployment Hook", """{"object_kind":"deployment","project":{"id":1}}""");
 
-        await _harness.Bus.Publish(ToMessage(delivery));
+        await Harness.Bus.Publish(ToMessage(delivery));
 
-        Assert.True(await _harness.GetConsumerHarness<WebhookRouterConsumer>().Consumed.Any<WebhookReceived>());
+        Assert.True(await Harness.GetConsumerHarness<WebhookRouterConsumer>().Consumed.Any<WebhookReceived>());
         Assert.Empty((await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!.RoutedTo!);
-        Assert.False(await _harness.Published.Any<MergeRequestChanged>());
+        Assert.False(await Harness.Published.Any<MergeRequestChanged>());
     }
 
     [Fact]
@@ -72,9 +60,9 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
             Payload = JsonSerializer.Deserialize<JsonElement>("""{"object_kind":"pipeline","project":{"id":1}}"""),
         };
 
-        await _harness.Bus.Publish(message);
+        await Harness.Bus.Publish(message);
 
-        var fault = await _harness.Published.SelectAsync<Fault<WebhookReceived>>().FirstOrDefault();
+        var fault = await Harness.Published.SelectAsync<Fault<WebhookReceived>>().FirstOrDefault();
         Assert.NotNull(fault);
         Assert.Contains("object_attributes", fault.Context.Message.Exceptions[0].Message);
         Assert.Equal(typeof(InvalidMessageException).FullName, fault.Context.Message.Exceptions[0].ExceptionType);
@@ -83,11 +71,11 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
     [Fact]
     public async Task Should_carry_the_request_id_onto_the_typed_event()
     {
-        var delivery = await StoredDeliveryAsync(_services.GetRequiredService<IWebhookDeliveryStore>(), "Push Hook", GitLabFixtures.Read("push.json"));
+        var delivery = await StoredDeliveryAsync(Services.GetRequiredService<IWebhookDeliveryStore>(), "Push Hook", GitLabFixtures.Read("push.json"));
 
-        await _harness.Bus.Publish(ToMessage(delivery), context => context.Headers.Set("X-Request-ID", "req-42"));
+        await Harness.Bus.Publish(ToMessage(delivery), context => context.Headers.Set("X-Request-ID", "req-42"));
 
-        var push = await _harness.Published.SelectAsync<PushReceived>().FirstOrDefault();
+        var push = await Harness.Published.SelectAsync<PushReceived>().FirstOrDefault();
         Assert.NotNull(push);
         Assert.Equal("req-42", push.Context.Headers.Get<string>("X-Request-ID"));
     }

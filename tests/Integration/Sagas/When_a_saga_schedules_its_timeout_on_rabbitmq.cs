@@ -1,13 +1,9 @@
-using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.State;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport.Gateway;
 using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -28,16 +24,8 @@ public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifeti
     {
         await _infrastructure.InitializeAsync();
         _sagasHost = await _infrastructure.StartSagasHostAsync();
-        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RABBITMQ_URL"] = _infrastructure.RabbitMqUrl,
-            ["REDIS_URL"] = _infrastructure.RedisUrl,
-        }).Build());
-        var services = new ServiceCollection().AddLogging();
-        services.AddGitLabBusState(settings);
-        services.AddGitLabBus(settings.Bus, bus => bus.AddSagaStateMachine<ExpiryStateMachine, ExpiryState>().Persist(settings.Redis, _options));
-        _sagaBus = services.BuildServiceProvider();
-        await _sagaBus.GetRequiredService<IBusControl>().StartAsync();
+        _sagaBus = await _infrastructure.StartBusAsync(
+            (bus, settings) => bus.AddSagaStateMachine<ExpiryStateMachine, ExpiryState>().Persist(settings.Redis, _options));
     }
 
     public async Task DisposeAsync()

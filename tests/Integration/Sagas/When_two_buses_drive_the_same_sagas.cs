@@ -1,14 +1,10 @@
 using System.Text.Json;
-using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.State;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using MassTransit.Serialization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -91,18 +87,6 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
         Assert.Equal((1, "Final"), (finished.GetProperty("count").GetInt32(), finished.GetProperty("currentState").GetString()));
     }
 
-    private async Task<ServiceProvider> StartReplicaAsync()
-    {
-        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RABBITMQ_URL"] = _infrastructure.RabbitMqUrl,
-            ["REDIS_URL"] = _infrastructure.RedisUrl,
-        }).Build());
-        var services = new ServiceCollection().AddLogging();
-        services.AddGitLabBusState(settings);
-        services.AddGitLabBus(settings.Bus, bus => bus.AddSagaStateMachine<CounterStateMachine, CounterState>().Persist(settings.Redis, _options));
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<IBusControl>().StartAsync();
-        return provider;
-    }
+    private Task<ServiceProvider> StartReplicaAsync() =>
+        _infrastructure.StartBusAsync((bus, settings) => bus.AddSagaStateMachine<CounterStateMachine, CounterState>().Persist(settings.Redis, _options));
 }
