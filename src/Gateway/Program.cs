@@ -3,6 +3,7 @@ using GitLabBus.Consumers;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Observability;
+using GitLabBus.Gateway.Operations;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Bus;
@@ -50,6 +51,7 @@ app.UseAuthorization();
 
 app.MapWebhookIngress();
 app.MapWebhookDeliveries();
+app.MapOperations();
 app.MapGitLabBusHealth();
 app.MapGatewayMetrics();
 app.MapGatewayApiDocs();

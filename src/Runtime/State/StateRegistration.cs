@@ -1,4 +1,5 @@
 using GitLabBus.Runtime.Health;
+using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class StateRegistration
         if (settings.Redis.InMemory)
         {
             services.AddSingleton<IWebhookDeliveryStore, InMemoryWebhookDeliveryStore>();
+            services.AddSingleton<IOperationProgress, InMemoryOperationProgress>();
             services.AddHealthChecks().AddCheck(
                 "redis",
                 () => HealthCheckResult.Healthy("in-memory state (REDIS_URL not set)"),
@@ -32,6 +34,7 @@ public static class StateRegistration
 
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnection.Connect(settings.Redis));
         services.AddSingleton<IWebhookDeliveryStore, RedisWebhookDeliveryStore>();
+        services.AddSingleton<IOperationProgress, RedisOperationProgress>();
         services.AddHealthChecks().AddRedis(
             sp => sp.GetRequiredService<IConnectionMultiplexer>(),
             name: "redis",

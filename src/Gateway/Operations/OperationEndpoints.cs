@@ -1,0 +1,66 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Operations;
+
+namespace GitLabBus.Gateway.Operations;
+
+/// <summary>
+/// <c>GET /operations/{id}</c> (status, every event, result) and <c>GET /operations/{id}/events</c>: server-sent
+/// events, history first then live, closed after the final one; <c>Last-Event-ID</c> resumes after that event.
+/// </summary>
+public static class OperationEndpoints
+{
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
+    {
+        var operations = endpoints.MapGroup("/operations").WithTags("operations").RequireAuthorization(Roles.ReadPolicy);
+
+        operations.MapGet("/{operation_id}", Get)
+            .WithSummary("An operation's status, events and result")
+            .Produces<OperationView>()
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        operations.MapGet("/{operation_id}/events", Events)
+            .WithSummary("The operation's events as text/event-stream: history, then live, closed after the final event")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return endpoints;
+    }
+
+    private static async Task<IResult> Get(IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(operation_id))
+        {
+            return ApiError.InvalidRequest("operation_id must be 1 to 128 letters, digits, '-' or '_'");
+        }
+
+        var events = await progress.ReadAsync(operation_id, cancellationToken);
+        return events.Count == 0
+            ? ApiError.NotFound($"no operation {operation_id} (operations are kept 24 hours)")
+            : Results.Ok(OperationView.From(operation_id, events));
+    }
+
+    private static IResult Events(HttpContext http, IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(operation_id))
+        {
+            return ApiError.InvalidRequest("operation_id must be 1 to 128 letters, digits, '-' or '_'");
+        }
+
+        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(Stream(progress, operation_id, lastEventId.Length == 0 ? null : lastEventId, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<OperationEvent>> Stream(
+        IOperationProgress progress, string operationId, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var next in progress.FollowAsync(operationId, lastEventId, cancellationToken))
+        {
+            yield return new SseItem<OperationEvent>(next, next.Type) { EventId = next.Id };
+        }
+    }
+
+    private static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace GitLabBus.Runtime.Operations;
+
+/// <summary>
+/// Progress of long-running operations: consumers and sagas append events, the gateway reads them and follows
+/// them live. Redis keeps them as the stream <c>gitlabbus:ops:{id}</c> (24 h) and announces each on the channel
+/// <c>gitlabbus:progress:{id}</c>; in embedded mode they live in memory.
+/// </summary>
+public interface IOperationProgress
+{
+    /// <summary>Appends an event; <paramref name="type"/> <c>completed</c> or <c>failed</c> ends the operation.</summary>
+    Task<OperationEvent> AppendAsync(string operationId, string type, JsonElement? data, CancellationToken cancellationToken);
+
+    /// <summary>Every event so far, oldest first (empty when the operation is unknown or expired).</summary>
+    Task<IReadOnlyList<OperationEvent>> ReadAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Every event after <paramref name="afterId"/> (all when null), then live ones, ending after the final event.</summary>
+    IAsyncEnumerable<OperationEvent> FollowAsync(string operationId, string? afterId, CancellationToken cancellationToken);
+}
+
+public static class OperationProgressExtensions
+{
+    public static Task<OperationEvent> StartedAsync(this IOperationProgress progress, string operationId, string kind, CancellationToken cancellationToken) =>
+        progress.AppendAsync(operationId, OperationEventTypes.Started, JsonSerializer.SerializeToElement(new { kind }), cancellationToken);
+
+    public static Task<OperationEvent> CompletedAsync(this IOperationProgress progress, string operationId, object result, CancellationToken cancellationToken) =>
+        progress.AppendAsync(operationId, OperationEventTypes.Completed, JsonSerializer.SerializeToElement(result), cancellationToken);
+
+    public static Task<OperationEvent> FailedAsync(this IOperationProgress progress, string operationId, string code, string message, CancellationToken cancellationToken) =>
+        progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message }), cancellationToken);
+}

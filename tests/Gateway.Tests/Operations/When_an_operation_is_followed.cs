@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Runtime.Operations;
+using GitLabBus.Tests.TestSupport.Gateway;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GitLabBus.Tests.Gateway.Operations;
+
+[Collection(GatewayCollection.Name)]
+public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory>
+{
+    private readonly GatewayFactory _gateway;
+    private readonly HttpClient _viewer;
+
+    public When_an_operation_is_followed(GatewayFactory gateway)
+    {
+        _gateway = gateway;
+        _viewer = gateway.ClientWithRoles(Roles.Viewer);
+    }
+
+    private IOperationProgress Progress => _gateway.Services.GetRequiredService<IOperationProgress>();
+
+    [Fact]
+    public async Task Should_show_its_status_events_and_result()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await Progress.StartedAsync(id, "apply-backlog", CancellationToken.None);
+        await Progress.CompletedAsync(id, new { created = 3 }, CancellationToken.None);
+
+        var view = await (await _viewer.GetAsync($"/operations/{id}")).JsonAsync();
+
+        Assert.Equal(id, view.GetProperty("operation_id").GetString());
+        Assert.Equal("apply-backlog", view.GetProperty("kind").GetString());
+        Assert.Equal("completed", view.GetProperty("status").GetString());
+        Assert.Equal(2, view.GetProperty("events").GetArrayLength());
+        Assert.Equal(3, view.GetProperty("result").GetProperty("created").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/operations/0123456789abcdef", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("/operations/bad%20id", HttpStatusCode.BadRequest, "invalid_request")]
+    public async Task Should_refuse_an_unknown_or_malformed_id(string path, HttpStatusCode status, string code)
+    {
+        var response = await _viewer.GetAsync(path);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, await response.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task Should_require_a_token()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.CreateClient().GetAsync("/operations/abc")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_stream_history_then_live_events_and_close_after_the_final_one()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await Progress.StartedAsync(id, "cache-embeddings", CancellationToken.None);
+
+        using var response = await _viewer.GetAsync($"/operations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await NextEventAsync(reader);
+        await Progress.AppendAsync(id, OperationEventTypes.Progress, JsonSerializer.SerializeToElement(new { done = 5 }), CancellationToken.None);
+        var second = await NextEventAsync(reader);
+        await Progress.CompletedAsync(id, new { cached = 5 }, CancellationToken.None);
+        var third = await NextEventAsync(reader);
+        var rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(["started", "progress", "completed"], new[] { first, second, third }.Select(e => e.Event));
+        Assert.Equal(5, JsonDocument.Parse(second.Data).RootElement.GetProperty("data").GetProperty("done").GetInt32());
+        Assert.All(new[] { first, second, third }, e => Assert.False(string.IsNullOrEmpty(e.Id)));
+        Assert.Equal("", rest.Trim());
+    }
+
+    private static async Task<(string Event, string Id, string Data)> NextEventAsync(StreamReader reader)
+    {
+        string type = "", id = "", data = "";
+        while (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)) is { } line)
+        {
+            if (line.Length == 0 && data.Length > 0)
+            {
+                return (type, id, data);
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line[7..];
+            }
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = line[4..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data += line[6..];
+            }
+        }
+
+        throw new EndOfStreamException("the event stream ended early");
+    }
+}

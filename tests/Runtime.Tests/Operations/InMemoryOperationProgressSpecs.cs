@@ -1,0 +1,8 @@
+using GitLabBus.Runtime.Operations;
+
+namespace GitLabBus.Tests.Runtime.Operations;
+
+public sealed class InMemoryOperationProgressSpecs : OperationProgressSpecification
+{
+    protected override Task<IOperationProgress> CreateAsync() => Task.FromResult<IOperationProgress>(new InMemoryOperationProgress(TimeProvider.System));
+}
