@@ -18,7 +18,7 @@ public static class ApiDocs
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "GitLabBus gateway";
-                document.Info.Description = "Ingress of GitLabBus: GitLab webhooks, the delivery log, health and metrics. " +
+                document.Info.Description = "Ingress of GitLabBus: GitLab webhooks, the delivery log, operation progress, health and metrics. " +
                                             "Webhooks authenticate with X-Gitlab-Token; the other protected endpoints take " +
                                             "Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET, roles claim).";
                 document.Components ??= new OpenApiComponents();
