@@ -62,6 +62,13 @@ public static class TestInfrastructure
 
     public static IConnectionMultiplexer RedisConnection => Redis.Value;
 
+    /// <summary>A connection whose default database is one no other running test class uses, emptied first.</summary>
+    public static async Task<(IConnectionMultiplexer Redis, int Database)> ConnectToFreshDatabaseAsync()
+    {
+        var database = await TakeRedisDatabaseAsync();
+        return (await ConnectionMultiplexer.ConnectAsync($"{RedisEndpoint},defaultDatabase={database}"), database);
+    }
+
     public static string RedisUrl(int database) => $"redis://{RedisEndpoint}/{database}";
 
     public static string NewVirtualHostName(string owner) => $"test-{owner}-{Guid.NewGuid():N}";

@@ -17,8 +17,7 @@ public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        var database = await TestInfrastructure.TakeRedisDatabaseAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync($"{TestInfrastructure.RedisEndpoint},defaultDatabase={database}");
+        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -12,8 +12,7 @@ public sealed class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpeci
 
     public async Task InitializeAsync()
     {
-        var database = await TestInfrastructure.TakeRedisDatabaseAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync($"{TestInfrastructure.RedisEndpoint},defaultDatabase={database}");
+        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -14,8 +14,7 @@ public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecifi
 
     public async Task InitializeAsync()
     {
-        _database = await TestInfrastructure.TakeRedisDatabaseAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync($"{TestInfrastructure.RedisEndpoint},defaultDatabase={_database}");
+        (_redis, _database) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
