@@ -55,13 +55,20 @@ public sealed class RealInfrastructure : IAsyncLifetime
     /// A bus on this vhost and database with the production bus setup plus <paramref name="register"/> (a saga,
     /// say), started: one replica of a role, without the host around it.
     /// </summary>
-    public async Task<ServiceProvider> StartBusAsync(Action<IBusRegistrationConfigurator, RuntimeSettings> register)
+    public async Task<ServiceProvider> StartBusAsync(
+        Action<IBusRegistrationConfigurator, RuntimeSettings> register, params (string Key, string Value)[] environment)
     {
-        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["RABBITMQ_URL"] = RabbitMqUrl,
             ["REDIS_URL"] = RedisUrl,
-        }).Build());
+        };
+        foreach (var (key, value) in environment)
+        {
+            variables[key] = value;
+        }
+
+        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(variables).Build());
         var services = new ServiceCollection().AddLogging();
         services.AddGitLabBusState(settings);
         services.AddGitLabBus(settings.Bus, bus => register(bus, settings));

@@ -7,8 +7,8 @@ namespace GitLabBus.Runtime.Bus;
 
 /// <summary>
 /// The bus every host runs: RabbitMQ when configured, in-memory otherwise, with the same endpoint policy
-/// either way (kebab-case names, quorum queues, raw JSON beside the envelope, retries that skip invalid
-/// messages, an in-memory outbox, request ids carried through).
+/// either way (kebab-case names, quorum queues, raw JSON beside the envelope, redelivery later and retries
+/// now that both skip invalid messages, an in-memory outbox, request ids carried through, durable scheduling).
 /// </summary>
 public static class BusRegistration
 {
@@ -23,7 +23,7 @@ public static class BusRegistration
     /// </summary>
     public static readonly Uri SchedulerAddress = new($"exchange:{SchedulerQueue}");
 
-    /// <param name="roles">Each role registers its consumers or sagas: <c>x => x.AddConsumers()</c>.</param>
+    /// <param name="roles">Each role registers its consumers or sagas, e.g. <c>services.AddConsumersRole(settings)</c>.</param>
     public static IServiceCollection AddGitLabBus(
         this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles) =>
         services.AddMassTransit(x => Configure(x, settings, roles));
@@ -42,7 +42,7 @@ public static class BusRegistration
             role(x);
         }
 
-        x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+        x.AddConfigureEndpointsCallback((context, name, endpoint) =>
         {
             if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
@@ -50,6 +50,28 @@ public static class BusRegistration
             }
 
             endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
+
+            // What still fails after the immediate retries (GitLab or Redis down for a while) comes back later,
+            // through the scheduler, before it is given up to the _error queue. The scheduler's own endpoint
+            // cannot schedule through itself, and invalid messages never improve with time.
+            if (name != SchedulerQueue && settings.RedeliveryIntervals.Count > 0)
+            {
+                void Redelivery(IRetryConfigurator redelivery)
+                {
+                    redelivery.Ignore<InvalidMessageException>();
+                    redelivery.Intervals([.. settings.RedeliveryIntervals]);
+                }
+
+                if (settings.InMemory)
+                {
+                    endpoint.UseDelayedRedelivery(Redelivery);
+                }
+                else
+                {
+                    endpoint.UseScheduledRedelivery(Redelivery);
+                }
+            }
+
             endpoint.UseMessageRetry(retry =>
             {
                 retry.Ignore<InvalidMessageException>();

@@ -10,7 +10,13 @@ public sealed record BusSettings
     /// <summary><c>GITLABBUS_ALL_IN_ONE</c>: the gateway also runs the consumers and sagas roles on RabbitMQ.</summary>
     public bool AllInOne { get; init; }
 
+    /// <summary><c>REDELIVERY_INTERVALS_SECONDS</c>: when a message that failed its immediate retries is tried again
+    /// (default 60, 300, 900), before it goes to its <c>_error</c> queue; empty turns redelivery off.</summary>
+    public IReadOnlyList<TimeSpan> RedeliveryIntervals { get; init; } = DefaultRedelivery;
+
     public bool InMemory => RabbitMq is null;
+
+    private static readonly TimeSpan[] DefaultRedelivery = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
 
     public string Describe() => RabbitMq is null ? "in-memory transport" : $"RabbitMQ {RabbitMq}";
 
@@ -19,7 +25,26 @@ public sealed record BusSettings
         RabbitMq = reader.AbsoluteUri("RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
         QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
         AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
+        RedeliveryIntervals = ReadIntervals(reader.Optional("REDELIVERY_INTERVALS_SECONDS")),
     };
+
+    private static TimeSpan[] ReadIntervals(string? raw)
+    {
+        if (raw is null)
+        {
+            return DefaultRedelivery;
+        }
+
+        if (raw.Trim().Length == 0 || raw.Trim() == "none")
+        {
+            return [];
+        }
+
+        var parts = raw.Split(',', StringSplitOptions.TrimEntries);
+        return parts.All(p => int.TryParse(p, out var seconds) && seconds is > 0 and <= 86_400) && parts.Length <= 10
+            ? parts.Select(p => TimeSpan.FromSeconds(int.Parse(p))).ToArray()
+            : throw new InvalidSettingException("REDELIVERY_INTERVALS_SECONDS", "must be up to 10 comma-separated whole seconds from 1 to 86400, or none");
+    }
 }
 
 /// <summary>A parsed <c>amqp://user:pass@host:port/vhost</c>; <see cref="ToString"/> leaves the credentials out.</summary>
