@@ -29,9 +29,9 @@ public static class OperationEndpoints
 
     private static async Task<IResult> Get(IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
     {
-        if (!IsValidId(operation_id))
+        if (InvalidId(operation_id) is { } invalid)
         {
-            return ApiError.InvalidRequest("operation_id must be 1 to 128 letters, digits, '-' or '_'");
+            return invalid;
         }
 
         var events = await progress.ReadAsync(operation_id, cancellationToken);
@@ -42,9 +42,9 @@ public static class OperationEndpoints
 
     private static IResult Events(HttpContext http, IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
     {
-        if (!IsValidId(operation_id))
+        if (InvalidId(operation_id) is { } invalid)
         {
-            return ApiError.InvalidRequest("operation_id must be 1 to 128 letters, digits, '-' or '_'");
+            return invalid;
         }
 
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
@@ -61,6 +61,9 @@ public static class OperationEndpoints
         }
     }
 
-    private static bool IsValidId(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    /// <summary>The 400 for an id that cannot name an operation (it becomes part of Redis keys), else null.</summary>
+    private static IResult? InvalidId(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? null
+            : ApiError.InvalidRequest("operation_id must be 1 to 128 letters, digits, '-' or '_'");
 }

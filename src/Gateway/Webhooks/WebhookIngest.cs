@@ -10,8 +10,9 @@ namespace GitLabBus.Gateway.Webhooks;
 
 /// <summary>
 /// The hot path after authentication: claim the delivery key, publish <see cref="WebhookReceived"/> and wait
-/// for the broker's confirm (mandatory: a delivery no queue would receive is refused), then confirm the claim. A publish the broker did not confirm releases the claim,
-/// so GitLab's retry is processed instead of being answered "duplicate".
+/// for the broker's confirm (mandatory: a delivery no queue would receive is refused), then confirm the claim.
+/// A publish the broker did not confirm releases the claim, so GitLab's retry is processed instead of being
+/// answered "duplicate".
 /// </summary>
 public sealed class WebhookIngest(
     IWebhookDeliveryStore deliveries,

@@ -19,7 +19,7 @@ public sealed class InMemoryOperationProgress(TimeProvider clock) : IOperationPr
             Forget(now);
             var operation = GetOrCreate(operationId, now);
             appended = new OperationEvent($"{now.ToUnixTimeMilliseconds()}-{operation.Events.Count}", type, now, data?.Clone(),
-                type is OperationEventTypes.Completed or OperationEventTypes.Failed);
+                OperationEventTypes.IsFinal(type));
             operation.Events.Add(appended);
             operation.LastWrite = now;
             changed = operation.Changed;

@@ -32,4 +32,7 @@ public static class OperationEventTypes
     public const string Progress = "progress";
     public const string Completed = "completed";
     public const string Failed = "failed";
+
+    /// <summary>Whether an event of this type ends its operation.</summary>
+    public static bool IsFinal(string type) => type is Completed or Failed;
 }

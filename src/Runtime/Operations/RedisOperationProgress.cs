@@ -18,7 +18,7 @@ public sealed class RedisOperationProgress(IConnectionMultiplexer redis, TimePro
     public async Task<OperationEvent> AppendAsync(string operationId, string type, JsonElement? data, CancellationToken cancellationToken)
     {
         var at = clock.GetUtcNow();
-        var final = type is OperationEventTypes.Completed or OperationEventTypes.Failed;
+        var final = OperationEventTypes.IsFinal(type);
         var db = redis.GetDatabase();
         var id = await db.StreamAddAsync(StreamKey(operationId),
         [

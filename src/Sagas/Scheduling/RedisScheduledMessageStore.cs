@@ -12,6 +12,7 @@ public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : I
 {
     private const string DueKey = "gitlabbus:scheduler:due";
     private const string ClaimedKey = "gitlabbus:scheduler:claimed";
+    private const string MessagePrefix = "gitlabbus:scheduler:message:";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -85,7 +86,7 @@ public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : I
             nowMs = now.ToUnixTimeMilliseconds(),
             leaseMs = (now + lease).ToUnixTimeMilliseconds(),
             max,
-            messagePrefix = "gitlabbus:scheduler:message:",
+            messagePrefix = MessagePrefix,
         });
         return ((RedisResult[])result!).Select(r => JsonSerializer.Deserialize<ScheduledMessage>((string)r!, Json)!).ToList();
     }
@@ -107,5 +108,5 @@ public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : I
         return await due + await claimed;
     }
 
-    private static RedisKey MessageKey(Guid tokenId) => $"gitlabbus:scheduler:message:{tokenId:N}";
+    private static RedisKey MessageKey(Guid tokenId) => MessagePrefix + tokenId.ToString("N");
 }
