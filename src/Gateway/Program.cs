@@ -4,6 +4,7 @@ using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Observability;
 using GitLabBus.Gateway.Operations;
+using GitLabBus.Gateway.Sagas;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Bus;
@@ -36,6 +37,7 @@ builder.Services.AddGitLabBusState(runtime);
 builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
     ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
     : []);
+builder.Services.AddSagaInspection(runtime);
 builder.Services.AddGatewayAuth(gateway);
 builder.Services.AddWebhookIngress(gateway);
 builder.Services.AddGatewayTelemetry();
@@ -52,6 +54,7 @@ app.UseAuthorization();
 app.MapWebhookIngress();
 app.MapWebhookDeliveries();
 app.MapOperations();
+app.MapSagaInspection();
 app.MapGitLabBusHealth();
 app.MapGatewayMetrics();
 app.MapGatewayApiDocs();

@@ -1,4 +1,5 @@
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Scheduling;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GitLabBus.Sagas;
 
 /// <summary>
-/// The sagas role: state machines and, on RabbitMQ, the durable <c>scheduler</c> endpoint with its dispatcher
-/// (in memory, the transport delays messages itself). State machines register here as they land.
+/// The sagas role: the platform's state machines, journalled, and, on RabbitMQ, the durable <c>scheduler</c>
+/// endpoint with its dispatcher (in memory, the transport delays messages itself).
 /// </summary>
 public static class SagasRole
 {
@@ -16,9 +17,10 @@ public static class SagasRole
     /// <summary>Registers the role's services and returns its bus registrations.</summary>
     public static Action<IBusRegistrationConfigurator> AddSagasRole(this IServiceCollection services, RuntimeSettings settings)
     {
+        services.AddSagaJournal(settings);
         if (settings.Bus.InMemory)
         {
-            return _ => { };
+            return bus => AddStateMachines(new BusSagaCatalog(bus, settings));
         }
 
         services.AddSingleton(SchedulerSettings.Read(settings.Reader));
@@ -32,6 +34,49 @@ public static class SagasRole
         }
 
         services.AddHostedService<ScheduledMessageDispatcher>();
-        return bus => bus.AddConsumer<ScheduleMessageConsumer, ScheduleMessageConsumerDefinition>();
+        return bus =>
+        {
+            bus.AddConsumer<ScheduleMessageConsumer, ScheduleMessageConsumerDefinition>();
+            AddStateMachines(new BusSagaCatalog(bus, settings));
+        };
+    }
+
+    /// <summary>
+    /// For a gateway in front of separate sagas hosts: the journals and descriptors the <c>/sagas</c> endpoints read
+    /// and replay, without running any state machine on the bus.
+    /// </summary>
+    public static IServiceCollection AddSagaInspection(this IServiceCollection services, RuntimeSettings settings)
+    {
+        services.AddSagaJournal(settings);
+        AddStateMachines(new DescriptorSagaCatalog(services, settings));
+        return services;
+    }
+
+    /// <summary>The platform's state machines, listed once for the bus and for inspection; each capability adds its own here.</summary>
+    private static void AddStateMachines(ISagaCatalog catalog)
+    {
+    }
+
+    private interface ISagaCatalog
+    {
+        void Add<TMachine, TInstance>(string name, bool pessimistic = false)
+            where TMachine : class, SagaStateMachine<TInstance>
+            where TInstance : class, SagaStateMachineInstance, ISagaVersion;
+    }
+
+    private sealed class BusSagaCatalog(IBusRegistrationConfigurator bus, RuntimeSettings settings) : ISagaCatalog
+    {
+        public void Add<TMachine, TInstance>(string name, bool pessimistic = false)
+            where TMachine : class, SagaStateMachine<TInstance>
+            where TInstance : class, SagaStateMachineInstance, ISagaVersion =>
+            bus.AddJournaledSaga<TMachine, TInstance>(settings, name, pessimistic);
+    }
+
+    private sealed class DescriptorSagaCatalog(IServiceCollection services, RuntimeSettings settings) : ISagaCatalog
+    {
+        public void Add<TMachine, TInstance>(string name, bool pessimistic = false)
+            where TMachine : class, SagaStateMachine<TInstance>
+            where TInstance : class, SagaStateMachineInstance, ISagaVersion =>
+            services.AddSagaDescriptor<TMachine, TInstance>(settings, name, pessimistic);
     }
 }

@@ -1,3 +1,4 @@
+using GitLabBus.Sagas.Journal;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Middleware;
@@ -24,24 +25,26 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
         _factory = factory;
     }
 
-    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
-        _factory.CreateSagaConsumeContext(_store, _context, instance, SagaConsumeContextMode.Add);
+    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) => CreateAsync(_context, instance, SagaConsumeContextMode.Add);
 
     public async Task<SagaConsumeContext<TSaga, TMessage>?> Insert(TSaga instance) =>
         await _store.TryInsertAsync(_context.SerializerContext, instance)
-            ? await _factory.CreateSagaConsumeContext(_store, _context, instance, SagaConsumeContextMode.Insert)
+            ? await CreateAsync(_context, instance, SagaConsumeContextMode.Insert)
             : null;
 
     public async Task<SagaConsumeContext<TSaga, TMessage>?> Load(Guid correlationId) =>
         await _store.LoadAsync(_context.SerializerContext, correlationId) is { } instance
-            ? await _factory.CreateSagaConsumeContext(_store, _context, instance, SagaConsumeContextMode.Load)
+            ? await CreateAsync(_context, instance, SagaConsumeContextMode.Load)
             : null;
 
-    public Task Save(SagaConsumeContext<TSaga> sagaContext) => _store.AddAsync(sagaContext.SerializerContext, sagaContext.Saga);
+    public Task Save(SagaConsumeContext<TSaga> sagaContext) =>
+        _store.AddAsync(sagaContext.SerializerContext, sagaContext.Saga, PendingJournalJson(sagaContext));
 
-    public Task Update(SagaConsumeContext<TSaga> sagaContext) => _store.UpdateAsync(sagaContext.SerializerContext, sagaContext.Saga);
+    public Task Update(SagaConsumeContext<TSaga> sagaContext) =>
+        _store.UpdateAsync(sagaContext.SerializerContext, sagaContext.Saga, PendingJournalJson(sagaContext));
 
-    public Task Delete(SagaConsumeContext<TSaga> sagaContext) => _store.FinishAsync(sagaContext.SerializerContext, sagaContext.Saga);
+    public Task Delete(SagaConsumeContext<TSaga> sagaContext) =>
+        _store.FinishAsync(sagaContext.SerializerContext, sagaContext.Saga, PendingJournalJson(sagaContext));
 
     public Task Discard(SagaConsumeContext<TSaga> sagaContext) => Task.CompletedTask;
 
@@ -49,7 +52,19 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
 
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
         where T : class =>
-        _factory.CreateSagaConsumeContext(_store, consumeContext, instance, mode);
+        CreateAsync(consumeContext, instance, mode);
+
+    private static string PendingJournalJson(SagaConsumeContext<TSaga> sagaContext) =>
+        sagaContext.TryGetPayload<PendingJournalEntry>(out var pending) ? pending.TakeJson() : "";
+
+    /// <summary>Every saga context this repository hands out carries the slot its journal entry travels in.</summary>
+    private async Task<SagaConsumeContext<TSaga, T>> CreateAsync<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
+        where T : class
+    {
+        var sagaContext = await _factory.CreateSagaConsumeContext(_store, consumeContext, instance, mode);
+        sagaContext.AddOrUpdatePayload(() => new PendingJournalEntry(mode), _ => new PendingJournalEntry(mode));
+        return sagaContext;
+    }
 }
 
 /// <summary>Loading outside a message (the saga endpoints of the gateway, replay).</summary>

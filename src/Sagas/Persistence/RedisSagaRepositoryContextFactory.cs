@@ -7,14 +7,15 @@ namespace GitLabBus.Sagas.Persistence;
 public sealed class RedisSagaRepositoryContextFactory<TSaga>(
     IConnectionMultiplexer redis,
     ISagaConsumeContextFactory<RedisSagaStore<TSaga>, TSaga> factory,
-    RedisSagaRepositoryOptions<TSaga> options)
+    RedisSagaRepositoryOptions<TSaga> options,
+    TimeProvider time)
     : ISagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISagaVersion
 {
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var store = new RedisSagaStore<TSaga>(redis.GetDatabase(), options);
+        await using var store = new RedisSagaStore<TSaga>(redis.GetDatabase(), options, time);
         if (options.Pessimistic && context.CorrelationId is { } correlationId)
         {
             await store.LockAsync(correlationId, context.CancellationToken);
@@ -30,7 +31,7 @@ public sealed class RedisSagaRepositoryContextFactory<TSaga>(
     public async Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class
     {
-        await using var store = new RedisSagaStore<TSaga>(redis.GetDatabase(), options);
+        await using var store = new RedisSagaStore<TSaga>(redis.GetDatabase(), options, time);
         return await asyncMethod(new RedisLoadSagaRepositoryContext<TSaga>(store, cancellationToken));
     }
 

@@ -1,3 +1,4 @@
+using GitLabBus.Sagas.Journal;
 using MassTransit;
 using StackExchange.Redis;
 
@@ -8,13 +9,18 @@ namespace GitLabBus.Sagas.Persistence;
 /// Every write is one Lua script, so nothing is lost between replicas: inserts only when absent, updates and
 /// deletes only when the stored version is the one that was loaded (compare-and-set). A lost race throws
 /// <see cref="ConcurrencyException"/>; the endpoint's retry reloads the instance and applies the message again.
+/// The same script appends the message's journal entry, so only committed messages are journalled, each once.
 /// </summary>
-public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options) : IAsyncDisposable
+public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options, TimeProvider? time = null) : IAsyncDisposable
     where TSaga : class, ISagaVersion
 {
     private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 1 then return 0 end
         redis.call('HSET', @key, 'v', @version, 'data', @data)
+        if @entry ~= '' then
+          redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
+          redis.call('PEXPIRE', @journalKey, @journalTtlMs)
+        end
         return 1
         """);
 
@@ -23,6 +29,10 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         if not current then return -1 end
         if current ~= @expected then return 0 end
         redis.call('HSET', @key, 'v', @version, 'data', @data)
+        if @entry ~= '' then
+          redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
+          redis.call('PEXPIRE', @journalKey, @journalTtlMs)
+        end
         return 1
         """);
 
@@ -32,6 +42,10 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         if current ~= @expected then return 0 end
         if tonumber(@retentionMs) > 0 then redis.call('SET', @finishedKey, @data, 'PX', @retentionMs) end
         redis.call('DEL', @key)
+        if @entry ~= '' then
+          redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
+          redis.call('PEXPIRE', @journalKey, @journalTtlMs)
+        end
         return 1
         """);
 
@@ -43,7 +57,8 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     private (RedisKey Key, string Token)? _lock;
 
     /// <summary>Stores a new instance; false when one with that correlation id already exists.</summary>
-    public async Task<bool> TryInsertAsync(IObjectDeserializer serializer, TSaga instance)
+    /// <param name="journalEntry">The consumed message's journal entry as JSON, empty when there is none to write.</param>
+    public async Task<bool> TryInsertAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
         instance.Version = 1;
         var inserted = (int)await database.ScriptEvaluateAsync(InsertIfAbsent, new
@@ -51,14 +66,18 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
             key = (RedisKey)options.InstanceKey(instance.CorrelationId),
             version = instance.Version,
             data = serializer.SerializeObject(instance).GetString(),
+            entry = journalEntry,
+            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
+            journalMax = options.Retention.JournalMaxEntries,
+            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
         });
         return inserted == 1;
     }
 
     /// <summary>Stores a new instance created by this consume; losing the race to another replica is a concurrency conflict.</summary>
-    public async Task AddAsync(IObjectDeserializer serializer, TSaga instance)
+    public async Task AddAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
-        if (!await TryInsertAsync(serializer, instance))
+        if (!await TryInsertAsync(serializer, instance, journalEntry))
         {
             throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} was created concurrently", typeof(TSaga), instance.CorrelationId);
         }
@@ -77,8 +96,15 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         return instance;
     }
 
+    /// <summary>The copy kept after the instance finished, while <see cref="SagaRetentionSettings.FinishedRetention"/> lasts.</summary>
+    public async Task<TSaga?> LoadFinishedAsync(IObjectDeserializer serializer, Guid correlationId)
+    {
+        var data = await database.StringGetAsync(options.FinishedKey(correlationId));
+        return data.IsNullOrEmpty ? null : serializer.DeserializeObject<TSaga>((string)data!);
+    }
+
     /// <summary>Writes the instance if nobody else wrote it since it was loaded.</summary>
-    public async Task UpdateAsync(IObjectDeserializer serializer, TSaga instance)
+    public async Task UpdateAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
         var expected = instance.Version;
         instance.Version = expected + 1;
@@ -88,12 +114,16 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
             expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
             version = instance.Version,
             data = serializer.SerializeObject(instance).GetString(),
+            entry = journalEntry,
+            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
+            journalMax = options.Retention.JournalMaxEntries,
+            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
         });
         ThrowOnConflict(result, instance, expected);
     }
 
-    /// <summary>Removes a finished instance (keeping a read-only copy for <see cref="RedisSagaRepositoryOptions{TSaga}.FinishedRetention"/>).</summary>
-    public async Task FinishAsync(IObjectDeserializer serializer, TSaga instance)
+    /// <summary>Removes a finished instance (keeping a read-only copy for <see cref="SagaRetentionSettings.FinishedRetention"/>).</summary>
+    public async Task FinishAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
         var expected = instance.Version;
         var result = (int)await database.ScriptEvaluateAsync(CompareAndFinish, new
@@ -101,8 +131,12 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
             key = (RedisKey)options.InstanceKey(instance.CorrelationId),
             finishedKey = (RedisKey)options.FinishedKey(instance.CorrelationId),
             expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            retentionMs = (long)options.FinishedRetention.TotalMilliseconds,
+            retentionMs = (long)options.Retention.FinishedRetention.TotalMilliseconds,
             data = serializer.SerializeObject(instance).GetString(),
+            entry = journalEntry,
+            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
+            journalMax = options.Retention.JournalMaxEntries,
+            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
         });
         ThrowOnConflict(result, instance, expected);
     }
@@ -112,16 +146,17 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     {
         var key = (RedisKey)options.LockKey(correlationId);
         var token = Guid.NewGuid().ToString("N");
-        var deadline = DateTime.UtcNow + options.EffectiveLockTimeout;
+        var clock = time ?? TimeProvider.System;
+        var deadline = clock.GetUtcNow() + options.EffectiveLockTimeout;
         var pause = TimeSpan.FromMilliseconds(5);
         while (!await database.StringSetAsync(key, token, options.EffectiveLockTimeout, When.NotExists))
         {
-            if (DateTime.UtcNow >= deadline)
+            if (clock.GetUtcNow() >= deadline)
             {
                 throw new ConcurrencyException($"{options.SagaName} {correlationId} stayed locked for {options.EffectiveLockTimeout}", typeof(TSaga), correlationId);
             }
 
-            await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(5)), cancellationToken);
+            await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(5)), clock, cancellationToken);
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
         }
 

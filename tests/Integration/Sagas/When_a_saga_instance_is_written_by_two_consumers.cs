@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Sagas;
@@ -12,7 +13,7 @@ namespace GitLabBus.Tests.Integration.Sagas;
 public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLifetime
 {
     private static readonly IObjectDeserializer Serializer = SystemTextJsonMessageSerializer.Instance;
-    private readonly RedisSagaRepositoryOptions<CounterState> _options = new("counter", TimeSpan.FromMinutes(10));
+    private readonly RedisSagaRepositoryOptions<CounterState> _options = new("counter", SagaRetentionSettings.Default with { FinishedRetention = TimeSpan.FromMinutes(10) });
     private IConnectionMultiplexer _redis = null!;
 
     public async Task InitializeAsync()

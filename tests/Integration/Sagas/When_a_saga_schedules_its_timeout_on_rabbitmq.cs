@@ -1,3 +1,5 @@
+using GitLabBus.Sagas.Inspection;
+using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport.Gateway;
 using GitLabBus.Tests.TestSupport.Sagas;
@@ -16,7 +18,7 @@ namespace GitLabBus.Tests.Integration.Sagas;
 public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifetime
 {
     private readonly RealInfrastructure _infrastructure = new();
-    private readonly RedisSagaRepositoryOptions<ExpiryState> _options = new("expiry", TimeSpan.FromHours(1));
+    private readonly RedisSagaRepositoryOptions<ExpiryState> _options = new("expiry", SagaRetentionSettings.Default);
     private WebApplication _sagasHost = null!;
     private ServiceProvider _sagaBus = null!;
 
@@ -25,7 +27,7 @@ public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifeti
         await _infrastructure.InitializeAsync();
         _sagasHost = await _infrastructure.StartSagasHostAsync();
         _sagaBus = await _infrastructure.StartBusAsync(
-            (bus, settings) => bus.AddSagaStateMachine<ExpiryStateMachine, ExpiryState>().Persist(settings.Redis, _options));
+            (bus, settings) => bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry"));
     }
 
     public async Task DisposeAsync()
@@ -47,5 +49,10 @@ public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifeti
 
         Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
             (await store.LoadAsync(SystemTextJsonMessageSerializer.Instance, id))?.CurrentState == "Expired", TimeSpan.FromSeconds(30)));
+
+        // The timeout came back through the durable scheduler with its token; the journal kept it, so replay finds the instance.
+        var replay = (await _sagaBus.GetRequiredService<SagaInspector>().ReplayAsync("expiry", id, CancellationToken.None))!;
+        Assert.True(replay.EndStateMatches, string.Join("; ", replay.Differences));
+        Assert.Equal(["Watching", "Expired"], replay.Transitions.Select(t => t.StateAfter));
     }
 }

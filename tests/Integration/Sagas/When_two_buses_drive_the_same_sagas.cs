@@ -1,4 +1,6 @@
 using System.Text.Json;
+using GitLabBus.Sagas.Inspection;
+using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
@@ -27,7 +29,7 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        _options = new RedisSagaRepositoryOptions<CounterState>("counter", TimeSpan.FromHours(1));
+        _options = new RedisSagaRepositoryOptions<CounterState>("counter", SagaRetentionSettings.Default);
         for (var i = 0; i < 2; i++)
         {
             _replicas.Add(await StartReplicaAsync());
@@ -69,6 +71,16 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
             Assert.Equal((EventsPerInstance, (long)expectedSum), (state.Count, state.SequenceSum));
             Assert.Equal(EventsPerInstance, state.Version);
         });
+
+        // Conflicting attempts were retried; only committed ones may be journalled, each once.
+        var journal = _replicas[0].GetRequiredService<ISagaJournal>();
+        foreach (var id in ids)
+        {
+            var entries = await journal.ReadAsync("counter", id, CancellationToken.None);
+            Assert.Equal(EventsPerInstance, entries.Count);
+            Assert.Equal(Enumerable.Range(1, EventsPerInstance), entries.Select(e => e.InstanceAfter.GetProperty("count").GetInt32()));
+            Assert.Equal(Enumerable.Range(1, EventsPerInstance), entries.Select(e => e.Message.GetProperty("sequence").GetInt32()).Order());
+        }
     }
 
     [Fact]
@@ -88,5 +100,5 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
     }
 
     private Task<ServiceProvider> StartReplicaAsync() =>
-        _infrastructure.StartBusAsync((bus, settings) => bus.AddSagaStateMachine<CounterStateMachine, CounterState>().Persist(settings.Redis, _options));
+        _infrastructure.StartBusAsync((bus, settings) => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter"));
 }

@@ -1,4 +1,4 @@
-using GitLabBus.Sagas.Persistence;
+using GitLabBus.Sagas.Inspection;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
@@ -16,8 +16,8 @@ public sealed class When_a_saga_runs_in_embedded_mode : IAsyncLifetime
     public async Task InitializeAsync() =>
         _embedded = await EmbeddedHarness.StartAsync((_, settings) => bus =>
         {
-            bus.AddSagaStateMachine<ExpiryStateMachine, ExpiryState>().Persist(settings.Redis, new RedisSagaRepositoryOptions<ExpiryState>("expiry", TimeSpan.Zero));
-            bus.AddSagaStateMachine<CounterStateMachine, CounterState>().Persist(settings.Redis, new RedisSagaRepositoryOptions<CounterState>("counter", TimeSpan.Zero));
+            bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry");
+            bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter");
         });
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();

@@ -34,7 +34,16 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    private readonly List<Action<IServiceCollection>> _services = [];
+
     private int _recording;
+
+    /// <summary>Adds registrations after the gateway's own; call before the first request starts the server.</summary>
+    public GatewayFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
 
     public LogCapture Logs { get; } = new();
 
@@ -49,7 +58,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Logs);
+            _services.ForEach(configure => configure(services));
+        });
     }
 
     /// <summary>Starts the server and begins recording publishes.</summary>

@@ -6,6 +6,8 @@ public sealed record CounterIncremented(Guid CorrelationId, int Sequence);
 
 public sealed record CounterClosed(Guid CorrelationId);
 
+public sealed record CounterFinished(Guid CorrelationId, int Count);
+
 public sealed class CounterState : SagaStateMachineInstance, ISagaVersion
 {
     public Guid CorrelationId { get; set; }
@@ -28,7 +30,9 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
             When(Incremented).Then(Count).TransitionTo(Counting));
         During(Counting,
             When(Incremented).Then(Count),
-            When(Closed).Finalize());
+            When(Closed)
+                .Publish(context => new CounterFinished(context.Saga.CorrelationId, context.Saga.Count))
+                .Finalize());
         SetCompletedWhenFinalized();
     }
 

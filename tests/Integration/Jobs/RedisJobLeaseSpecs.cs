@@ -1,0 +1,32 @@
+using GitLabBus.Runtime.Jobs;
+using GitLabBus.Tests.Runtime.Jobs;
+using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Gateway;
+using StackExchange.Redis;
+
+namespace GitLabBus.Tests.Integration.Jobs;
+
+/// <summary>The Redis lease passes the same specification as the in-memory one.</summary>
+public sealed class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
+{
+    private IConnectionMultiplexer _redis = null!;
+
+    protected override IJobLease Lease => new RedisJobLease(_redis);
+
+    public async Task InitializeAsync()
+    {
+        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+    }
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Should_free_the_job_when_a_crashed_holder_s_lease_runs_out()
+    {
+        var held = (await Lease.TryAcquireAsync("crashy", TimeSpan.FromMilliseconds(200), CancellationToken.None))!;
+
+        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
+            await Lease.TryAcquireAsync("crashy", TimeSpan.FromMinutes(1), CancellationToken.None) is not null));
+        Assert.False(await held.RenewAsync(TimeSpan.FromMinutes(1)));
+    }
+}
