@@ -8,6 +8,7 @@ using GitLabBus.Gateway.Sagas;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Hosting;
 using GitLabBus.Runtime.Settings;
@@ -18,10 +19,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 RuntimeSettings runtime;
 GatewaySettings gateway;
+GitLabSettings gitlab;
 try
 {
     runtime = RuntimeSettings.Read(builder.Configuration);
     gateway = GatewaySettings.Read(new SettingsReader(builder.Configuration), runtime);
+    gitlab = GitLabSettings.Read(runtime.Reader);
 }
 catch (InvalidSettingException invalid)
 {
@@ -38,6 +41,8 @@ builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
     ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
     : []);
 builder.Services.AddSagaInspection(runtime);
+builder.Services.AddGitLab(gitlab);
+builder.Services.AddEmbeddedSimulator(gitlab, gateway);
 builder.Services.AddGatewayAuth(gateway);
 builder.Services.AddWebhookIngress(gateway);
 builder.Services.AddGatewayTelemetry();
@@ -59,7 +64,7 @@ app.MapGitLabBusHealth();
 app.MapGatewayMetrics();
 app.MapGatewayApiDocs();
 
-Banner.ShowOnStart(app, runtime, gateway);
+Banner.ShowOnStart(app, runtime, gateway, gitlab);
 await app.RunAsync();
 return 0;
 

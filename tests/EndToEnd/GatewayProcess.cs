@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.EndToEnd;
 
@@ -17,6 +16,9 @@ public sealed partial class GatewayProcess : IAsyncLifetime
     private Process _process = null!;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The gateway's built-in GitLab simulator.</summary>
+    public string SimulatorUrl { get; private set; } = "";
 
     public string AdminToken { get; private set; } = "";
 
@@ -35,7 +37,8 @@ public sealed partial class GatewayProcess : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        BaseUrl = Ports.FreeLoopbackUrl();
+        SimulatorUrl = Ports.FreeLoopbackUrl();
         var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GitLabBus.Gateway.dll");
         var start = new ProcessStartInfo("dotnet", [gatewayDll, "--urls", BaseUrl])
         {
@@ -43,10 +46,12 @@ public sealed partial class GatewayProcess : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var variable in new[] { "RABBITMQ_URL", "REDIS_URL", "GITLAB_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "GITLABBUS_ALL_IN_ONE", "ASPNETCORE_URLS" })
+        foreach (var variable in new[] { "RABBITMQ_URL", "REDIS_URL", "GITLAB_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "GITLABBUS_ALL_IN_ONE", "ASPNETCORE_URLS", "GITLAB_BASE_URL", "GITLAB_TOKEN", "SIMULATOR_TOKENS" })
         {
             start.Environment.Remove(variable);
         }
+
+        start.Environment["SIMULATOR_URL"] = SimulatorUrl;
 
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, line) => Collect(line.Data);
@@ -103,12 +108,6 @@ public sealed partial class GatewayProcess : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"admin token .*: (?<token>\S+)$")]
     private static partial Regex AdminTokenLine();

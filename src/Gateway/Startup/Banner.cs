@@ -9,11 +9,11 @@ namespace GitLabBus.Gateway.Startup;
 /// </summary>
 public static class Banner
 {
-    public static void ShowOnStart(WebApplication app, RuntimeSettings runtime, GatewaySettings gateway) =>
+    public static void ShowOnStart(WebApplication app, RuntimeSettings runtime, GatewaySettings gateway, GitLabSettings gitlab) =>
         app.Lifetime.ApplicationStarted.Register(() =>
-            Console.Out.Write(Render(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080", runtime, gateway, TimeProvider.System.GetUtcNow())));
+            Console.Out.Write(Render(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080", runtime, gateway, gitlab, TimeProvider.System.GetUtcNow())));
 
-    public static string Render(string baseUrl, RuntimeSettings runtime, GatewaySettings gateway, DateTimeOffset now)
+    public static string Render(string baseUrl, RuntimeSettings runtime, GatewaySettings gateway, GitLabSettings gitlab, DateTimeOffset now)
     {
         var roles = gateway.RunsAllRoles ? "gateway + consumers + sagas in this process" : "gateway only (consumers and sagas run as their own hosts)";
         var lines = new List<string>
@@ -25,7 +25,14 @@ public static class Banner
             $"  roles      {roles}",
             $"  bus        {runtime.Bus.Describe()}",
             $"  state      {runtime.Redis.Describe()}",
+            $"  gitlab     {gitlab.Describe()}",
         };
+
+        if (gitlab.UsesSimulator)
+        {
+            var simulator = gitlab.SimulatorUrl.ToString().TrimEnd('/');
+            lines.Add($"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {GitLabSettings.SimulatorToken}), controls {simulator}/_sim; demo/shop sends its webhooks here");
+        }
 
         if (gateway.JwtSecretGenerated)
         {

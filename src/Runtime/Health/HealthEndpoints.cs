@@ -11,7 +11,7 @@ namespace GitLabBus.Runtime.Health;
 
 /// <summary>
 /// <c>/health</c> (every check), <c>/health/live</c> (the process answers), <c>/health/ready</c> (ready for
-/// traffic), <c>/health/redis</c>, <c>/health/rabbitmq</c>: 200 when healthy or degraded, 503 when not,
+/// traffic), <c>/health/redis</c>, <c>/health/rabbitmq</c>, <c>/health/gitlab</c>: 200 when healthy or degraded, 503 when not,
 /// with a JSON body naming each check.
 /// </summary>
 public static class HealthEndpoints
@@ -25,6 +25,7 @@ public static class HealthEndpoints
         Map(endpoints, "/health/ready", check => check.Tags.Contains(ReadyTag));
         Map(endpoints, "/health/redis", check => check.Tags.Contains(StateRegistration.HealthTag));
         Map(endpoints, "/health/rabbitmq", check => check.Tags.Contains(BusRegistration.HealthTag));
+        Map(endpoints, "/health/gitlab", check => check.Tags.Contains(GitLab.GitLabHealthCheck.Tag));
         return endpoints;
     }
 

@@ -25,6 +25,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     {
         ["GITLAB_WEBHOOK_SECRET"] = WebhookSecret,
         ["LOCAL_JWT_SECRET"] = JwtSecret,
+
+        // Each gateway under test starts its own simulator: never on the shared default port.
+        ["SIMULATOR_URL"] = Ports.FreeLoopbackUrl(),
     };
 
     /// <summary>Overrides an environment variable; call before the first request starts the server.</summary>

@@ -1,0 +1,32 @@
+namespace GitLabBus.GitLab;
+
+/// <summary>Why a GitLab call failed: the pipelines seed's taxonomy, plus the request GitLab found invalid.</summary>
+public enum GitLabErrorKind
+{
+    /// <summary>Our side is misconfigured: no base URL, no token, a replay file without this request.</summary>
+    Configuration,
+
+    /// <summary>401: the token is missing, wrong, expired or revoked.</summary>
+    Authentication,
+
+    /// <summary>404: the resource does not exist, or the token cannot see it (GitLab answers both the same).</summary>
+    NotFound,
+
+    /// <summary>403: the token sees the resource but may not do this (role, scope, protected branch).</summary>
+    Permission,
+
+    /// <summary>405/409/412: the resource is not in a state that allows this (job not retryable, MR not mergeable, head moved).</summary>
+    State,
+
+    /// <summary>400/422: GitLab rejected the request's content (invalid ref, missing title, bad variable).</summary>
+    Validation,
+
+    /// <summary>429 after every retry.</summary>
+    RateLimited,
+
+    /// <summary>No answer: connection refused or reset, DNS, TLS, timeout, or the circuit is open.</summary>
+    Network,
+
+    /// <summary>5xx after every retry.</summary>
+    Server,
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Polly.Timeout;
+
+namespace GitLabBus.GitLab.Http;
+
+/// <summary>
+/// Sends one REST call with a token and turns the answer into a value or a <see cref="GitLabException"/>; reads pages
+/// and follows them. Paths are relative to <c>/api/v4/</c>.
+/// </summary>
+internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize)
+{
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await ReadAsync<T>(response, method, path, cancellationToken);
+    }
+
+    public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>A successful answer, its body not yet read (traces, artifacts); the caller disposes it.</summary>
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var call = $"{method} {PathOnly(path)}";
+        if (token is null)
+        {
+            throw new GitLabException(GitLabErrorKind.Configuration, "no GitLab token: set GITLAB_TOKEN or pass a user token", request: call);
+        }
+
+        using var request = new HttpRequestMessage(method, path);
+        token.Apply(request);
+        request.Options.Set(GitLabResilience.Partition, token.Fingerprint);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: GitLabJson.Options);
+        }
+
+        return await SendAsync(request, cancellationToken, completion);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        var call = $"{request.Method} {PathOnly(request.RequestUri!.OriginalString)}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or TimeoutRejectedException || GitLabResilience.IsBrokenCircuit(failure))
+        {
+            throw new GitLabException(GitLabErrorKind.Network, Describe(failure), request: call, inner: failure);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ErrorOfAsync(response, call, cancellationToken);
+        }
+    }
+
+    /// <summary>The trigger API: a form whose <c>token</c> field is the trigger token, and no other credential.</summary>
+    public async Task<T> TriggerAsync<T>(string path, GitLabToken trigger, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Options.Set(GitLabResilience.Partition, trigger.Fingerprint);
+        request.Content = trigger.AsFormField(form);
+        using var response = await SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, HttpMethod.Post, path, cancellationToken);
+    }
+
+    public async Task<GitLabPage<T>> GetPageAsync<T>(string path, int page, int? perPage, CancellationToken cancellationToken)
+    {
+        var paged = WithQuery(path, $"page={page}&per_page={perPage ?? defaultPageSize}");
+        using var response = await SendRawAsync(HttpMethod.Get, paged, null, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var items = await ReadAsync<List<T>>(response, HttpMethod.Get, paged, cancellationToken);
+        return new GitLabPage<T>(
+            items,
+            Header(response, "x-page") ?? page,
+            Header(response, "x-per-page") ?? perPage ?? defaultPageSize,
+            Header(response, "x-next-page"),
+            Header(response, "x-prev-page"),
+            Header(response, "x-total"),
+            Header(response, "x-total-pages"))
+        {
+            NextLink = NextLink(response),
+        };
+    }
+
+    /// <summary>Every item, page after page, following <c>x-next-page</c> (or the <c>Link</c> header's next).</summary>
+    public async IAsyncEnumerable<T> ListAsync<T>(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = 1;
+        while (true)
+        {
+            var current = await GetPageAsync<T>(path, page, null, cancellationToken);
+            foreach (var item in current.Items)
+            {
+                yield return item;
+            }
+
+            if (current.NextPage is { } next && next > page)
+            {
+                page = next;
+            }
+            else if (current.NextPage is null && current.NextLink is { } link && PageOf(link) is { } linked && linked > page)
+            {
+                page = linked;
+            }
+            else
+            {
+                yield break;
+            }
+        }
+    }
+
+    public static string WithQuery(string path, string query) =>
+        string.IsNullOrEmpty(query) ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(GitLabJson.Options, cancellationToken)
+                ?? throw new JsonException("empty body");
+        }
+        catch (JsonException invalid)
+        {
+            throw new GitLabException(GitLabErrorKind.Server, $"unreadable answer ({invalid.Message})", response.StatusCode, $"{method} {PathOnly(path)}", invalid);
+        }
+    }
+
+    private static async Task<GitLabException> ErrorOfAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new GitLabException(GitLabErrorMapping.KindOf(status), MessageOf(text, response.StatusCode), response.StatusCode, call)
+        {
+            RetryAfter = response.StatusCode == HttpStatusCode.TooManyRequests ? GitLabResilience.RetryAfter(response, TimeProvider.System) : null,
+        };
+    }
+
+    /// <summary>GitLab says why in <c>message</c> (a string, or field → errors) or <c>error</c>.</summary>
+    private static string MessageOf(string body, HttpStatusCode status)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && (root.TryGetProperty("message", out var message) || root.TryGetProperty("error", out message)))
+            {
+                return message.ValueKind == JsonValueKind.String ? message.GetString()! : Flatten(message);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page): the status says enough.
+        }
+
+        return $"{(int)status} {status}";
+    }
+
+    private static string Flatten(JsonElement message) => message.ValueKind == JsonValueKind.Object
+        ? string.Join("; ", message.EnumerateObject().Select(field => $"{field.Name} {string.Join(", ", field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray().Select(e => e.ToString()) : [field.Value.ToString()])}"))
+        : message.ToString();
+
+    private static string Describe(Exception failure) => failure switch
+    {
+        TimeoutRejectedException => "GitLab did not answer in time",
+        HttpRequestException { HttpRequestError: var error } => $"GitLab unreachable ({error})",
+        _ => "GitLab marked unavailable after repeated failures (circuit open); calls resume after a pause",
+    };
+
+    private static string PathOnly(string path) => path.Split('?', 2)[0];
+
+    private static int? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : null;
+
+    private static Uri? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var part in values.SelectMany(value => value.Split(',')))
+        {
+            var pieces = part.Split(';');
+            if (pieces.Length > 1 && pieces[1..].Any(piece => piece.Trim() == "rel=\"next\""))
+            {
+                return Uri.TryCreate(pieces[0].Trim().Trim('<', '>'), UriKind.Absolute, out var link) ? link : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? PageOf(Uri link) =>
+        System.Web.HttpUtility.ParseQueryString(link.Query)["page"] is { } page && int.TryParse(page, out var number) ? number : null;
+}

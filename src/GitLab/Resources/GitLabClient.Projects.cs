@@ -1,0 +1,28 @@
+using GitLabBus.GitLab.Models;
+
+namespace GitLabBus.GitLab;
+
+public sealed partial class GitLabClient
+{
+    /// <summary>By id or by full path (<c>group/sub/project</c>).</summary>
+    public Task<GitLabProject> GetProjectAsync(ProjectRef project, CancellationToken cancellationToken) =>
+        GetAsync<GitLabProject>($"projects/{project.Encoded}", cancellationToken);
+
+    public Task<GitLabGroup> GetGroupAsync(ProjectRef group, CancellationToken cancellationToken) =>
+        GetAsync<GitLabGroup>($"groups/{group.Encoded}", cancellationToken);
+
+    public IAsyncEnumerable<GitLabLabel> ListLabelsAsync(ProjectRef project, CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabLabel>($"projects/{project.Encoded}/labels", cancellationToken);
+
+    public Task<GitLabLabel> CreateLabelAsync(ProjectRef project, NewGitLabLabel label, CancellationToken cancellationToken) =>
+        PostAsync<GitLabLabel>($"projects/{project.Encoded}/labels", label, cancellationToken);
+
+    public IAsyncEnumerable<GitLabHook> ListHooksAsync(ProjectRef project, CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabHook>($"projects/{project.Encoded}/hooks", cancellationToken);
+
+    public Task<GitLabHook> AddHookAsync(ProjectRef project, NewGitLabHook hook, CancellationToken cancellationToken) =>
+        PostAsync<GitLabHook>($"projects/{project.Encoded}/hooks", hook, cancellationToken);
+
+    public Task DeleteHookAsync(ProjectRef project, long hookId, CancellationToken cancellationToken) =>
+        DeleteAsync($"projects/{project.Encoded}/hooks/{hookId}", cancellationToken);
+}

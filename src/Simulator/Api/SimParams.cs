@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace GitLabBus.Simulator.Api;
+
+/// <summary>A request's parameters as GitLab (Grape) reads them: query string, form fields and JSON body alike.</summary>
+public sealed class SimParams
+{
+    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
+
+    public static async Task<SimParams> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new SimParams();
+        foreach (var (key, value) in request.Query)
+        {
+            parameters._values[key] = JsonSerializer.SerializeToElement(value.ToString());
+        }
+
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            foreach (var (key, value) in form)
+            {
+                parameters._values[key] = JsonSerializer.SerializeToElement(value.ToString());
+            }
+        }
+        else if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                if (json.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in json.RootElement.EnumerateObject())
+                    {
+                        parameters._values[property.Name] = property.Value.Clone();
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                parameters.Malformed = true;
+            }
+        }
+
+        return parameters;
+    }
+
+    public bool Malformed { get; private set; }
+
+    public IEnumerable<string> Keys => _values.Keys;
+
+    public bool Has(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    public JsonElement? Raw(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public string? String(string name) => Raw(name) switch
+    {
+        { ValueKind: JsonValueKind.String } text => text.GetString(),
+        { } other => other.GetRawText(),
+        null => null,
+    };
+
+    public long? Long(string name) => long.TryParse(String(name), out var value) ? value : null;
+
+    public int? Int(string name) => int.TryParse(String(name), out var value) ? value : null;
+
+    public bool? Bool(string name) => String(name)?.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => null,
+    };
+
+    /// <summary>GitLab's label lists: comma-separated text or a JSON array.</summary>
+    public List<string>? Labels(string name) => Raw(name) switch
+    {
+        { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(e => e.ToString().Trim()).Where(l => l.Length > 0)],
+        { } => [.. String(name)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        null => null,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using GitLabBus.Simulator.State;
+
+namespace GitLabBus.Simulator.Engine;
+
+/// <summary>
+/// Delivers hook events as GitLab does: a POST per hook with <c>X-Gitlab-Event</c>, <c>X-Gitlab-Token</c>,
+/// <c>X-Gitlab-Event-UUID</c>, <c>X-Gitlab-Webhook-UUID</c>, <c>X-Gitlab-Instance</c> and an <c>Idempotency-Key</c> that
+/// stays the same when a failed delivery is retried. Deliveries go out in the order the changes happened.
+/// </summary>
+public sealed partial class WebhookDispatcher : BackgroundService
+{
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    private readonly Channel<(SimHook Hook, SimHookEvent Event)> _queue = Channel.CreateUnbounded<(SimHook, SimHookEvent)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SimStore _store;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookDispatcher> _logger;
+
+    public WebhookDispatcher(SimStore store, IHttpClientFactory http, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    {
+        _store = store;
+        _http = http.CreateClient("simulator-webhooks");
+        _time = time;
+        _logger = logger;
+        store.Emitted += Enqueue;
+    }
+
+    /// <summary>Deliveries made so far (for <c>GET /_sim/state</c>).</summary>
+    public int Delivered { get; private set; }
+
+    public int Failed { get; private set; }
+
+    // Called under the store's lock: only the hooks are looked up here, the sending happens on the dispatcher's loop.
+    private void Enqueue(SimHookEvent hookEvent)
+    {
+        var project = _store.Projects.FirstOrDefault(p => p.Id == hookEvent.ProjectId);
+        foreach (var hook in project?.Hooks.Where(hook => hook.Wants(hookEvent.ObjectKind)) ?? [])
+        {
+            _queue.Writer.TryWrite((hook, hookEvent));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (hook, hookEvent) in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await DeliverAsync(hook, hookEvent, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; undelivered events are dropped with the simulator's state.
+        }
+    }
+
+    private async Task DeliverAsync(SimHook hook, SimHookEvent hookEvent, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(hookEvent.Payload);
+        var idempotencyKey = Guid.NewGuid().ToString();
+        var eventUuid = Guid.NewGuid().ToString();
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("User-Agent", "GitLab/17.11.0-simulator");
+            request.Headers.TryAddWithoutValidation("X-Gitlab-Event", hookEvent.EventHeader);
+            request.Headers.TryAddWithoutValidation("X-Gitlab-Event-UUID", eventUuid);
+            request.Headers.TryAddWithoutValidation("X-Gitlab-Webhook-UUID", hook.WebhookUuid.ToString());
+            request.Headers.TryAddWithoutValidation("X-Gitlab-Instance", _store.Options.PublicUrl.TrimEnd('/'));
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            if (hook.Token is { } token)
+            {
+                request.Headers.TryAddWithoutValidation("X-Gitlab-Token", token);
+            }
+
+            try
+            {
+                using var response = await _http.SendAsync(request, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Delivered++;
+                    return;
+                }
+
+                LogRefused(hookEvent.EventHeader, hook.Id, (int)response.StatusCode, attempt + 1);
+            }
+            catch (HttpRequestException failure)
+            {
+                LogUnreachable(hookEvent.EventHeader, hook.Id, failure.HttpRequestError, attempt + 1);
+            }
+
+            if (attempt >= RetryDelays.Length)
+            {
+                Failed++;
+                return;
+            }
+
+            await Task.Delay(RetryDelays[attempt], _time, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} to hook {HookId} answered {Status} (attempt {Attempt})")]
+    private partial void LogRefused(string @event, long hookId, int status, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} to hook {HookId} could not be delivered: {Error} (attempt {Attempt})")]
+    private partial void LogUnreachable(string @event, long hookId, HttpRequestError error, int attempt);
+}

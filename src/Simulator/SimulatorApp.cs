@@ -1,0 +1,63 @@
+using GitLabBus.Simulator.Admin;
+using GitLabBus.Simulator.Api;
+using GitLabBus.Simulator.Engine;
+using GitLabBus.Simulator.State;
+
+namespace GitLabBus.Simulator;
+
+/// <summary>Builds the simulator as a web application, standalone (<c>Program</c>) or inside another host and tests.</summary>
+public static class SimulatorApp
+{
+    public static WebApplication Build(SimulatorOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseUrls(options.PublicUrl);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SimClock>();
+        builder.Services.AddSingleton<SimStore>();
+        builder.Services.AddSingleton<SimFaults>();
+        builder.Services.AddHttpClient("simulator-webhooks", client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
+        builder.Services.AddHostedService<PipelineEngine>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var store = app.Services.GetRequiredService<SimStore>();
+        store.Write(s =>
+        {
+            if (options.SeedDemo)
+            {
+                DemoSeed.Apply(s);
+            }
+            else
+            {
+                s.Reset();
+            }
+
+            return 0;
+        });
+
+        app.UseMiddleware<SimGate>();
+        var api = app.MapGroup("/api/v4");
+        api.MapProjects();
+        api.MapWorkItems();
+        api.MapMergeRequests();
+        api.MapPipelines();
+        app.MapSimulatorAdmin();
+        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/api/v4")
+            ? SimResults.Ok(new { error = "404 Not Found" }, 404)
+            : Results.NotFound());
+        return app;
+    }
+
+    /// <summary>Starts a simulator in this process (the embedded gateway, tests); dispose to stop it.</summary>
+    public static async Task<WebApplication> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+}

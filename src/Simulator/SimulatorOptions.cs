@@ -1,0 +1,36 @@
+namespace GitLabBus.Simulator;
+
+/// <summary>How a simulator instance behaves; standalone it reads <c>SIMULATOR_TOKENS</c> and <c>SIMULATOR_RATE_LIMIT</c>.</summary>
+public sealed record SimulatorOptions
+{
+    public const string DefaultToken = "glpat-simulator-root";
+
+    public const string DefaultUrl = "http://127.0.0.1:8929";
+
+    /// <summary>Tokens accepted as <c>PRIVATE-TOKEN</c> or bearer; each acts as the administrator.</summary>
+    public IReadOnlyList<string> Tokens { get; init; } = [DefaultToken];
+
+    /// <summary>The address it listens on, also the base of every <c>web_url</c>.</summary>
+    public string PublicUrl { get; init; } = DefaultUrl;
+
+    /// <summary>Requests per minute per token before 429 (GitLab.com: 2,000).</summary>
+    public int RateLimitPerMinute { get; init; } = 2000;
+
+    /// <summary>Seed the demo group and project at start.</summary>
+    public bool SeedDemo { get; init; } = true;
+
+    /// <summary>Hooks to register on the demo project after seeding (the embedded gateway's webhook endpoint).</summary>
+    public IReadOnlyList<(string Url, string Token)> DemoHooks { get; init; } = [];
+
+    /// <summary>Real-time interval between pipeline engine ticks.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public static SimulatorOptions FromEnvironment(string publicUrl) => new()
+    {
+        PublicUrl = publicUrl,
+        Tokens = Environment.GetEnvironmentVariable("SIMULATOR_TOKENS") is { Length: > 0 } tokens
+            ? [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+            : [DefaultToken],
+        RateLimitPerMinute = int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_RATE_LIMIT"), out var limit) && limit > 0 ? limit : 2000,
+    };
+}

@@ -1,0 +1,99 @@
+namespace GitLabBus.Simulator.State;
+
+/// <summary>
+/// The demo world: group <c>demo</c> with epics, project <c>demo/shop</c> (id 1, default branch <c>main</c>) with labels,
+/// issues (some in epics), feature branches, merge requests (two of them touching the same file) and a finished pipeline.
+/// </summary>
+public static class DemoSeed
+{
+    public static void Apply(SimStore store)
+    {
+        store.Reset();
+        var now = store.Now;
+        var group = new SimGroup { Id = 1, Name = "demo", Path = "demo", FullPath = "demo", Description = "GitLabBus demo group" };
+        store.Groups.Add(group);
+        var project = new SimProject { Id = 1, Name = "shop", Path = "shop", Group = group, Description = "A demo web shop", CreatedAt = now, LastActivityAt = now };
+        store.Projects.Add(project);
+        store.NewId();
+        var main = new SimBranch { Name = "main", Protected = true };
+        project.Branches["main"] = main;
+        store.Commit(project, main, "Initial commit", ["README.md", "src/cart.py", "src/checkout.py", "src/catalog.py"], announce: false);
+
+        foreach (var (name, color) in new[] { ("bug", "#d9534f"), ("feature", "#428bca"), ("backend", "#5cb85c"), ("frontend", "#f0ad4e"), ("priority::high", "#cc0033") })
+        {
+            project.Labels.Add(new SimLabel { Id = store.NewId(), Name = name, Color = color });
+        }
+
+        var checkout = Epic(store, group, 1, "Checkout overhaul", "Make checkout faster and safer", ["feature"]);
+        var catalog = Epic(store, group, 2, "Catalog search", "Find products by name and tag", ["feature", "backend"]);
+        Epic(store, group, 3, "Accessibility", "WCAG 2.2 AA across the shop", ["frontend"]);
+
+        Issue(store, project, "Cart total ignores discounts", ["bug", "backend"], checkout.Id);
+        Issue(store, project, "Add express checkout button", ["feature", "frontend"], checkout.Id);
+        Issue(store, project, "Checkout page slow on mobile", ["bug", "frontend", "priority::high"], checkout.Id);
+        Issue(store, project, "Search products by tag", ["feature", "backend"], catalog.Id);
+        Issue(store, project, "Typo-tolerant product search", ["feature", "backend"], catalog.Id);
+        Issue(store, project, "Product images missing alt text", ["bug", "frontend"], null);
+        var closed = Issue(store, project, "Update README with setup steps", [], null);
+        closed.State = "closed";
+        closed.ClosedAt = now;
+
+        Branch(store, project, "fix-cart-discounts", ["src/cart.py"]);
+        Branch(store, project, "express-checkout", ["src/checkout.py", "templates/checkout.html"]);
+        Branch(store, project, "checkout-speedup", ["src/checkout.py"]);
+        store.OpenMergeRequest(project, "fix-cart-discounts", "main", "Apply discounts to the cart total", "Closes #1", ["bug", "backend"], store.Root.Id);
+        store.OpenMergeRequest(project, "express-checkout", "main", "Express checkout button", "Closes #2", ["feature", "frontend"], store.Root.Id);
+        store.OpenMergeRequest(project, "checkout-speedup", "main", "Draft: Speed up the checkout page", "Touches the same file as !2", ["frontend"], store.Root.Id);
+
+        var pipeline = store.CreatePipeline(project, "main", "push", null, null);
+        foreach (var job in pipeline.Jobs)
+        {
+            job.Status = "success";
+            job.QueuedAt = job.StartedAt = now;
+            job.FinishedAt = now + job.Duration;
+            job.Trace.Append($"$ ./{job.Name}.sh\n{job.Name}: done\nJob succeeded\n");
+        }
+
+        pipeline.Status = "success";
+        pipeline.StartedAt = now;
+        pipeline.FinishedAt = now + TimeSpan.FromSeconds(30);
+
+        foreach (var (url, token) in store.Options.DemoHooks)
+        {
+            project.Hooks.Add(new SimHook { Id = store.NewId(), ProjectId = project.Id, Url = url, Token = token, CreatedAt = now });
+        }
+    }
+
+    private static SimEpic Epic(SimStore store, SimGroup group, long iid, string title, string description, List<string> labels)
+    {
+        var epic = new SimEpic { Id = store.NewId(), Iid = iid, GroupId = group.Id, Title = title, Description = description, Labels = labels, AuthorId = store.Root.Id, CreatedAt = store.Now, UpdatedAt = store.Now };
+        store.Epics.Add(epic);
+        return epic;
+    }
+
+    private static SimIssue Issue(SimStore store, SimProject project, string title, List<string> labels, long? epicId)
+    {
+        var issue = new SimIssue
+        {
+            Id = store.NewId(),
+            Iid = project.NextIssueIid++,
+            ProjectId = project.Id,
+            Title = title,
+            Description = $"{title}.",
+            Labels = labels,
+            EpicId = epicId,
+            AuthorId = store.Root.Id,
+            CreatedAt = store.Now,
+            UpdatedAt = store.Now,
+        };
+        store.Issues.Add(issue);
+        return issue;
+    }
+
+    private static void Branch(SimStore store, SimProject project, string name, string[] files)
+    {
+        var branch = new SimBranch { Name = name, History = [.. project.Branches["main"].History] };
+        project.Branches[name] = branch;
+        store.Commit(project, branch, $"Work on {name}", files, announce: false);
+    }
+}

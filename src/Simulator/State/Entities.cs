@@ -1,0 +1,253 @@
+using System.Text;
+using System.Text.Json;
+
+namespace GitLabBus.Simulator.State;
+
+// The simulator's mutable world. Every read and write happens under SimStore's lock.
+
+public sealed class SimUser
+{
+    public long Id { get; init; }
+    public required string Username { get; init; }
+    public required string Name { get; init; }
+    public required string Email { get; init; }
+    public bool IsAdmin { get; init; }
+}
+
+public sealed class SimGroup
+{
+    public long Id { get; init; }
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    public long? ParentId { get; init; }
+    public required string FullPath { get; init; }
+    public string Description { get; set; } = "";
+    public bool EpicsEnabled { get; init; } = true;
+}
+
+/// <summary>A commit on a branch: what it touched is all the conflict check needs.</summary>
+public sealed record SimCommit(string Sha, string Title, IReadOnlySet<string> Files, DateTimeOffset At);
+
+public sealed class SimBranch
+{
+    public required string Name { get; init; }
+
+    /// <summary>Commits from the root, oldest first; the last one is the head.</summary>
+    public List<SimCommit> History { get; init; } = [];
+
+    public string Head => History[^1].Sha;
+
+    public bool Protected { get; set; }
+
+    /// <summary>Files changed since <paramref name="sha"/> (all of them if it is not on this branch).</summary>
+    public IReadOnlySet<string> FilesChangedSince(string sha)
+    {
+        var at = History.FindIndex(commit => commit.Sha == sha);
+        return History.Skip(at + 1).SelectMany(commit => commit.Files).ToHashSet();
+    }
+
+    public bool Contains(string sha) => History.Any(commit => commit.Sha == sha);
+}
+
+public sealed class SimLabel
+{
+    public long Id { get; init; }
+    public required string Name { get; set; }
+    public required string Color { get; set; }
+    public string? Description { get; set; }
+}
+
+public sealed class SimProject
+{
+    public long Id { get; init; }
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    public required SimGroup Group { get; init; }
+    public string Description { get; set; } = "";
+    public string DefaultBranch { get; set; } = "main";
+
+    /// <summary><c>merge</c>, <c>rebase_merge</c> or <c>ff</c>: the last two need the source up to date with the target.</summary>
+    public string MergeMethod { get; set; } = "merge";
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset LastActivityAt { get; set; }
+    public Dictionary<string, SimBranch> Branches { get; } = new(StringComparer.Ordinal);
+    public List<SimLabel> Labels { get; } = [];
+    public List<SimHook> Hooks { get; } = [];
+    public List<SimEnvironment> Environments { get; } = [];
+    public Dictionary<string, string> TriggerTokens { get; } = [];
+    public long NextIssueIid { get; set; } = 1;
+    public long NextMergeRequestIid { get; set; } = 1;
+    public long NextPipelineIid { get; set; } = 1;
+    public string FullPath => $"{Group.FullPath}/{Path}";
+}
+
+public sealed class SimEpic
+{
+    public long Id { get; init; }
+    public long Iid { get; init; }
+    public long GroupId { get; init; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string State { get; set; } = "opened";
+    public List<string> Labels { get; set; } = [];
+    public long? ParentId { get; set; }
+    public long AuthorId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}
+
+public sealed class SimIssue
+{
+    public long Id { get; init; }
+    public long Iid { get; init; }
+    public long ProjectId { get; init; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string State { get; set; } = "opened";
+    public List<string> Labels { get; set; } = [];
+    public long? EpicId { get; set; }
+    public long AuthorId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}
+
+public sealed record SimVersion(long Id, string HeadSha, string BaseSha, string StartSha, DateTimeOffset CreatedAt);
+
+public sealed class SimMergeRequest
+{
+    public long Id { get; init; }
+    public long Iid { get; init; }
+    public long ProjectId { get; init; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string State { get; set; } = "opened";
+    public required string SourceBranch { get; init; }
+    public required string TargetBranch { get; set; }
+    public List<string> Labels { get; set; } = [];
+    public long AuthorId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? MergedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? MergeCommitSha { get; set; }
+
+    /// <summary>The simulated time an accepted rebase finishes; null when none is running.</summary>
+    public DateTimeOffset? RebaseDoneAt { get; set; }
+
+    public string? MergeError { get; set; }
+    public List<SimVersion> Versions { get; } = [];
+    public HashSet<long> ApprovedBy { get; } = [];
+    public bool Draft => Title.StartsWith("Draft:", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class SimNote
+{
+    public long Id { get; init; }
+    public required string Body { get; init; }
+    public long AuthorId { get; init; }
+    public bool System { get; init; }
+    public required string NoteableType { get; init; }
+    public long NoteableId { get; init; }
+    public long NoteableIid { get; init; }
+    public long ProjectId { get; init; }
+    public required string DiscussionId { get; init; }
+    public JsonElement? Position { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public sealed class SimPipeline
+{
+    public long Id { get; init; }
+    public long Iid { get; init; }
+    public long ProjectId { get; init; }
+    public required string Ref { get; init; }
+    public required string Sha { get; init; }
+    public string BeforeSha { get; init; } = new('0', 40);
+    public required string Source { get; init; }
+    public string Status { get; set; } = "created";
+    public long UserId { get; init; }
+    public long? MergeRequestIid { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public List<(string Key, string Value, string Type)> Variables { get; init; } = [];
+    public List<SimJob> Jobs { get; } = [];
+
+    /// <summary>The status the pipeline is made to end in (<c>/_sim/pipelines/outcome</c>); null = success.</summary>
+    public string? ForcedOutcome { get; init; }
+
+    public IEnumerable<SimJob> CurrentJobs => Jobs.Where(job => !job.Retried);
+}
+
+public sealed class SimJob
+{
+    public long Id { get; init; }
+    public long PipelineId { get; init; }
+    public long ProjectId { get; init; }
+    public required string Name { get; init; }
+    public required string Stage { get; init; }
+    public int StageIndex { get; init; }
+    public string Status { get; set; } = "created";
+
+    /// <summary><c>on_success</c> or <c>manual</c>.</summary>
+    public string When { get; init; } = "on_success";
+
+    public bool AllowFailure { get; init; }
+    public bool WillFail { get; set; }
+    public bool Retried { get; set; }
+    public TimeSpan Duration { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? QueuedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string? FailureReason { get; set; }
+    public StringBuilder Trace { get; } = new();
+    public int TraceSeconds { get; set; }
+    public byte[]? Artifacts { get; set; }
+    public string? Environment { get; init; }
+}
+
+public sealed class SimEnvironment
+{
+    public long Id { get; init; }
+    public long ProjectId { get; init; }
+    public required string Name { get; init; }
+    public required string Slug { get; init; }
+    public string State { get; set; } = "available";
+    public string? ExternalUrl { get; init; }
+    public string Tier { get; init; } = "production";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed class SimHook
+{
+    public long Id { get; init; }
+    public long ProjectId { get; init; }
+    public required string Url { get; init; }
+    public string? Token { get; init; }
+    public bool PushEvents { get; init; } = true;
+    public bool IssuesEvents { get; init; } = true;
+    public bool MergeRequestsEvents { get; init; } = true;
+    public bool NoteEvents { get; init; } = true;
+    public bool PipelineEvents { get; init; } = true;
+    public bool JobEvents { get; init; } = true;
+    public bool EnableSslVerification { get; init; } = true;
+    public Guid WebhookUuid { get; } = Guid.NewGuid();
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public bool Wants(string objectKind) => objectKind switch
+    {
+        "push" => PushEvents,
+        "issue" => IssuesEvents,
+        "merge_request" => MergeRequestsEvents,
+        "note" => NoteEvents,
+        "pipeline" => PipelineEvents,
+        "build" => JobEvents,
+        _ => false,
+    };
+}

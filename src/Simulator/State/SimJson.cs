@@ -1,0 +1,300 @@
+namespace GitLabBus.Simulator.State;
+
+/// <summary>REST answers in GitLab's shapes and field names.</summary>
+public static class SimJson
+{
+    public static object User(SimStore store, SimUser user) => new
+    {
+        id = user.Id,
+        username = user.Username,
+        name = user.Name,
+        state = "active",
+        locked = false,
+        avatar_url = $"{store.Options.PublicUrl.TrimEnd('/')}/uploads/avatar/{user.Username}.png",
+        web_url = store.WebUrl(user.Username),
+    };
+
+    public static object Group(SimStore store, SimGroup group) => new
+    {
+        id = group.Id,
+        web_url = store.WebUrl("groups/" + group.FullPath),
+        name = group.Name,
+        path = group.Path,
+        description = group.Description,
+        visibility = "private",
+        full_name = group.Name,
+        full_path = group.FullPath,
+        parent_id = group.ParentId,
+        created_at = SimFormat.Api(DateTimeOffset.UnixEpoch),
+    };
+
+    public static object Project(SimStore store, SimProject project) => new
+    {
+        id = project.Id,
+        description = project.Description,
+        name = project.Name,
+        name_with_namespace = $"{project.Group.Name} / {project.Name}",
+        path = project.Path,
+        path_with_namespace = project.FullPath,
+        created_at = SimFormat.Api(project.CreatedAt),
+        default_branch = project.DefaultBranch,
+        ssh_url_to_repo = $"git@{store.Host}:{project.FullPath}.git",
+        http_url_to_repo = store.WebUrl(project.FullPath) + ".git",
+        web_url = store.WebUrl(project.FullPath),
+        visibility = "private",
+        last_activity_at = SimFormat.Api(project.LastActivityAt),
+        merge_method = project.MergeMethod,
+        @namespace = new
+        {
+            id = project.Group.Id,
+            name = project.Group.Name,
+            path = project.Group.Path,
+            kind = "group",
+            full_path = project.Group.FullPath,
+            parent_id = project.Group.ParentId,
+            web_url = store.WebUrl("groups/" + project.Group.FullPath),
+        },
+    };
+
+    public static object Label(SimLabel label) => new { id = label.Id, name = label.Name, color = label.Color, description = label.Description, text_color = "#FFFFFF" };
+
+    public static object Epic(SimStore store, SimEpic epic)
+    {
+        var group = store.Groups.First(g => g.Id == epic.GroupId);
+        return new
+        {
+            id = epic.Id,
+            iid = epic.Iid,
+            group_id = epic.GroupId,
+            parent_id = epic.ParentId,
+            title = epic.Title,
+            description = epic.Description,
+            state = epic.State,
+            web_url = store.WebUrl($"groups/{group.FullPath}/-/epics/{epic.Iid}"),
+            reference = $"&{epic.Iid}",
+            author = User(store, store.UserById(epic.AuthorId)),
+            labels = epic.Labels,
+            created_at = SimFormat.Api(epic.CreatedAt),
+            updated_at = SimFormat.Api(epic.UpdatedAt),
+            closed_at = SimFormat.Api(epic.ClosedAt),
+        };
+    }
+
+    public static object Issue(SimStore store, SimIssue issue)
+    {
+        var project = store.Projects.First(p => p.Id == issue.ProjectId);
+        var epic = issue.EpicId is { } epicId ? store.Epics.FirstOrDefault(e => e.Id == epicId) : null;
+        return new
+        {
+            id = issue.Id,
+            iid = issue.Iid,
+            project_id = issue.ProjectId,
+            title = issue.Title,
+            description = issue.Description,
+            state = issue.State,
+            created_at = SimFormat.Api(issue.CreatedAt),
+            updated_at = SimFormat.Api(issue.UpdatedAt),
+            closed_at = SimFormat.Api(issue.ClosedAt),
+            labels = issue.Labels,
+            author = User(store, store.UserById(issue.AuthorId)),
+            assignees = Array.Empty<object>(),
+            type = "ISSUE",
+            issue_type = "issue",
+            web_url = $"{store.WebUrl(project.FullPath)}/-/issues/{issue.Iid}",
+            references = new { @short = $"#{issue.Iid}", relative = $"#{issue.Iid}", full = $"{project.FullPath}#{issue.Iid}" },
+            epic_iid = epic?.Iid,
+            epic = epic is null ? null : new { id = epic.Id, iid = epic.Iid, title = epic.Title, url = $"/groups/{store.Groups.First(g => g.Id == epic.GroupId).FullPath}/-/epics/{epic.Iid}", group_id = epic.GroupId },
+        };
+    }
+
+    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, bool includeRebase)
+    {
+        var source = project.Branches.GetValueOrDefault(mr.SourceBranch);
+        var version = mr.Versions.FirstOrDefault();
+        var detailed = store.DetailedMergeStatus(project, mr);
+        var head = store.Pipelines.LastOrDefault(p => p.ProjectId == project.Id && p.Ref == mr.SourceBranch);
+        return new
+        {
+            id = mr.Id,
+            iid = mr.Iid,
+            project_id = project.Id,
+            title = mr.Title,
+            description = mr.Description,
+            state = mr.State,
+            created_at = SimFormat.Api(mr.CreatedAt),
+            updated_at = SimFormat.Api(mr.UpdatedAt),
+            merged_at = SimFormat.Api(mr.MergedAt),
+            closed_at = SimFormat.Api(mr.ClosedAt),
+            target_branch = mr.TargetBranch,
+            source_branch = mr.SourceBranch,
+            source_project_id = project.Id,
+            target_project_id = project.Id,
+            author = User(store, store.UserById(mr.AuthorId)),
+            labels = mr.Labels,
+            draft = mr.Draft,
+            work_in_progress = mr.Draft,
+            merge_status = detailed is "conflict" ? "cannot_be_merged" : detailed == "checking" ? "checking" : "can_be_merged",
+            detailed_merge_status = detailed,
+            has_conflicts = store.HasConflicts(project, mr),
+            sha = source?.Head,
+            merge_commit_sha = mr.MergeCommitSha,
+            squash_commit_sha = (string?)null,
+            merge_error = mr.MergeError,
+            rebase_in_progress = includeRebase ? mr.RebaseDoneAt is not null : (bool?)null,
+            diff_refs = version is null ? null : new { base_sha = version.BaseSha, head_sha = version.HeadSha, start_sha = version.StartSha },
+            head_pipeline = head is null ? null : PipelineSummary(store, project, head),
+            references = new { @short = $"!{mr.Iid}", relative = $"!{mr.Iid}", full = $"{project.FullPath}!{mr.Iid}" },
+            web_url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}",
+        };
+    }
+
+    public static object Note(SimStore store, SimNote note) => new
+    {
+        id = note.Id,
+        type = note.Position is null ? (string?)null : "DiffNote",
+        body = note.Body,
+        author = User(store, store.UserById(note.AuthorId)),
+        created_at = SimFormat.Api(note.CreatedAt),
+        updated_at = SimFormat.Api(note.CreatedAt),
+        system = note.System,
+        noteable_id = note.NoteableId,
+        noteable_type = note.NoteableType,
+        noteable_iid = note.NoteableIid,
+        project_id = note.ProjectId,
+        position = note.Position,
+        resolvable = note.Position is not null,
+        resolved = false,
+    };
+
+    public static object Discussion(SimStore store, string id, IEnumerable<SimNote> notes)
+    {
+        var list = notes.ToList();
+        return new { id, individual_note = list.Count == 1 && list[0].Position is null && list[0].DiscussionId.StartsWith("i", StringComparison.Ordinal), notes = list.Select(note => Note(store, note)).ToArray() };
+    }
+
+    public static object Branch(SimStore store, SimProject project, SimBranch branch) => new
+    {
+        name = branch.Name,
+        merged = false,
+        @protected = branch.Protected,
+        @default = branch.Name == project.DefaultBranch,
+        developers_can_push = !branch.Protected,
+        developers_can_merge = !branch.Protected,
+        can_push = true,
+        web_url = $"{store.WebUrl(project.FullPath)}/-/tree/{branch.Name}",
+        commit = Commit(store, project, branch.History[^1]),
+    };
+
+    public static object Commit(SimStore store, SimProject project, SimCommit commit) => new
+    {
+        id = commit.Sha,
+        short_id = commit.Sha[..8],
+        title = commit.Title,
+        message = commit.Title + "\n",
+        author_name = store.Root.Name,
+        author_email = "admin@example.com",
+        created_at = SimFormat.Api(commit.At),
+        committed_date = SimFormat.Api(commit.At),
+        web_url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+    };
+
+    public static object PipelineSummary(SimStore store, SimProject project, SimPipeline pipeline) => new
+    {
+        id = pipeline.Id,
+        iid = pipeline.Iid,
+        project_id = project.Id,
+        sha = pipeline.Sha,
+        @ref = pipeline.Ref,
+        status = pipeline.Status,
+        source = pipeline.Source,
+        created_at = SimFormat.Api(pipeline.CreatedAt),
+        updated_at = SimFormat.Api(pipeline.UpdatedAt),
+        web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+    };
+
+    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) => new
+    {
+        id = pipeline.Id,
+        iid = pipeline.Iid,
+        project_id = project.Id,
+        sha = pipeline.Sha,
+        before_sha = pipeline.BeforeSha,
+        @ref = pipeline.Ref,
+        status = pipeline.Status,
+        source = pipeline.Source,
+        tag = false,
+        yaml_errors = (string?)null,
+        user = User(store, store.UserById(pipeline.UserId)),
+        created_at = SimFormat.Api(pipeline.CreatedAt),
+        updated_at = SimFormat.Api(pipeline.UpdatedAt),
+        started_at = SimFormat.Api(pipeline.StartedAt),
+        finished_at = SimFormat.Api(pipeline.FinishedAt),
+        committed_at = (string?)null,
+        duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
+        queued_duration = SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
+        coverage = (string?)null,
+        web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+        detailed_status = new { icon = $"status_{pipeline.Status}", text = pipeline.Status, label = pipeline.Status == "success" ? "passed" : pipeline.Status, group = pipeline.Status },
+    };
+
+    public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) => new
+    {
+        id = job.Id,
+        name = job.Name,
+        stage = job.Stage,
+        status = job.Status,
+        @ref = pipeline.Ref,
+        tag = false,
+        allow_failure = job.AllowFailure,
+        when = job.When,
+        manual = job.When == "manual",
+        created_at = SimFormat.Api(job.CreatedAt),
+        started_at = SimFormat.Api(job.StartedAt),
+        finished_at = SimFormat.Api(job.FinishedAt),
+        erased_at = (string?)null,
+        duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt ?? (job.StartedAt is null ? null : store.Now)),
+        queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
+        failure_reason = job.FailureReason,
+        retried = job.Retried,
+        user = User(store, store.Root),
+        commit = new { id = pipeline.Sha, short_id = pipeline.Sha[..8], title = "Simulated commit" },
+        pipeline = PipelineSummary(store, project, pipeline),
+        web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{job.Id}",
+        artifacts = job.Artifacts is null
+            ? Array.Empty<object>()
+            : [new { file_type = "archive", size = job.Artifacts.LongLength, filename = "artifacts.zip", file_format = "zip" }, new { file_type = "trace", size = (long)job.Trace.Length, filename = "job.log", file_format = (string?)null }],
+        artifacts_file = job.Artifacts is null ? null : new { filename = "artifacts.zip", size = job.Artifacts.LongLength },
+        artifacts_expire_at = (string?)null,
+        environment = job.Environment is null ? null : new { name = job.Environment, action = "start" },
+        runner = (object?)null,
+    };
+
+    public static object Environment(SimStore store, SimProject project, SimEnvironment environment) => new
+    {
+        id = environment.Id,
+        name = environment.Name,
+        slug = environment.Slug,
+        external_url = environment.ExternalUrl,
+        state = environment.State,
+        tier = environment.Tier,
+        created_at = SimFormat.Api(environment.CreatedAt),
+        updated_at = SimFormat.Api(environment.UpdatedAt),
+        project = new { id = project.Id, path_with_namespace = project.FullPath },
+    };
+
+    public static object Hook(SimHook hook) => new
+    {
+        id = hook.Id,
+        url = hook.Url,
+        project_id = hook.ProjectId,
+        push_events = hook.PushEvents,
+        issues_events = hook.IssuesEvents,
+        merge_requests_events = hook.MergeRequestsEvents,
+        note_events = hook.NoteEvents,
+        pipeline_events = hook.PipelineEvents,
+        job_events = hook.JobEvents,
+        enable_ssl_verification = hook.EnableSslVerification,
+        created_at = SimFormat.Api(hook.CreatedAt),
+        alert_status = "executable",
+    };
+}

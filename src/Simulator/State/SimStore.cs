@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace GitLabBus.Simulator.State;
+
+/// <summary>A webhook to deliver: the event header, the payload, and the project whose hooks receive it.</summary>
+public sealed record SimHookEvent(long ProjectId, string EventHeader, string ObjectKind, object Payload);
+
+/// <summary>How pipelines run: stages (one job each), how long a job runs in simulated time, which jobs wait for a person.</summary>
+public sealed record PipelineSettings(IReadOnlyList<string> Stages, TimeSpan JobDuration, IReadOnlySet<string> ManualJobs)
+{
+    public static readonly PipelineSettings Default = new(["build", "test", "deploy"], TimeSpan.FromSeconds(10), new HashSet<string>());
+}
+
+/// <summary>
+/// The simulated GitLab's whole state behind one lock, with the rules that span entities: commits and conflicts,
+/// mergeability, pipelines for new heads, and the webhooks each change raises.
+/// </summary>
+public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
+{
+    private readonly object _gate = new();
+    private long _nextId = 1;
+    private long _shaCounter;
+
+    public SimClock Clock => clock;
+
+    public SimulatorOptions Options => options;
+
+    public List<SimUser> Users { get; } = [];
+    public List<SimGroup> Groups { get; } = [];
+    public List<SimProject> Projects { get; } = [];
+    public List<SimEpic> Epics { get; } = [];
+    public List<SimIssue> Issues { get; } = [];
+    public List<SimMergeRequest> MergeRequests { get; } = [];
+    public List<SimNote> Notes { get; } = [];
+    public List<SimPipeline> Pipelines { get; } = [];
+    public PipelineSettings PipelineSettings { get; set; } = PipelineSettings.Default;
+
+    /// <summary>Forced outcomes for the next pipeline of a project and ref.</summary>
+    public Dictionary<(long ProjectId, string Ref), string> NextOutcomes { get; } = [];
+
+    /// <summary>Raised (under the lock) for every change a GitLab hook would report; the dispatcher delivers it later.</summary>
+    public event Action<SimHookEvent>? Emitted;
+
+    public T Read<T>(Func<SimStore, T> read)
+    {
+        lock (_gate)
+        {
+            return read(this);
+        }
+    }
+
+    public T Write<T>(Func<SimStore, T> write)
+    {
+        lock (_gate)
+        {
+            return write(this);
+        }
+    }
+
+    public long NewId() => _nextId++;
+
+    public DateTimeOffset Now => clock.Now;
+
+    public string NewSha() => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"gitlabbus-simulator-{++_shaCounter}")));
+
+    public void Emit(long projectId, string header, string kind, object payload) => Emitted?.Invoke(new SimHookEvent(projectId, header, kind, payload));
+
+    public SimUser Root => Users[0];
+
+    public string Host => new Uri(options.PublicUrl).Authority;
+
+    public string WebUrl(string path) => $"{options.PublicUrl.TrimEnd('/')}/{path}";
+
+    public SimUser UserById(long id) => Users.FirstOrDefault(user => user.Id == id) ?? Root;
+
+    /// <summary>By numeric id or full path, as GitLab's <c>:id</c> accepts.</summary>
+    public SimProject? FindProject(string idOrPath) => FindProjectUnescaped(Uri.UnescapeDataString(idOrPath));
+
+    public SimGroup? FindGroup(string idOrPath) => FindGroupUnescaped(Uri.UnescapeDataString(idOrPath));
+
+    private SimProject? FindProjectUnescaped(string idOrPath) =>
+        long.TryParse(idOrPath, out var id)
+            ? Projects.FirstOrDefault(project => project.Id == id)
+            : Projects.FirstOrDefault(project => string.Equals(project.FullPath, idOrPath, StringComparison.OrdinalIgnoreCase));
+
+    private SimGroup? FindGroupUnescaped(string idOrPath) =>
+        long.TryParse(idOrPath, out var id)
+            ? Groups.FirstOrDefault(group => group.Id == id)
+            : Groups.FirstOrDefault(group => string.Equals(group.FullPath, idOrPath, StringComparison.OrdinalIgnoreCase));
+
+    public void Reset()
+    {
+        Users.Clear();
+        Groups.Clear();
+        Projects.Clear();
+        Epics.Clear();
+        Issues.Clear();
+        MergeRequests.Clear();
+        Notes.Clear();
+        Pipelines.Clear();
+        NextOutcomes.Clear();
+        PipelineSettings = PipelineSettings.Default;
+        _nextId = 1;
+        Users.Add(new SimUser { Id = NewId(), Username = "root", Name = "Administrator", Email = "admin@example.com", IsAdmin = true });
+    }
+
+    /// <summary>A new commit on a branch touching <paramref name="files"/>; raises GitLab's push hook.</summary>
+    public SimCommit Commit(SimProject project, SimBranch branch, string title, IEnumerable<string> files, bool announce = true)
+    {
+        var before = branch.History.Count == 0 ? new string('0', 40) : branch.Head;
+        var commit = new SimCommit(NewSha(), title, files.ToHashSet(StringComparer.Ordinal), Now);
+        branch.History.Add(commit);
+        project.LastActivityAt = Now;
+        if (announce)
+        {
+            Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, branch, before, commit));
+        }
+
+        return commit;
+    }
+
+    /// <summary>A branch from <paramref name="fromRef"/>; with files, it gets a commit touching them (as a developer's push).</summary>
+    public SimBranch CreateBranch(SimProject project, string name, string fromRef, IReadOnlyCollection<string>? files = null)
+    {
+        var from = project.Branches.TryGetValue(fromRef, out var source) ? source.History : project.Branches.Values.SelectMany(b => b.History).Where(c => c.Sha == fromRef).Take(1).ToList();
+        var branch = new SimBranch { Name = name, History = [.. from] };
+        project.Branches[name] = branch;
+        if (files is { Count: > 0 })
+        {
+            Commit(project, branch, $"Work on {name}", files);
+            CreatePipeline(project, name, "push", null, null);
+        }
+
+        return branch;
+    }
+}
