@@ -72,6 +72,8 @@ public static class SimAdminEndpoints
             return Results.Ok(new { pending = faults.Count });
         });
 
+        admin.MapGet("/faults", (SimFaults faults) => Results.Ok(new { pending = faults.Count, remaining_requests = faults.RemainingRequests }));
+
         admin.MapDelete("/faults", (SimFaults faults) =>
         {
             faults.Clear();

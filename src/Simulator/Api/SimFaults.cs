@@ -43,6 +43,18 @@ public sealed class SimFaults(TimeProvider time)
         }
     }
 
+    /// <summary>Requests the counted faults will still answer.</summary>
+    public int RemainingRequests
+    {
+        get
+        {
+            lock (_faults)
+            {
+                return _faults.Where(fault => fault.Until is null).Sum(fault => Math.Max(0, fault.Remaining));
+            }
+        }
+    }
+
     /// <summary>Takes the first fault that applies to <paramref name="path"/>, if any.</summary>
     public SimFault? Take(string path)
     {

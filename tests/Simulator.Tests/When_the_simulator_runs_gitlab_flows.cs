@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using GitLabBus.Tests.GitLab;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace GitLabBus.Tests.Simulator;
+
+/// <summary>Contract tests: GitLab's statuses, headers and webhook deliveries, and pipelines on a fast clock.</summary>
+public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
+{
+    private readonly SimulatorFixture _gitlab = new();
+    private readonly Channel<(IHeaderDictionary Headers, JsonElement Body)> _deliveries = Channel.CreateUnbounded<(IHeaderDictionary, JsonElement)>();
+    private WebApplication _receiver = null!;
+    private string _receiverUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        await _gitlab.InitializeAsync();
+        _receiverUrl = _gitlab.Url.Replace(new Uri(_gitlab.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(_receiverUrl);
+        _receiver = builder.Build();
+        _receiver.MapPost("/hook", async (HttpContext http) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+            await _deliveries.Writer.WriteAsync((new HeaderDictionary(http.Request.Headers.ToDictionary()), body));
+            return Results.Ok();
+        });
+        await _receiver.StartAsync();
+        await _gitlab.Admin.PostAsJsonAsync("/_sim/clock", new { speed = 200 });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.StopAsync();
+        await _receiver.DisposeAsync();
+        await _gitlab.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_deliver_an_issue_hook_with_gitlabs_headers_and_payload()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook") { Token = "hook-secret" }, CancellationToken.None);
+
+        var issue = await client.CreateIssueAsync(1, new NewGitLabIssue("Hooked issue") { Labels = "bug" }, CancellationToken.None);
+        var (headers, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "issue");
+
+        Assert.Equal("Issue Hook", headers["X-Gitlab-Event"]);
+        Assert.Equal("hook-secret", headers["X-Gitlab-Token"]);
+        Assert.True(Guid.TryParse(headers["Idempotency-Key"], out _));
+        Assert.True(Guid.TryParse(headers["X-Gitlab-Event-UUID"], out _));
+        Assert.True(Guid.TryParse(headers["X-Gitlab-Webhook-UUID"], out _));
+        Assert.Equal(_gitlab.Url, headers["X-Gitlab-Instance"]);
+        Assert.Equal(issue.Iid, body.GetProperty("object_attributes").GetProperty("iid").GetInt64());
+        Assert.Equal("open", body.GetProperty("object_attributes").GetProperty("action").GetString());
+        Assert.Equal(1, body.GetProperty("project").GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Should_run_a_pipeline_to_success_and_announce_each_status()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+
+        var created = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main") { Variables = [new("DEPLOY", "yes")] }, CancellationToken.None);
+        var statuses = new List<string>();
+        while (statuses.LastOrDefault() != "success")
+        {
+            var (_, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
+                && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == created.Id);
+            statuses.Add(body.GetProperty("object_attributes").GetProperty("status").GetString()!);
+        }
+
+        var jobs = new List<GitLabJob>();
+        await foreach (var job in client.ListPipelineJobsAsync(1, created.Id, CancellationToken.None))
+        {
+            jobs.Add(job);
+        }
+
+        var trace = await client.GetTraceAsync(1, jobs[0].Id, 0, CancellationToken.None);
+        var tail = await client.GetTraceAsync(1, jobs[0].Id, trace.NextOffset - 10, CancellationToken.None);
+        await using var artifacts = await client.DownloadArtifactFileAsync(1, jobs.Single(job => job.Name == "build").Id, "build/output.txt", CancellationToken.None);
+
+        Assert.Equal(["created", "pending", "running", "success"], statuses.Distinct());
+        Assert.Equal(["build", "deploy", "test"], jobs.Select(job => job.Name).Order());
+        Assert.All(jobs, job => Assert.Equal("success", job.Status));
+        Assert.Equal([new GitLabPipelineVariable("DEPLOY", "yes")], await client.GetPipelineVariablesAsync(1, created.Id, CancellationToken.None));
+        Assert.True(trace.Complete);
+        Assert.Contains("Job succeeded", trace.Text, StringComparison.Ordinal);
+        Assert.Equal(10, tail.Text.Length);
+        Assert.StartsWith("output of build", await new StreamReader(artifacts.Content).ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_fail_a_pipeline_when_told_and_let_its_failed_job_be_retried_but_not_a_passed_job_played()
+    {
+        var client = _gitlab.Client();
+        await _gitlab.Admin.PostAsJsonAsync("/_sim/pipelines/outcome", new { project_id = 1, @ref = "main", status = "failed" });
+
+        var created = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main"), CancellationToken.None);
+        var failed = await UntilAsync(() => client.GetPipelineAsync(1, created.Id, CancellationToken.None), pipeline => pipeline.Status == "failed");
+        var failedJob = await FirstJobAsync(client, created.Id, job => job.Status == "failed");
+        var passedJob = await FirstJobAsync(client, created.Id, job => job.Status == "success");
+        var notPlayable = await Assert.ThrowsAsync<GitLabException>(() => client.PlayJobAsync(1, passedJob.Id, CancellationToken.None));
+        var retried = await client.RetryJobAsync(1, failedJob.Id, CancellationToken.None);
+        var recovered = await UntilAsync(() => client.GetPipelineAsync(1, created.Id, CancellationToken.None), pipeline => pipeline.Status == "success");
+
+        Assert.Equal("failed", failed.Status);
+        Assert.Equal("script_failure", failedJob.FailureReason);
+        Assert.NotEqual(failedJob.Id, retried.Id);
+        Assert.Equal("success", recovered.Status);
+        Assert.Equal((HttpStatusCode.Forbidden, "403 Forbidden - Unplayable Job"), (notPlayable.Status, notPlayable.GitLabMessage));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_merge_with_a_stale_sha_and_rebase_asynchronously_onto_a_moved_target()
+    {
+        var client = _gitlab.Client();
+        var first = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
+        var stale = await Assert.ThrowsAsync<GitLabException>(() => client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = new string('a', 40) }, CancellationToken.None));
+        var merged = await client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = first.Sha }, CancellationToken.None);
+
+        var second = await client.GetMergeRequestAsync(1, 2, false, CancellationToken.None);
+        var accepted = await client.RebaseMergeRequestAsync(1, 2, CancellationToken.None);
+        var rebased = await UntilAsync(() => client.GetMergeRequestAsync(1, 2, true, CancellationToken.None), mr => mr.RebaseInProgress == false);
+
+        Assert.Equal((GitLabErrorKind.State, HttpStatusCode.Conflict), (stale.Kind, stale.Status));
+        Assert.Equal("merged", merged.State);
+        Assert.True(accepted.RebaseInProgress);
+        Assert.Null(rebased.MergeError);
+        Assert.NotEqual(second.Sha, rebased.Sha);
+        Assert.Equal("mergeable", rebased.DetailedMergeStatus);
+    }
+
+    [Fact]
+    public async Task Should_show_a_conflict_when_two_merge_requests_touch_the_same_file()
+    {
+        var client = _gitlab.Client();
+        await client.UpdateMergeRequestAsync(1, 3, new GitLabMergeRequestUpdate { Title = "Speed up the checkout page" }, CancellationToken.None);
+        await client.MergeMergeRequestAsync(1, 2, new GitLabMergeOptions(), CancellationToken.None);
+
+        var conflicted = await client.GetMergeRequestAsync(1, 3, false, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<GitLabException>(() => client.MergeMergeRequestAsync(1, 3, new GitLabMergeOptions(), CancellationToken.None));
+        await client.RebaseMergeRequestAsync(1, 3, CancellationToken.None);
+        var rebase = await UntilAsync(() => client.GetMergeRequestAsync(1, 3, true, CancellationToken.None), mr => mr.RebaseInProgress == false);
+
+        Assert.True(conflicted.HasConflicts);
+        Assert.Equal("conflict", conflicted.DetailedMergeStatus);
+        Assert.Equal((GitLabErrorKind.State, HttpStatusCode.MethodNotAllowed), (refused.Kind, refused.Status));
+        Assert.StartsWith("Rebase failed", rebase.MergeError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_answer_gitlabs_statuses_and_headers()
+    {
+        using var anonymous = await _gitlab.Admin.GetAsync("/api/v4/projects/1");
+        using var http = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
+        http.DefaultRequestHeaders.Add("PRIVATE-TOKEN", GitLabBus.Simulator.SimulatorOptions.DefaultToken);
+        using var missing = await http.GetAsync("/api/v4/projects/42/issues");
+        using var page = await http.GetAsync("/api/v4/projects/1/issues?per_page=2&page=2");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("{\"message\":\"401 Unauthorized\"}", await anonymous.Content.ReadAsStringAsync());
+        Assert.Equal("{\"message\":\"404 Project Not Found\"}", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(["2", "2", "3", "1", "7", "4"], new[] { "x-page", "x-per-page", "x-next-page", "x-prev-page", "x-total", "x-total-pages" }.Select(name => page.Headers.GetValues(name).Single()));
+        Assert.Equal("2000", page.Headers.GetValues("RateLimit-Limit").Single());
+        Assert.Contains("rel=\"next\"", page.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
+    }
+
+    private async Task<(IHeaderDictionary Headers, JsonElement Body)> NextAsync(Func<(IHeaderDictionary Headers, JsonElement Body), bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var delivery = await _deliveries.Reader.ReadAsync(timeout.Token);
+            if (match(delivery))
+            {
+                return delivery;
+            }
+        }
+    }
+
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<GitLabJob> FirstJobAsync(GitLabClient client, long pipelineId, Func<GitLabJob, bool> match)
+    {
+        await foreach (var job in client.ListPipelineJobsAsync(1, pipelineId, CancellationToken.None))
+        {
+            if (match(job))
+            {
+                return job;
+            }
+        }
+
+        throw new InvalidOperationException("no such job");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
