@@ -16,7 +16,8 @@ public sealed class When_operators_look_at_the_gateway : IClassFixture<GatewayFa
     }
 
     [Theory]
-    [InlineData("/health", new[] { "redis", "masstransit-bus" })]
+    [InlineData("/health", new[] { "redis", "masstransit-bus", "gitlab" })]
+    [InlineData("/health/gitlab", new[] { "gitlab" })]
     [InlineData("/health/ready", new[] { "redis", "masstransit-bus" })]
     [InlineData("/health/redis", new[] { "redis" })]
     [InlineData("/health/rabbitmq", new[] { "masstransit-bus" })]
