@@ -42,7 +42,7 @@ builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
     : []);
 builder.Services.AddSagaInspection(runtime);
 builder.Services.AddGitLab(gitlab);
-builder.Services.AddEmbeddedSimulator(gitlab, gateway);
+builder.Services.AddEmbeddedSimulator(gitlab);
 builder.Services.AddGatewayAuth(gateway);
 builder.Services.AddWebhookIngress(gateway);
 builder.Services.AddGatewayTelemetry();

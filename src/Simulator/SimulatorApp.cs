@@ -36,8 +36,6 @@ public static class SimulatorApp
             {
                 s.Reset();
             }
-
-            return 0;
         });
 
         app.UseMiddleware<SimGate>();

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using System.Text.Json;
 using GitLabBus.GitLab;
 using GitLabBus.Simulator;
+using GitLabBus.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +14,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
     private WebApplication _simulator = null!;
     private readonly List<ServiceProvider> _providers = [];
 
-    public string Url { get; } = $"http://127.0.0.1:{FreePort()}";
+    public string Url { get; } = Ports.FreeLoopbackUrl();
 
     public HttpClient Admin { get; private set; } = null!;
 
@@ -62,13 +62,10 @@ public sealed class SimulatorFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<int> PendingFaultsAsync() =>
-        (await Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/_sim/state")).GetProperty("faults_pending").GetInt32();
+    public async Task<int> PendingFaultsAsync() => (await FaultsAsync()).GetProperty("pending").GetInt32();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>Faults count down as requests meet them: what is left tells how many attempts a client made.</summary>
+    public async Task<int> RemainingFaultRequestsAsync() => (await FaultsAsync()).GetProperty("remaining_requests").GetInt32();
+
+    private Task<JsonElement> FaultsAsync() => Admin.GetFromJsonAsync<JsonElement>("/_sim/faults");
 }

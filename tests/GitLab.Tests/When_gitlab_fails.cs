@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using GitLabBus.GitLab;
+using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.GitLab;
 
@@ -37,7 +37,7 @@ public sealed class When_gitlab_fails : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<GitLabException>(() => client.GetProjectAsync(1, CancellationToken.None));
 
         Assert.Equal((GitLabErrorKind.RateLimited, HttpStatusCode.TooManyRequests), (failure.Kind, failure.Status));
-        Assert.Equal(4, await RemainingAsync());
+        Assert.Equal(4, await _gitlab.RemainingFaultRequestsAsync());
         Assert.Equal((429, "rate_limited"), failure.ToContractError());
     }
 
@@ -62,7 +62,7 @@ public sealed class When_gitlab_fails : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<GitLabException>(() => client.GetProjectAsync(1, CancellationToken.None));
 
         Assert.Equal(GitLabErrorKind.Server, failure.Kind);
-        Assert.Equal(2, await RemainingAsync());
+        Assert.Equal(2, await _gitlab.RemainingFaultRequestsAsync());
         Assert.Equal((503, "gitlab_unavailable"), failure.ToContractError());
     }
 
@@ -108,26 +108,16 @@ public sealed class When_gitlab_fails : IAsyncLifetime
         Assert.Equal((400, "invalid_request"), failure.ToContractError());
     }
 
-    /// <summary>Faults count down as requests meet them: what is left tells how many attempts the client made.</summary>
-    private async Task<int> RemainingAsync() =>
-        (await _gitlab.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/_sim/faults")).GetProperty("remaining_requests").GetInt32();
-
-    private static async Task<bool> EventuallySucceedsAsync(Func<Task> call)
+    private static Task<bool> EventuallySucceedsAsync(Func<Task> call) => GitLabDelivery.EventuallyAsync(async () =>
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
-            {
-                await call();
-                return true;
-            }
-            catch (GitLabException)
-            {
-                await Task.Delay(100);
-            }
+            await call();
+            return true;
         }
-
-        return false;
-    }
+        catch (GitLabException)
+        {
+            return false;
+        }
+    });
 }

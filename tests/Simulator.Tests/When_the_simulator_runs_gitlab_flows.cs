@@ -5,6 +5,8 @@ using System.Threading.Channels;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Tests.GitLab;
+using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +24,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _gitlab.InitializeAsync();
-        _receiverUrl = _gitlab.Url.Replace(new Uri(_gitlab.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        _receiverUrl = Ports.FreeLoopbackUrl();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(_receiverUrl);
         _receiver = builder.Build();
@@ -187,19 +189,12 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         }
     }
 
+    /// <summary>The value read last: the one <paramref name="done"/> accepted, or the last before the deadline.</summary>
     private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(20);
-        }
+        var value = default(T)!;
+        await GitLabDelivery.EventuallyAsync(async () => done(value = await read()), TimeSpan.FromSeconds(30));
+        return value;
     }
 
     private static async Task<GitLabJob> FirstJobAsync(GitLabClient client, long pipelineId, Func<GitLabJob, bool> match)
@@ -213,12 +208,5 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         }
 
         throw new InvalidOperationException("no such job");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

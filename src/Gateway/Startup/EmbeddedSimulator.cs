@@ -43,7 +43,12 @@ public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gat
 
         var url = $"{address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/')}/webhooks/gitlab";
         _simulator.Services.GetRequiredService<SimStore>().Write(store =>
-            store.FindProject("1") is { } project ? ProjectEndpoints.AddHook(store, project, url, gateway.WebhookSecret) : null);
+        {
+            if (store.FindProject("1") is { } demo)
+            {
+                ProjectEndpoints.AddHook(store, demo, url, gateway.WebhookSecret);
+            }
+        });
         logger.LogInformation("Simulator project demo/shop delivers its webhooks to {WebhookUrl}", url);
     }
 }
@@ -51,12 +56,11 @@ public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gat
 public static class EmbeddedSimulatorRegistration
 {
     /// <summary>Starts the simulator with the gateway when no GitLab is configured; otherwise does nothing.</summary>
-    public static IServiceCollection AddEmbeddedSimulator(this IServiceCollection services, GitLabSettings gitlab, GatewaySettings gateway)
+    /// <remarks>Its settings are registered by their owners: <c>AddGitLab</c> and <c>AddWebhookIngress</c>.</remarks>
+    public static IServiceCollection AddEmbeddedSimulator(this IServiceCollection services, GitLabSettings gitlab)
     {
         if (gitlab.UsesSimulator)
         {
-            services.AddSingleton(gitlab);
-            services.AddSingleton(gateway);
             services.AddHostedService<EmbeddedSimulator>();
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace GitLabBus.GitLab.Http;
@@ -10,12 +11,12 @@ namespace GitLabBus.GitLab.Http;
 /// Sends one REST call with a token and turns the answer into a value or a <see cref="GitLabException"/>; reads pages
 /// and follows them. Paths are relative to <c>/api/v4/</c>.
 /// </summary>
-internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize)
+internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize, TimeProvider time)
 {
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return await ReadAsync<T>(response, method, path, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
     }
 
     public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
@@ -26,10 +27,9 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     /// <summary>A successful answer, its body not yet read (traces, artifacts); the caller disposes it.</summary>
     public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var call = $"{method} {PathOnly(path)}";
         if (token is null)
         {
-            throw new GitLabException(GitLabErrorKind.Configuration, "no GitLab token: set GITLAB_TOKEN or pass a user token", request: call);
+            throw new GitLabException(GitLabErrorKind.Configuration, "no GitLab token: set GITLAB_TOKEN or pass a user token", request: CallOf(method, path));
         }
 
         using var request = new HttpRequestMessage(method, path);
@@ -45,13 +45,13 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        var call = $"{request.Method} {PathOnly(request.RequestUri!.OriginalString)}";
+        var call = CallOf(request);
         HttpResponseMessage response;
         try
         {
             response = await http.SendAsync(request, completion, cancellationToken);
         }
-        catch (Exception failure) when (failure is HttpRequestException or TimeoutRejectedException || GitLabResilience.IsBrokenCircuit(failure))
+        catch (Exception failure) when (failure is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {
             throw new GitLabException(GitLabErrorKind.Network, Describe(failure), request: call, inner: failure);
         }
@@ -74,14 +74,14 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         request.Options.Set(GitLabResilience.Partition, trigger.Fingerprint);
         request.Content = trigger.AsFormField(form);
         using var response = await SendAsync(request, cancellationToken);
-        return await ReadAsync<T>(response, HttpMethod.Post, path, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
     }
 
     public async Task<GitLabPage<T>> GetPageAsync<T>(string path, int page, int? perPage, CancellationToken cancellationToken)
     {
         var paged = WithQuery(path, $"page={page}&per_page={perPage ?? defaultPageSize}");
         using var response = await SendRawAsync(HttpMethod.Get, paged, null, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var items = await ReadAsync<List<T>>(response, HttpMethod.Get, paged, cancellationToken);
+        var items = await ReadAsync<List<T>>(response, cancellationToken);
         return new GitLabPage<T>(
             items,
             Header(response, "x-page") ?? page,
@@ -125,7 +125,7 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     public static string WithQuery(string path, string query) =>
         string.IsNullOrEmpty(query) ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpMethod method, string path, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -134,17 +134,17 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         }
         catch (JsonException invalid)
         {
-            throw new GitLabException(GitLabErrorKind.Server, $"unreadable answer ({invalid.Message})", response.StatusCode, $"{method} {PathOnly(path)}", invalid);
+            throw new GitLabException(GitLabErrorKind.Server, $"unreadable answer ({invalid.Message})", response.StatusCode, CallOf(response.RequestMessage!), invalid);
         }
     }
 
-    private static async Task<GitLabException> ErrorOfAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    private async Task<GitLabException> ErrorOfAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new GitLabException(GitLabErrorMapping.KindOf(status), MessageOf(text, response.StatusCode), response.StatusCode, call)
         {
-            RetryAfter = response.StatusCode == HttpStatusCode.TooManyRequests ? GitLabResilience.RetryAfter(response, TimeProvider.System) : null,
+            RetryAfter = response.StatusCode == HttpStatusCode.TooManyRequests ? GitLabResilience.RetryAfter(response, time) : null,
         };
     }
 
@@ -180,7 +180,10 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         _ => "GitLab marked unavailable after repeated failures (circuit open); calls resume after a pause",
     };
 
-    private static string PathOnly(string path) => path.Split('?', 2)[0];
+    /// <summary>Method and path, never the query string: what an error may say about the call.</summary>
+    private static string CallOf(HttpMethod method, string path) => $"{method} {path.Split('?', 2)[0]}";
+
+    private static string CallOf(HttpRequestMessage request) => CallOf(request.Method, request.RequestUri!.OriginalString);
 
     private static int? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : null;

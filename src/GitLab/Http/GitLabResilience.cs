@@ -2,7 +2,6 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace GitLabBus.GitLab.Http;
@@ -118,6 +117,4 @@ internal static class GitLabResilience
 
     private static bool IsIdempotent(HttpMethod? method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Options;
-
-    internal static bool IsBrokenCircuit(Exception exception) => exception is BrokenCircuitException;
 }

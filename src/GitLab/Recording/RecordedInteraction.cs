@@ -18,7 +18,20 @@ public sealed record RecordedInteraction(
     string? Body,
     string? BodyBase64)
 {
-    public string Key => $"{Method} {Path} {RequestBody}";
+    public string Key => RecordedRequest.KeyOf(Method, Path, RequestBody);
+}
+
+/// <summary>A request as recordings know it: method, path relative to <c>/api/v4/</c> and body, secrets redacted.</summary>
+internal sealed record RecordedRequest(string Method, string Path, string? Body)
+{
+    public string Key => KeyOf(Method, Path, Body);
+
+    public static string KeyOf(string method, string path, string? body) => $"{method} {path} {body}";
+
+    public static async Task<RecordedRequest> OfAsync(HttpRequestMessage request, CancellationToken cancellationToken) => new(
+        request.Method.Method,
+        Redaction.Path(GitLabRecordingFile.RelativePath(request.RequestUri!)),
+        request.Content is null ? null : Redaction.Body(request.Content.Headers.ContentType?.MediaType, await request.Content.ReadAsStringAsync(cancellationToken)));
 }
 
 /// <summary>What never goes into a recording: tokens in query strings, JSON and form bodies.</summary>

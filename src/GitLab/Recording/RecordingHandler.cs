@@ -18,7 +18,7 @@ internal sealed class RecordingHandler(GitLabRecordingFile file, TimeProvider ti
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var requestBody = request.Content is null ? null : Redaction.Body(request.Content.Headers.ContentType?.MediaType, await request.Content.ReadAsStringAsync(cancellationToken));
+        var recorded = await RecordedRequest.OfAsync(request, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
 
         // The answer is buffered to be recorded, then handed on as a fresh content with the same headers.
@@ -30,9 +30,9 @@ internal sealed class RecordingHandler(GitLabRecordingFile file, TimeProvider ti
             .ToDictionary(header => header.Key, header => string.Join(", ", header.Value), StringComparer.OrdinalIgnoreCase);
         await file.AppendAsync(new RecordedInteraction(
             time.GetUtcNow(),
-            request.Method.Method,
-            Redaction.Path(GitLabRecordingFile.RelativePath(request.RequestUri!)),
-            requestBody,
+            recorded.Method,
+            recorded.Path,
+            recorded.Body,
             (int)response.StatusCode,
             headers,
             contentType,
@@ -109,9 +109,8 @@ internal sealed class ReplayHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var requestBody = request.Content is null ? null : Redaction.Body(request.Content.Headers.ContentType?.MediaType, await request.Content.ReadAsStringAsync(cancellationToken));
-        var path = Redaction.Path(GitLabRecordingFile.RelativePath(request.RequestUri!));
-        var key = $"{request.Method.Method} {path} {requestBody}";
+        var recorded = await RecordedRequest.OfAsync(request, cancellationToken);
+        var key = recorded.Key;
         RecordedInteraction answer;
         lock (_answers)
         {
@@ -121,7 +120,7 @@ internal sealed class ReplayHandler : HttpMessageHandler
             }
             else if (!_last.TryGetValue(key, out answer!))
             {
-                throw new GitLabException(GitLabErrorKind.Configuration, "GITLAB_REPLAY has no recorded answer for this request", request: $"{request.Method} {path}");
+                throw new GitLabException(GitLabErrorKind.Configuration, "GITLAB_REPLAY has no recorded answer for this request", request: $"{recorded.Method} {recorded.Path.Split('?', 2)[0]}");
             }
         }
 

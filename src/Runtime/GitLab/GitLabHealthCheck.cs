@@ -1,6 +1,4 @@
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Settings;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GitLabBus.Runtime.GitLab;
@@ -21,16 +19,5 @@ public sealed class GitLabHealthCheck(GitLabClientFactory clients) : IHealthChec
         {
             return HealthCheckResult.Unhealthy($"GitLab at {clients.Options.BaseUrl}: {failure.Kind} ({failure.GitLabMessage})");
         }
-    }
-}
-
-public static class GitLabServices
-{
-    /// <summary>The GitLab client for <paramref name="settings"/> and its health check, tagged <see cref="GitLabHealthCheck.Tag"/>.</summary>
-    public static IServiceCollection AddGitLab(this IServiceCollection services, GitLabSettings settings)
-    {
-        services.AddGitLabClient(settings.Client);
-        services.AddHealthChecks().AddCheck<GitLabHealthCheck>("gitlab", timeout: TimeSpan.FromSeconds(10), tags: [GitLabHealthCheck.Tag]);
-        return services;
     }
 }

@@ -17,21 +17,13 @@ public static class SimAdminEndpoints
         admin.MapPost("/reset", (SimStore store, SimFaults faults) =>
         {
             faults.Clear();
-            store.Write(s =>
-            {
-                s.Reset();
-                return 0;
-            });
+            store.Write(s => s.Reset());
             return Results.Ok(new { reset = true });
         });
 
         admin.MapPost("/seed", (SimStore store) =>
         {
-            store.Write(s =>
-            {
-                DemoSeed.Apply(s);
-                return 0;
-            });
+            store.Write(s => DemoSeed.Apply(s));
             return Results.Ok(new { seeded = "demo", project_id = 1, group_id = 1 });
         });
 
@@ -50,9 +42,8 @@ public static class SimAdminEndpoints
             webhooks_failed = hooks.Failed,
         })));
 
-        admin.MapPost("/faults", async (HttpContext http, SimFaults faults, TimeProvider time) =>
+        admin.MapPost("/faults", (SimFaults faults, TimeProvider time, SimParams parameters) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var count = parameters.Int("count");
             var seconds = parameters.Int("duration_seconds");
             if (parameters.Malformed || count is <= 0 || seconds is <= 0 || parameters.Int("status") is < 100 or > 599)
@@ -80,9 +71,8 @@ public static class SimAdminEndpoints
             return Results.Ok(new { pending = 0 });
         });
 
-        admin.MapPost("/clock", async (HttpContext http, SimStore store) =>
+        admin.MapPost("/clock", (SimStore store, SimParams parameters) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             if (!double.TryParse(parameters.String("speed"), System.Globalization.CultureInfo.InvariantCulture, out var speed) || speed <= 0 || speed > 10_000)
             {
                 return Results.BadRequest(new { message = "speed must be a number above 0 and at most 10000" });
@@ -92,9 +82,8 @@ public static class SimAdminEndpoints
             return Results.Ok(new { speed, now = SimFormat.Api(store.Clock.Now) });
         });
 
-        admin.MapPost("/pipelines/outcome", async (HttpContext http, SimStore store) =>
+        admin.MapPost("/pipelines/outcome", (SimStore store, SimParams parameters) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var status = parameters.String("status");
             if (parameters.Long("project_id") is not { } projectId || parameters.String("ref") is not { Length: > 0 } gitRef || status is not ("success" or "failed"))
             {
@@ -108,9 +97,8 @@ public static class SimAdminEndpoints
             });
         });
 
-        admin.MapPost("/pipelines/settings", async (HttpContext http, SimStore store) =>
+        admin.MapPost("/pipelines/settings", (SimStore store, SimParams parameters) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var seconds = parameters.String("job_duration_seconds");
             var stages = parameters.Labels("stages");
             var manual = parameters.Labels("manual_jobs");

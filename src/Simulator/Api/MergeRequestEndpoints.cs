@@ -7,9 +7,8 @@ public static class MergeRequestEndpoints
 {
     public static void MapMergeRequests(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{id}/merge_requests", async (HttpContext http, SimStore store, string id) =>
+        api.MapGet("/projects/{id}/merge_requests", (HttpContext http, SimStore store, SimParams parameters, string id) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var sourceBranch = parameters.String("source_branch");
             var targetBranch = parameters.String("target_branch");
             return store.Read(s => s.FindProject(id) is { } project
@@ -19,68 +18,56 @@ public static class MergeRequestEndpoints
                 : SimResults.NotFound("Project"));
         });
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => With(s, id, iid, (project, mr) => SimResults.Ok(SimJson.MergeRequest(s, project, mr, parameters.Bool("include_rebase_in_progress") == true))));
-        });
+        api.MapGet("/projects/{id}/merge_requests/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) => SimResults.Ok(SimJson.MergeRequest(s, project, mr, parameters.Bool("include_rebase_in_progress") == true)))));
 
-        api.MapPost("/projects/{id}/merge_requests", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/merge_requests", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                foreach (var required in new[] { "source_branch", "target_branch", "title" })
-                {
-                    if (parameters.String(required) is not { Length: > 0 })
-                    {
-                        return SimResults.Missing(required);
-                    }
-                }
-
-                var source = parameters.String("source_branch")!;
-                var target = parameters.String("target_branch")!;
-                if (!project.Branches.ContainsKey(source) || !project.Branches.ContainsKey(target))
-                {
-                    return SimResults.Invalid(new { source_branch = project.Branches.ContainsKey(source) ? Array.Empty<string>() : ["is invalid"], target_branch = project.Branches.ContainsKey(target) ? Array.Empty<string>() : ["is invalid"] });
-                }
-
-                if (s.MergeRequests.Any(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source && m.TargetBranch == target))
-                {
-                    return SimResults.Conflict($"Another open merge request already exists for this source branch: !{s.MergeRequests.First(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source).Iid}");
-                }
-
-                var mr = s.OpenMergeRequest(project, source, target, parameters.String("title")!, parameters.String("description"), parameters.Labels("labels") ?? [], s.Root.Id);
-                return SimResults.Created(SimJson.MergeRequest(s, project, mr, false));
-            });
-        });
-
-        api.MapPut("/projects/{id}/merge_requests/{iid:long}", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s => With(s, id, iid, (project, mr) =>
+            foreach (var required in new[] { "source_branch", "target_branch", "title" })
             {
-                mr.Title = parameters.String("title") ?? mr.Title;
-                mr.Description = parameters.Has("description") ? parameters.String("description") : mr.Description;
-                mr.TargetBranch = parameters.String("target_branch") ?? mr.TargetBranch;
-                mr.Labels = WorkItemEndpoints.UpdatedLabels(mr.Labels, parameters);
-                var before = mr.State;
-                if (mr.State != "merged")
+                if (parameters.String(required) is not { Length: > 0 })
                 {
-                    WorkItemEndpoints.ApplyStateEvent(parameters, s, state => mr.State = state, at => mr.ClosedAt = at);
+                    return SimResults.Missing(required);
                 }
+            }
 
-                mr.UpdatedAt = s.Now;
-                var action = mr.State == before ? "update" : mr.State == "closed" ? "close" : "reopen";
-                s.Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(s, project, mr, action));
-                return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
-            }));
-        });
+            var source = parameters.String("source_branch")!;
+            var target = parameters.String("target_branch")!;
+            if (!project.Branches.ContainsKey(source) || !project.Branches.ContainsKey(target))
+            {
+                return SimResults.Invalid(new { source_branch = project.Branches.ContainsKey(source) ? Array.Empty<string>() : ["is invalid"], target_branch = project.Branches.ContainsKey(target) ? Array.Empty<string>() : ["is invalid"] });
+            }
+
+            if (s.MergeRequests.Any(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source && m.TargetBranch == target))
+            {
+                return SimResults.Conflict($"Another open merge request already exists for this source branch: !{s.MergeRequests.First(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source).Iid}");
+            }
+
+            var mr = s.OpenMergeRequest(project, source, target, parameters.String("title")!, parameters.String("description"), parameters.Labels("labels") ?? [], s.Root.Id);
+            return SimResults.Created(SimJson.MergeRequest(s, project, mr, false));
+        }));
+
+        api.MapPut("/projects/{id}/merge_requests/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
+        {
+            mr.Title = parameters.String("title") ?? mr.Title;
+            mr.Description = parameters.Has("description") ? parameters.String("description") : mr.Description;
+            mr.TargetBranch = parameters.String("target_branch") ?? mr.TargetBranch;
+            mr.Labels = WorkItemEndpoints.UpdatedLabels(mr.Labels, parameters);
+            var before = mr.State;
+            if (mr.State != "merged")
+            {
+                WorkItemEndpoints.ApplyStateEvent(parameters, s, state => mr.State = state, at => mr.ClosedAt = at);
+            }
+
+            mr.UpdatedAt = s.Now;
+            var action = mr.State == before ? "update" : mr.State == "closed" ? "close" : "reopen";
+            s.Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(s, project, mr, action));
+            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
+        })));
 
         api.MapPut("/projects/{id}/merge_requests/{iid:long}/rebase", (SimStore store, string id, long iid) => store.Write(s => With(s, id, iid, (_, mr) =>
         {
@@ -98,31 +85,27 @@ public static class MergeRequestEndpoints
             return SimResults.Ok(new { rebase_in_progress = true }, 202);
         })));
 
-        api.MapPut("/projects/{id}/merge_requests/{iid:long}/merge", async (HttpContext http, SimStore store, string id, long iid) =>
+        api.MapPut("/projects/{id}/merge_requests/{iid:long}/merge", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s => With(s, id, iid, (project, mr) =>
+            var status = s.DetailedMergeStatus(project, mr);
+            if (status != "mergeable")
             {
-                var status = s.DetailedMergeStatus(project, mr);
-                if (status != "mergeable")
-                {
-                    return status == "not_open" ? SimResults.NotAllowed("405 Method Not Allowed") : SimResults.NotAllowed($"405 Method Not Allowed - {status}");
-                }
+                return status == "not_open" ? SimResults.NotAllowed("405 Method Not Allowed") : SimResults.NotAllowed($"405 Method Not Allowed - {status}");
+            }
 
-                if (parameters.String("sha") is { Length: > 0 } sha && sha != project.Branches[mr.SourceBranch].Head)
-                {
-                    return SimResults.Conflict("SHA does not match HEAD of source branch: " + project.Branches[mr.SourceBranch].Head);
-                }
+            if (parameters.String("sha") is { Length: > 0 } sha && sha != project.Branches[mr.SourceBranch].Head)
+            {
+                return SimResults.Conflict("SHA does not match HEAD of source branch: " + project.Branches[mr.SourceBranch].Head);
+            }
 
-                s.Merge(project, mr, parameters.Bool("squash") == true);
-                if (parameters.Bool("should_remove_source_branch") == true)
-                {
-                    project.Branches.Remove(mr.SourceBranch);
-                }
+            s.Merge(project, mr, parameters.Bool("squash") == true);
+            if (parameters.Bool("should_remove_source_branch") == true)
+            {
+                project.Branches.Remove(mr.SourceBranch);
+            }
 
-                return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
-            }));
-        });
+            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
+        })));
 
         api.MapGet("/projects/{id}/merge_requests/{iid:long}/approvals", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
             SimResults.Ok(new
@@ -149,11 +132,7 @@ public static class MergeRequestEndpoints
         api.MapGet("/projects/{id}/merge_requests/{iid:long}/changes", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) =>
             SimResults.Ok(new { id = mr.Id, iid = mr.Iid, title = mr.Title, state = mr.State, changes = Diffs(s, project, mr) }))));
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/diffs", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, Diffs(s, project, mr), diff => diff)));
-        });
+        api.MapGet("/projects/{id}/merge_requests/{iid:long}/diffs", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, Diffs(s, project, mr), diff => diff))));
 
         api.MapGet("/projects/{id}/merge_requests/{iid:long}/versions", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
             SimResults.Ok(mr.Versions.Select(version => new
@@ -168,51 +147,35 @@ public static class MergeRequestEndpoints
                 real_size = "1",
             }).ToArray()))));
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/notes", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => With(s, id, iid, (_, mr) =>
-                SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).OrderByDescending(n => n.Id).ToList(), note => SimJson.Note(s, note))));
-        });
+        api.MapGet("/projects/{id}/merge_requests/{iid:long}/notes", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
+            SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).OrderByDescending(n => n.Id).ToList(), note => SimJson.Note(s, note)))));
 
-        api.MapPost("/projects/{id}/merge_requests/{iid:long}/notes", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s => With(s, id, iid, (project, mr) =>
-                parameters.String("body") is { Length: > 0 } body
-                    ? SimResults.Created(SimJson.Note(s, AddNote(s, project, mr, body, null, "i" + s.NewSha())))
-                    : SimResults.Missing("body")));
-        });
+        api.MapPost("/projects/{id}/merge_requests/{iid:long}/notes", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
+            parameters.String("body") is { Length: > 0 } body
+                ? SimResults.Created(SimJson.Note(s, AddNote(s, project, mr, body, null, "i" + s.NewSha())))
+                : SimResults.Missing("body"))));
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/discussions", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => With(s, id, iid, (_, mr) =>
-                SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).GroupBy(n => n.DiscussionId).ToList(),
-                    thread => SimJson.Discussion(s, thread.Key, thread))));
-        });
+        api.MapGet("/projects/{id}/merge_requests/{iid:long}/discussions", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
+            SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).GroupBy(n => n.DiscussionId).ToList(),
+                thread => SimJson.Discussion(s, thread.Key, thread)))));
 
-        api.MapPost("/projects/{id}/merge_requests/{iid:long}/discussions", async (HttpContext http, SimStore store, string id, long iid) =>
+        api.MapPost("/projects/{id}/merge_requests/{iid:long}/discussions", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s => With(s, id, iid, (project, mr) =>
+            if (parameters.String("body") is not { Length: > 0 } body)
             {
-                if (parameters.String("body") is not { Length: > 0 } body)
-                {
-                    return SimResults.Missing("body");
-                }
+                return SimResults.Missing("body");
+            }
 
-                var position = parameters.Raw("position");
-                if (position is { } given && PositionError(s, project, mr, given) is { } error)
-                {
-                    return SimResults.BadRequest(error);
-                }
+            var position = parameters.Raw("position");
+            if (position is { } given && PositionError(s, project, mr, given) is { } error)
+            {
+                return SimResults.BadRequest(error);
+            }
 
-                var discussionId = s.NewSha();
-                var note = AddNote(s, project, mr, body, position, discussionId);
-                return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
-            }));
-        });
+            var discussionId = s.NewSha();
+            var note = AddNote(s, project, mr, body, position, discussionId);
+            return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
+        })));
     }
 
     private static IResult With(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>

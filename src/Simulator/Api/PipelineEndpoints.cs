@@ -10,9 +10,8 @@ public static class PipelineEndpoints
 
     public static void MapPipelines(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{id}/pipelines", async (HttpContext http, SimStore store, string id) =>
+        api.MapGet("/projects/{id}/pipelines", (HttpContext http, SimStore store, SimParams parameters, string id) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var gitRef = parameters.String("ref");
             var status = parameters.String("status");
             return store.Read(s => s.FindProject(id) is { } project
@@ -24,47 +23,35 @@ public static class PipelineEndpoints
         api.MapGet("/projects/{id}/pipelines/{pipelineId:long}", (SimStore store, string id, long pipelineId) =>
             store.Read(s => With(s, id, pipelineId, (project, pipeline) => SimResults.Ok(SimJson.Pipeline(s, project, pipeline)))));
 
-        api.MapPost("/projects/{id}/pipeline", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s => s.FindProject(id) is { } project ? Create(s, project, parameters, "api") : SimResults.NotFound("Project"));
-        });
+        api.MapPost("/projects/{id}/pipeline", (SimStore store, SimParams parameters, string id) => store.Write(s => s.FindProject(id) is { } project ? Create(s, project, parameters, "api") : SimResults.NotFound("Project")));
 
-        api.MapPost("/projects/{id}/trigger/pipeline", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/trigger/pipeline", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                var token = parameters.String("token");
-                if (token is null || !project.TriggerTokens.ContainsKey(token))
-                {
-                    return SimResults.NotFound("");
-                }
-
-                return Create(s, project, parameters, "trigger");
-            });
-        });
-
-        api.MapPost("/projects/{id}/triggers", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            var token = parameters.String("token");
+            if (token is null || !project.TriggerTokens.ContainsKey(token))
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("");
+            }
 
-                var token = "glptt-" + s.NewSha()[..20];
-                project.TriggerTokens[token] = parameters.String("description") ?? "";
-                return SimResults.Created(new { id = s.NewId(), token, description = project.TriggerTokens[token], created_at = SimFormat.Api(s.Now), owner = SimJson.User(s, s.Root) });
-            });
-        });
+            return Create(s, project, parameters, "trigger");
+        }));
+
+        api.MapPost("/projects/{id}/triggers", (SimStore store, SimParams parameters, string id) => store.Write(s =>
+        {
+            if (s.FindProject(id) is not { } project)
+            {
+                return SimResults.NotFound("Project");
+            }
+
+            var token = "glptt-" + s.NewSha()[..20];
+            project.TriggerTokens[token] = parameters.String("description") ?? "";
+            return SimResults.Created(new { id = s.NewId(), token, description = project.TriggerTokens[token], created_at = SimFormat.Api(s.Now), owner = SimJson.User(s, s.Root) });
+        }));
 
         api.MapPost("/projects/{id}/pipelines/{pipelineId:long}/cancel", (SimStore store, string id, long pipelineId) => store.Write(s => With(s, id, pipelineId, (project, pipeline) =>
         {
@@ -92,19 +79,14 @@ public static class PipelineEndpoints
         api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/variables", (SimStore store, string id, long pipelineId) => store.Read(s => With(s, id, pipelineId, (_, pipeline) =>
             SimResults.Ok(pipeline.Variables.Select(variable => new { key = variable.Key, value = variable.Value, variable_type = variable.Type }).ToArray()))));
 
-        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/jobs", async (HttpContext http, SimStore store, string id, long pipelineId) =>
+        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/jobs", (HttpContext http, SimStore store, SimParams parameters, string id, long pipelineId) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var includeRetried = parameters.Bool("include_retried") == true;
             return store.Read(s => With(s, id, pipelineId, (project, pipeline) =>
                 SimResults.Page(http, parameters, pipeline.Jobs.Where(job => includeRetried || !job.Retried).OrderByDescending(job => job.Id).ToList(), job => SimJson.Job(s, project, pipeline, job))));
         });
 
-        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/bridges", async (HttpContext http, SimStore store, string id, long pipelineId) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => With(s, id, pipelineId, (_, _) => SimResults.Page(http, parameters, Array.Empty<object>(), bridge => bridge)));
-        });
+        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/bridges", (HttpContext http, SimStore store, SimParams parameters, string id, long pipelineId) => store.Read(s => With(s, id, pipelineId, (_, _) => SimResults.Page(http, parameters, Array.Empty<object>(), bridge => bridge))));
 
         api.MapGet("/projects/{id}/jobs/{jobId:long}", (SimStore store, string id, long jobId) =>
             store.Read(s => WithJob(s, id, jobId, (project, pipeline, job) => SimResults.Ok(SimJson.Job(s, project, pipeline, job)))));
@@ -175,13 +157,9 @@ public static class PipelineEndpoints
             return Results.File(content.ToArray(), "application/octet-stream", entry.Name);
         })));
 
-        api.MapGet("/projects/{id}/environments", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, project.Environments, environment => SimJson.Environment(s, project, environment))
-                : SimResults.NotFound("Project"));
-        });
+        api.MapGet("/projects/{id}/environments", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
+            ? SimResults.Page(http, parameters, project.Environments, environment => SimJson.Environment(s, project, environment))
+            : SimResults.NotFound("Project")));
 
         api.MapGet("/projects/{id}/environments/{environmentId:long}", (SimStore store, string id, long environmentId) => store.Read(s =>
             s.FindProject(id) is not { } project ? SimResults.NotFound("Project")

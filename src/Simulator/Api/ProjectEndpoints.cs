@@ -13,9 +13,8 @@ public static class ProjectEndpoints
         api.MapGet("/groups/{id}", (SimStore store, string id) => store.Read(s =>
             s.FindGroup(id) is { } group ? SimResults.Ok(SimJson.Group(s, group)) : SimResults.NotFound("Group")));
 
-        api.MapGet("/projects", async (HttpContext http, SimStore store) =>
+        api.MapGet("/projects", (HttpContext http, SimStore store, SimParams parameters) =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
             var search = parameters.String("search");
             return store.Read(s => SimResults.Page(http, parameters,
                 [.. s.Projects.Where(p => search is null || p.FullPath.Contains(search, StringComparison.OrdinalIgnoreCase) || p.Name.Contains(search, StringComparison.OrdinalIgnoreCase))],
@@ -25,86 +24,70 @@ public static class ProjectEndpoints
         api.MapGet("/projects/{id}", (SimStore store, string id) => store.Read(s =>
             s.FindProject(id) is { } project ? SimResults.Ok(SimJson.Project(s, project)) : SimResults.NotFound("Project")));
 
-        api.MapGet("/projects/{id}/labels", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, project.Labels, label => SimJson.Label(label))
-                : SimResults.NotFound("Project"));
-        });
+        api.MapGet("/projects/{id}/labels", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
+            ? SimResults.Page(http, parameters, project.Labels, label => SimJson.Label(label))
+            : SimResults.NotFound("Project")));
 
-        api.MapPost("/projects/{id}/labels", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/labels", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                if (parameters.String("name") is not { Length: > 0 } name)
-                {
-                    return SimResults.Missing("name");
-                }
+            if (parameters.String("name") is not { Length: > 0 } name)
+            {
+                return SimResults.Missing("name");
+            }
 
-                if (project.Labels.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return SimResults.Conflict("Label already exists");
-                }
+            if (project.Labels.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return SimResults.Conflict("Label already exists");
+            }
 
-                var created = new SimLabel { Id = s.NewId(), Name = name, Color = parameters.String("color") ?? "#428BCA", Description = parameters.String("description") };
-                project.Labels.Add(created);
-                return SimResults.Created(SimJson.Label(created));
-            });
-        });
+            var created = new SimLabel { Id = s.NewId(), Name = name, Color = parameters.String("color") ?? "#428BCA", Description = parameters.String("description") };
+            project.Labels.Add(created);
+            return SimResults.Created(SimJson.Label(created));
+        }));
 
-        api.MapGet("/projects/{id}/repository/branches", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, [.. project.Branches.Values.OrderBy(b => b.Name, StringComparer.Ordinal)], branch => SimJson.Branch(s, project, branch))
-                : SimResults.NotFound("Project"));
-        });
+        api.MapGet("/projects/{id}/repository/branches", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
+            ? SimResults.Page(http, parameters, [.. project.Branches.Values.OrderBy(b => b.Name, StringComparer.Ordinal)], branch => SimJson.Branch(s, project, branch))
+            : SimResults.NotFound("Project")));
 
         api.MapGet("/projects/{id}/repository/branches/{*branch}", (SimStore store, string id, string branch) => store.Read(s =>
             s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
             : project.Branches.TryGetValue(Uri.UnescapeDataString(branch), out var found) ? SimResults.Ok(SimJson.Branch(s, project, found))
             : SimResults.NotFound("Branch")));
 
-        api.MapPost("/projects/{id}/repository/branches", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/repository/branches", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                if (parameters.String("branch") is not { Length: > 0 } name)
-                {
-                    return SimResults.Missing("branch");
-                }
+            if (parameters.String("branch") is not { Length: > 0 } name)
+            {
+                return SimResults.Missing("branch");
+            }
 
-                if (parameters.String("ref") is not { Length: > 0 } fromRef)
-                {
-                    return SimResults.Missing("ref");
-                }
+            if (parameters.String("ref") is not { Length: > 0 } fromRef)
+            {
+                return SimResults.Missing("ref");
+            }
 
-                if (project.Branches.ContainsKey(name))
-                {
-                    return SimResults.BadRequest("Branch already exists");
-                }
+            if (project.Branches.ContainsKey(name))
+            {
+                return SimResults.BadRequest("Branch already exists");
+            }
 
-                if (!project.Branches.ContainsKey(fromRef) && !project.Branches.Values.Any(b => b.Contains(fromRef)))
-                {
-                    return SimResults.BadRequest("Invalid reference name: " + fromRef);
-                }
+            if (!project.Branches.ContainsKey(fromRef) && !project.Branches.Values.Any(b => b.Contains(fromRef)))
+            {
+                return SimResults.BadRequest("Invalid reference name: " + fromRef);
+            }
 
-                return SimResults.Created(SimJson.Branch(s, project, s.CreateBranch(project, name, fromRef)));
-            });
-        });
+            return SimResults.Created(SimJson.Branch(s, project, s.CreateBranch(project, name, fromRef)));
+        }));
 
         api.MapDelete("/projects/{id}/repository/branches/{*branch}", (SimStore store, string id, string branch) => store.Write(s =>
         {
@@ -122,38 +105,30 @@ public static class ProjectEndpoints
             return project.Branches.Remove(name) ? SimResults.NoContent() : SimResults.NotFound("Branch");
         }));
 
-        api.MapGet("/projects/{id}/hooks", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, project.Hooks, hook => SimJson.Hook(hook))
-                : SimResults.NotFound("Project"));
-        });
+        api.MapGet("/projects/{id}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
+            ? SimResults.Page(http, parameters, project.Hooks, hook => SimJson.Hook(hook))
+            : SimResults.NotFound("Project")));
 
-        api.MapPost("/projects/{id}/hooks", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                if (parameters.String("url") is not { Length: > 0 } url)
-                {
-                    return SimResults.Missing("url");
-                }
+            if (parameters.String("url") is not { Length: > 0 } url)
+            {
+                return SimResults.Missing("url");
+            }
 
-                if (!Uri.TryCreate(url, UriKind.Absolute, out _))
-                {
-                    return SimResults.Invalid(new { url = new[] { "is blocked: Only allowed schemes are http, https" } });
-                }
+            if (!Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                return SimResults.Invalid(new { url = new[] { "is blocked: Only allowed schemes are http, https" } });
+            }
 
-                var hook = AddHook(s, project, url, parameters.String("token"), parameters);
-                return SimResults.Created(SimJson.Hook(hook));
-            });
-        });
+            var hook = AddHook(s, project, url, parameters.String("token"), parameters);
+            return SimResults.Created(SimJson.Hook(hook));
+        }));
 
         api.MapDelete("/projects/{id}/hooks/{hookId:long}", (SimStore store, string id, long hookId) => store.Write(s =>
             s.FindProject(id) is not { } project ? SimResults.NotFound("Project")

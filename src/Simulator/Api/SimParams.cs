@@ -7,7 +7,10 @@ public sealed class SimParams
 {
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
 
-    public static async Task<SimParams> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Lets endpoints take <see cref="SimParams"/> as a parameter, read before the handler runs.</summary>
+    public static ValueTask<SimParams?> BindAsync(HttpContext http) => ReadAsync(http.Request, http.RequestAborted);
+
+    private static async ValueTask<SimParams?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var parameters = new SimParams();
         foreach (var (key, value) in request.Query)

@@ -7,77 +7,61 @@ public static class WorkItemEndpoints
 {
     public static void MapWorkItems(this RouteGroupBuilder api)
     {
-        api.MapGet("/groups/{id}/epics", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindGroup(id) is not { } group ? SimResults.NotFound("Group")
-                : !group.EpicsEnabled ? SimResults.Forbidden()
-                : SimResults.Page(http, parameters, Filter(s.Epics.Where(e => e.GroupId == group.Id), parameters, e => e.State, e => e.Labels, e => e.Title, e => e.Description)
-                    .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToList(), epic => SimJson.Epic(s, epic)));
-        });
+        api.MapGet("/groups/{id}/epics", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindGroup(id) is not { } group ? SimResults.NotFound("Group")
+            : !group.EpicsEnabled ? SimResults.Forbidden()
+            : SimResults.Page(http, parameters, Filter(s.Epics.Where(e => e.GroupId == group.Id), parameters, e => e.State, e => e.Labels, e => e.Title, e => e.Description)
+                .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToList(), epic => SimJson.Epic(s, epic))));
 
         api.MapGet("/groups/{id}/epics/{iid:long}", (SimStore store, string id, long iid) => store.Read(s =>
             FindEpic(s, id, iid) is { } epic ? SimResults.Ok(SimJson.Epic(s, epic)) : SimResults.NotFound("Epic")));
 
-        api.MapPost("/groups/{id}/epics", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/groups/{id}/epics", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindGroup(id) is not { } group)
             {
-                if (s.FindGroup(id) is not { } group)
-                {
-                    return SimResults.NotFound("Group");
-                }
+                return SimResults.NotFound("Group");
+            }
 
-                if (parameters.String("title") is not { Length: > 0 } title)
-                {
-                    return SimResults.Missing("title");
-                }
-
-                var epic = new SimEpic
-                {
-                    Id = s.NewId(),
-                    Iid = s.Epics.Where(e => e.GroupId == group.Id).Select(e => e.Iid).DefaultIfEmpty().Max() + 1,
-                    GroupId = group.Id,
-                    Title = title,
-                    Description = parameters.String("description"),
-                    Labels = parameters.Labels("labels") ?? [],
-                    ParentId = parameters.Long("parent_id"),
-                    AuthorId = s.Root.Id,
-                    CreatedAt = s.Now,
-                    UpdatedAt = s.Now,
-                };
-                s.Epics.Add(epic);
-                return SimResults.Created(SimJson.Epic(s, epic));
-            });
-        });
-
-        api.MapPut("/groups/{id}/epics/{iid:long}", async (HttpContext http, SimStore store, string id, long iid) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (parameters.String("title") is not { Length: > 0 } title)
             {
-                if (FindEpic(s, id, iid) is not { } epic)
-                {
-                    return SimResults.NotFound("Epic");
-                }
+                return SimResults.Missing("title");
+            }
 
-                epic.Title = parameters.String("title") ?? epic.Title;
-                epic.Description = parameters.Has("description") ? parameters.String("description") : epic.Description;
-                epic.Labels = UpdatedLabels(epic.Labels, parameters);
-                ApplyStateEvent(parameters, s, state => epic.State = state, at => epic.ClosedAt = at);
-                epic.UpdatedAt = s.Now;
-                return SimResults.Ok(SimJson.Epic(s, epic));
-            });
-        });
+            var epic = new SimEpic
+            {
+                Id = s.NewId(),
+                Iid = s.Epics.Where(e => e.GroupId == group.Id).Select(e => e.Iid).DefaultIfEmpty().Max() + 1,
+                GroupId = group.Id,
+                Title = title,
+                Description = parameters.String("description"),
+                Labels = parameters.Labels("labels") ?? [],
+                ParentId = parameters.Long("parent_id"),
+                AuthorId = s.Root.Id,
+                CreatedAt = s.Now,
+                UpdatedAt = s.Now,
+            };
+            s.Epics.Add(epic);
+            return SimResults.Created(SimJson.Epic(s, epic));
+        }));
 
-        api.MapGet("/groups/{id}/epics/{iid:long}/issues", async (HttpContext http, SimStore store, string id, long iid) =>
+        api.MapPut("/groups/{id}/epics/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => FindEpic(s, id, iid) is { } epic
-                ? SimResults.Page(http, parameters, s.Issues.Where(i => i.EpicId == epic.Id).ToList(), issue => SimJson.Issue(s, issue))
-                : SimResults.NotFound("Epic"));
-        });
+            if (FindEpic(s, id, iid) is not { } epic)
+            {
+                return SimResults.NotFound("Epic");
+            }
+
+            epic.Title = parameters.String("title") ?? epic.Title;
+            epic.Description = parameters.Has("description") ? parameters.String("description") : epic.Description;
+            epic.Labels = UpdatedLabels(epic.Labels, parameters);
+            ApplyStateEvent(parameters, s, state => epic.State = state, at => epic.ClosedAt = at);
+            epic.UpdatedAt = s.Now;
+            return SimResults.Ok(SimJson.Epic(s, epic));
+        }));
+
+        api.MapGet("/groups/{id}/epics/{iid:long}/issues", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => FindEpic(s, id, iid) is { } epic
+            ? SimResults.Page(http, parameters, s.Issues.Where(i => i.EpicId == epic.Id).ToList(), issue => SimJson.Issue(s, issue))
+            : SimResults.NotFound("Epic")));
 
         api.MapPost("/groups/{id}/epics/{iid:long}/issues/{issueId:long}", (SimStore store, string id, long iid, long issueId) => store.Write(s =>
         {
@@ -96,87 +80,75 @@ public static class WorkItemEndpoints
             return SimResults.Created(new { id = s.NewId(), epic = SimJson.Epic(s, epic), issue = SimJson.Issue(s, issue) });
         }));
 
-        api.MapGet("/projects/{id}/issues", async (HttpContext http, SimStore store, string id) =>
-        {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, Filter(s.Issues.Where(i => i.ProjectId == project.Id), parameters, i => i.State, i => i.Labels, i => i.Title, i => i.Description)
-                    .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).ToList(), issue => SimJson.Issue(s, issue))
-                : SimResults.NotFound("Project"));
-        });
+        api.MapGet("/projects/{id}/issues", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
+            ? SimResults.Page(http, parameters, Filter(s.Issues.Where(i => i.ProjectId == project.Id), parameters, i => i.State, i => i.Labels, i => i.Title, i => i.Description)
+                .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).ToList(), issue => SimJson.Issue(s, issue))
+            : SimResults.NotFound("Project")));
 
         api.MapGet("/projects/{id}/issues/{iid:long}", (SimStore store, string id, long iid) => store.Read(s =>
             FindIssue(s, id, iid) is { } issue ? SimResults.Ok(SimJson.Issue(s, issue)) : SimResults.NotFound("Issue")));
 
-        api.MapPost("/projects/{id}/issues", async (HttpContext http, SimStore store, string id) =>
+        api.MapPost("/projects/{id}/issues", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (s.FindProject(id) is not { } project)
             {
-                if (s.FindProject(id) is not { } project)
-                {
-                    return SimResults.NotFound("Project");
-                }
+                return SimResults.NotFound("Project");
+            }
 
-                if (parameters.String("title") is not { Length: > 0 } title)
-                {
-                    return SimResults.Missing("title");
-                }
+            if (parameters.String("title") is not { Length: > 0 } title)
+            {
+                return SimResults.Missing("title");
+            }
 
-                var epicId = parameters.Long("epic_id");
-                if (epicId is { } wanted && s.Epics.All(e => e.Id != wanted))
-                {
-                    return SimResults.NotFound("Epic");
-                }
+            var epicId = parameters.Long("epic_id");
+            if (epicId is { } wanted && s.Epics.All(e => e.Id != wanted))
+            {
+                return SimResults.NotFound("Epic");
+            }
 
-                var issue = new SimIssue
-                {
-                    Id = s.NewId(),
-                    Iid = project.NextIssueIid++,
-                    ProjectId = project.Id,
-                    Title = title,
-                    Description = parameters.String("description"),
-                    Labels = parameters.Labels("labels") ?? [],
-                    EpicId = epicId,
-                    AuthorId = s.Root.Id,
-                    CreatedAt = s.Now,
-                    UpdatedAt = s.Now,
-                };
-                s.Issues.Add(issue);
-                EnsureLabels(s, project, issue.Labels);
-                s.Emit(project.Id, "Issue Hook", "issue", SimPayloads.Issue(s, project, issue, "open"));
-                return SimResults.Created(SimJson.Issue(s, issue));
-            });
-        });
+            var issue = new SimIssue
+            {
+                Id = s.NewId(),
+                Iid = project.NextIssueIid++,
+                ProjectId = project.Id,
+                Title = title,
+                Description = parameters.String("description"),
+                Labels = parameters.Labels("labels") ?? [],
+                EpicId = epicId,
+                AuthorId = s.Root.Id,
+                CreatedAt = s.Now,
+                UpdatedAt = s.Now,
+            };
+            s.Issues.Add(issue);
+            EnsureLabels(s, project, issue.Labels);
+            s.Emit(project.Id, "Issue Hook", "issue", SimPayloads.Issue(s, project, issue, "open"));
+            return SimResults.Created(SimJson.Issue(s, issue));
+        }));
 
-        api.MapPut("/projects/{id}/issues/{iid:long}", async (HttpContext http, SimStore store, string id, long iid) =>
+        api.MapPut("/projects/{id}/issues/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s =>
         {
-            var parameters = await SimParams.ReadAsync(http.Request, http.RequestAborted);
-            return store.Write(s =>
+            if (FindIssue(s, id, iid) is not { } issue)
             {
-                if (FindIssue(s, id, iid) is not { } issue)
-                {
-                    return SimResults.NotFound("Issue");
-                }
+                return SimResults.NotFound("Issue");
+            }
 
-                var project = s.Projects.First(p => p.Id == issue.ProjectId);
-                var before = issue.State;
-                issue.Title = parameters.String("title") ?? issue.Title;
-                issue.Description = parameters.Has("description") ? parameters.String("description") : issue.Description;
-                issue.Labels = UpdatedLabels(issue.Labels, parameters);
-                if (parameters.Has("epic_id"))
-                {
-                    issue.EpicId = parameters.Long("epic_id") is { } epicId and > 0 ? epicId : null;
-                }
+            var project = s.Projects.First(p => p.Id == issue.ProjectId);
+            var before = issue.State;
+            issue.Title = parameters.String("title") ?? issue.Title;
+            issue.Description = parameters.Has("description") ? parameters.String("description") : issue.Description;
+            issue.Labels = UpdatedLabels(issue.Labels, parameters);
+            if (parameters.Has("epic_id"))
+            {
+                issue.EpicId = parameters.Long("epic_id") is { } epicId and > 0 ? epicId : null;
+            }
 
-                ApplyStateEvent(parameters, s, state => issue.State = state, at => issue.ClosedAt = at);
-                issue.UpdatedAt = s.Now;
-                EnsureLabels(s, project, issue.Labels);
-                var action = issue.State == before ? "update" : issue.State == "closed" ? "close" : "reopen";
-                s.Emit(project.Id, "Issue Hook", "issue", SimPayloads.Issue(s, project, issue, action));
-                return SimResults.Ok(SimJson.Issue(s, issue));
-            });
-        });
+            ApplyStateEvent(parameters, s, state => issue.State = state, at => issue.ClosedAt = at);
+            issue.UpdatedAt = s.Now;
+            EnsureLabels(s, project, issue.Labels);
+            var action = issue.State == before ? "update" : issue.State == "closed" ? "close" : "reopen";
+            s.Emit(project.Id, "Issue Hook", "issue", SimPayloads.Issue(s, project, issue, action));
+            return SimResults.Ok(SimJson.Issue(s, issue));
+        }));
     }
 
     private static SimEpic? FindEpic(SimStore store, string group, long iid) =>

@@ -12,11 +12,7 @@ public sealed class PipelineEngine(SimStore store, TimeProvider time) : Backgrou
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                store.Write(s =>
-                {
-                    s.Advance();
-                    return 0;
-                });
+                store.Write(s => s.Advance());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -42,14 +42,7 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
     /// <summary>Raised (under the lock) for every change a GitLab hook would report; the dispatcher delivers it later.</summary>
     public event Action<SimHookEvent>? Emitted;
 
-    public T Read<T>(Func<SimStore, T> read)
-    {
-        lock (_gate)
-        {
-            return read(this);
-        }
-    }
-
+    /// <summary>Runs <paramref name="write"/> alone: every change to the world, and every read that must see it whole.</summary>
     public T Write<T>(Func<SimStore, T> write)
     {
         lock (_gate)
@@ -57,6 +50,15 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
             return write(this);
         }
     }
+
+    public void Write(Action<SimStore> write) => Write(store =>
+    {
+        write(store);
+        return true;
+    });
+
+    /// <summary>A read under the same lock: it sees no change half made.</summary>
+    public T Read<T>(Func<SimStore, T> read) => Write(read);
 
     public long NewId() => _nextId++;
 
@@ -74,20 +76,19 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
 
     public SimUser UserById(long id) => Users.FirstOrDefault(user => user.Id == id) ?? Root;
 
-    /// <summary>By numeric id or full path, as GitLab's <c>:id</c> accepts.</summary>
-    public SimProject? FindProject(string idOrPath) => FindProjectUnescaped(Uri.UnescapeDataString(idOrPath));
+    public SimProject? FindProject(string idOrPath) => Find(Projects, idOrPath, project => project.Id, project => project.FullPath);
 
-    public SimGroup? FindGroup(string idOrPath) => FindGroupUnescaped(Uri.UnescapeDataString(idOrPath));
+    public SimGroup? FindGroup(string idOrPath) => Find(Groups, idOrPath, group => group.Id, group => group.FullPath);
 
-    private SimProject? FindProjectUnescaped(string idOrPath) =>
-        long.TryParse(idOrPath, out var id)
-            ? Projects.FirstOrDefault(project => project.Id == id)
-            : Projects.FirstOrDefault(project => string.Equals(project.FullPath, idOrPath, StringComparison.OrdinalIgnoreCase));
-
-    private SimGroup? FindGroupUnescaped(string idOrPath) =>
-        long.TryParse(idOrPath, out var id)
-            ? Groups.FirstOrDefault(group => group.Id == id)
-            : Groups.FirstOrDefault(group => string.Equals(group.FullPath, idOrPath, StringComparison.OrdinalIgnoreCase));
+    /// <summary>By numeric id or full path, URL-encoded or not, as GitLab's <c>:id</c> accepts.</summary>
+    private static T? Find<T>(IEnumerable<T> items, string idOrPath, Func<T, long> idOf, Func<T, string> pathOf)
+        where T : class
+    {
+        var key = Uri.UnescapeDataString(idOrPath);
+        return long.TryParse(key, out var id)
+            ? items.FirstOrDefault(item => idOf(item) == id)
+            : items.FirstOrDefault(item => string.Equals(pathOf(item), key, StringComparison.OrdinalIgnoreCase));
+    }
 
     public void Reset()
     {
