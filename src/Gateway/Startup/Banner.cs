@@ -31,7 +31,7 @@ public static class Banner
         if (gitlab.UsesSimulator)
         {
             var simulator = gitlab.SimulatorUrl.ToString().TrimEnd('/');
-            lines.Add($"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {GitLabSettings.SimulatorToken}), controls {simulator}/_sim; demo/shop sends its webhooks here");
+            lines.Add($"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {(gitlab.SimulatorTokens[0] == GitLabSettings.SimulatorToken ? GitLabSettings.SimulatorToken : "from SIMULATOR_TOKENS")}), controls {simulator}/_sim; demo/shop sends its webhooks here");
         }
 
         if (gateway.JwtSecretGenerated)

@@ -19,7 +19,8 @@ public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gat
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _simulator = await SimulatorApp.StartAsync(SimulatorOptions.FromEnvironment(gitlab.SimulatorUrl.ToString().TrimEnd('/')), cancellationToken);
+        _simulator = await SimulatorApp.StartAsync(
+            new SimulatorOptions { PublicUrl = gitlab.SimulatorUrl.ToString().TrimEnd('/'), Tokens = gitlab.SimulatorTokens }, cancellationToken);
         lifetime.ApplicationStarted.Register(HookUpTheGateway);
     }
 

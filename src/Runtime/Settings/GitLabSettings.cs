@@ -14,6 +14,9 @@ public sealed record GitLabSettings
 
     public required Uri SimulatorUrl { get; init; }
 
+    /// <summary><c>SIMULATOR_TOKENS</c>: what the embedded simulator accepts; the first is the service token unless <c>GITLAB_TOKEN</c> is set.</summary>
+    public required IReadOnlyList<string> SimulatorTokens { get; init; }
+
     /// <summary>Everything the client needs except the address, which is the simulator's when <see cref="BaseUrl"/> is unset.</summary>
     public required GitLabClientOptions Client { get; init; }
 
@@ -27,6 +30,14 @@ public sealed record GitLabSettings
         var simulatorUrl = reader.AbsoluteUri("SIMULATOR_URL", "http") ?? new Uri("http://127.0.0.1:8929");
         var record = reader.Optional("GITLAB_RECORD");
         var replay = reader.Optional("GITLAB_REPLAY");
+        IReadOnlyList<string> simulatorTokens = reader.Optional("SIMULATOR_TOKENS") is { } tokens
+            ? [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+            : [];
+        if (simulatorTokens.Count == 0)
+        {
+            simulatorTokens = [SimulatorToken];
+        }
+
         if (replay is not null && !File.Exists(replay))
         {
             throw new InvalidSettingException("GITLAB_REPLAY", "must name an existing recording file");
@@ -36,10 +47,11 @@ public sealed record GitLabSettings
         {
             BaseUrl = baseUrl,
             SimulatorUrl = simulatorUrl,
+            SimulatorTokens = simulatorTokens,
             Client = new GitLabClientOptions
             {
                 BaseUrl = baseUrl ?? simulatorUrl,
-                ServiceToken = GitLabToken.From(reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? SimulatorToken : null)),
+                ServiceToken = GitLabToken.From(reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? simulatorTokens[0] : null)),
                 VerifySsl = reader.Bool("GITLAB_VERIFY_SSL", true),
                 AttemptTimeout = TimeSpan.FromSeconds(reader.Int("HTTP_CONNECTION_TIMEOUT", 30, 1, 600)),
                 RetryMaxAttempts = reader.Int("RETRY_MAX_ATTEMPTS", 3, 0, 10),

@@ -32,13 +32,15 @@ public sealed class SimFaults(TimeProvider time)
         }
     }
 
+    /// <summary>Faults that will still answer a request: counted ones not used up, timed ones not over.</summary>
     public int Count
     {
         get
         {
             lock (_faults)
             {
-                return _faults.Count;
+                var now = time.GetUtcNow();
+                return _faults.Count(fault => fault.Until is { } until ? until > now : fault.Remaining > 0);
             }
         }
     }

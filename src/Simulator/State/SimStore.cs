@@ -124,8 +124,7 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
     /// <summary>A branch from <paramref name="fromRef"/>; with files, it gets a commit touching them (as a developer's push).</summary>
     public SimBranch CreateBranch(SimProject project, string name, string fromRef, IReadOnlyCollection<string>? files = null)
     {
-        var from = project.Branches.TryGetValue(fromRef, out var source) ? source.History : project.Branches.Values.SelectMany(b => b.History).Where(c => c.Sha == fromRef).Take(1).ToList();
-        var branch = new SimBranch { Name = name, History = [.. from] };
+        var branch = new SimBranch { Name = name, History = [.. HistoryOf(project, fromRef)] };
         project.Branches[name] = branch;
         if (files is { Count: > 0 })
         {
@@ -134,5 +133,17 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         }
 
         return branch;
+    }
+
+    /// <summary>A branch's commits, or those leading to a commit named by its sha (GitLab's <c>ref</c> takes both).</summary>
+    private static IEnumerable<SimCommit> HistoryOf(SimProject project, string gitRef)
+    {
+        if (project.Branches.TryGetValue(gitRef, out var branch))
+        {
+            return branch.History;
+        }
+
+        var holder = project.Branches.Values.First(candidate => candidate.Contains(gitRef));
+        return holder.History.Take(holder.History.FindIndex(commit => commit.Sha == gitRef) + 1);
     }
 }

@@ -30,6 +30,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         ["SIMULATOR_URL"] = Ports.FreeLoopbackUrl(),
     };
 
+    /// <summary>Where this gateway's own GitLab simulator listens.</summary>
+    public string SimulatorUrl => _settings["SIMULATOR_URL"]!;
+
     /// <summary>Overrides an environment variable; call before the first request starts the server.</summary>
     public GatewayFactory With(string key, string? value)
     {
