@@ -14,38 +14,37 @@ namespace GitLabBus.Sagas.Persistence;
 public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options, TimeProvider? time = null) : IAsyncDisposable
     where TSaga : class, ISagaVersion
 {
-    private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare("""
-        if redis.call('EXISTS', @key) == 1 then return 0 end
-        redis.call('HSET', @key, 'v', @version, 'data', @data)
+    /// <summary>The journal entry, written by each instance write's own script so it commits with it (none when empty).</summary>
+    private const string AppendJournalEntry = """
         if @entry ~= '' then
           redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
           redis.call('PEXPIRE', @journalKey, @journalTtlMs)
         end
+        """;
+
+    private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare($$"""
+        if redis.call('EXISTS', @key) == 1 then return 0 end
+        redis.call('HSET', @key, 'v', @version, 'data', @data)
+        {{AppendJournalEntry}}
         return 1
         """);
 
-    private static readonly LuaScript CompareAndSet = LuaScript.Prepare("""
+    private static readonly LuaScript CompareAndSet = LuaScript.Prepare($$"""
         local current = redis.call('HGET', @key, 'v')
         if not current then return -1 end
         if current ~= @expected then return 0 end
         redis.call('HSET', @key, 'v', @version, 'data', @data)
-        if @entry ~= '' then
-          redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
-          redis.call('PEXPIRE', @journalKey, @journalTtlMs)
-        end
+        {{AppendJournalEntry}}
         return 1
         """);
 
-    private static readonly LuaScript CompareAndFinish = LuaScript.Prepare("""
+    private static readonly LuaScript CompareAndFinish = LuaScript.Prepare($$"""
         local current = redis.call('HGET', @key, 'v')
         if not current then return -1 end
         if current ~= @expected then return 0 end
         if tonumber(@retentionMs) > 0 then redis.call('SET', @finishedKey, @data, 'PX', @retentionMs) end
         redis.call('DEL', @key)
-        if @entry ~= '' then
-          redis.call('XADD', @journalKey, 'MAXLEN', '~', @journalMax, '*', 'entry', @entry)
-          redis.call('PEXPIRE', @journalKey, @journalTtlMs)
-        end
+        {{AppendJournalEntry}}
         return 1
         """);
 
@@ -61,16 +60,7 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     public async Task<bool> TryInsertAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
         instance.Version = 1;
-        var inserted = (int)await database.ScriptEvaluateAsync(InsertIfAbsent, new
-        {
-            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
-            version = instance.Version,
-            data = serializer.SerializeObject(instance).GetString(),
-            entry = journalEntry,
-            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
-            journalMax = options.Retention.JournalMaxEntries,
-            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
-        });
+        var inserted = (int)await database.ScriptEvaluateAsync(InsertIfAbsent, Arguments(serializer, instance, journalEntry, expected: 0));
         return inserted == 1;
     }
 
@@ -108,17 +98,7 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     {
         var expected = instance.Version;
         instance.Version = expected + 1;
-        var result = (int)await database.ScriptEvaluateAsync(CompareAndSet, new
-        {
-            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
-            expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            version = instance.Version,
-            data = serializer.SerializeObject(instance).GetString(),
-            entry = journalEntry,
-            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
-            journalMax = options.Retention.JournalMaxEntries,
-            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
-        });
+        var result = (int)await database.ScriptEvaluateAsync(CompareAndSet, Arguments(serializer, instance, journalEntry, expected));
         ThrowOnConflict(result, instance, expected);
     }
 
@@ -126,20 +106,22 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     public async Task FinishAsync(IObjectDeserializer serializer, TSaga instance, string journalEntry = "")
     {
         var expected = instance.Version;
-        var result = (int)await database.ScriptEvaluateAsync(CompareAndFinish, new
-        {
-            key = (RedisKey)options.InstanceKey(instance.CorrelationId),
-            finishedKey = (RedisKey)options.FinishedKey(instance.CorrelationId),
-            expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            retentionMs = (long)options.Retention.FinishedRetention.TotalMilliseconds,
-            data = serializer.SerializeObject(instance).GetString(),
-            entry = journalEntry,
-            journalKey = (RedisKey)options.JournalKey(instance.CorrelationId),
-            journalMax = options.Retention.JournalMaxEntries,
-            journalTtlMs = (long)options.Retention.JournalRetention.TotalMilliseconds,
-        });
+        var result = (int)await database.ScriptEvaluateAsync(CompareAndFinish, Arguments(serializer, instance, journalEntry, expected));
         ThrowOnConflict(result, instance, expected);
     }
+
+    /// <summary>What the three write scripts read; each uses the names it needs.</summary>
+    private SagaWriteArguments Arguments(IObjectDeserializer serializer, TSaga instance, string journalEntry, int expected) => new(
+        options.InstanceKey(instance.CorrelationId),
+        options.FinishedKey(instance.CorrelationId),
+        options.JournalKey(instance.CorrelationId),
+        expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        instance.Version,
+        serializer.SerializeObject(instance).GetString(),
+        (long)options.Retention.FinishedRetention.TotalMilliseconds,
+        journalEntry,
+        options.Retention.JournalMaxEntries,
+        (long)options.Retention.JournalRetention.TotalMilliseconds);
 
     /// <summary>Pessimistic mode: waits for the instance's lock (up to the lock timeout) and holds it until disposed.</summary>
     public async Task LockAsync(Guid correlationId, CancellationToken cancellationToken)
@@ -184,3 +166,16 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} {reason} (loaded version {expected})", typeof(TSaga), instance.CorrelationId);
     }
 }
+
+/// <summary>Parameters of <see cref="RedisSagaStore{TSaga}"/>'s scripts, by the names the scripts use.</summary>
+internal sealed record SagaWriteArguments(
+    RedisKey key,
+    RedisKey finishedKey,
+    RedisKey journalKey,
+    string expected,
+    int version,
+    string data,
+    long retentionMs,
+    string entry,
+    int journalMax,
+    long journalTtlMs);
