@@ -8,7 +8,7 @@ namespace GitLabBus.Simulator;
 /// <summary>Builds the simulator as a web application, standalone (<c>Program</c>) or inside another host and tests.</summary>
 public static class SimulatorApp
 {
-    public static WebApplication Build(SimulatorOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(SimulatorOptions options, string[]? args = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(options.PublicUrl);
@@ -22,21 +22,9 @@ public static class SimulatorApp
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddHostedService<PipelineEngine>();
-        configure?.Invoke(builder);
 
         var app = builder.Build();
-        var store = app.Services.GetRequiredService<SimStore>();
-        store.Write(s =>
-        {
-            if (options.SeedDemo)
-            {
-                DemoSeed.Apply(s);
-            }
-            else
-            {
-                s.Reset();
-            }
-        });
+        app.Services.GetRequiredService<SimStore>().Write(DemoSeed.Apply);
 
         app.UseMiddleware<SimGate>();
         var api = app.MapGroup("/api/v4");

@@ -16,12 +16,6 @@ public sealed record SimulatorOptions
     /// <summary>Requests per minute per token before 429 (GitLab.com: 2,000).</summary>
     public int RateLimitPerMinute { get; init; } = 2000;
 
-    /// <summary>Seed the demo group and project at start.</summary>
-    public bool SeedDemo { get; init; } = true;
-
-    /// <summary>Hooks to register on the demo project after seeding (the embedded gateway's webhook endpoint).</summary>
-    public IReadOnlyList<(string Url, string Token)> DemoHooks { get; init; } = [];
-
     /// <summary>Real-time interval between pipeline engine ticks.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 

@@ -152,7 +152,7 @@ public static class MergeRequestEndpoints
 
         api.MapPost("/projects/{id}/merge_requests/{iid:long}/notes", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
             parameters.String("body") is { Length: > 0 } body
-                ? SimResults.Created(SimJson.Note(s, AddNote(s, project, mr, body, null, "i" + s.NewSha())))
+                ? SimResults.Created(SimJson.Note(s, AddNote(s, project, mr, body, null, s.NewSha(), individual: true)))
                 : SimResults.Missing("body"))));
 
         api.MapGet("/projects/{id}/merge_requests/{iid:long}/discussions", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
@@ -210,7 +210,7 @@ public static class MergeRequestEndpoints
         return path is not null && store.ChangedFiles(project, mr).Contains(path) ? null : "Note {:position=>[\"is invalid\"]}";
     }
 
-    private static SimNote AddNote(SimStore store, SimProject project, SimMergeRequest mr, string body, System.Text.Json.JsonElement? position, string discussionId)
+    private static SimNote AddNote(SimStore store, SimProject project, SimMergeRequest mr, string body, System.Text.Json.JsonElement? position, string discussionId, bool individual = false)
     {
         var note = new SimNote
         {
@@ -222,6 +222,7 @@ public static class MergeRequestEndpoints
             NoteableIid = mr.Iid,
             ProjectId = project.Id,
             DiscussionId = discussionId,
+            Individual = individual,
             Position = position,
             CreatedAt = store.Now,
         };

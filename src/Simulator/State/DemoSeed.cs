@@ -57,11 +57,6 @@ public static class DemoSeed
         pipeline.Status = "success";
         pipeline.StartedAt = now;
         pipeline.FinishedAt = now + TimeSpan.FromSeconds(30);
-
-        foreach (var (url, token) in store.Options.DemoHooks)
-        {
-            project.Hooks.Add(new SimHook { Id = store.NewId(), ProjectId = project.Id, Url = url, Token = token, CreatedAt = now });
-        }
     }
 
     private static SimEpic Epic(SimStore store, SimGroup group, long iid, string title, string description, List<string> labels)

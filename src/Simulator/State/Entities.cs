@@ -154,6 +154,9 @@ public sealed class SimNote
     public long NoteableIid { get; init; }
     public long ProjectId { get; init; }
     public required string DiscussionId { get; init; }
+
+    /// <summary>Posted as a plain note (its own one-note discussion) rather than as a thread.</summary>
+    public bool Individual { get; init; }
     public JsonElement? Position { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
@@ -176,9 +179,6 @@ public sealed class SimPipeline
     public DateTimeOffset? FinishedAt { get; set; }
     public List<(string Key, string Value, string Type)> Variables { get; init; } = [];
     public List<SimJob> Jobs { get; } = [];
-
-    /// <summary>The status the pipeline is made to end in (<c>/_sim/pipelines/outcome</c>); null = success.</summary>
-    public string? ForcedOutcome { get; init; }
 
     public IEnumerable<SimJob> CurrentJobs => Jobs.Where(job => !job.Retried);
 }

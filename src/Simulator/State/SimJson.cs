@@ -169,7 +169,7 @@ public static class SimJson
     public static object Discussion(SimStore store, string id, IEnumerable<SimNote> notes)
     {
         var list = notes.ToList();
-        return new { id, individual_note = list.Count == 1 && list[0].Position is null && list[0].DiscussionId.StartsWith("i", StringComparison.Ordinal), notes = list.Select(note => Note(store, note)).ToArray() };
+        return new { id, individual_note = list is [{ Individual: true }], notes = list.Select(note => Note(store, note)).ToArray() };
     }
 
     public static object Branch(SimStore store, SimProject project, SimBranch branch) => new

@@ -31,7 +31,6 @@ public sealed partial class SimStore
             CreatedAt = Now,
             UpdatedAt = Now,
             Variables = [.. variables ?? []],
-            ForcedOutcome = forced,
         };
         var settings = PipelineSettings;
         for (var index = 0; index < settings.Stages.Count; index++)
