@@ -160,11 +160,63 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_start_a_merge_request_pipeline_and_a_new_version_when_its_branch_is_pushed()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+        var before = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
+        using var http = AuthorisedHttp();
+
+        using var pushed = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
+        {
+            branch = before.SourceBranch,
+            commit_message = "Address review",
+            actions = new[] { new { action = "update", file_path = "src/cart.py", content = "total = 1\n" } },
+        });
+        var sha = (await pushed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var (_, update) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "merge_request");
+        var after = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
+        var pipelines = (await client.GetPipelinesPageAsync(1, before.SourceBranch, null, 1, 100, CancellationToken.None)).Items.Where(p => p.Sha == sha).ToList();
+
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        Assert.Equal(sha, after.Sha);
+        Assert.Equal("update", update.GetProperty("object_attributes").GetProperty("action").GetString());
+        Assert.Equal(before.Sha, update.GetProperty("object_attributes").GetProperty("oldrev").GetString());
+        Assert.Equal("merge_request_event", Assert.Single(pipelines).Source);
+    }
+
+    [Fact]
+    public async Task Should_start_a_push_pipeline_for_a_branch_without_a_merge_request()
+    {
+        var client = _gitlab.Client();
+        using var http = AuthorisedHttp();
+
+        using var pushed = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
+        {
+            branch = "hotfix",
+            start_branch = "main",
+            commit_message = "Fix the catalog",
+            actions = new[] { new { action = "create", file_path = "src/fix.py", content = "" } },
+        });
+        using var incomplete = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new { branch = "hotfix" });
+        using var unknownAction = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
+        {
+            branch = "hotfix", commit_message = "x", actions = new[] { new { action = "rename", file_path = "a" } },
+        });
+        var sha = (await pushed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var pipelines = (await client.GetPipelinesPageAsync(1, "hotfix", null, 1, 100, CancellationToken.None)).Items;
+
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        Assert.Equal((sha, "push"), (Assert.Single(pipelines).Sha, pipelines[0].Source));
+        Assert.Equal("{\"error\":\"commit_message is missing, actions is missing\"}", await incomplete.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAction.StatusCode);
+    }
+
+    [Fact]
     public async Task Should_answer_gitlabs_statuses_and_headers()
     {
         using var anonymous = await _gitlab.Admin.GetAsync("/api/v4/projects/1");
-        using var http = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
-        http.DefaultRequestHeaders.Add("PRIVATE-TOKEN", GitLabBus.Simulator.SimulatorOptions.DefaultToken);
+        using var http = AuthorisedHttp();
         using var missing = await http.GetAsync("/api/v4/projects/42/issues");
         using var page = await http.GetAsync("/api/v4/projects/1/issues?per_page=2&page=2");
 
@@ -174,6 +226,13 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.Equal(["2", "2", "3", "1", "7", "4"], new[] { "x-page", "x-per-page", "x-next-page", "x-prev-page", "x-total", "x-total-pages" }.Select(name => page.Headers.GetValues(name).Single()));
         Assert.Equal("2000", page.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Contains("rel=\"next\"", page.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
+    }
+
+    private HttpClient AuthorisedHttp()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
+        http.DefaultRequestHeaders.Add("PRIVATE-TOKEN", GitLabBus.Simulator.SimulatorOptions.DefaultToken);
+        return http;
     }
 
     private async Task<(IHeaderDictionary Headers, JsonElement Body)> NextAsync(Func<(IHeaderDictionary Headers, JsonElement Body), bool> match)

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
 
-/// <summary>Version, user, groups, projects, labels, branches and project hooks.</summary>
+/// <summary>Version, user, groups, projects, labels, branches, commits (GitLab's way to push through the API) and project hooks.</summary>
 public static class ProjectEndpoints
 {
     public static void MapProjects(this RouteGroupBuilder api)
@@ -105,6 +106,38 @@ public static class ProjectEndpoints
             return project.Branches.Remove(name) ? SimResults.NoContent() : SimResults.NotFound("Branch");
         }));
 
+        api.MapPost("/projects/{id}/repository/commits", (SimStore store, SimParams parameters, string id) => store.Write(s =>
+        {
+            if (s.FindProject(id) is not { } project)
+            {
+                return SimResults.NotFound("Project");
+            }
+
+            var missing = new[] { "branch", "commit_message", "actions" }.Where(name => !parameters.Has(name)).ToList();
+            if (missing.Count > 0)
+            {
+                return SimResults.Ok(new { error = string.Join(", ", missing.Select(name => name + " is missing")) }, 400);
+            }
+
+            if (CommitFiles(parameters.Raw("actions")!.Value) is not { } files)
+            {
+                return SimResults.Ok(new { error = "actions[action] does not have a valid value" }, 400);
+            }
+
+            var name = parameters.String("branch")!;
+            if (!project.Branches.TryGetValue(name, out var branch))
+            {
+                if (parameters.String("start_branch") is not { Length: > 0 } start || !project.Branches.ContainsKey(start))
+                {
+                    return SimResults.Ok(new { message = "You can only create or edit files when you are on a branch" }, 400);
+                }
+
+                branch = s.CreateBranch(project, name, start);
+            }
+
+            return SimResults.Created(SimJson.Commit(s, project, s.Push(project, branch, parameters.String("commit_message")!, files)));
+        }));
+
         api.MapGet("/projects/{id}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
             ? SimResults.Page(http, parameters, project.Hooks, hook => SimJson.Hook(hook))
             : SimResults.NotFound("Project")));
@@ -134,6 +167,34 @@ public static class ProjectEndpoints
             s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
             : project.Hooks.RemoveAll(hook => hook.Id == hookId) > 0 ? SimResults.NoContent()
             : SimResults.NotFound("Hook")));
+    }
+
+    /// <summary>The paths a commit's actions touch, or null when an action is not one GitLab knows.</summary>
+    private static List<string>? CommitFiles(JsonElement actions)
+    {
+        if (actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var files = new List<string>();
+        foreach (var action in actions.EnumerateArray())
+        {
+            if (action.ValueKind != JsonValueKind.Object
+                || !action.TryGetProperty("action", out var kind) || kind.GetString() is not ("create" or "update" or "delete" or "move" or "chmod")
+                || !action.TryGetProperty("file_path", out var path) || path.GetString() is not { Length: > 0 } file)
+            {
+                return null;
+            }
+
+            files.Add(file);
+            if (action.TryGetProperty("previous_path", out var previous) && previous.GetString() is { Length: > 0 } moved)
+            {
+                files.Add(moved);
+            }
+        }
+
+        return files;
     }
 
     public static SimHook AddHook(SimStore store, SimProject project, string url, string? token, SimParams? parameters = null)

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace GitLabBus.Simulator.State;
 
 /// <summary>Webhook payloads in GitLab's shapes (compare <c>shared/fixtures/gitlab-webhooks</c>).</summary>
@@ -118,19 +121,27 @@ public static class SimPayloads
         changes = changes ?? new { },
     };
 
-    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, string action) => new
+    /// <param name="oldrev">The source's head before a push: GitLab names it only on updates that brought new commits.</param>
+    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, string action, string? oldrev = null) => new
     {
         object_kind = "merge_request",
         event_type = "merge_request",
         user = User(store, store.Root),
         project = Project(store, project),
         repository = Repository(store, project),
-        object_attributes = MergeRequestAttributes(store, project, mr, action),
+        object_attributes = oldrev is null ? MergeRequestAttributes(store, project, mr, action) : WithOldrev(MergeRequestAttributes(store, project, mr, action), oldrev),
         labels = Labels(project, mr.Labels),
         changes = new { },
         assignees = Array.Empty<object>(),
         reviewers = Array.Empty<object>(),
     };
+
+    private static JsonObject WithOldrev(object attributes, string oldrev)
+    {
+        var node = JsonSerializer.SerializeToNode(attributes)!.AsObject();
+        node["oldrev"] = oldrev;
+        return node;
+    }
 
     private static object MergeRequestAttributes(SimStore store, SimProject project, SimMergeRequest mr, string? action)
     {

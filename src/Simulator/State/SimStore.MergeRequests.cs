@@ -106,7 +106,7 @@ public sealed partial class SimStore
         mr.UpdatedAt = Now;
         AddVersion(project, mr);
         Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, source, before, source.History[^1]));
-        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "update"));
+        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "update", before));
         CreatePipeline(project, mr.SourceBranch, "merge_request_event", null, mr.Iid);
     }
 

@@ -121,6 +121,32 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         return commit;
     }
 
+    /// <summary>
+    /// A developer's push of one commit. Like a project whose CI rules avoid duplicate pipelines, a branch with an open
+    /// merge request gets a merge request pipeline (and the merge request a new version and an update hook), any
+    /// other branch a push pipeline.
+    /// </summary>
+    public SimCommit Push(SimProject project, SimBranch branch, string message, IEnumerable<string> files)
+    {
+        var before = branch.History.Count == 0 ? null : branch.Head;
+        var commit = Commit(project, branch, message, files);
+        var open = MergeRequests.Where(mr => mr.ProjectId == project.Id && mr.State == "opened" && mr.SourceBranch == branch.Name).ToList();
+        foreach (var mr in open)
+        {
+            mr.UpdatedAt = Now;
+            AddVersion(project, mr);
+            Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "update", before));
+            CreatePipeline(project, branch.Name, "merge_request_event", null, mr.Iid);
+        }
+
+        if (open.Count == 0)
+        {
+            CreatePipeline(project, branch.Name, "push", null, null);
+        }
+
+        return commit;
+    }
+
     /// <summary>A branch from <paramref name="fromRef"/>; with files, it gets a commit touching them (as a developer's push).</summary>
     public SimBranch CreateBranch(SimProject project, string name, string fromRef, IReadOnlyCollection<string>? files = null)
     {
@@ -128,8 +154,7 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         project.Branches[name] = branch;
         if (files is { Count: > 0 })
         {
-            Commit(project, branch, $"Work on {name}", files);
-            CreatePipeline(project, name, "push", null, null);
+            Push(project, branch, $"Work on {name}", files);
         }
 
         return branch;
