@@ -66,6 +66,47 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_deliver_a_note_hook_for_a_comment_on_an_issue()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+        var issue = await client.CreateIssueAsync(1, new NewGitLabIssue("To be discussed"), CancellationToken.None);
+        using var http = AuthorisedHttp();
+
+        using var posted = await http.PostAsJsonAsync($"/api/v4/projects/1/issues/{issue.Iid}/notes", new { body = "Looks like a duplicate" });
+        using var empty = await http.PostAsJsonAsync($"/api/v4/projects/1/issues/{issue.Iid}/notes", new { body = "" });
+        var (headers, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "note");
+
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        Assert.Equal("{\"error\":\"body is missing\"}", await empty.Content.ReadAsStringAsync());
+        Assert.Equal("Note Hook", headers["X-Gitlab-Event"]);
+        Assert.Equal("Issue", body.GetProperty("object_attributes").GetProperty("noteable_type").GetString());
+        Assert.Equal(issue.Iid, body.GetProperty("issue").GetProperty("iid").GetInt64());
+    }
+
+    [Fact]
+    public async Task Should_deliver_a_projects_events_to_its_groups_hooks()
+    {
+        using var http = AuthorisedHttp();
+        using var registered = await http.PostAsJsonAsync("/api/v4/groups/demo/hooks", new { url = $"{_receiverUrl}/hook", token = "group-secret", issues_events = true, push_events = false });
+        var hook = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        using var listed = await http.GetAsync("/api/v4/groups/demo/hooks");
+        using var notAUrl = await http.PostAsJsonAsync("/api/v4/groups/demo/hooks", new { url = "ftp://example.com/hook" });
+        using var noGroup = await http.GetAsync("/api/v4/groups/nowhere/hooks");
+
+        await _gitlab.Client().CreateIssueAsync(1, new NewGitLabIssue("Seen by the group"), CancellationToken.None);
+        var (headers, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "issue");
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.False(hook.TryGetProperty("project_id", out _));
+        Assert.Equal(hook.GetProperty("id").GetInt64(), Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.BadRequest, notAUrl.StatusCode);
+        Assert.Equal("{\"message\":\"404 Group Not Found\"}", await noGroup.Content.ReadAsStringAsync());
+        Assert.Equal("group-secret", headers["X-Gitlab-Token"]);
+        Assert.Equal("Seen by the group", body.GetProperty("object_attributes").GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Should_run_a_pipeline_to_success_and_announce_each_status()
     {
         var client = _gitlab.Client();

@@ -47,7 +47,7 @@ public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gat
         {
             if (store.FindProject("1") is { } demo)
             {
-                ProjectEndpoints.AddHook(store, demo, url, gateway.WebhookSecret);
+                HookEndpoints.AddHook(store, SimHookOwner.Of(demo), url, gateway.WebhookSecret);
             }
         });
         logger.LogInformation("Simulator project demo/shop delivers its webhooks to {WebhookUrl}", url);

@@ -152,7 +152,7 @@ public static class MergeRequestEndpoints
 
         api.MapPost("/projects/{id}/merge_requests/{iid:long}/notes", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
             parameters.String("body") is { Length: > 0 } body
-                ? SimResults.Created(SimJson.Note(s, AddNote(s, project, mr, body, null, s.NewSha(), individual: true)))
+                ? SimResults.Created(SimJson.Note(s, s.AddNote(project, mr, body)))
                 : SimResults.Missing("body"))));
 
         api.MapGet("/projects/{id}/merge_requests/{iid:long}/discussions", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
@@ -173,7 +173,7 @@ public static class MergeRequestEndpoints
             }
 
             var discussionId = s.NewSha();
-            var note = AddNote(s, project, mr, body, position, discussionId);
+            var note = s.AddNote(project, mr, body, position, discussionId);
             return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
         })));
     }
@@ -208,26 +208,5 @@ public static class MergeRequestEndpoints
 
         var path = Field("new_path") ?? Field("old_path");
         return path is not null && store.ChangedFiles(project, mr).Contains(path) ? null : "Note {:position=>[\"is invalid\"]}";
-    }
-
-    private static SimNote AddNote(SimStore store, SimProject project, SimMergeRequest mr, string body, System.Text.Json.JsonElement? position, string discussionId, bool individual = false)
-    {
-        var note = new SimNote
-        {
-            Id = store.NewId(),
-            Body = body,
-            AuthorId = store.Root.Id,
-            NoteableType = "MergeRequest",
-            NoteableId = mr.Id,
-            NoteableIid = mr.Iid,
-            ProjectId = project.Id,
-            DiscussionId = discussionId,
-            Individual = individual,
-            Position = position,
-            CreatedAt = store.Now,
-        };
-        store.Notes.Add(note);
-        store.Emit(project.Id, "Note Hook", "note", SimPayloads.Note(store, project, note, mr, null));
-        return note;
     }
 }

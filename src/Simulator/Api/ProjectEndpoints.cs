@@ -3,7 +3,7 @@ using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
 
-/// <summary>Version, user, groups, projects, labels, branches, commits (GitLab's way to push through the API) and project hooks.</summary>
+/// <summary>Version, user, groups, projects, labels, branches, and commits (GitLab's way to push through the API).</summary>
 public static class ProjectEndpoints
 {
     public static void MapProjects(this RouteGroupBuilder api)
@@ -137,36 +137,6 @@ public static class ProjectEndpoints
 
             return SimResults.Created(SimJson.Commit(s, project, s.Push(project, branch, parameters.String("commit_message")!, files)));
         }));
-
-        api.MapGet("/projects/{id}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
-            ? SimResults.Page(http, parameters, project.Hooks, hook => SimJson.Hook(hook))
-            : SimResults.NotFound("Project")));
-
-        api.MapPost("/projects/{id}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
-            {
-                return SimResults.NotFound("Project");
-            }
-
-            if (parameters.String("url") is not { Length: > 0 } url)
-            {
-                return SimResults.Missing("url");
-            }
-
-            if (!Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                return SimResults.Invalid(new { url = new[] { "is blocked: Only allowed schemes are http, https" } });
-            }
-
-            var hook = AddHook(s, project, url, parameters.String("token"), parameters);
-            return SimResults.Created(SimJson.Hook(hook));
-        }));
-
-        api.MapDelete("/projects/{id}/hooks/{hookId:long}", (SimStore store, string id, long hookId) => store.Write(s =>
-            s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
-            : project.Hooks.RemoveAll(hook => hook.Id == hookId) > 0 ? SimResults.NoContent()
-            : SimResults.NotFound("Hook")));
     }
 
     /// <summary>The paths a commit's actions touch, or null when an action is not one GitLab knows.</summary>
@@ -195,26 +165,5 @@ public static class ProjectEndpoints
         }
 
         return files;
-    }
-
-    public static SimHook AddHook(SimStore store, SimProject project, string url, string? token, SimParams? parameters = null)
-    {
-        var hook = new SimHook
-        {
-            Id = store.NewId(),
-            ProjectId = project.Id,
-            Url = url,
-            Token = token,
-            PushEvents = parameters?.Bool("push_events") ?? true,
-            IssuesEvents = parameters?.Bool("issues_events") ?? true,
-            MergeRequestsEvents = parameters?.Bool("merge_requests_events") ?? true,
-            NoteEvents = parameters?.Bool("note_events") ?? true,
-            PipelineEvents = parameters?.Bool("pipeline_events") ?? true,
-            JobEvents = parameters?.Bool("job_events") ?? true,
-            EnableSslVerification = parameters?.Bool("enable_ssl_verification") ?? true,
-            CreatedAt = store.Now,
-        };
-        project.Hooks.Add(hook);
-        return hook;
     }
 }

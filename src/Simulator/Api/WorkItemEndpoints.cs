@@ -88,6 +88,17 @@ public static class WorkItemEndpoints
         api.MapGet("/projects/{id}/issues/{iid:long}", (SimStore store, string id, long iid) => store.Read(s =>
             FindIssue(s, id, iid) is { } issue ? SimResults.Ok(SimJson.Issue(s, issue)) : SimResults.NotFound("Issue")));
 
+        api.MapGet("/projects/{id}/issues/{iid:long}/notes", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s =>
+            FindIssue(s, id, iid) is { } issue
+                ? SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "Issue" && n.NoteableId == issue.Id).OrderByDescending(n => n.Id).ToList(), note => SimJson.Note(s, note))
+                : SimResults.NotFound("Issue")));
+
+        api.MapPost("/projects/{id}/issues/{iid:long}/notes", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s =>
+            s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
+            : FindIssue(s, id, iid) is not { } issue ? SimResults.NotFound("Issue")
+            : parameters.String("body") is not { Length: > 0 } body ? SimResults.Missing("body")
+            : SimResults.Created(SimJson.Note(s, s.AddNote(project, issue, body)))));
+
         api.MapPost("/projects/{id}/issues", (SimStore store, SimParams parameters, string id) => store.Write(s =>
         {
             if (s.FindProject(id) is not { } project)

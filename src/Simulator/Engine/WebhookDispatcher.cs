@@ -36,8 +36,13 @@ public sealed partial class WebhookDispatcher : BackgroundService
     // Called under the store's lock: only the hooks are looked up here, the sending happens on the dispatcher's loop.
     private void Enqueue(SimHookEvent hookEvent)
     {
-        var project = _store.Projects.FirstOrDefault(p => p.Id == hookEvent.ProjectId);
-        foreach (var hook in project?.Hooks.Where(hook => hook.Wants(hookEvent.ObjectKind)) ?? [])
+        if (_store.Projects.FirstOrDefault(p => p.Id == hookEvent.ProjectId) is not { } project)
+        {
+            return;
+        }
+
+        var groupHooks = _store.GroupAndAncestors(project.Group).SelectMany(group => group.Hooks);
+        foreach (var hook in project.Hooks.Concat(groupHooks).Where(hook => hook.Wants(hookEvent.ObjectKind)))
         {
             _queue.Writer.TryWrite((hook, hookEvent));
         }

@@ -23,6 +23,7 @@ public sealed class SimGroup
     public required string FullPath { get; init; }
     public string Description { get; set; } = "";
     public bool EpicsEnabled { get; init; } = true;
+    public List<SimHook> Hooks { get; } = [];
 }
 
 /// <summary>A commit on a branch: what it touched is all the conflict check needs.</summary>
@@ -224,10 +225,20 @@ public sealed class SimEnvironment
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>Where a hook is registered: a project's hooks or a group's.</summary>
+public sealed record SimHookOwner(List<SimHook> Hooks, long? ProjectId, long? GroupId)
+{
+    public static SimHookOwner Of(SimProject project) => new(project.Hooks, project.Id, null);
+
+    public static SimHookOwner Of(SimGroup group) => new(group.Hooks, null, group.Id);
+}
+
 public sealed class SimHook
 {
     public long Id { get; init; }
-    public long ProjectId { get; init; }
+    /// <summary>Set on a project hook; <see cref="GroupId"/> on a group hook.</summary>
+    public long? ProjectId { get; init; }
+    public long? GroupId { get; init; }
     public required string Url { get; init; }
     public string? Token { get; init; }
     public bool PushEvents { get; init; } = true;

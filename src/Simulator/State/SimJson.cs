@@ -282,19 +282,28 @@ public static class SimJson
         project = new { id = project.Id, path_with_namespace = project.FullPath },
     };
 
-    public static object Hook(SimHook hook) => new
+    /// <summary>A project hook names its <c>project_id</c>, a group hook its <c>group_id</c>, as GitLab's answers do.</summary>
+    public static object Hook(SimHook hook)
     {
-        id = hook.Id,
-        url = hook.Url,
-        project_id = hook.ProjectId,
-        push_events = hook.PushEvents,
-        issues_events = hook.IssuesEvents,
-        merge_requests_events = hook.MergeRequestsEvents,
-        note_events = hook.NoteEvents,
-        pipeline_events = hook.PipelineEvents,
-        job_events = hook.JobEvents,
-        enable_ssl_verification = hook.EnableSslVerification,
-        created_at = SimFormat.Api(hook.CreatedAt),
-        alert_status = "executable",
-    };
+        var json = new Dictionary<string, object?> { ["id"] = hook.Id, ["url"] = hook.Url };
+        if (hook.GroupId is { } groupId)
+        {
+            json["group_id"] = groupId;
+        }
+        else
+        {
+            json["project_id"] = hook.ProjectId;
+        }
+
+        json["push_events"] = hook.PushEvents;
+        json["issues_events"] = hook.IssuesEvents;
+        json["merge_requests_events"] = hook.MergeRequestsEvents;
+        json["note_events"] = hook.NoteEvents;
+        json["pipeline_events"] = hook.PipelineEvents;
+        json["job_events"] = hook.JobEvents;
+        json["enable_ssl_verification"] = hook.EnableSslVerification;
+        json["created_at"] = SimFormat.Api(hook.CreatedAt);
+        json["alert_status"] = "executable";
+        return json;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace GitLabBus.Simulator.State;
 
 /// <summary>Merge requests: mergeability from branches, asynchronous rebase, merge with a head check.</summary>
@@ -135,5 +137,36 @@ public sealed partial class SimStore
         Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, target, before, target.History[^1]));
         Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "merge"));
         CreatePipeline(project, mr.TargetBranch, "push", null, null);
+    }
+
+    /// <summary>A comment on a merge request: a plain note (its own discussion) unless a thread's id is given; raises the note hook.</summary>
+    public SimNote AddNote(SimProject project, SimMergeRequest mr, string body, JsonElement? position = null, string? discussionId = null) =>
+        AddNote(project, "MergeRequest", mr.Id, mr.Iid, body, position, discussionId, mr, null);
+
+    /// <summary>A plain note on an issue; raises the note hook with the issue.</summary>
+    public SimNote AddNote(SimProject project, SimIssue issue, string body) =>
+        AddNote(project, "Issue", issue.Id, issue.Iid, body, null, null, null, issue);
+
+    private SimNote AddNote(
+        SimProject project, string noteableType, long noteableId, long noteableIid, string body, JsonElement? position, string? discussionId,
+        SimMergeRequest? mr, SimIssue? issue)
+    {
+        var note = new SimNote
+        {
+            Id = NewId(),
+            Body = body,
+            AuthorId = Root.Id,
+            NoteableType = noteableType,
+            NoteableId = noteableId,
+            NoteableIid = noteableIid,
+            ProjectId = project.Id,
+            DiscussionId = discussionId ?? NewSha(),
+            Individual = discussionId is null,
+            Position = position,
+            CreatedAt = Now,
+        };
+        Notes.Add(note);
+        Emit(project.Id, "Note Hook", "note", SimPayloads.Note(this, project, note, mr, issue));
+        return note;
     }
 }

@@ -80,6 +80,15 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
 
     public SimGroup? FindGroup(string idOrPath) => Find(Groups, idOrPath, group => group.Id, group => group.FullPath);
 
+    /// <summary>A group, then its parent, up to the top-level group.</summary>
+    public IEnumerable<SimGroup> GroupAndAncestors(SimGroup group)
+    {
+        for (SimGroup? current = group; current is not null; current = current.ParentId is { } parent ? Groups.FirstOrDefault(g => g.Id == parent) : null)
+        {
+            yield return current;
+        }
+    }
+
     /// <summary>By numeric id or full path, URL-encoded or not, as GitLab's <c>:id</c> accepts.</summary>
     private static T? Find<T>(IEnumerable<T> items, string idOrPath, Func<T, long> idOf, Func<T, string> pathOf)
         where T : class

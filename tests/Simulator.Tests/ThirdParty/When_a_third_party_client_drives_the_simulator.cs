@@ -47,6 +47,7 @@ public sealed class When_a_third_party_client_drives_the_simulator(When_a_third_
         Assert.Equal(created.Order(), held.Select(issue => issue.Iid).Order());
         var second = _seen.GetProperty("shownIssue");
         Assert.Equal("made by gitbeaker #2", second.GetProperty("description").GetString());
+        Assert.Equal(["noted by gitbeaker"], _seen.GetProperty("issueNoteBodies").EnumerateArray().Select(body => body.GetString()));
     }
 
     [Fact]

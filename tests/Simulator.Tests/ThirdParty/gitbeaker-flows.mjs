@@ -22,6 +22,8 @@ const updated = await viaBearer.Issues.edit(project.id, created[0].iid, {
 const openLabelled = await viaToken.Issues.all({ projectId: project.id, labels: 'gitbeaker', state: 'opened', perPage: 5 });
 const secondPage = await viaToken.Issues.all({ projectId: project.id, labels: 'gitbeaker', perPage: 5, page: 2, showExpanded: true });
 const shownIssue = await viaToken.Issues.show(created[1].iid, { projectId: project.id });
+await viaToken.IssueNotes.create(project.id, created[1].iid, 'noted by gitbeaker');
+const issueNotes = await viaToken.IssueNotes.all(project.id, created[1].iid);
 
 await viaToken.Branches.create(project.id, 'gitbeaker/feature', 'main');
 const mr = await viaToken.MergeRequests.create(project.id, 'gitbeaker/feature', 'main', 'gitbeaker merge request', { labels: 'gitbeaker' });
@@ -47,6 +49,7 @@ console.log(JSON.stringify({
   openLabelledIids: openLabelled.map((issue) => issue.iid),
   secondPage: { iids: secondPage.data.map((issue) => issue.iid), pagination: secondPage.paginationInfo },
   shownIssue: { iid: shownIssue.iid, title: shownIssue.title, description: shownIssue.description },
+  issueNoteBodies: issueNotes.map((note) => note.body),
   mergeRequest: { iid: mr.iid, sourceBranch: mr.source_branch, targetBranch: mr.target_branch },
   editedMergeRequest: { title: editedMr.title, labels: editedMr.labels },
   pushedSha: pushed.id,
