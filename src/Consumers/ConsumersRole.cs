@@ -1,4 +1,6 @@
+using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
+using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +13,15 @@ public static class ConsumersRole
     public const string Name = "consumers";
 
     /// <summary>Registers the role's services and returns its bus registrations.</summary>
-    public static Action<IBusRegistrationConfigurator> AddConsumersRole(this IServiceCollection services, RuntimeSettings settings) =>
-        bus => bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
+    public static Action<IBusRegistrationConfigurator> AddConsumersRole(this IServiceCollection services, RuntimeSettings settings)
+    {
+        services.AddGitLab(GitLabSettings.Read(settings.Reader));
+        return bus =>
+        {
+            bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
+            bus.AddConsumer<PipelineTriggerConsumer, PipelineTriggerConsumerDefinition>();
+            bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();
+            bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
+        };
+    }
 }

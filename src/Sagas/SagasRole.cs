@@ -1,8 +1,10 @@
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Inspection;
+using GitLabBus.Sagas.Pipelines;
 using GitLabBus.Sagas.Scheduling;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Sagas;
 
@@ -18,6 +20,7 @@ public static class SagasRole
     public static Action<IBusRegistrationConfigurator> AddSagasRole(this IServiceCollection services, RuntimeSettings settings)
     {
         services.AddSagaJournal(settings);
+        AddStateMachineSettings(services, settings);
         if (settings.Bus.InMemory)
         {
             return bus => AddStateMachines(new BusSagaCatalog(bus, settings));
@@ -48,6 +51,7 @@ public static class SagasRole
     public static IServiceCollection AddSagaInspection(this IServiceCollection services, RuntimeSettings settings)
     {
         services.AddSagaJournal(settings);
+        AddStateMachineSettings(services, settings);
         AddStateMachines(new DescriptorSagaCatalog(services, settings));
         return services;
     }
@@ -55,6 +59,13 @@ public static class SagasRole
     /// <summary>The platform's state machines, listed once for the bus and for inspection; each capability adds its own here.</summary>
     private static void AddStateMachines(ISagaCatalog catalog)
     {
+        catalog.Add<PipelineMonitorStateMachine, PipelineMonitorState>(PipelineMonitorStateMachine.SagaName);
+    }
+
+    /// <summary>What the state machines are built with, for the bus and for replays alike.</summary>
+    private static void AddStateMachineSettings(IServiceCollection services, RuntimeSettings settings)
+    {
+        services.TryAddSingleton(PipelineMonitorSettings.Read(settings.Reader));
     }
 
     private interface ISagaCatalog

@@ -1,0 +1,54 @@
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using MassTransit;
+
+namespace GitLabBus.Consumers.Pipelines;
+
+/// <summary>
+/// Reads a pipeline, its current jobs and its bridges from GitLab's API and publishes what it saw as
+/// <see cref="PipelinePolled"/>. GitLab's answer is authoritative but can be older than a webhook already
+/// applied: the monitor merges it without ever moving a final status back.
+/// </summary>
+public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer<PipelinePollRequested>
+{
+    public async Task Consume(ConsumeContext<PipelinePollRequested> context)
+    {
+        var (projectId, pipelineId) = (context.Message.ProjectId, context.Message.PipelineId);
+        var cancellationToken = context.CancellationToken;
+        var client = gitlab.Create();
+        GitLabBus.GitLab.Models.GitLabPipeline pipeline;
+        try
+        {
+            pipeline = await client.GetPipelineAsync(projectId, pipelineId, cancellationToken);
+        }
+        catch (GitLabException gone) when (gone.Kind == GitLabErrorKind.NotFound)
+        {
+            await context.Publish(new PipelinePolled { ProjectId = projectId, PipelineId = pipelineId, Found = false }, cancellationToken);
+            return;
+        }
+
+        var jobs = await client.ListPipelineJobsAsync(projectId, pipelineId, cancellationToken)
+            .Select(job => new PipelineJobSummary(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure))
+            .ToListAsync(cancellationToken);
+        var downstream = await client.ListPipelineBridgesAsync(projectId, pipelineId, cancellationToken)
+            .Where(bridge => bridge.DownstreamPipeline is not null)
+            .Select(bridge => new DownstreamPipeline(bridge.DownstreamPipeline!.ProjectId, bridge.DownstreamPipeline.Id, bridge.DownstreamPipeline.Status, bridge.Name))
+            .ToListAsync(cancellationToken);
+
+        await context.Publish(new PipelinePolled
+        {
+            ProjectId = projectId,
+            PipelineId = pipelineId,
+            Status = pipeline.Status,
+            Ref = pipeline.Ref,
+            Sha = pipeline.Sha,
+            WebUrl = pipeline.WebUrl,
+            CreatedAt = pipeline.CreatedAt,
+            StartedAt = pipeline.StartedAt,
+            FinishedAt = pipeline.FinishedAt,
+            DurationSeconds = pipeline.Duration,
+            Jobs = jobs,
+            Downstream = downstream,
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Operations;
+using GitLabBus.Runtime.Pipelines;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace GitLabBus.Consumers.Pipelines;
+
+/// <summary>
+/// Creates the pipeline in GitLab, completes the operation with its id and announces <see cref="PipelineCreated"/>.
+/// GitLab's refusals (unknown ref, no permission) fail the operation with the contract's error code.
+/// Redelivery never creates a second pipeline: an operation already completed is announced again from its result,
+/// and every pipeline we create carries the variable <see cref="OperationVariable"/>, so a redelivery after a crash
+/// between GitLab's answer and our record finds the pipeline in GitLab before creating another.
+/// </summary>
+public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperationProgress progress, ILogger<PipelineTriggerConsumer> logger)
+    : IConsumer<PipelineTriggered>
+{
+    public const string OperationVariable = "GITLABBUS_OPERATION_ID";
+    public const string OperationKind = "pipeline_trigger";
+
+    public async Task Consume(ConsumeContext<PipelineTriggered> context)
+    {
+        var request = context.Message;
+        if (PipelineTriggerRules.Problem(request) is { } problem)
+        {
+            throw new InvalidMessageException($"PipelineTriggered for operation {request.OperationId}: {problem}");
+        }
+
+        var cancellationToken = context.CancellationToken;
+        var events = await progress.ReadAsync(request.OperationId, cancellationToken);
+        if (OperationView.From(request.OperationId, events) is { Status: "completed" or "failed" } done)
+        {
+            logger.LogInformation("Operation {OperationId} already {Status}; not triggering again", request.OperationId, done.Status);
+            if (done.Result is { } result && result.TryGetProperty("pipeline_id", out var pipelineId))
+            {
+                await AnnounceAsync(context, request.OperationId, await gitlab.Create().GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken));
+            }
+
+            return;
+        }
+
+        if (events.Count == 0)
+        {
+            await progress.StartedAsync(request.OperationId, OperationKind, cancellationToken);
+        }
+
+        var client = gitlab.Create();
+        try
+        {
+            var pipeline = MayHaveRunBefore(context) ? await FindOursAsync(client, request, cancellationToken) : null;
+            pipeline ??= await client.CreatePipelineAsync(request.ProjectId, new NewGitLabPipeline(request.Ref)
+            {
+                Variables = [.. request.Variables.Select(v => new GitLabPipelineVariable(v.Key, v.Value, v.VariableType)), new(OperationVariable, request.OperationId)],
+            }, cancellationToken);
+
+            await progress.CompletedAsync(request.OperationId, new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl }, cancellationToken);
+            await AnnounceAsync(context, request.OperationId, pipeline);
+            logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of project {ProjectId}",
+                request.OperationId, pipeline.Id, request.Ref, request.ProjectId);
+        }
+        catch (GitLabException refused) when (refused.Kind is GitLabErrorKind.Validation or GitLabErrorKind.Permission or GitLabErrorKind.NotFound or GitLabErrorKind.Authentication)
+        {
+            var (status, code) = refused.ToContractError();
+            await progress.AppendAsync(request.OperationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new
+            {
+                code,
+                message = $"GitLab refused the pipeline: {refused.GitLabMessage}",
+                gitlab_status = (int?)refused.Status,
+                http_status = status,
+            }), cancellationToken);
+            logger.LogWarning("Operation {OperationId}: GitLab refused a pipeline on {Ref} of project {ProjectId} ({GitLabStatus}: {GitLabMessage})",
+                request.OperationId, request.Ref, request.ProjectId, (int?)refused.Status, refused.GitLabMessage);
+        }
+    }
+
+    private static Task AnnounceAsync(ConsumeContext context, string operationId, GitLabPipeline pipeline) => context.Publish(new PipelineCreated
+    {
+        OperationId = operationId,
+        ProjectId = pipeline.ProjectId,
+        PipelineId = pipeline.Id,
+        PipelineIid = pipeline.Iid,
+        Ref = pipeline.Ref,
+        Sha = pipeline.Sha,
+        Status = pipeline.Status,
+        Source = pipeline.Source,
+        WebUrl = pipeline.WebUrl,
+        CreatedAt = pipeline.CreatedAt,
+    }, context.CancellationToken);
+
+    /// <summary>Redelivered by the broker, or retried here: the previous attempt may have reached GitLab.</summary>
+    private static bool MayHaveRunBefore(ConsumeContext context) =>
+        context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0 || context.GetRedeliveryCount() > 0;
+
+    /// <summary>A recent pipeline on the ref that carries this operation's id.</summary>
+    private async Task<GitLabPipeline?> FindOursAsync(GitLabClient client, PipelineTriggered request, CancellationToken cancellationToken)
+    {
+        var recent = await client.GetPipelinesPageAsync(request.ProjectId, request.Ref, null, 1, 20, cancellationToken);
+        foreach (var candidate in recent.Items)
+        {
+            var variables = await client.GetPipelineVariablesAsync(request.ProjectId, candidate.Id, cancellationToken);
+            if (variables.Any(v => v.Key == OperationVariable && v.Value == request.OperationId))
+            {
+                logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} was created by an earlier attempt; reusing it",
+                    request.OperationId, candidate.Id);
+                return await client.GetPipelineAsync(request.ProjectId, candidate.Id, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,8 @@
+namespace GitLabBus.Contracts;
+
+/// <summary>A monitor wants the pipeline's state from GitLab's API (webhooks went quiet, or it is about to finish).</summary>
+public record PipelinePollRequested
+{
+    public long ProjectId { get; init; }
+    public long PipelineId { get; init; }
+}

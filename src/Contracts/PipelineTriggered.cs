@@ -1,0 +1,16 @@
+namespace GitLabBus.Contracts;
+
+/// <summary>
+/// Someone asked for a pipeline on <see cref="Ref"/>: the pipelines consumer creates it in GitLab, completes the
+/// operation with the pipeline's id and announces <see cref="PipelineCreated"/> (or fails the operation with GitLab's refusal).
+/// </summary>
+public record PipelineTriggered
+{
+    public string OperationId { get; init; } = "";
+    public long ProjectId { get; init; }
+    public string Ref { get; init; } = "";
+    public IReadOnlyList<PipelineVariable> Variables { get; init; } = [];
+}
+
+/// <summary>A CI/CD variable for the new pipeline; <see cref="VariableType"/> is <c>env_var</c> or <c>file</c>.</summary>
+public record PipelineVariable(string Key, string Value, string VariableType = "env_var");

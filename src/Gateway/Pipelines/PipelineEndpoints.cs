@@ -1,0 +1,186 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitLabBus.Contracts;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Operations;
+using GitLabBus.Runtime.Pipelines;
+using GitLabBus.Sagas.Inspection;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace GitLabBus.Gateway.Pipelines;
+
+/// <summary>
+/// The pipelines API (seed <c>gitlab-pipelines</c>): trigger (an operation), read a pipeline with what its monitor
+/// tracks, jobs, job logs by offset, cancel, retry, play, environments. Every GitLab call happens in the consumers.
+/// </summary>
+public static class PipelineEndpoints
+{
+    public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder endpoints)
+    {
+        var read = endpoints.MapGroup("/gitlab/projects/{project_id}").WithTags("pipelines").RequireAuthorization(Roles.ReadPolicy);
+        var write = endpoints.MapGroup("/gitlab/projects/{project_id}").WithTags("pipelines").RequireAuthorization(Roles.WritePolicy);
+
+        write.MapPost("/pipelines", Trigger)
+            .WithSummary("Trigger a pipeline on a ref; 202 with the operation that reports the new pipeline's id")
+            .Produces<OperationAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
+
+        read.MapGet("/pipelines/{pipeline_id}", GetPipeline)
+            .WithSummary("A pipeline as GitLab returns it, plus tracked_state: what its monitor saga knows (null when none tracks it)")
+            .Produces<JsonObject>()
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        read.MapGet("/pipelines/{pipeline_id}/jobs", (GitLabRequests gitlab, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
+                Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
+                ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "jobs" }, cancellationToken))
+            .WithSummary("The pipeline's jobs, as GitLab lists them");
+
+        foreach (var action in new[] { "cancel", "retry" })
+        {
+            write.MapPost($"/pipelines/{{pipeline_id}}/{action}", (GitLabRequests gitlab, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
+                    Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
+                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "pipeline", TargetId = pipeline, Action = action }, cancellationToken))
+                .WithSummary(action == "cancel" ? "Cancel the pipeline's unfinished jobs" : "Retry the pipeline's failed and canceled jobs; its monitor follows it again");
+        }
+
+        foreach (var action in new[] { "retry", "cancel", "play" })
+        {
+            write.MapPost($"/jobs/{{job_id}}/{action}", (GitLabRequests gitlab, string project_id, string job_id, CancellationToken cancellationToken) =>
+                    Ids(project_id, job_id, "job_id", out var project, out var job)
+                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "job", TargetId = job, Action = action }, cancellationToken))
+                .WithSummary($"{char.ToUpperInvariant(action[0])}{action[1..]} a job; 409 when GitLab says the job is not in a state for it")
+                .Produces<ErrorBody>(StatusCodes.Status409Conflict);
+        }
+
+        read.MapGet("/jobs/{job_id}/trace", Trace)
+            .WithSummary("A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, X-Job-Complete whether more can come")
+            .Produces<string>(contentType: "text/plain");
+
+        read.MapGet("/environments", (GitLabRequests gitlab, string project_id, CancellationToken cancellationToken) =>
+                ProjectId(project_id, out var project) ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, What = "environments" }, cancellationToken))
+            .WithSummary("The project's environments");
+
+        write.MapPost("/environments/{environment_id}/stop", (GitLabRequests gitlab, string project_id, string environment_id, CancellationToken cancellationToken) =>
+                Ids(project_id, environment_id, "environment_id", out var project, out var environment)
+                ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "environment", TargetId = environment, Action = "stop" }, cancellationToken))
+            .WithSummary("Stop an environment");
+        return endpoints;
+    }
+
+    private static async Task<IResult> Trigger(
+        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, ILoggerFactory loggers, string project_id, TriggerPipelineRequest? body, CancellationToken cancellationToken)
+    {
+        if (ProjectId(project_id, out var project) is { } invalid)
+        {
+            return await invalid;
+        }
+
+        if (body is null)
+        {
+            return ApiError.InvalidRequest("a JSON body with ref (and optionally variables) is required");
+        }
+
+        if (body.Variables?.FirstOrDefault(v => v is null || v.Value is null) is { } valueless)
+        {
+            return ApiError.InvalidRequest($"variable {valueless.Key} needs a value");
+        }
+
+        var message = new PipelineTriggered
+        {
+            OperationId = NewId.NextGuid().ToString(),
+            ProjectId = project,
+            Ref = body.Ref ?? "",
+            Variables = [.. (body.Variables ?? []).Select(v => new PipelineVariable(v.Key ?? "", v.Value!, v.VariableType ?? "env_var"))],
+        };
+
+        if (PipelineTriggerRules.Problem(message) is { } problem)
+        {
+            return ApiError.InvalidRequest(problem);
+        }
+
+        await progress.StartedAsync(message.OperationId, "pipeline_trigger", cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(PipelineEndpoints)).LogWarning(
+                "The broker did not confirm PipelineTriggered for operation {OperationId}: {Reason}", message.OperationId, failure.GetType().Name);
+            await progress.FailedAsync(message.OperationId, "bus_unavailable", "the request could not be queued", CancellationToken.None);
+            return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
+        }
+
+        var statusUrl = $"/operations/{message.OperationId}";
+        http.Response.Headers.Location = statusUrl;
+        return Results.Json(new OperationAccepted(message.OperationId, statusUrl), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> GetPipeline(
+        GitLabRequests gitlab, SagaInspector sagas, IOptions<JsonOptions> json, string project_id, string pipeline_id, CancellationToken cancellationToken)
+    {
+        if (Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline) is { } invalid)
+        {
+            return await invalid;
+        }
+
+        var (body, error) = await gitlab.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "pipeline" }, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var answer = JsonSerializer.SerializeToNode(body)!.AsObject();
+        var tracked = await TrackedState.ReadAsync(sagas, project, pipeline, cancellationToken);
+        answer["tracked_state"] = tracked is null ? null : JsonSerializer.SerializeToNode(tracked, json.Value.SerializerOptions);
+        return Results.Json(answer);
+    }
+
+    private static async Task<IResult> Trace(
+        HttpContext http, GitLabRequests gitlab, string project_id, string job_id, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
+    {
+        if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
+        {
+            return await invalid;
+        }
+
+        if (offset < 0)
+        {
+            return ApiError.InvalidRequest("offset must be 0 or more");
+        }
+
+        var (tail, error) = await gitlab.AskAsync<JobTraceQuery, JobTraceTail>(
+            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false }, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        http.Response.Headers["X-Trace-Offset"] = tail!.NextOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Job-Complete"] = tail.Complete ? "true" : "false";
+        return Results.Text(tail.Text, "text/plain; charset=utf-8");
+    }
+
+    private static Task<IResult>? ProjectId(string raw, out long project) =>
+        long.TryParse(raw, out project) && project > 0 ? null : Task.FromResult(ApiError.InvalidRequest("project_id must be a positive GitLab project id"));
+
+    private static Task<IResult>? Ids(string rawProject, string rawId, string name, out long project, out long id)
+    {
+        id = 0;
+        return ProjectId(rawProject, out project)
+            ?? (long.TryParse(rawId, out id) && id > 0 ? null : Task.FromResult(ApiError.InvalidRequest($"{name} must be a positive integer")));
+    }
+}
+
+public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPipelineVariable>? Variables);
+
+public sealed record TriggerPipelineVariable(string? Key, string? Value, string? VariableType);
+
+public sealed record OperationAccepted(string OperationId, string StatusUrl);
