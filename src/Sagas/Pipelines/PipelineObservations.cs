@@ -69,7 +69,8 @@ public static class PipelineObservations
         var job = monitor.Jobs.First(tracked => tracked.Id == changed.JobId);
         if (job.Status == changed.Status)
         {
-            job.FailureReason = changed.FailureReason ?? job.FailureReason;
+            // GitLab names a failure reason on every job hook ("unknown_failure" for a success): only a failure has one.
+            job.FailureReason = changed.Status == "failed" ? changed.FailureReason : null;
             job.StartedAt = changed.StartedAt ?? job.StartedAt;
             job.FinishedAt = changed.FinishedAt ?? job.FinishedAt;
             job.DurationSeconds = changed.DurationSeconds ?? job.DurationSeconds;
