@@ -9,7 +9,7 @@ namespace GitLabBus.Gateway.Pipelines;
 /// Asks the pipelines consumers over the bus (the gateway never calls GitLab) and turns their answer into HTTP:
 /// GitLab's resource, or GitLab's refusal as the contract's error with <c>gitlab_status</c>.
 /// </summary>
-public sealed class GitLabRequests(IServiceProvider services, ILogger<GitLabRequests> logger)
+public sealed class GitLabRequests(IClientFactory clients, ILogger<GitLabRequests> logger)
 {
     /// <summary>How long a caller waits for the consumers (GitLab's own retries included) before a 503.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -33,10 +33,10 @@ public sealed class GitLabRequests(IServiceProvider services, ILogger<GitLabRequ
         where TRequest : class
         where TAnswer : class
     {
-        var client = services.GetRequiredService<IRequestClient<TRequest>>();
+        var client = clients.CreateRequestClient<TRequest>(RequestTimeout.After(s: (int)Timeout.TotalSeconds));
         try
         {
-            var response = await client.GetResponse<TAnswer, GitLabRequestRefused>(request, cancellationToken, RequestTimeout.After(s: (int)Timeout.TotalSeconds));
+            var response = await client.GetResponse<TAnswer, GitLabRequestRefused>(request, cancellationToken);
             if (response.Is(out Response<TAnswer>? answer))
             {
                 return (answer.Message, null);

@@ -36,7 +36,7 @@ public sealed record TrackedState(
             instance.Outcome ?? instance.Status,
             view.State,
             correlationId,
-            instance.Jobs,
+            [.. instance.Jobs.OrderBy(job => job.Id)],
             instance.Downstream,
             instance.Outcome is null ? null : instance.FinishedAt,
             instance.WebhookUpdates,

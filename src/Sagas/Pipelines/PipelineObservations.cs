@@ -137,7 +137,7 @@ public static class PipelineObservations
         FinishedAt = monitor.FinishedAt ?? now,
         DurationSeconds = monitor.DurationSeconds,
         TotalSeconds = monitor.CreatedAt is { } created ? Math.Max(0, ((monitor.FinishedAt ?? now) - created).TotalSeconds) : 0,
-        Jobs = [.. monitor.Jobs.Select(job => job.ToSummary())],
+        Jobs = [.. monitor.Jobs.OrderBy(job => job.Id).Select(job => job.ToSummary())],
         Downstream = [.. monitor.Downstream.Select(downstream => downstream.ToContract())],
     };
 
