@@ -254,6 +254,29 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_run_a_child_pipeline_from_a_bridge_and_end_the_parent_with_it()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+        await _gitlab.Admin.PostAsJsonAsync("/_sim/pipelines/settings", new { child_stage = "test", child_stages = new[] { "unit" } });
+
+        var parent = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main"), CancellationToken.None);
+        var done = await UntilAsync(() => client.GetPipelineAsync(1, parent.Id, CancellationToken.None), pipeline => SimStoreFinal(pipeline.Status));
+        var bridge = Assert.Single(await client.ListPipelineBridgesAsync(1, parent.Id, CancellationToken.None).ToListAsync());
+        var jobs = await client.ListPipelineJobsAsync(1, parent.Id, CancellationToken.None).ToListAsync();
+        var childId = bridge.DownstreamPipeline!.Id;
+        var (_, childHook) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
+            && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == childId);
+
+        Assert.Equal("success", done.Status);
+        Assert.Equal(("trigger-child", "success"), (bridge.Name, bridge.Status));
+        Assert.DoesNotContain(jobs, job => job.Name == "trigger-child");
+        Assert.Equal("parent_pipeline", (await client.GetPipelineAsync(1, childId, CancellationToken.None)).Source);
+        Assert.Equal(parent.Id, childHook.GetProperty("source_pipeline").GetProperty("pipeline_id").GetInt64());
+        Assert.Equal(bridge.Id, childHook.GetProperty("source_pipeline").GetProperty("job_id").GetInt64());
+    }
+
+    [Fact]
     public async Task Should_answer_gitlabs_statuses_and_headers()
     {
         using var anonymous = await _gitlab.Admin.GetAsync("/api/v4/projects/1");
@@ -268,6 +291,8 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.Equal("2000", page.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Contains("rel=\"next\"", page.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
     }
+
+    private static bool SimStoreFinal(string status) => GitLabBus.Simulator.State.SimStore.IsFinal(status);
 
     private HttpClient AuthorisedHttp()
     {

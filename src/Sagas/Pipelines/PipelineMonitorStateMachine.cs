@@ -8,8 +8,9 @@ namespace GitLabBus.Sagas.Pipelines;
 /// Follows one pipeline to its end. Started by <see cref="PipelineCreated"/> (we triggered it), by the first webhook
 /// of a pipeline we did not trigger, or by <see cref="PipelineMonitoringRequested"/> (a downstream pipeline, another
 /// system). Webhooks drive it; when they stop, it polls GitLab through the durable scheduler with a doubling interval.
-/// Once GitLab says the pipeline is final it polls once more (<c>Settling</c>) to learn its downstream pipelines from
-/// the bridges, asks for a monitor of each (<c>WaitingForDownstream</c>), and finishes when all of them finished,
+/// Every downstream pipeline it sees (through polls of the bridges) gets a monitor of its own, linked to this one.
+/// Once GitLab says the pipeline is final it polls once more (<c>Settling</c>) to learn every bridge's pipeline,
+/// waits for them (<c>WaitingForDownstream</c>), and finishes when all of them finished,
 /// publishing <see cref="PipelineFinished"/>. No final status within the maximum wait ends it as <c>timed_out</c>.
 /// A finished monitor stays a while (<c>Finished</c>) so late or repeated webhooks are ignored rather than
 /// starting it again; a retry through our API resumes it.
@@ -159,27 +160,25 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
         Decide(binder.Schedule(MaxWait, c => new PipelineMaxWaitReached(c.Saga.CorrelationId)).TransitionTo(Monitoring));
 
     /// <summary>
-    /// After each observation: finish when complete; otherwise ask for the settling poll once the pipeline is final,
-    /// ask for monitors of newly seen downstream pipelines once settled, and set the next poll.
+    /// After each observation: ask for monitors of newly seen downstream pipelines (each is followed as a pipeline of
+    /// its own, linked to this one), then finish when complete; otherwise ask for the settling poll once the pipeline
+    /// is final, wait for the downstream pipelines once settled, and set the next poll.
     /// </summary>
     private EventActivityBinder<PipelineMonitorState, T> Decide<T>(EventActivityBinder<PipelineMonitorState, T> binder)
         where T : class =>
-        binder.IfElse(c => c.Saga.IsComplete(),
+        binder.ThenAsync(RequestDownstreamMonitorsAsync).IfElse(c => c.Saga.IsComplete(),
             End,
             open => open
                 .If(c => PipelineObservations.IsFinal(c.Saga.Status) && !c.Saga.Settled && c.Saga.CurrentState != Settling.Name,
                     settle => settle
                         .Publish(c => PollNow(c.Saga))
                         .TransitionTo(Settling))
-                .If(c => c.Saga.Settled,
-                    wait => wait
-                        .ThenAsync(RequestDownstreamMonitorsAsync)
-                        .TransitionTo(WaitingForDownstream))
+                .If(c => c.Saga.Settled, wait => wait.TransitionTo(WaitingForDownstream))
                 .Schedule(PollDue, c => new PipelinePollDue(c.Saga.CorrelationId), c => _settings.NextPoll(c.Saga.QuietPolls)));
 
     private static async Task RequestDownstreamMonitorsAsync(BehaviorContext<PipelineMonitorState> context)
     {
-        foreach (var downstream in context.Saga.Downstream.Where(d => !d.MonitorRequested && !PipelineObservations.HasEnded(d.Status)))
+        foreach (var downstream in context.Saga.Downstream.Where(d => !d.MonitorRequested))
         {
             await context.Publish(new PipelineMonitoringRequested
             {

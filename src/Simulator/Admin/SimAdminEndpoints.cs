@@ -102,9 +102,11 @@ public static class SimAdminEndpoints
             var seconds = parameters.String("job_duration_seconds");
             var stages = parameters.Labels("stages");
             var manual = parameters.Labels("manual_jobs");
-            if (seconds is not null && (!double.TryParse(seconds, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0) || stages is { Count: 0 })
+            var childStage = parameters.String("child_stage");
+            var childStages = parameters.Labels("child_stages");
+            if (seconds is not null && (!double.TryParse(seconds, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0) || stages is { Count: 0 } || childStages is { Count: 0 })
             {
-                return Results.BadRequest(new { message = "job_duration_seconds above 0; stages a non-empty list; manual_jobs a list of stage names" });
+                return Results.BadRequest(new { message = "job_duration_seconds above 0; stages and child_stages non-empty lists; manual_jobs a list of stage names; child_stage a stage name or \"\" for none" });
             }
 
             return store.Write(s =>
@@ -113,8 +115,18 @@ public static class SimAdminEndpoints
                 s.PipelineSettings = new PipelineSettings(
                     stages ?? current.Stages,
                     seconds is null ? current.JobDuration : TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
-                    manual?.ToHashSet() ?? current.ManualJobs);
-                return Results.Ok(new { stages = s.PipelineSettings.Stages, job_duration_seconds = s.PipelineSettings.JobDuration.TotalSeconds, manual_jobs = s.PipelineSettings.ManualJobs });
+                    manual?.ToHashSet() ?? current.ManualJobs,
+                    childStage is null ? current.ChildStage : childStage.Length == 0 ? null : childStage,
+                    childStages ?? current.ChildStages);
+                var settings = s.PipelineSettings;
+                return Results.Ok(new
+                {
+                    stages = settings.Stages,
+                    job_duration_seconds = settings.JobDuration.TotalSeconds,
+                    manual_jobs = settings.ManualJobs,
+                    child_stage = settings.ChildStage,
+                    child_stages = settings.ChildStages ?? ["child"],
+                });
             });
         });
     }

@@ -83,10 +83,11 @@ public static class PipelineEndpoints
         {
             var includeRetried = parameters.Bool("include_retried") == true;
             return store.Read(s => With(s, id, pipelineId, (project, pipeline) =>
-                SimResults.Page(http, parameters, pipeline.Jobs.Where(job => includeRetried || !job.Retried).OrderByDescending(job => job.Id).ToList(), job => SimJson.Job(s, project, pipeline, job))));
+                SimResults.Page(http, parameters, pipeline.Jobs.Where(job => !job.IsBridge && (includeRetried || !job.Retried)).OrderByDescending(job => job.Id).ToList(), job => SimJson.Job(s, project, pipeline, job))));
         });
 
-        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/bridges", (HttpContext http, SimStore store, SimParams parameters, string id, long pipelineId) => store.Read(s => With(s, id, pipelineId, (_, _) => SimResults.Page(http, parameters, Array.Empty<object>(), bridge => bridge))));
+        api.MapGet("/projects/{id}/pipelines/{pipelineId:long}/bridges", (HttpContext http, SimStore store, SimParams parameters, string id, long pipelineId) => store.Read(s => With(s, id, pipelineId, (project, pipeline) =>
+            SimResults.Page(http, parameters, pipeline.CurrentJobs.Where(job => job.IsBridge).OrderByDescending(job => job.Id).ToList(), bridge => SimJson.Bridge(s, project, pipeline, bridge)))));
 
         api.MapGet("/projects/{id}/jobs/{jobId:long}", (SimStore store, string id, long jobId) =>
             store.Read(s => WithJob(s, id, jobId, (project, pipeline, job) => SimResults.Ok(SimJson.Job(s, project, pipeline, job)))));

@@ -181,6 +181,10 @@ public sealed class SimPipeline
     public List<(string Key, string Value, string Type)> Variables { get; init; } = [];
     public List<SimJob> Jobs { get; } = [];
 
+    /// <summary>Set on a child pipeline: the pipeline and bridge job that started it.</summary>
+    public long? UpstreamPipelineId { get; init; }
+    public long? UpstreamJobId { get; init; }
+
     public IEnumerable<SimJob> CurrentJobs => Jobs.Where(job => !job.Retried);
 }
 
@@ -210,6 +214,10 @@ public sealed class SimJob
     public int TraceSeconds { get; set; }
     public byte[]? Artifacts { get; set; }
     public string? Environment { get; init; }
+
+    /// <summary>A trigger job: it runs no script; it starts a child pipeline and ends with the child's status.</summary>
+    public bool IsBridge { get; init; }
+    public long? DownstreamPipelineId { get; set; }
 }
 
 public sealed class SimEnvironment

@@ -269,6 +269,29 @@ public static class SimJson
         runner = (object?)null,
     };
 
+    /// <summary>A trigger job as <c>/pipelines/:id/bridges</c> lists it, with the pipeline it started.</summary>
+    public static object Bridge(SimStore store, SimProject project, SimPipeline pipeline, SimJob bridge) => new
+    {
+        id = bridge.Id,
+        name = bridge.Name,
+        stage = bridge.Stage,
+        status = bridge.Status,
+        @ref = pipeline.Ref,
+        tag = false,
+        allow_failure = bridge.AllowFailure,
+        created_at = SimFormat.Api(bridge.CreatedAt),
+        started_at = SimFormat.Api(bridge.StartedAt),
+        finished_at = SimFormat.Api(bridge.FinishedAt),
+        duration = SimFormat.Seconds(bridge.StartedAt, bridge.FinishedAt),
+        user = User(store, store.Root),
+        commit = new { id = pipeline.Sha, short_id = pipeline.Sha[..8], title = "Simulated commit" },
+        pipeline = PipelineSummary(store, project, pipeline),
+        web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{bridge.Id}",
+        downstream_pipeline = bridge.DownstreamPipelineId is { } childId && store.Pipelines.FirstOrDefault(p => p.Id == childId) is { } child
+            ? PipelineSummary(store, project, child)
+            : null,
+    };
+
     public static object Environment(SimStore store, SimProject project, SimEnvironment environment) => new
     {
         id = environment.Id,

@@ -254,8 +254,15 @@ public static class SimPayloads
         user = User(store, store.Root),
         project = Project(store, project),
         commit = new { id = pipeline.Sha, message = "Simulated commit\n", title = "Simulated commit", url = $"{store.WebUrl(project.FullPath)}/-/commit/{pipeline.Sha}" },
-        source_pipeline = (object?)null,
-        builds = pipeline.CurrentJobs.Select(job => new
+        source_pipeline = pipeline.UpstreamPipelineId is { } upstream
+            ? new
+            {
+                project = new { id = project.Id, web_url = store.WebUrl(project.FullPath), path_with_namespace = project.FullPath },
+                job_id = pipeline.UpstreamJobId,
+                pipeline_id = upstream,
+            }
+            : null,
+        builds = pipeline.CurrentJobs.Where(job => !job.IsBridge).Select(job => new
         {
             id = job.Id,
             stage = job.Stage,

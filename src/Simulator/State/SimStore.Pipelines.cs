@@ -13,10 +13,19 @@ public sealed partial class SimStore
 
     public static bool IsFinal(string status) => FinalStatuses.Contains(status);
 
-    public SimPipeline CreatePipeline(SimProject project, string gitRef, string source, IReadOnlyList<(string Key, string Value, string Type)>? variables, long? mergeRequestIid)
+    public SimPipeline CreatePipeline(SimProject project, string gitRef, string source, IReadOnlyList<(string Key, string Value, string Type)>? variables, long? mergeRequestIid) =>
+        CreatePipeline(project, gitRef, source, variables, mergeRequestIid, upstream: null);
+
+    private SimPipeline CreatePipeline(
+        SimProject project, string gitRef, string source, IReadOnlyList<(string Key, string Value, string Type)>? variables, long? mergeRequestIid, (SimPipeline Pipeline, SimJob Bridge)? upstream)
     {
         var branch = project.Branches[gitRef];
-        NextOutcomes.Remove((project.Id, gitRef), out var forced);
+        var forced = (string?)null;
+        if (upstream is null)
+        {
+            NextOutcomes.Remove((project.Id, gitRef), out forced);
+        }
+
         var pipeline = new SimPipeline
         {
             Id = NewId(),
@@ -31,12 +40,19 @@ public sealed partial class SimStore
             CreatedAt = Now,
             UpdatedAt = Now,
             Variables = [.. variables ?? []],
+            UpstreamPipelineId = upstream?.Pipeline.Id,
+            UpstreamJobId = upstream?.Bridge.Id,
         };
         var settings = PipelineSettings;
-        for (var index = 0; index < settings.Stages.Count; index++)
+        var stages = upstream is null ? settings.Stages : settings.ChildStages ?? ["child"];
+        for (var index = 0; index < stages.Count; index++)
         {
-            var stage = settings.Stages[index];
+            var stage = stages[index];
             pipeline.Jobs.Add(NewJob(pipeline, stage, stage, index, settings));
+            if (upstream is null && stage == settings.ChildStage)
+            {
+                pipeline.Jobs.Add(NewJob(pipeline, PipelineSettings.BridgeName, stage, index, settings, bridge: true));
+            }
         }
 
         // The job that fails a forced failure: the last automatic one, so earlier stages pass as they would.
@@ -50,8 +66,9 @@ public sealed partial class SimStore
         return pipeline;
     }
 
-    private SimJob NewJob(SimPipeline pipeline, string name, string stage, int stageIndex, PipelineSettings settings) => new()
+    private SimJob NewJob(SimPipeline pipeline, string name, string stage, int stageIndex, PipelineSettings settings, bool bridge = false) => new()
     {
+        IsBridge = bridge,
         Id = NewId(),
         PipelineId = pipeline.Id,
         ProjectId = pipeline.ProjectId,
@@ -110,6 +127,14 @@ public sealed partial class SimStore
                     return Transition(project, pipeline, job, "manual");
                 }
 
+                if (job.IsBridge)
+                {
+                    job.StartedAt = Now;
+                    pipeline.StartedAt ??= Now;
+                    job.DownstreamPipelineId = CreatePipeline(project, pipeline.Ref, "parent_pipeline", pipeline.Variables, null, (pipeline, job)).Id;
+                    return Transition(project, pipeline, job, "running");
+                }
+
                 job.QueuedAt = Now;
                 return Transition(project, pipeline, job, "pending");
             case "pending":
@@ -117,6 +142,10 @@ public sealed partial class SimStore
                 job.Trace.Append($"\u001b[0KRunning with gitlab-runner 17.0.0 (simulator)\n\u001b[0K\u001b[36;1mExecuting \"step_script\" stage of the job script\u001b[0;m\n$ ./{job.Name}.sh\n");
                 pipeline.StartedAt ??= Now;
                 return Transition(project, pipeline, job, "running");
+            case "running" when job.IsBridge:
+                // strategy: depend — the bridge ends as its child pipeline ends.
+                var child = Pipelines.First(candidate => candidate.Id == job.DownstreamPipelineId);
+                return IsFinal(child.Status) && Finish(project, pipeline, job, child.Status);
             case "running":
                 var elapsed = (int)Math.Min((Now - job.StartedAt!.Value).TotalSeconds, job.Duration.TotalSeconds);
                 for (; job.TraceSeconds < elapsed; job.TraceSeconds++)
@@ -183,7 +212,11 @@ public sealed partial class SimStore
     private bool Transition(SimProject project, SimPipeline pipeline, SimJob job, string status)
     {
         job.Status = status;
-        Emit(project.Id, "Job Hook", "build", SimPayloads.Job(this, project, pipeline, job));
+        if (!job.IsBridge)
+        {
+            Emit(project.Id, "Job Hook", "build", SimPayloads.Job(this, project, pipeline, job));
+        }
+
         return true;
     }
 
@@ -200,6 +233,11 @@ public sealed partial class SimStore
     {
         foreach (var job in pipeline.CurrentJobs.Where(job => !IsFinal(job.Status)))
         {
+            if (job.DownstreamPipelineId is { } childId && Pipelines.First(candidate => candidate.Id == childId) is { } child && !IsFinal(child.Status))
+            {
+                CancelPipeline(project, child);
+            }
+
             Finish(project, pipeline, job, "canceled");
         }
 

@@ -7,8 +7,12 @@ namespace GitLabBus.Simulator.State;
 public sealed record SimHookEvent(long ProjectId, string EventHeader, string ObjectKind, object Payload);
 
 /// <summary>How pipelines run: stages (one job each), how long a job runs in simulated time, which jobs wait for a person.</summary>
-public sealed record PipelineSettings(IReadOnlyList<string> Stages, TimeSpan JobDuration, IReadOnlySet<string> ManualJobs)
+/// <param name="ChildStage">When set, pipelines get a bridge job <c>trigger-child</c> in this stage that starts a child pipeline.</param>
+/// <param name="ChildStages">The child pipeline's stages, one job each.</param>
+public sealed record PipelineSettings(IReadOnlyList<string> Stages, TimeSpan JobDuration, IReadOnlySet<string> ManualJobs, string? ChildStage = null, IReadOnlyList<string>? ChildStages = null)
 {
+    public const string BridgeName = "trigger-child";
+
     public static readonly PipelineSettings Default = new(["build", "test", "deploy"], TimeSpan.FromSeconds(10), new HashSet<string>());
 }
 

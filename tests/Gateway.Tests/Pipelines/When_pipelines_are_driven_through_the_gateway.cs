@@ -82,6 +82,23 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Should_finish_a_parent_pipeline_only_when_its_child_pipeline_has()
+    {
+        await SettingsAsync(childStage: "test");
+        var parentId = await TriggerAsync("main");
+
+        var parent = await TrackedAsync(parentId, tracked => tracked.GetProperty("state").GetString() == "Finished");
+        var downstream = Assert.Single(parent.GetProperty("tracked_state").GetProperty("downstream").EnumerateArray());
+        var child = await TrackedAsync(downstream.GetProperty("pipeline_id").GetInt64(), tracked => tracked.GetProperty("state").GetString() == "Finished");
+
+        Assert.Equal("success", parent.GetProperty("tracked_state").GetProperty("status").GetString());
+        Assert.Equal("success", downstream.GetProperty("status").GetString());
+        Assert.Equal("trigger-child", downstream.GetProperty("bridge_name").GetString());
+        Assert.Equal("parent_pipeline", child.GetProperty("source").GetString());
+        Assert.True(parent.GetProperty("finished_at").GetDateTimeOffset() >= child.GetProperty("finished_at").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Should_cancel_a_running_pipeline()
     {
         await SettingsAsync(jobDurationSeconds: 36_000);
@@ -204,8 +221,15 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         Assert.Equal(0, faults.GetProperty("remaining_requests").GetInt32());
     }
 
-    private async Task SettingsAsync(int jobDurationSeconds = 10, string[]? manualJobs = null) =>
-        await SimulatorAsync("/_sim/pipelines/settings", new { stages = new[] { "build", "test", "deploy" }, job_duration_seconds = jobDurationSeconds, manual_jobs = manualJobs ?? [] });
+    private async Task SettingsAsync(int jobDurationSeconds = 10, string[]? manualJobs = null, string childStage = "") =>
+        await SimulatorAsync("/_sim/pipelines/settings", new
+        {
+            stages = new[] { "build", "test", "deploy" },
+            job_duration_seconds = jobDurationSeconds,
+            manual_jobs = manualJobs ?? [],
+            child_stage = childStage,
+            child_stages = new[] { "unit", "lint" },
+        });
 
     private async Task SimulatorAsync(string path, object body)
     {
