@@ -1,9 +1,11 @@
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Runtime.GitLab;
+using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Consumers;
 
@@ -16,12 +18,15 @@ public static class ConsumersRole
     public static Action<IBusRegistrationConfigurator> AddConsumersRole(this IServiceCollection services, RuntimeSettings settings)
     {
         services.AddGitLab(GitLabSettings.Read(settings.Reader));
+        services.AddMetrics();
+        services.TryAddSingleton<PipelineTelemetry>();
         return bus =>
         {
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
             bus.AddConsumer<PipelineTriggerConsumer, PipelineTriggerConsumerDefinition>();
             bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();
             bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
+            bus.AddConsumer<PipelineMetricsConsumer, PipelineMetricsConsumerDefinition>();
         };
     }
 }

@@ -25,5 +25,5 @@ public record PipelineStatusChanged
     public string? Url { get; init; }
 }
 
-/// <summary>One job of a pipeline as the Pipeline Hook lists it.</summary>
-public record PipelineJobSummary(long Id, string Name, string Stage, string Status, bool AllowFailure);
+/// <summary>One job of a pipeline as the Pipeline Hook (or GitLab's jobs API) lists it.</summary>
+public record PipelineJobSummary(long Id, string Name, string Stage, string Status, bool AllowFailure, double? DurationSeconds = null);

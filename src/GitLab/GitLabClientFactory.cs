@@ -3,7 +3,7 @@ using GitLabBus.GitLab.Http;
 namespace GitLabBus.GitLab;
 
 /// <summary>Hands out clients that share one resilient HTTP pipeline (retries, circuit, per-token rate limit).</summary>
-public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOptions options, TimeProvider time)
+public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOptions options, TimeProvider time, GitLabTelemetry telemetry)
 {
     public const string HttpClientName = "gitlab";
 
@@ -11,5 +11,5 @@ public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOpt
 
     /// <summary>A client acting as <paramref name="userToken"/>, or with the service token when none is given.</summary>
     public GitLabClient Create(GitLabToken? userToken = null) =>
-        new(new GitLabConnection(http.CreateClient(HttpClientName), userToken ?? options.ServiceToken, options.DefaultPageSize, time));
+        new(new GitLabConnection(http.CreateClient(HttpClientName), userToken ?? options.ServiceToken, options.DefaultPageSize, time, telemetry));
 }

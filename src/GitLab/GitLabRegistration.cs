@@ -15,6 +15,8 @@ public static class GitLabRegistration
     public static IServiceCollection AddGitLabClient(this IServiceCollection services, GitLabClientOptions options)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<GitLabTelemetry>();
         services.AddSingleton(options);
         services.AddSingleton<GitLabClientFactory>();
         var http = services.AddHttpClient(GitLabClientFactory.HttpClientName, client =>

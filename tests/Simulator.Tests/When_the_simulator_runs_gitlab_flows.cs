@@ -129,7 +129,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
 
         var trace = await client.GetTraceAsync(1, jobs[0].Id, 0, CancellationToken.None);
         var tail = await client.GetTraceAsync(1, jobs[0].Id, trace.NextOffset - 10, CancellationToken.None);
-        await using var artifacts = await client.DownloadArtifactFileAsync(1, jobs.Single(job => job.Name == "build").Id, "build/output.txt", CancellationToken.None);
+        await using var artifacts = await client.DownloadArtifactsAsync(1, jobs.Single(job => job.Name == "build").Id, "build/output.txt", CancellationToken.None);
 
         Assert.Equal(["created", "pending", "running", "success"], statuses.Distinct());
         Assert.Equal(["build", "deploy", "test"], jobs.Select(job => job.Name).Order());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.Runtime.Pipelines;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +15,12 @@ namespace GitLabBus.Consumers.Pipelines;
 /// refusals come back as <see cref="GitLabRequestRefused"/> with the contract's code; a job that is not in a state
 /// for the action is a 409 <c>conflict</c> (GitLab itself answers 403 for that). A retry resumes the pipeline's monitor.
 /// </summary>
-public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, ILogger<PipelineApiConsumer> logger)
-    : IConsumer<PipelineQuery>, IConsumer<PipelineActionRequested>, IConsumer<JobTraceQuery>
+public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, PipelineTelemetry metrics, ILogger<PipelineApiConsumer> logger)
+    : IConsumer<PipelineQuery>, IConsumer<PipelineActionRequested>, IConsumer<JobTraceQuery>, IConsumer<JobArtifactsQuery>
 {
+    /// <summary>The largest piece of an artifact one request may ask for.</summary>
+    public const int MaxArtifactChunk = 8 * 1024 * 1024;
+
     public Task Consume(ConsumeContext<PipelineQuery> context) => AnswerAsync(context, async client =>
     {
         var query = context.Message;
@@ -66,10 +70,50 @@ public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, ILog
         return new JobTraceTail(query.StripAnsi ? Ansi().Replace(trace.Text, "") : trace.Text, trace.Offset, trace.NextOffset, trace.Complete);
     });
 
+    public Task Consume(ConsumeContext<JobArtifactsQuery> context) => AnswerAsync(context, async client =>
+    {
+        var query = context.Message;
+        if (query.Offset < 0 || query.Length is <= 0 or > MaxArtifactChunk)
+        {
+            return Invalid($"offset must be 0 or more and length 1 to {MaxArtifactChunk} bytes");
+        }
+
+        // The first piece is asked for without a range: it works for an empty file, and the answer says the file's size.
+        var cancellationToken = context.CancellationToken;
+        await using var download = await client.DownloadArtifactsAsync(
+            query.ProjectId, query.JobId, query.Path, cancellationToken, query.Offset == 0 ? null : (query.Offset, query.Length));
+        if (download.Offset < query.Offset)
+        {
+            // A server that ignores ranges sends the file from its start.
+            await SkipAsync(download.Content, query.Offset - download.Offset, cancellationToken);
+        }
+
+        var buffer = new byte[query.Length];
+        var read = await download.Content.ReadAtLeastAsync(buffer, query.Length, throwOnEndOfStream: false, cancellationToken);
+        metrics.ArtifactBytes(read);
+        return new ArtifactChunk(buffer[..read], query.Offset, download.TotalLength ?? query.Offset + read, download.ContentType, download.FileName);
+    });
+
+    private static async Task SkipAsync(Stream content, long count, CancellationToken cancellationToken)
+    {
+        var scratch = new byte[81_920];
+        while (count > 0)
+        {
+            var read = await content.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, count)), cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            count -= read;
+        }
+    }
+
     private async Task AnswerAsync<T>(ConsumeContext<T> context, Func<GitLabClient, Task<object>> answer)
         where T : class
     {
         object response;
+        using var activity = PipelineTelemetry.Start(SpanName(context.Message), ProjectOf(context.Message));
         try
         {
             response = await answer(gitlab.Create());
@@ -82,12 +126,32 @@ public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, ILog
                 code = "conflict";
             }
 
-            logger.LogInformation("GitLab refused {Request}: {GitLabStatus} {GitLabMessage}", typeof(T).Name, (int?)refused.Status, refused.GitLabMessage);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
+            logger.LogInformation("GitLab refused {Request} for {Project}: {GitLabStatus} {GitLabMessage}",
+                typeof(T).Name, ProjectRedaction.Redact(ProjectOf(context.Message)), (int?)refused.Status, refused.GitLabMessage);
             response = new GitLabRequestRefused(code, refused.GitLabMessage, (int?)refused.Status);
         }
 
         await context.RespondAsync(response, response.GetType());
     }
+
+    /// <summary>The span of a request: <c>gitlab.pipeline.get</c>, <c>gitlab.job.retry</c>, <c>gitlab.job.trace</c>, <c>gitlab.job.artifacts</c>, ...</summary>
+    private static string SpanName(object request) => request switch
+    {
+        PipelineQuery query => query.What == "pipeline" ? "gitlab.pipeline.get" : $"gitlab.{(query.What == "jobs" ? "pipeline.jobs" : "environments.list")}",
+        PipelineActionRequested action => $"gitlab.{action.Target}.{action.Action}",
+        JobTraceQuery => "gitlab.job.trace",
+        _ => "gitlab.job.artifacts",
+    };
+
+    private static long ProjectOf(object request) => request switch
+    {
+        PipelineQuery query => query.ProjectId,
+        PipelineActionRequested action => action.ProjectId,
+        JobTraceQuery trace => trace.ProjectId,
+        JobArtifactsQuery artifacts => artifacts.ProjectId,
+        _ => 0,
+    };
 
     private static GitLabResource Resource<T>(T value) => new(JsonSerializer.SerializeToElement(value, GitLabJson.Options));
 

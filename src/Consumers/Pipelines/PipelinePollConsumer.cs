@@ -1,5 +1,6 @@
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.Runtime.Pipelines;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Pipelines;
@@ -16,6 +17,7 @@ public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer
         var (projectId, pipelineId) = (context.Message.ProjectId, context.Message.PipelineId);
         var cancellationToken = context.CancellationToken;
         var client = gitlab.Create();
+        using var activity = PipelineTelemetry.Start("gitlab.pipeline.poll", projectId);
         GitLabBus.GitLab.Models.GitLabPipeline pipeline;
         try
         {
@@ -28,7 +30,7 @@ public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer
         }
 
         var jobs = await client.ListPipelineJobsAsync(projectId, pipelineId, cancellationToken)
-            .Select(job => new PipelineJobSummary(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure))
+            .Select(job => new PipelineJobSummary(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.Duration))
             .ToListAsync(cancellationToken);
         var downstream = await client.ListPipelineBridgesAsync(projectId, pipelineId, cancellationToken)
             .Where(bridge => bridge.DownstreamPipeline is not null)

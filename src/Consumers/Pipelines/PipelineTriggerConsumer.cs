@@ -17,7 +17,7 @@ namespace GitLabBus.Consumers.Pipelines;
 /// and every pipeline we create carries the variable <see cref="OperationVariable"/>, so a redelivery after a crash
 /// between GitLab's answer and our record finds the pipeline in GitLab before creating another.
 /// </summary>
-public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperationProgress progress, ILogger<PipelineTriggerConsumer> logger)
+public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperationProgress progress, PipelineTelemetry metrics, ILogger<PipelineTriggerConsumer> logger)
     : IConsumer<PipelineTriggered>
 {
     public const string OperationVariable = "GITLABBUS_OPERATION_ID";
@@ -50,6 +50,7 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
         }
 
         var client = gitlab.Create();
+        using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", request.ProjectId);
         try
         {
             var pipeline = MayHaveRunBefore(context) ? await FindOursAsync(client, request, cancellationToken) : null;
@@ -60,8 +61,10 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
 
             await progress.CompletedAsync(request.OperationId, new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl }, cancellationToken);
             await AnnounceAsync(context, request.OperationId, pipeline);
-            logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of project {ProjectId}",
-                request.OperationId, pipeline.Id, request.Ref, request.ProjectId);
+            metrics.Triggered(request.Ref);
+            activity?.SetTag("gitlab.pipeline_id", pipeline.Id);
+            logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of {Project}",
+                request.OperationId, pipeline.Id, request.Ref, ProjectRedaction.Redact(request.ProjectId));
         }
         catch (GitLabException refused) when (refused.Kind is GitLabErrorKind.Validation or GitLabErrorKind.Permission or GitLabErrorKind.NotFound or GitLabErrorKind.Authentication)
         {
@@ -73,8 +76,9 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
                 gitlab_status = (int?)refused.Status,
                 http_status = status,
             }), cancellationToken);
-            logger.LogWarning("Operation {OperationId}: GitLab refused a pipeline on {Ref} of project {ProjectId} ({GitLabStatus}: {GitLabMessage})",
-                request.OperationId, request.Ref, request.ProjectId, (int?)refused.Status, refused.GitLabMessage);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
+            logger.LogWarning("Operation {OperationId}: GitLab refused a pipeline on {Ref} of {Project} ({GitLabStatus}: {GitLabMessage})",
+                request.OperationId, request.Ref, ProjectRedaction.Redact(request.ProjectId), (int?)refused.Status, refused.GitLabMessage);
         }
     }
 

@@ -115,7 +115,7 @@ public static class WebhookRouter
             Stages = pipeline.Strings("stages"),
             Jobs = payload.Array("builds")
                 .Select(job => new PipelineJobSummary(
-                    job.Long("id") ?? 0, job.String("name") ?? "", job.String("stage") ?? "", job.String("status") ?? "", job.Bool("allow_failure")))
+                    job.Long("id") ?? 0, job.String("name") ?? "", job.String("stage") ?? "", job.String("status") ?? "", job.Bool("allow_failure"), job.Double("duration")))
                 .ToList(),
             MergeRequestIid = payload.Long("merge_request", "iid"),
             UpstreamProjectId = payload.Long("source_pipeline", "project", "id"),

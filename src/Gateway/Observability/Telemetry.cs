@@ -1,4 +1,5 @@
 using GitLabBus.Gateway.Webhooks;
+using GitLabBus.Runtime.Observability;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
@@ -6,8 +7,8 @@ using Serilog.Events;
 namespace GitLabBus.Gateway.Observability;
 
 /// <summary>
-/// <c>/metrics</c> in Prometheus text: MassTransit's meter (every role this process runs), the gateway's
-/// own counters, ASP.NET Core and .NET runtime metrics. One request log line per request, at Debug for
+/// <c>/metrics</c> in Prometheus text: the platform's meters (every role this process runs), the gateway's
+/// own counters and ASP.NET Core's. One request log line per request, at Debug for
 /// health and metrics scrapes so they do not drown the rest.
 /// </summary>
 public static class Telemetry
@@ -15,12 +16,9 @@ public static class Telemetry
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
         services.AddSingleton<WebhookMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("MassTransit", WebhookMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
-        return services;
+        return services.AddGitLabBusMetrics(metrics => metrics
+            .AddMeter(WebhookMetrics.MeterName)
+            .AddAspNetCoreInstrumentation());
     }
 
     public static WebApplication UseRequestLogging(this WebApplication app)
@@ -36,9 +34,5 @@ public static class Telemetry
         return app;
     }
 
-    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapPrometheusScrapingEndpoint("/metrics");
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints) => endpoints.MapGitLabBusMetrics();
 }

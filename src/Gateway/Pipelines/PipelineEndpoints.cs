@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Pipelines;
@@ -60,6 +61,16 @@ public static class PipelineEndpoints
         read.MapGet("/jobs/{job_id}/trace", Trace)
             .WithSummary("A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, X-Job-Complete whether more can come")
             .Produces<string>(contentType: "text/plain");
+
+        read.MapGet("/jobs/{job_id}/artifacts", (HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, CancellationToken cancellationToken) =>
+                Artifacts(http, gitlab, settings, project_id, job_id, null, cancellationToken))
+            .WithSummary("The job's artifacts archive, streamed through piece by piece")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+
+        read.MapGet("/jobs/{job_id}/artifacts/{*path}", (HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, string path, CancellationToken cancellationToken) =>
+                Artifacts(http, gitlab, settings, project_id, job_id, path, cancellationToken))
+            .WithSummary("One file out of the job's artifacts archive, streamed through piece by piece")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
 
         read.MapGet("/environments", (GitLabRequests gitlab, string project_id, CancellationToken cancellationToken) =>
                 ProjectId(project_id, out var project) ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, What = "environments" }, cancellationToken))
@@ -166,6 +177,51 @@ public static class PipelineEndpoints
         http.Response.Headers["X-Trace-Offset"] = tail!.NextOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers["X-Job-Complete"] = tail.Complete ? "true" : "false";
         return Results.Text(tail.Text, "text/plain; charset=utf-8");
+    }
+
+    /// <summary>
+    /// Asks the consumers for the download piece by piece (<see cref="GatewaySettings.ArtifactChunkBytes"/> each) and
+    /// writes each piece before asking for the next: memory stays at one piece whatever the file's size. A failure
+    /// once the answer has started aborts the connection, so a client never takes a cut file for a whole one.
+    /// </summary>
+    private static async Task<IResult> Artifacts(
+        HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, string? path, CancellationToken cancellationToken)
+    {
+        if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
+        {
+            return await invalid;
+        }
+
+        var query = new JobArtifactsQuery { ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes };
+        var (first, error) = await gitlab.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        http.Response.ContentLength = first!.TotalLength;
+        return Results.Stream(async body =>
+        {
+            var chunk = first;
+            while (true)
+            {
+                await body.WriteAsync(chunk.Data, cancellationToken);
+                var next = chunk.Offset + chunk.Data.Length;
+                if (next >= chunk.TotalLength || chunk.Data.Length == 0)
+                {
+                    return;
+                }
+
+                var (answer, failed) = await gitlab.AskAsync<JobArtifactsQuery, ArtifactChunk>(query with { Offset = next }, cancellationToken);
+                if (failed is not null)
+                {
+                    http.Abort();
+                    return;
+                }
+
+                chunk = answer!;
+            }
+        }, first.ContentType, first.FileName ?? (path is null ? "artifacts.zip" : Path.GetFileName(path)));
     }
 
     private static Task<IResult>? ProjectId(string raw, out long project) =>

@@ -18,6 +18,9 @@ public sealed record GatewaySettings
     public bool WebhookSecretGenerated { get; init; }
     public bool JwtSecretGenerated { get; init; }
 
+    /// <summary><c>ARTIFACT_CHUNK_BYTES</c> (1 MiB): how much of an artifact download each request to the consumers carries.</summary>
+    public int ArtifactChunkBytes { get; init; } = 1024 * 1024;
+
     /// <summary>The gateway also runs the consumers and sagas roles (embedded mode, or <c>GITLABBUS_ALL_IN_ONE</c>).</summary>
     public bool RunsAllRoles { get; init; }
 
@@ -47,6 +50,7 @@ public sealed record GatewaySettings
             JwtIssuer = reader.Optional("JWT_ISSUER"),
             JwtAudience = reader.Optional("JWT_AUDIENCE"),
             RunsAllRoles = embedded || runtime.Bus.AllInOne,
+            ArtifactChunkBytes = reader.Int("ARTIFACT_CHUNK_BYTES", 1024 * 1024, 64, 8 * 1024 * 1024),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
@@ -11,7 +12,7 @@ namespace GitLabBus.GitLab.Http;
 /// Sends one REST call with a token and turns the answer into a value or a <see cref="GitLabException"/>; reads pages
 /// and follows them. Paths are relative to <c>/api/v4/</c>.
 /// </summary>
-internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize, TimeProvider time)
+internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize, TimeProvider time, GitLabTelemetry telemetry)
 {
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
@@ -25,7 +26,9 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     }
 
     /// <summary>A successful answer, its body not yet read (traces, artifacts); the caller disposes it.</summary>
-    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <param name="range">For downloads: the bytes wanted (GitLab serves artifacts with range support).</param>
+    public async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken, RangeHeaderValue? range = null)
     {
         if (token is null)
         {
@@ -34,6 +37,7 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
 
         using var request = new HttpRequestMessage(method, path);
         token.Apply(request);
+        request.Headers.Range = range;
         request.Options.Set(GitLabResilience.Partition, token.Fingerprint);
         if (body is not null)
         {
@@ -53,9 +57,12 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         }
         catch (Exception failure) when (failure is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {
-            throw new GitLabException(GitLabErrorKind.Network, Describe(failure), request: call, inner: failure);
+            var network = new GitLabException(GitLabErrorKind.Network, Describe(failure), request: call, inner: failure);
+            telemetry.Failed(network);
+            throw network;
         }
 
+        telemetry.Answered(response);
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -63,7 +70,9 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
 
         using (response)
         {
-            throw await ErrorOfAsync(response, call, cancellationToken);
+            var error = await ErrorOfAsync(response, call, cancellationToken);
+            telemetry.Failed(error);
+            throw error;
         }
     }
 

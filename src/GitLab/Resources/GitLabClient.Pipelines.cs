@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using GitLabBus.GitLab.Models;
 
 namespace GitLabBus.GitLab;
@@ -80,13 +81,19 @@ public sealed partial class GitLabClient
     public Task<GitLabJob> EraseJobAsync(ProjectRef project, long jobId, CancellationToken cancellationToken) =>
         PostAsync<GitLabJob>($"projects/{project.Encoded}/jobs/{jobId}/erase", null, cancellationToken);
 
-    /// <summary>The job's artifacts archive, streamed: dispose the download when done.</summary>
-    public Task<GitLabDownload> DownloadArtifactsAsync(ProjectRef project, long jobId, CancellationToken cancellationToken) =>
-        DownloadAsync($"projects/{project.Encoded}/jobs/{jobId}/artifacts", cancellationToken);
-
-    /// <summary>One file out of the job's artifacts archive, streamed.</summary>
-    public Task<GitLabDownload> DownloadArtifactFileAsync(ProjectRef project, long jobId, string path, CancellationToken cancellationToken) =>
-        DownloadAsync($"projects/{project.Encoded}/jobs/{jobId}/artifacts/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}", cancellationToken);
+    /// <summary>
+    /// The job's artifacts archive, or one file out of it when <paramref name="path"/> is given, streamed: dispose the
+    /// download when done. With <paramref name="range"/> only those bytes are asked for (<see cref="GitLabDownload.Offset"/>
+    /// says where the answer starts: 0 when the server sent the whole file).
+    /// </summary>
+    public Task<GitLabDownload> DownloadArtifactsAsync(
+        ProjectRef project, long jobId, string? path, CancellationToken cancellationToken, (long Offset, long Length)? range = null) =>
+        DownloadAsync(
+            path is null
+                ? $"projects/{project.Encoded}/jobs/{jobId}/artifacts"
+                : $"projects/{project.Encoded}/jobs/{jobId}/artifacts/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}",
+            range is { } wanted ? new RangeHeaderValue(wanted.Offset, wanted.Offset + wanted.Length - 1) : null,
+            cancellationToken);
 
     public IAsyncEnumerable<GitLabEnvironment> ListEnvironmentsAsync(ProjectRef project, CancellationToken cancellationToken) =>
         _connection.ListAsync<GitLabEnvironment>($"projects/{project.Encoded}/environments", cancellationToken);
@@ -97,9 +104,9 @@ public sealed partial class GitLabClient
     public Task<GitLabEnvironment> StopEnvironmentAsync(ProjectRef project, long environmentId, CancellationToken cancellationToken) =>
         PostAsync<GitLabEnvironment>($"projects/{project.Encoded}/environments/{environmentId}/stop", null, cancellationToken);
 
-    private async Task<GitLabDownload> DownloadAsync(string path, CancellationToken cancellationToken)
+    private async Task<GitLabDownload> DownloadAsync(string path, RangeHeaderValue? range, CancellationToken cancellationToken)
     {
-        var response = await _connection.SendRawAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var response = await _connection.SendRawAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken, range);
         return new GitLabDownload(response, await response.Content.ReadAsStreamAsync(cancellationToken));
     }
 }

@@ -1,6 +1,7 @@
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Logging;
+using GitLabBus.Runtime.Observability;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using MassTransit;
@@ -15,7 +16,7 @@ using Serilog;
 namespace GitLabBus.Runtime.Hosting;
 
 /// <summary>
-/// The standalone consumers and sagas hosts: one role on RabbitMQ and Redis, serving only <c>/health</c>.
+/// The standalone consumers and sagas hosts: one role on RabbitMQ and Redis, serving only <c>/health</c> and <c>/metrics</c>.
 /// Without RabbitMQ a standalone role would hear nothing, so it refuses to start.
 /// </summary>
 public static class RoleHost
@@ -41,9 +42,11 @@ public static class RoleHost
         AddLogging(builder, role);
         builder.Services.AddGitLabBusState(settings);
         builder.Services.AddGitLabBus(settings.Bus, addRole(builder.Services, settings));
+        builder.Services.AddGitLabBusMetrics();
 
         var app = builder.Build();
         app.MapGitLabBusHealth();
+        app.MapGitLabBusMetrics();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ILoggerFactory>()
             .CreateLogger("GitLabBus").LogInformation("{Role} host started: bus {Bus}, state {State}, health on {Urls}",
                 role, settings.Bus.Describe(), settings.Redis.Describe(), string.Join(", ", app.Urls)));

@@ -64,7 +64,7 @@ public sealed class TrackedJob
     public DateTimeOffset? FinishedAt { get; set; }
     public double? DurationSeconds { get; set; }
 
-    public PipelineJobSummary ToSummary() => new(Id, Name, Stage, Status, AllowFailure);
+    public PipelineJobSummary ToSummary() => new(Id, Name, Stage, Status, AllowFailure, DurationSeconds);
 }
 
 public sealed class TrackedDownstream

@@ -55,7 +55,7 @@ public static class PipelineObservations
         var moved = monitor.Describe(changed.Ref, changed.Sha) | monitor.ChangeStatus(changed.Status, changed.FinishedAt, changed.DurationSeconds);
         foreach (var job in changed.Jobs)
         {
-            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure);
+            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.DurationSeconds);
         }
 
         return moved;
@@ -65,7 +65,7 @@ public static class PipelineObservations
     {
         monitor.Identify(changed.ProjectId, changed.PipelineId);
         monitor.WebhookUpdates++;
-        var moved = monitor.Describe(changed.Ref, changed.Sha) | monitor.ChangeJob(changed.JobId, changed.Name, changed.Stage, changed.Status, changed.AllowFailure);
+        var moved = monitor.Describe(changed.Ref, changed.Sha) | monitor.ChangeJob(changed.JobId, changed.Name, changed.Stage, changed.Status, changed.AllowFailure, changed.DurationSeconds);
         var job = monitor.Jobs.First(tracked => tracked.Id == changed.JobId);
         if (job.Status == changed.Status)
         {
@@ -88,7 +88,7 @@ public static class PipelineObservations
         var moved = monitor.Describe(polled.Ref, polled.Sha) | monitor.ChangeStatus(polled.Status, polled.FinishedAt, polled.DurationSeconds);
         foreach (var job in polled.Jobs)
         {
-            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure);
+            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.DurationSeconds);
         }
 
         foreach (var downstream in polled.Downstream)
@@ -174,12 +174,12 @@ public static class PipelineObservations
         return true;
     }
 
-    private static bool ChangeJob(this PipelineMonitorState monitor, long id, string name, string stage, string status, bool allowFailure)
+    private static bool ChangeJob(this PipelineMonitorState monitor, long id, string name, string stage, string status, bool allowFailure, double? duration)
     {
         var job = monitor.Jobs.FirstOrDefault(tracked => tracked.Id == id);
         if (job is null)
         {
-            monitor.Jobs.Add(new TrackedJob { Id = id, Name = name, Stage = stage, Status = status, AllowFailure = allowFailure });
+            monitor.Jobs.Add(new TrackedJob { Id = id, Name = name, Stage = stage, Status = status, AllowFailure = allowFailure, DurationSeconds = duration });
             return true;
         }
 
@@ -189,6 +189,7 @@ public static class PipelineObservations
         }
 
         job.Status = status;
+        job.DurationSeconds = duration ?? job.DurationSeconds;
         return true;
     }
 

@@ -134,7 +134,7 @@ public static class PipelineEndpoints
         })));
 
         api.MapGet("/projects/{id}/jobs/{jobId:long}/artifacts", (SimStore store, string id, long jobId) => store.Read(s => WithJob(s, id, jobId, (_, _, job) =>
-            job.Artifacts is { } archive ? Results.File(archive, "application/zip", "artifacts.zip") : SimResults.NotFound(""))));
+            job.Artifacts is { } archive ? Results.File(archive, "application/zip", "artifacts.zip", enableRangeProcessing: true) : SimResults.NotFound(""))));
 
         api.MapGet("/projects/{id}/jobs/{jobId:long}/artifacts/{*path}", (SimStore store, string id, long jobId, string path) => store.Read(s => WithJob(s, id, jobId, (_, _, job) =>
         {
@@ -155,7 +155,7 @@ public static class PipelineEndpoints
                 stream.CopyTo(content);
             }
 
-            return Results.File(content.ToArray(), "application/octet-stream", entry.Name);
+            return Results.File(content.ToArray(), "application/octet-stream", entry.Name, enableRangeProcessing: true);
         })));
 
         api.MapGet("/projects/{id}/environments", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project

@@ -16,7 +16,8 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     private readonly GatewayFactory _gateway = new GatewayFactory()
         .With("PIPELINE_POLL_INTERVAL_SECONDS", "0.2")
         .With("PIPELINE_POLL_MAX_INTERVAL_SECONDS", "0.5")
-        .With("RETRY_BACKOFF_FACTOR", "0.05");
+        .With("RETRY_BACKOFF_FACTOR", "0.05")
+        .With("ARTIFACT_CHUNK_BYTES", "100");
 
     private HttpClient _owner = null!;
     private HttpClient _simulator = null!;
@@ -152,6 +153,49 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         Assert.DoesNotContain('\u001b', await plain.Content.ReadAsStringAsync());
         Assert.Contains("Job succeeded", await plain.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_count_pipelines_and_jobs_in_the_seeds_metrics()
+    {
+        await SettingsAsync();
+        var pipelineId = await TriggerAsync("main");
+        await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
+
+        var metrics = "";
+        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
+            (metrics = await _owner.GetStringAsync("/metrics")).Contains("gitlab_pipelines_completed_total{", StringComparison.Ordinal)));
+
+        Assert.Contains("gitlab_pipelines_triggered_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("status=\"success\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("gitlab_pipeline_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("gitlab_jobs_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("gitlab_job_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("gitlab_rate_limit_remaining ", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_stream_artifacts_through_piece_by_piece_unchanged()
+    {
+        await SettingsAsync();
+        var pipelineId = await TriggerAsync("main");
+        await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
+        var build = (await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync())
+            .EnumerateArray().Single(job => job.GetProperty("name").GetString() == "build").GetProperty("id").GetInt64();
+        _simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", "glpat-simulator-root");
+
+        using var archive = await _owner.GetAsync($"/gitlab/projects/1/jobs/{build}/artifacts");
+        var direct = await _simulator.GetByteArrayAsync($"/api/v4/projects/1/jobs/{build}/artifacts");
+        using var file = await _owner.GetAsync($"/gitlab/projects/1/jobs/{build}/artifacts/build/output.txt");
+        using var missing = await _owner.GetAsync($"/gitlab/projects/1/jobs/{build}/artifacts/no/such/file");
+
+        Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
+        Assert.True(direct.Length > 300, "the archive should need several 100-byte pieces");
+        Assert.Equal(direct, await archive.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/zip", archive.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(direct.Length, archive.Content.Headers.ContentLength);
+        Assert.StartsWith($"output of build (job {build})", await file.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Theory]
