@@ -1,3 +1,4 @@
+using GitLabBus.Runtime.Health;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,12 +42,13 @@ public sealed class RunningHosts : IAsyncLifetime
         await Infrastructure.DisposeAsync();
     }
 
-    /// <summary>Waits until the host's bus is connected and its endpoints are bound.</summary>
+    /// <summary>Waits until the host is ready (its bus connected and endpoints bound, Redis answering); GitLab is not needed for that.</summary>
     public static async Task WaitHealthyAsync(IServiceProvider services)
     {
         var health = services.GetRequiredService<HealthCheckService>();
         var ready = await GitLabDelivery.EventuallyAsync(
-            async () => (await health.CheckHealthAsync()).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(60));
+            async () => (await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag))).Status == HealthStatus.Healthy,
+            TimeSpan.FromSeconds(60));
         Assert.True(ready, "the host did not become healthy on the real RabbitMQ and Redis");
     }
 }
