@@ -33,8 +33,8 @@ public sealed class RealInfrastructure : IAsyncLifetime
     public Task DisposeAsync() => TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
 
     /// <summary>A consumers host on this vhost and database, started and ready (its queues bound).</summary>
-    public Task<WebApplication> StartConsumersHostAsync() =>
-        StartRoleHostAsync(ConsumersRole.Name, (services, settings) => services.AddConsumersRole(settings));
+    public Task<WebApplication> StartConsumersHostAsync(params string[] extraArgs) =>
+        StartRoleHostAsync(ConsumersRole.Name, (services, settings) => services.AddConsumersRole(settings), extraArgs);
 
     /// <summary>A sagas host (with the durable scheduler endpoint) on this vhost and database, started and ready.</summary>
     public Task<WebApplication> StartSagasHostAsync(params string[] extraArgs) =>
