@@ -6,7 +6,7 @@ namespace GitLabBus.Bench;
 
 /// <summary>Where the benchmark's RabbitMQ and Redis are, and its own vhost, recreated empty for each run.</summary>
 public sealed record BenchSettings(string RabbitHost, int RabbitPort, string ManagementUrl, string RedisEndpoint, int Messages, int InFlight,
-    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency)
+    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency, string Scenario, int Pipelines)
 {
     public const string VirtualHost = "gitlabbus-bench";
 
@@ -29,7 +29,9 @@ public sealed record BenchSettings(string RabbitHost, int RabbitPort, string Man
             int.Parse(Arg("in-flight", "256")),
             int.Parse(Arg("rate", "500")),
             TimeSpan.FromSeconds(int.Parse(Arg("latency-seconds", "20"))),
-            int.Parse(Arg("http-concurrency", "64")));
+            int.Parse(Arg("http-concurrency", "64")),
+            Arg("scenario", "ingest"),
+            int.Parse(Arg("pipelines", "1000")));
     }
 
     /// <summary>Drops and recreates the benchmark vhost so every phase starts from empty queues.</summary>
@@ -40,6 +42,27 @@ public sealed record BenchSettings(string RabbitHost, int RabbitPort, string Man
         await management.DeleteAsync($"/api/vhosts/{VirtualHost}");
         (await management.PutAsJsonAsync($"/api/vhosts/{VirtualHost}", new { })).EnsureSuccessStatusCode();
         (await management.PutAsJsonAsync($"/api/permissions/{VirtualHost}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Messages a queue's consumers acknowledged since it was declared (the management API, whose statistics lag a few seconds).</summary>
+    public async Task<long> AcknowledgedAsync(string queue)
+    {
+        using var management = new HttpClient { BaseAddress = new Uri(ManagementUrl) };
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        long previous = -1;
+        while (true)
+        {
+            // Statistics are collected every 5 s: read until two reads 6 s apart agree.
+            var stats = await management.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/queues/{VirtualHost}/{queue}");
+            var acknowledged = stats.TryGetProperty("message_stats", out var messages) && messages.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0;
+            if (acknowledged == previous)
+            {
+                return acknowledged;
+            }
+
+            previous = acknowledged;
+            await Task.Delay(TimeSpan.FromSeconds(6));
+        }
     }
 
     /// <summary>Ready messages in a queue, read live over AMQP (the management API's counts lag by seconds).</summary>

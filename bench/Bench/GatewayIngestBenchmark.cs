@@ -65,7 +65,7 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         stopwatch.Stop();
         var routedPerSecond = backlog / stopwatch.Elapsed.TotalSeconds;
 
-        return new Result(acceptedPerSecond, acceptedAlonePerSecond, routedPerSecond, refused + refusedAlone, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+        return new Result(acceptedPerSecond, acceptedAlonePerSecond, routedPerSecond, refused + refusedAlone, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99),
             latencies[^1], latencies.Count, gateway.PeakWorkingSetBytes);
     }
 
@@ -136,8 +136,7 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         return request;
     }
 
-    private static double Percentile(List<double> sorted, double quantile) =>
-        sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
+
 
     /// <summary>A push event of the size GitLab sends for a two-commit push (about 2.5 KB).</summary>
     private static string SamplePushPayload()

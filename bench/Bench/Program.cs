@@ -1,9 +1,10 @@
 using GitLabBus.Bench;
 
-// Webhook ingest benchmark. Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
+// Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), or both (all).
+// Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 var settings = BenchSettings.FromArgs(args);
-Console.WriteLine($"GitLabBus webhook ingest benchmark: {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight");
+Console.WriteLine($"GitLabBus benchmark ({settings.Scenario}): {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight");
 
 await settings.ResetVirtualHostAsync();
 var raw = await RawRabbitMqBaseline.MessagesPerSecondAsync(settings);
@@ -12,6 +13,23 @@ Console.WriteLine($"raw RabbitMQ.Client publish+consume (1 KiB, confirms, manual
 await settings.ResetVirtualHostAsync();
 var bare = await MassTransitBaseline.MessagesPerSecondAsync(settings);
 Console.WriteLine($"bare MassTransit publish+consume (quorum, default prefetch):              {bare,8:N0} msg/s  = {bare / raw:0.00} of raw");
+
+if (settings.Scenario is "pipelines" or "all")
+{
+    await settings.ResetVirtualHostAsync();
+    var pipelines = await new PipelinesBenchmark(settings).RunAsync();
+    Console.WriteLine($"{pipelines.Pipelines:N0} pipelines triggered through the gateway and monitored at once (webhooks + polls, simulator at 50x):");
+    Console.WriteLine($"  all final after {pipelines.SecondsToAllFinal:0.0} s = {pipelines.PipelinesPerSecond:0.0} pipelines/s ({pipelines.NotSucceeded} not success)");
+    Console.WriteLine($"  saga messages consumed: {pipelines.SagaMessages:N0} = {pipelines.SagaMessagesPerSecond:N0} msg/s = {pipelines.SagaMessagesPerSecond / raw:0.000} of raw");
+    Console.WriteLine($"  sagas host peak working set: {pipelines.SagasPeakBytes / 1024.0 / 1024.0:0} MiB");
+    Console.WriteLine($"  GET pipeline through the gateway ({pipelines.GetSamples} requests, 8 at a time): p50 {pipelines.GetP50Ms:0.0} ms, p99 {pipelines.GetP99Ms:0.0} ms" +
+                      $"  (seed targets p50 < 100 ms: {Verdict(pipelines.GetP50Ms < 100)}, p99 < 400 ms: {Verdict(pipelines.GetP99Ms < 400)})");
+}
+
+if (settings.Scenario is "pipelines")
+{
+    return;
+}
 
 await settings.ResetVirtualHostAsync();
 var ingest = await new GatewayIngestBenchmark(settings).RunAsync();
