@@ -1,5 +1,6 @@
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
+using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Runtime.Settings;
@@ -20,6 +21,7 @@ public static class ConsumersRole
         services.AddGitLab(GitLabSettings.Read(settings.Reader));
         services.AddMetrics();
         services.TryAddSingleton<PipelineTelemetry>();
+        services.TryAddSingleton<GitLabClients>();
         return bus =>
         {
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();

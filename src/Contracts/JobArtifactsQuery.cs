@@ -12,6 +12,9 @@ public record JobArtifactsQuery
     public string? Path { get; init; }
     public long Offset { get; init; }
     public int Length { get; init; }
+
+    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
 }
 
 /// <summary>Bytes of a download from <see cref="Offset"/>, and what the whole file is.</summary>

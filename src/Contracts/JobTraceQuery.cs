@@ -10,6 +10,9 @@ public record JobTraceQuery
     public long JobId { get; init; }
     public long Offset { get; init; }
     public bool StripAnsi { get; init; }
+
+    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
 }
 
 /// <summary>The new part of a job's log, where the next read starts, and whether the job can still write more.</summary>

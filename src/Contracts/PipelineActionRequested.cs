@@ -11,4 +11,7 @@ public record PipelineActionRequested
     public string Target { get; init; } = "";
     public long TargetId { get; init; }
     public string Action { get; init; } = "";
+
+    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
 }

@@ -10,4 +10,7 @@ public record PipelineQuery
     public long ProjectId { get; init; }
     public long? PipelineId { get; init; }
     public string What { get; init; } = "pipeline";
+
+    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
 }

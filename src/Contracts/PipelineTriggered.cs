@@ -10,6 +10,12 @@ public record PipelineTriggered
     public long ProjectId { get; init; }
     public string Ref { get; init; } = "";
     public IReadOnlyList<PipelineVariable> Variables { get; init; } = [];
+
+    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
+
+    /// <summary>A pipeline trigger token in the credential store: the pipeline is then created through GitLab's trigger API.</summary>
+    public string? TriggerTokenRef { get; init; }
 }
 
 /// <summary>A CI/CD variable for the new pipeline; <see cref="VariableType"/> is <c>env_var</c> or <c>file</c>.</summary>

@@ -26,6 +26,12 @@ public sealed class GitLabToken
 
     public static GitLabToken? From(string? value) => string.IsNullOrWhiteSpace(value) ? null : new GitLabToken(value);
 
+    /// <summary>
+    /// Hands the value to <paramref name="seal"/>, for the one place that must store it: the credential store, which
+    /// encrypts it before it goes anywhere. Anything else uses the token as a request header only.
+    /// </summary>
+    public T Reveal<T>(Func<string, T> seal) => seal(_value);
+
     internal void Apply(HttpRequestMessage request)
     {
         if (IsOAuth)

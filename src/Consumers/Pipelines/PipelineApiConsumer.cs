@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Pipelines;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace GitLabBus.Consumers.Pipelines;
 /// refusals come back as <see cref="GitLabRequestRefused"/> with the contract's code; a job that is not in a state
 /// for the action is a 409 <c>conflict</c> (GitLab itself answers 403 for that). A retry resumes the pipeline's monitor.
 /// </summary>
-public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, PipelineTelemetry metrics, ILogger<PipelineApiConsumer> logger)
+public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTelemetry metrics, ILogger<PipelineApiConsumer> logger)
     : IConsumer<PipelineQuery>, IConsumer<PipelineActionRequested>, IConsumer<JobTraceQuery>, IConsumer<JobArtifactsQuery>
 {
     /// <summary>The largest piece of an artifact one request may ask for.</summary>
@@ -116,7 +117,11 @@ public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, Pipe
         using var activity = PipelineTelemetry.Start(SpanName(context.Message), ProjectOf(context.Message));
         try
         {
-            response = await answer(gitlab.Create());
+            response = await answer(await gitlab.ForAsync(CredentialOf(context.Message), context.CancellationToken));
+        }
+        catch (CredentialUnavailableException expired)
+        {
+            response = new GitLabRequestRefused("unauthorized", expired.Message, null);
         }
         catch (GitLabException refused)
         {
@@ -142,6 +147,15 @@ public sealed partial class PipelineApiConsumer(GitLabClientFactory gitlab, Pipe
         PipelineActionRequested action => $"gitlab.{action.Target}.{action.Action}",
         JobTraceQuery => "gitlab.job.trace",
         _ => "gitlab.job.artifacts",
+    };
+
+    private static string? CredentialOf(object request) => request switch
+    {
+        PipelineQuery query => query.CredentialRef,
+        PipelineActionRequested action => action.CredentialRef,
+        JobTraceQuery trace => trace.CredentialRef,
+        JobArtifactsQuery artifacts => artifacts.CredentialRef,
+        _ => null,
     };
 
     private static long ProjectOf(object request) => request switch

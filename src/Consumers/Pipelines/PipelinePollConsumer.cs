@@ -9,6 +9,7 @@ namespace GitLabBus.Consumers.Pipelines;
 /// Reads a pipeline, its current jobs and its bridges from GitLab's API and publishes what it saw as
 /// <see cref="PipelinePolled"/>. GitLab's answer is authoritative but can be older than a webhook already
 /// applied: the monitor merges it without ever moving a final status back.
+/// Polls act with the service token: a monitor outlives the caller's token.
 /// </summary>
 public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer<PipelinePollRequested>
 {

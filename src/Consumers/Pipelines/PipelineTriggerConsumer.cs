@@ -3,6 +3,7 @@ using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Pipelines;
 using MassTransit;
@@ -17,7 +18,7 @@ namespace GitLabBus.Consumers.Pipelines;
 /// and every pipeline we create carries the variable <see cref="OperationVariable"/>, so a redelivery after a crash
 /// between GitLab's answer and our record finds the pipeline in GitLab before creating another.
 /// </summary>
-public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperationProgress progress, PipelineTelemetry metrics, ILogger<PipelineTriggerConsumer> logger)
+public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProgress progress, PipelineTelemetry metrics, ILogger<PipelineTriggerConsumer> logger)
     : IConsumer<PipelineTriggered>
 {
     public const string OperationVariable = "GITLABBUS_OPERATION_ID";
@@ -38,7 +39,8 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
             logger.LogInformation("Operation {OperationId} already {Status}; not triggering again", request.OperationId, done.Status);
             if (done.Result is { } result && result.TryGetProperty("pipeline_id", out var pipelineId))
             {
-                await AnnounceAsync(context, request.OperationId, await gitlab.Create().GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken));
+                var client = await gitlab.ForAsync(null, cancellationToken);
+                await AnnounceAsync(context, request.OperationId, await client.GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken));
             }
 
             return;
@@ -49,15 +51,12 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
             await progress.StartedAsync(request.OperationId, OperationKind, cancellationToken);
         }
 
-        var client = gitlab.Create();
         using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", request.ProjectId);
         try
         {
+            var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
             var pipeline = MayHaveRunBefore(context) ? await FindOursAsync(client, request, cancellationToken) : null;
-            pipeline ??= await client.CreatePipelineAsync(request.ProjectId, new NewGitLabPipeline(request.Ref)
-            {
-                Variables = [.. request.Variables.Select(v => new GitLabPipelineVariable(v.Key, v.Value, v.VariableType)), new(OperationVariable, request.OperationId)],
-            }, cancellationToken);
+            pipeline ??= await CreateAsync(client, request, cancellationToken);
 
             await progress.CompletedAsync(request.OperationId, new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl }, cancellationToken);
             await AnnounceAsync(context, request.OperationId, pipeline);
@@ -65,6 +64,11 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
             activity?.SetTag("gitlab.pipeline_id", pipeline.Id);
             logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of {Project}",
                 request.OperationId, pipeline.Id, request.Ref, ProjectRedaction.Redact(request.ProjectId));
+        }
+        catch (CredentialUnavailableException expired)
+        {
+            await progress.FailedAsync(request.OperationId, "unauthorized", expired.Message, cancellationToken);
+            logger.LogWarning("Operation {OperationId}: the caller's GitLab token expired before the pipeline could be created", request.OperationId);
         }
         catch (GitLabException refused) when (refused.Kind is GitLabErrorKind.Validation or GitLabErrorKind.Permission or GitLabErrorKind.NotFound or GitLabErrorKind.Authentication)
         {
@@ -95,6 +99,22 @@ public sealed class PipelineTriggerConsumer(GitLabClientFactory gitlab, IOperati
         WebUrl = pipeline.WebUrl,
         CreatedAt = pipeline.CreatedAt,
     }, context.CancellationToken);
+
+    /// <summary>With a trigger token, through GitLab's trigger API (variables as <c>variables[KEY]</c>); else the pipelines API.</summary>
+    private async Task<GitLabPipeline> CreateAsync(GitLabClient client, PipelineTriggered request, CancellationToken cancellationToken)
+    {
+        if (request.TriggerTokenRef is { } triggerRef)
+        {
+            var variables = request.Variables.ToDictionary(v => v.Key, v => v.Value);
+            variables[OperationVariable] = request.OperationId;
+            return await client.TriggerPipelineAsync(request.ProjectId, await gitlab.TokenAsync(triggerRef, cancellationToken), request.Ref, variables, cancellationToken);
+        }
+
+        return await client.CreatePipelineAsync(request.ProjectId, new NewGitLabPipeline(request.Ref)
+        {
+            Variables = [.. request.Variables.Select(v => new GitLabPipelineVariable(v.Key, v.Value, v.VariableType)), new(OperationVariable, request.OperationId)],
+        }, cancellationToken);
+    }
 
     /// <summary>Redelivered by the broker, or retried here: the previous attempt may have reached GitLab.</summary>
     private static bool MayHaveRunBefore(ConsumeContext context) =>

@@ -4,7 +4,9 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
+using GitLabBus.GitLab;
 using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Sagas.Inspection;
@@ -36,24 +38,24 @@ public static class PipelineEndpoints
             .Produces<JsonObject>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        read.MapGet("/pipelines/{pipeline_id}/jobs", (GitLabRequests gitlab, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
+        read.MapGet("/pipelines/{pipeline_id}/jobs", (GitLabRequests gitlab, CallerCredential caller, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
                 Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
-                ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "jobs" }, cancellationToken))
+                ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "jobs", CredentialRef = caller.Ref }, cancellationToken))
             .WithSummary("The pipeline's jobs, as GitLab lists them");
 
         foreach (var action in new[] { "cancel", "retry" })
         {
-            write.MapPost($"/pipelines/{{pipeline_id}}/{action}", (GitLabRequests gitlab, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
+            write.MapPost($"/pipelines/{{pipeline_id}}/{action}", (GitLabRequests gitlab, CallerCredential caller, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
                     Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
-                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "pipeline", TargetId = pipeline, Action = action }, cancellationToken))
+                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "pipeline", TargetId = pipeline, Action = action, CredentialRef = caller.Ref }, cancellationToken))
                 .WithSummary(action == "cancel" ? "Cancel the pipeline's unfinished jobs" : "Retry the pipeline's failed and canceled jobs; its monitor follows it again");
         }
 
         foreach (var action in new[] { "retry", "cancel", "play" })
         {
-            write.MapPost($"/jobs/{{job_id}}/{action}", (GitLabRequests gitlab, string project_id, string job_id, CancellationToken cancellationToken) =>
+            write.MapPost($"/jobs/{{job_id}}/{action}", (GitLabRequests gitlab, CallerCredential caller, string project_id, string job_id, CancellationToken cancellationToken) =>
                     Ids(project_id, job_id, "job_id", out var project, out var job)
-                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "job", TargetId = job, Action = action }, cancellationToken))
+                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "job", TargetId = job, Action = action, CredentialRef = caller.Ref }, cancellationToken))
                 .WithSummary($"{char.ToUpperInvariant(action[0])}{action[1..]} a job; 409 when GitLab says the job is not in a state for it")
                 .Produces<ErrorBody>(StatusCodes.Status409Conflict);
         }
@@ -62,29 +64,30 @@ public static class PipelineEndpoints
             .WithSummary("A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, X-Job-Complete whether more can come")
             .Produces<string>(contentType: "text/plain");
 
-        read.MapGet("/jobs/{job_id}/artifacts", (HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, CancellationToken cancellationToken) =>
-                Artifacts(http, gitlab, settings, project_id, job_id, null, cancellationToken))
+        read.MapGet("/jobs/{job_id}/artifacts", (HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, CancellationToken cancellationToken) =>
+                Artifacts(http, gitlab, caller, settings, project_id, job_id, null, cancellationToken))
             .WithSummary("The job's artifacts archive, streamed through piece by piece")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
 
-        read.MapGet("/jobs/{job_id}/artifacts/{*path}", (HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, string path, CancellationToken cancellationToken) =>
-                Artifacts(http, gitlab, settings, project_id, job_id, path, cancellationToken))
+        read.MapGet("/jobs/{job_id}/artifacts/{*path}", (HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, string path, CancellationToken cancellationToken) =>
+                Artifacts(http, gitlab, caller, settings, project_id, job_id, path, cancellationToken))
             .WithSummary("One file out of the job's artifacts archive, streamed through piece by piece")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
 
-        read.MapGet("/environments", (GitLabRequests gitlab, string project_id, CancellationToken cancellationToken) =>
-                ProjectId(project_id, out var project) ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, What = "environments" }, cancellationToken))
+        read.MapGet("/environments", (GitLabRequests gitlab, CallerCredential caller, string project_id, CancellationToken cancellationToken) =>
+                ProjectId(project_id, out var project) ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, What = "environments", CredentialRef = caller.Ref }, cancellationToken))
             .WithSummary("The project's environments");
 
-        write.MapPost("/environments/{environment_id}/stop", (GitLabRequests gitlab, string project_id, string environment_id, CancellationToken cancellationToken) =>
+        write.MapPost("/environments/{environment_id}/stop", (GitLabRequests gitlab, CallerCredential caller, string project_id, string environment_id, CancellationToken cancellationToken) =>
                 Ids(project_id, environment_id, "environment_id", out var project, out var environment)
-                ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "environment", TargetId = environment, Action = "stop" }, cancellationToken))
+                ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "environment", TargetId = environment, Action = "stop", CredentialRef = caller.Ref }, cancellationToken))
             .WithSummary("Stop an environment");
         return endpoints;
     }
 
     private static async Task<IResult> Trigger(
-        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, ILoggerFactory loggers, string project_id, TriggerPipelineRequest? body, CancellationToken cancellationToken)
+        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, ICredentialStore credentials, ILoggerFactory loggers, CallerCredential caller,
+        string project_id, TriggerPipelineRequest? body, CancellationToken cancellationToken)
     {
         if (ProjectId(project_id, out var project) is { } invalid)
         {
@@ -107,6 +110,8 @@ public static class PipelineEndpoints
             ProjectId = project,
             Ref = body.Ref ?? "",
             Variables = [.. (body.Variables ?? []).Select(v => new PipelineVariable(v.Key ?? "", v.Value!, v.VariableType ?? "env_var"))],
+            CredentialRef = caller.Ref,
+            TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken) ? null : await credentials.PutAsync(new GitLabToken(body.TriggerToken), cancellationToken),
         };
 
         if (PipelineTriggerRules.Problem(message) is { } problem)
@@ -135,14 +140,14 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> GetPipeline(
-        GitLabRequests gitlab, SagaInspector sagas, IOptions<JsonOptions> json, string project_id, string pipeline_id, CancellationToken cancellationToken)
+        GitLabRequests gitlab, CallerCredential caller, SagaInspector sagas, IOptions<JsonOptions> json, string project_id, string pipeline_id, CancellationToken cancellationToken)
     {
         if (Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline) is { } invalid)
         {
             return await invalid;
         }
 
-        var (body, error) = await gitlab.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "pipeline" }, cancellationToken);
+        var (body, error) = await gitlab.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "pipeline", CredentialRef = caller.Ref }, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -155,7 +160,7 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> Trace(
-        HttpContext http, GitLabRequests gitlab, string project_id, string job_id, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
+        HttpContext http, GitLabRequests gitlab, CallerCredential caller, string project_id, string job_id, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
     {
         if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
         {
@@ -168,7 +173,7 @@ public static class PipelineEndpoints
         }
 
         var (tail, error) = await gitlab.AskAsync<JobTraceQuery, JobTraceTail>(
-            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false }, cancellationToken);
+            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false, CredentialRef = caller.Ref }, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -185,14 +190,14 @@ public static class PipelineEndpoints
     /// once the answer has started aborts the connection, so a client never takes a cut file for a whole one.
     /// </summary>
     private static async Task<IResult> Artifacts(
-        HttpContext http, GitLabRequests gitlab, GatewaySettings settings, string project_id, string job_id, string? path, CancellationToken cancellationToken)
+        HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, string? path, CancellationToken cancellationToken)
     {
         if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
         {
             return await invalid;
         }
 
-        var query = new JobArtifactsQuery { ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes };
+        var query = new JobArtifactsQuery { ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes, CredentialRef = caller.Ref };
         var (first, error) = await gitlab.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
         if (error is not null)
         {
@@ -235,7 +240,8 @@ public static class PipelineEndpoints
     }
 }
 
-public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPipelineVariable>? Variables);
+/// <param name="TriggerToken">A pipeline trigger token: the pipeline is then created through GitLab's trigger API (no file variables).</param>
+public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPipelineVariable>? Variables, string? TriggerToken = null);
 
 public sealed record TriggerPipelineVariable(string? Key, string? Value, string? VariableType);
 

@@ -18,6 +18,7 @@ public static partial class PipelineTriggerRules
         : request.ProjectId <= 0 ? "project_id must be a positive GitLab project id"
         : RefProblem(request.Ref)
         ?? (request.Variables.Count > MaxVariables ? $"at most {MaxVariables} variables"
+        : request.TriggerTokenRef is not null && request.Variables.Any(v => v?.VariableType == "file") ? "GitLab's trigger API takes no file variables"
         : request.Variables.Select(VariableProblem).FirstOrDefault(problem => problem is not null));
 
     /// <summary>Git's rules for a branch or tag name (git check-ref-format), which GitLab applies to <c>ref</c>.</summary>

@@ -1,14 +1,21 @@
+using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Webhooks;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace GitLabBus.Runtime.State;
 
-/// <summary>State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise.</summary>
+/// <summary>
+/// State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise: webhook
+/// deliveries, operation progress, and callers' GitLab tokens (encrypted; the Data Protection key ring beside them).
+/// </summary>
 public static class StateRegistration
 {
     public const string HealthTag = "redis";
@@ -21,8 +28,11 @@ public static class StateRegistration
         services.AddSingleton(settings.Webhooks);
         services.AddSingleton(TimeProvider.System);
 
+        services.AddSingleton(CredentialSettings.Read(settings.Reader));
+        services.AddDataProtection().SetApplicationName("GitLabBus");
         if (settings.Redis.InMemory)
         {
+            services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
             services.AddSingleton<IWebhookDeliveryStore, InMemoryWebhookDeliveryStore>();
             services.AddSingleton<IOperationProgress, InMemoryOperationProgress>();
             services.AddHealthChecks().AddCheck(
@@ -33,6 +43,11 @@ public static class StateRegistration
         }
 
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnection.Connect(settings.Redis));
+
+        // Every host encrypts and decrypts the same credentials: one key ring, in Redis.
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
+            keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "gitlabbus:data-protection-keys"));
+        services.AddSingleton<ICredentialStore, RedisCredentialStore>();
         services.AddSingleton<IWebhookDeliveryStore, RedisWebhookDeliveryStore>();
         services.AddSingleton<IOperationProgress, RedisOperationProgress>();
         services.AddHealthChecks().AddRedis(

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using GitLabBus.GitLab;
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
+
+namespace GitLabBus.Runtime.Credentials;
+
+/// <summary>
+/// Tokens encrypted with ASP.NET Data Protection (keys in Redis beside them, so every host can read what another
+/// wrote), stored under <c>gitlabbus:credentials:{ref}</c> with their lifetime as the key's expiry. References are
+/// random, so knowing one reveals nothing and guessing one is hopeless.
+/// </summary>
+public sealed class RedisCredentialStore(IConnectionMultiplexer redis, IDataProtectionProvider protection, CredentialSettings settings) : ICredentialStore
+{
+    private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
+
+    public async Task<string> PutAsync(GitLabToken token, CancellationToken cancellationToken)
+    {
+        var reference = CredentialReferences.New();
+        await redis.GetDatabase().StringSetAsync(CredentialReferences.Key(reference), _protector.Protect(CredentialReferences.Seal(token)), settings.Lifetime);
+        return reference;
+    }
+
+    public async Task<GitLabToken?> GetAsync(string credentialRef, CancellationToken cancellationToken)
+    {
+        if (!CredentialReferences.IsWellFormed(credentialRef))
+        {
+            return null;
+        }
+
+        var stored = await redis.GetDatabase().StringGetAsync(CredentialReferences.Key(credentialRef));
+        return stored.IsNull ? null : CredentialReferences.Open(_protector.Unprotect(stored.ToString()));
+    }
+}
+
+/// <summary>The embedded mode's store: the same encryption, in this process's memory.</summary>
+public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, CredentialSettings settings, TimeProvider time) : ICredentialStore
+{
+    private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
+    private readonly ConcurrentDictionary<string, (string Protected, DateTimeOffset Expires)> _entries = new();
+
+    public Task<string> PutAsync(GitLabToken token, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _entries.Where(entry => entry.Value.Expires <= now))
+        {
+            _entries.TryRemove(expired);
+        }
+
+        var reference = CredentialReferences.New();
+        _entries[reference] = (_protector.Protect(CredentialReferences.Seal(token)), now + settings.Lifetime);
+        return Task.FromResult(reference);
+    }
+
+    public Task<GitLabToken?> GetAsync(string credentialRef, CancellationToken cancellationToken) =>
+        Task.FromResult(_entries.TryGetValue(credentialRef, out var entry) && entry.Expires > time.GetUtcNow()
+            ? CredentialReferences.Open(_protector.Unprotect(entry.Protected))
+            : null);
+}
+
+internal static class CredentialReferences
+{
+    public const string Purpose = "GitLabBus.Credentials.v1";
+    private const string Prefix = "cred_";
+
+    public static string New() => Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static string Key(string reference) => $"gitlabbus:credentials:{reference}";
+
+    /// <summary>The plaintext that gets encrypted: the token's kind, then its value.</summary>
+    public static string Seal(GitLabToken token) => token.Reveal(value => (token.IsOAuth ? "oauth:" : "token:") + value);
+
+    public static GitLabToken Open(string plaintext) => plaintext.StartsWith("oauth:", StringComparison.Ordinal)
+        ? new GitLabToken(plaintext["oauth:".Length..]) { IsOAuth = true }
+        : new GitLabToken(plaintext["token:".Length..]);
+
+    public static bool IsWellFormed(string reference) =>
+        reference.Length == Prefix.Length + 32 && reference.StartsWith(Prefix, StringComparison.Ordinal) && reference[Prefix.Length..].All(char.IsAsciiHexDigitLower);
+}
