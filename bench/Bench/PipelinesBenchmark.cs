@@ -39,7 +39,7 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
         }
 
         var simulatorUrl = $"http://127.0.0.1:{18929}";
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = simulatorUrl, RateLimitPerMinute = int.MaxValue });
+        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = simulatorUrl, RateLimitPerMinute = int.MaxValue, WebhookConcurrency = 16 });
         using var admin = new HttpClient { BaseAddress = new Uri(simulatorUrl) };
         (await admin.PostAsJsonAsync("/_sim/clock", new { speed = 50 })).EnsureSuccessStatusCode();
 

@@ -18,7 +18,7 @@ if (settings.Scenario is "pipelines" or "all")
 {
     await settings.ResetVirtualHostAsync();
     var pipelines = await new PipelinesBenchmark(settings).RunAsync();
-    Console.WriteLine($"{pipelines.Pipelines:N0} pipelines triggered through the gateway and monitored at once (webhooks + polls, simulator at 50x):");
+    Console.WriteLine($"{pipelines.Pipelines:N0} pipelines triggered through the gateway and monitored at once (webhooks 16 at a time + polls, simulator at 50x):");
     Console.WriteLine($"  all final after {pipelines.SecondsToAllFinal:0.0} s = {pipelines.PipelinesPerSecond:0.0} pipelines/s ({pipelines.NotSucceeded} not success)");
     Console.WriteLine($"  saga messages consumed: {pipelines.SagaMessages:N0} = {pipelines.SagaMessagesPerSecond:N0} msg/s = {pipelines.SagaMessagesPerSecond / raw:0.000} of raw");
     Console.WriteLine($"  sagas host peak working set: {pipelines.SagasPeakBytes / 1024.0 / 1024.0:0} MiB");

@@ -1,6 +1,6 @@
 namespace GitLabBus.Simulator;
 
-/// <summary>How a simulator instance behaves; standalone it reads <c>SIMULATOR_TOKENS</c> and <c>SIMULATOR_RATE_LIMIT</c>.</summary>
+/// <summary>How a simulator instance behaves; standalone it reads <c>SIMULATOR_TOKENS</c>, <c>SIMULATOR_RATE_LIMIT</c> and <c>SIMULATOR_WEBHOOK_CONCURRENCY</c>.</summary>
 public sealed record SimulatorOptions
 {
     public const string DefaultToken = "glpat-simulator-root";
@@ -16,6 +16,9 @@ public sealed record SimulatorOptions
     /// <summary>Requests per minute per token before 429 (GitLab.com: 2,000).</summary>
     public int RateLimitPerMinute { get; init; } = 2000;
 
+    /// <summary>Webhook deliveries in flight at once (<c>SIMULATOR_WEBHOOK_CONCURRENCY</c>); 1 keeps them in order.</summary>
+    public int WebhookConcurrency { get; init; } = 1;
+
     /// <summary>Real-time interval between pipeline engine ticks.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -26,5 +29,6 @@ public sealed record SimulatorOptions
             ? [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
             : [DefaultToken],
         RateLimitPerMinute = int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_RATE_LIMIT"), out var limit) && limit > 0 ? limit : 2000,
+        WebhookConcurrency = int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_WEBHOOK_CONCURRENCY"), out var concurrency) && concurrency > 0 ? concurrency : 1,
     };
 }

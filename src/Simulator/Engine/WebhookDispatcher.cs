@@ -7,7 +7,9 @@ namespace GitLabBus.Simulator.Engine;
 /// <summary>
 /// Delivers hook events as GitLab does: a POST per hook with <c>X-Gitlab-Event</c>, <c>X-Gitlab-Token</c>,
 /// <c>X-Gitlab-Event-UUID</c>, <c>X-Gitlab-Webhook-UUID</c>, <c>X-Gitlab-Instance</c> and an <c>Idempotency-Key</c> that
-/// stays the same when a failed delivery is retried. Deliveries go out in the order the changes happened.
+/// stays the same when a failed delivery is retried. With <see cref="SimulatorOptions.WebhookConcurrency"/> 1 (the default)
+/// deliveries go out one at a time in the order the changes happened; above 1 several go at once and may arrive out of
+/// order, as GitLab's own (queued, concurrent) deliveries do.
 /// </summary>
 public sealed partial class WebhookDispatcher : BackgroundService
 {
@@ -18,6 +20,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
+    private int _delivered;
+    private int _failed;
 
     public WebhookDispatcher(SimStore store, IHttpClientFactory http, TimeProvider time, ILogger<WebhookDispatcher> logger)
     {
@@ -29,9 +33,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>Deliveries made so far (for <c>GET /_sim/state</c>).</summary>
-    public int Delivered { get; private set; }
+    public int Delivered => _delivered;
 
-    public int Failed { get; private set; }
+    public int Failed => _failed;
 
     // Called under the store's lock: only the hooks are looked up here, the sending happens on the dispatcher's loop.
     private void Enqueue(SimHookEvent hookEvent)
@@ -52,10 +56,10 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         try
         {
-            await foreach (var (hook, hookEvent) in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await DeliverAsync(hook, hookEvent, stoppingToken);
-            }
+            await Parallel.ForEachAsync(
+                _queue.Reader.ReadAllAsync(stoppingToken),
+                new ParallelOptions { MaxDegreeOfParallelism = _store.Options.WebhookConcurrency, CancellationToken = stoppingToken },
+                (delivery, cancellationToken) => new ValueTask(DeliverAsync(delivery.Hook, delivery.Event, cancellationToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -87,7 +91,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 using var response = await _http.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
-                    Delivered++;
+                    Interlocked.Increment(ref _delivered);
                     return;
                 }
 
@@ -100,7 +104,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
             if (attempt >= RetryDelays.Length)
             {
-                Failed++;
+                Interlocked.Increment(ref _failed);
                 return;
             }
 
