@@ -52,13 +52,9 @@ public static class PipelineObservations
         monitor.UpstreamPipelineId ??= changed.UpstreamPipelineId;
         monitor.WebUrl ??= changed.Url;
         monitor.CreatedAt ??= changed.CreatedAt;
-        var moved = monitor.Describe(changed.Ref, changed.Sha) | monitor.ChangeStatus(changed.Status, changed.FinishedAt, changed.DurationSeconds);
-        foreach (var job in changed.Jobs)
-        {
-            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.DurationSeconds);
-        }
-
-        return moved;
+        return monitor.Describe(changed.Ref, changed.Sha)
+            | monitor.ChangeStatus(changed.Status, changed.FinishedAt, changed.DurationSeconds)
+            | monitor.ChangeJobs(changed.Jobs);
     }
 
     public static bool Apply(this PipelineMonitorState monitor, JobStatusChanged changed)
@@ -85,11 +81,9 @@ public static class PipelineObservations
         monitor.WebUrl ??= polled.WebUrl;
         monitor.CreatedAt ??= polled.CreatedAt;
         monitor.StartedAt ??= polled.StartedAt;
-        var moved = monitor.Describe(polled.Ref, polled.Sha) | monitor.ChangeStatus(polled.Status, polled.FinishedAt, polled.DurationSeconds);
-        foreach (var job in polled.Jobs)
-        {
-            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.DurationSeconds);
-        }
+        var moved = monitor.Describe(polled.Ref, polled.Sha)
+            | monitor.ChangeStatus(polled.Status, polled.FinishedAt, polled.DurationSeconds)
+            | monitor.ChangeJobs(polled.Jobs);
 
         foreach (var downstream in polled.Downstream)
         {
@@ -172,6 +166,17 @@ public static class PipelineObservations
         }
 
         return true;
+    }
+
+    private static bool ChangeJobs(this PipelineMonitorState monitor, IEnumerable<PipelineJobSummary> jobs)
+    {
+        var moved = false;
+        foreach (var job in jobs)
+        {
+            moved |= monitor.ChangeJob(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.DurationSeconds);
+        }
+
+        return moved;
     }
 
     private static bool ChangeJob(this PipelineMonitorState monitor, long id, string name, string stage, string status, bool allowFailure, double? duration)

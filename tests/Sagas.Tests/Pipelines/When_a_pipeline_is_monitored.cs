@@ -199,7 +199,7 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Status = status,
         Ref = "main",
         Sha = "abc123",
-        Jobs = [.. jobs.Select((job, index) => new PipelineJobSummary(index + 1, job.Name, job.Name, job.Status, false))],
+        Jobs = Summaries(jobs),
     };
 
     private static JobStatusChanged Job(long pipeline, long id, string name, string status) => new()
@@ -214,6 +214,10 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Status = status,
         Ref = "main",
         Sha = "abc123",
-        Jobs = [.. jobs.Select((job, index) => new PipelineJobSummary(index + 1, job.Name, job.Name, job.Status, false))],
+        Jobs = Summaries(jobs),
     };
+
+    /// <summary>Jobs numbered from 1 in the order given, each in a stage of its own name.</summary>
+    private static PipelineJobSummary[] Summaries((string Name, string Status)[] jobs) =>
+        [.. jobs.Select((job, index) => new PipelineJobSummary(index + 1, job.Name, job.Name, job.Status, false))];
 }
