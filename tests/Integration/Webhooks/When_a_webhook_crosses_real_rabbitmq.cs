@@ -97,18 +97,19 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
 
     private async Task<(string Reason, string? RetryCount)> ReadErrorQueueAsync(string queue, Guid deliveryId)
     {
-        await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
         (string, string?)? found = null;
         Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
         {
-            // MassTransit declares the error queue with the first fault; until then the broker answers 404.
+            // MassTransit declares the error queue with the first fault; until then the broker answers 404, and while the
+            // new quorum queue elects its leader it may close the whole connection (541 noproc): a fresh one each try.
+            await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
             await using var channel = await connection.CreateChannelAsync();
             BasicGetResult? message;
             try
             {
                 message = await channel.BasicGetAsync(queue, autoAck: false);
             }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            catch (Exception closed) when (closed is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
             {
                 return false;
             }
