@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Runtime.Credentials;
@@ -29,6 +30,7 @@ public static class ConsumersRole
             bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();
             bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
             bus.AddConsumer<PipelineMetricsConsumer, PipelineMetricsConsumerDefinition>();
+            bus.AddConsumer<BacklogApiConsumer, BacklogApiConsumerDefinition>();
         };
     }
 }

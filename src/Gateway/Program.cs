@@ -1,6 +1,8 @@
 using System.Text.Json;
 using GitLabBus.Consumers;
 using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Backlog;
+using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Observability;
 using GitLabBus.Gateway.Operations;
@@ -62,6 +64,7 @@ app.MapWebhookIngress();
 app.MapWebhookDeliveries();
 app.MapOperations();
 app.MapPipelines();
+app.MapBacklog();
 app.MapSagaInspection();
 app.MapGitLabBusHealth();
 app.MapGatewayMetrics();

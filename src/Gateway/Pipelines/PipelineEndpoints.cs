@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.GitLab;

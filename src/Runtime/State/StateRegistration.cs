@@ -1,4 +1,5 @@
 using GitLabBus.Runtime.Credentials;
+using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
@@ -14,7 +15,8 @@ namespace GitLabBus.Runtime.State;
 
 /// <summary>
 /// State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise: webhook
-/// deliveries, operation progress, and callers' GitLab tokens (encrypted; the Data Protection key ring beside them).
+/// deliveries, operation progress, title embeddings, and callers' GitLab tokens (encrypted; the Data Protection key ring
+/// beside them).
 /// </summary>
 public static class StateRegistration
 {
@@ -33,6 +35,7 @@ public static class StateRegistration
         if (settings.Redis.InMemory)
         {
             services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
+            services.AddSingleton<IEmbeddingCache, InMemoryEmbeddingCache>();
             services.AddSingleton<IWebhookDeliveryStore, InMemoryWebhookDeliveryStore>();
             services.AddSingleton<IOperationProgress, InMemoryOperationProgress>();
             services.AddHealthChecks().AddCheck(
@@ -48,6 +51,7 @@ public static class StateRegistration
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
             keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "gitlabbus:data-protection-keys"));
         services.AddSingleton<ICredentialStore, RedisCredentialStore>();
+        services.AddSingleton<IEmbeddingCache, RedisEmbeddingCache>();
         services.AddSingleton<IWebhookDeliveryStore, RedisWebhookDeliveryStore>();
         services.AddSingleton<IOperationProgress, RedisOperationProgress>();
         services.AddHealthChecks().AddRedis(

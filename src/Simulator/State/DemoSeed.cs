@@ -57,6 +57,22 @@ public static class DemoSeed
         pipeline.Status = "success";
         pipeline.StartedAt = now;
         pipeline.FinishedAt = now + TimeSpan.FromSeconds(30);
+
+        SeedFreeTier(store);
+    }
+
+    /// <summary>Group <c>community</c> on a free tier: GitLab serves it no epics (403), so its project's backlog is issues only.</summary>
+    private static void SeedFreeTier(SimStore store)
+    {
+        var group = new SimGroup { Id = store.NewId(), Name = "community", Path = "community", FullPath = "community", EpicsEnabled = false, Description = "A group without epics" };
+        store.Groups.Add(group);
+        var project = new SimProject { Id = 2, Name = "plugins", Path = "plugins", Group = group, Description = "Community plugins", CreatedAt = store.Now, LastActivityAt = store.Now };
+        store.Projects.Add(project);
+        var main = new SimBranch { Name = "main", Protected = true };
+        project.Branches["main"] = main;
+        store.Commit(project, main, "Initial commit", ["README.md"], announce: false);
+        Issue(store, project, "Plugin loader crashes on empty config", ["bug"], null);
+        Issue(store, project, "Document the plugin API", [], null);
     }
 
     private static SimEpic Epic(SimStore store, SimGroup group, long iid, string title, string description, List<string> labels)

@@ -3,7 +3,7 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Errors;
 using MassTransit;
 
-namespace GitLabBus.Gateway.Pipelines;
+namespace GitLabBus.Gateway.Bus;
 
 /// <summary>
 /// Asks the pipelines consumers over the bus (the gateway never calls GitLab) and turns their answer into HTTP:

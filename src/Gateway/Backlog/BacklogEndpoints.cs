@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using GitLabBus.Contracts;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.Gateway.Bus;
+using GitLabBus.Runtime.Settings;
+
+namespace GitLabBus.Gateway.Backlog;
+
+/// <summary>
+/// The backlog API (seed <c>gitlab_client_service</c>, same paths and bodies): a project's backlog as
+/// <c>ListResponse&lt;GitLabWorkItem&gt;</c>, and project paths or URLs resolved to ids. GitLab is read by the consumers.
+/// </summary>
+public static partial class BacklogEndpoints
+{
+    private static readonly string[] States = ["opened", "closed", "all"];
+
+    public static IEndpointRouteBuilder MapBacklog(this IEndpointRouteBuilder endpoints)
+    {
+        var read = endpoints.MapGroup("/gitlab/projects").WithTags("backlog").RequireAuthorization(Roles.ReadPolicy);
+
+        read.MapGet("/{project_id}/backlog", GetBacklog)
+            .WithSummary("The project's epics (from its nearest group with epics) then issues, filtered by GitLab, with cached title embeddings")
+            .Produces<BacklogList>()
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        read.MapPost("/resolve", Resolve)
+            .WithSummary("The GitLab project a path (gitlab_path) or URL (gitlab_url) names")
+            .Produces<ResolvedProject>()
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetBacklog(
+        HttpContext http, GitLabRequests gitlab, CallerCredential caller, GitLabSettings settings, string project_id,
+        string? labels, string? state, string? search, int? page, int? per_page, CancellationToken cancellationToken)
+    {
+        var problem =
+            !IsProjectId(project_id) ? "project_id must be a numeric id or a namespace/project path"
+            : state is not null && !States.Contains(state) ? "state must be opened, closed or all"
+            : page < 1 ? "page must be 1 or more"
+            : per_page is < 1 or > 100 ? "per_page must be 1 to 100"
+            : search?.Length > 255 ? "search must be at most 255 characters"
+            : null;
+        if (problem is not null)
+        {
+            return ApiError.InvalidRequest(problem);
+        }
+
+        var query = new BacklogQuery
+        {
+            ProjectId = project_id,
+            Labels = labels?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            State = state ?? "opened",
+            Search = string.IsNullOrWhiteSpace(search) ? null : search,
+            Page = page ?? 1,
+            PerPage = per_page ?? settings.Client.DefaultPageSize,
+            CredentialRef = caller.Ref,
+        };
+        var (answer, error) = await gitlab.AskAsync<BacklogQuery, BacklogPage>(query, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (answer!.EpicsDisabled)
+        {
+            http.Response.Headers["X-GitLab-Epics-Disabled"] = "true";
+        }
+
+        return Results.Ok(new BacklogList(answer.Items, new Pagination(answer.Page, answer.PerPage, answer.NextPage, answer.PrevPage, answer.Total)));
+    }
+
+    private static async Task<IResult> Resolve(GitLabRequests gitlab, CallerCredential caller, ResolveProjectRequest? body, CancellationToken cancellationToken)
+    {
+        var path = body switch
+        {
+            { GitlabPath: { Length: > 0 } given } => ProjectPath().IsMatch(given.Trim('/')) ? given.Trim('/') : null,
+            { GitlabUrl: { Length: > 0 } url } => PathOfUrl(url),
+            _ => null,
+        };
+        if (path is null)
+        {
+            return ApiError.InvalidRequest("give gitlab_path (namespace/project) or gitlab_url (https://host/namespace/project)");
+        }
+
+        var (answer, error) = await gitlab.AskAsync<ProjectResolveQuery, ResolvedProject>(new ProjectResolveQuery { Path = path, CredentialRef = caller.Ref }, cancellationToken);
+        return error ?? Results.Ok(answer);
+    }
+
+    /// <summary>The project path in a project's URL: <c>https://host/group/project</c>, with or without <c>.git</c> or a <c>/-/...</c> page.</summary>
+    private static string? PathOfUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        var path = Uri.UnescapeDataString(parsed.AbsolutePath).Trim('/');
+        var page = path.IndexOf("/-/", StringComparison.Ordinal);
+        path = page >= 0 ? path[..page] : path;
+        path = path.EndsWith(".git", StringComparison.Ordinal) ? path[..^4] : path;
+        return ProjectPath().IsMatch(path) ? path : null;
+    }
+
+    private static bool IsProjectId(string raw) => long.TryParse(raw, out var id) ? id > 0 : ProjectPath().IsMatch(Uri.UnescapeDataString(raw));
+
+    /// <summary>At least a namespace and a project, each segment of the characters GitLab allows in paths.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)+$")]
+    private static partial Regex ProjectPath();
+}
+
+/// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>
+public sealed record BacklogList(IReadOnlyList<BacklogWorkItem> Items, Pagination Pagination);
+
+public sealed record Pagination(int Page, int PerPage, int? NextPage, int? PrevPage, int? Total);
+
+/// <summary>The seed's <c>ResolveProjectRequest</c>, with a project URL accepted too.</summary>
+public sealed record ResolveProjectRequest(string? GitlabPath, string? GitlabUrl);
