@@ -1,7 +1,9 @@
 using GitLabBus.Consumers.Backlog;
+using GitLabBus.Consumers.Embeddings;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Runtime.Credentials;
+using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Runtime.Settings;
@@ -23,6 +25,7 @@ public static class ConsumersRole
         services.AddMetrics();
         services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<GitLabClients>();
+        AddEmbeddings(services, settings);
         return bus =>
         {
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
@@ -31,6 +34,17 @@ public static class ConsumersRole
             bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
             bus.AddConsumer<PipelineMetricsConsumer, PipelineMetricsConsumerDefinition>();
             bus.AddConsumer<BacklogApiConsumer, BacklogApiConsumerDefinition>();
+            bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
         };
+    }
+
+    private static void AddEmbeddings(IServiceCollection services, RuntimeSettings settings)
+    {
+        var embeddings = EmbeddingSettings.Read(settings.Reader);
+        services.AddSingleton(embeddings);
+        services.TryAddSingleton(EmbeddingChannel.Read(settings.Reader));
+        services.AddSingleton<IEmbeddingProvider>(embeddings.Provider == "local" ? new LocalEmbeddingProvider() : new OpenAIEmbeddingProvider(embeddings));
+        services.AddSingleton<EmbeddingEvents>();
+        EmbeddingHealthCheck.Register(services.AddHealthChecks());
     }
 }

@@ -11,6 +11,7 @@ using GitLabBus.Gateway.Sagas;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Hosting;
@@ -28,6 +29,12 @@ try
     runtime = RuntimeSettings.Read(builder.Configuration);
     gateway = GatewaySettings.Read(new SettingsReader(builder.Configuration), runtime);
     gitlab = GitLabSettings.Read(runtime.Reader);
+
+    // The roles read their own settings as they register.
+    builder.Services.AddGitLabBusState(runtime);
+    builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
+        ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
+        : []);
 }
 catch (InvalidSettingException invalid)
 {
@@ -38,17 +45,13 @@ catch (InvalidSettingException invalid)
 RoleHost.UseDefaultUrl(builder, "http://127.0.0.1:8080");
 RoleHost.AddLogging(builder, "gateway");
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-
-builder.Services.AddGitLabBusState(runtime);
-builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
-    ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
-    : []);
 builder.Services.AddSagaInspection(runtime);
 builder.Services.AddGitLab(gitlab);
 builder.Services.AddEmbeddedSimulator(gitlab);
 builder.Services.AddGatewayAuth(gateway);
 builder.Services.AddWebhookIngress(gateway);
 builder.Services.AddSingleton<GitLabRequests>();
+builder.Services.AddSingleton(EmbeddingChannel.Read(runtime.Reader));
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewayApiDocs();
 

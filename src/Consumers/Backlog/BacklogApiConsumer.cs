@@ -20,7 +20,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
         var cancellationToken = context.CancellationToken;
         var project = await client.GetProjectAsync(query.ProjectId, cancellationToken);
         var filter = new WorkItemFilter { State = query.State, Labels = query.Labels, Search = query.Search };
-        var epicsGroup = await EpicsGroupAsync(client, project, cancellationToken);
+        var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
 
         var page = await BacklogPaging.ReadAsync(
             query.Page,
@@ -28,9 +28,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
             epicsGroup is null ? null : (gitLabPage, perPage) => client.GetEpicsPageAsync(epicsGroup.Value, filter, gitLabPage, perPage, cancellationToken),
             (gitLabPage, perPage) => client.GetIssuesPageAsync(project.Id, filter, gitLabPage, perPage, cancellationToken));
 
-        var items = page.Epics.Select(epic => WorkItem("epic", epic.Id, epic.Iid, epic.Title, epic.Description, epic.State, epic.Labels, epic.WebUrl))
-            .Concat(page.Issues.Select(issue => WorkItem("issue", issue.Id, issue.Iid, issue.Title, issue.Description, issue.State, issue.Labels, issue.WebUrl)))
-            .ToList();
+        var items = page.Epics.Select(BacklogSource.WorkItem).Concat(page.Issues.Select(BacklogSource.WorkItem)).ToList();
         var cached = await embeddings.GetManyAsync(project.Id, [.. items.Select(item => EmbeddingKeys.WorkItemId(item.Kind, item.Id))], cancellationToken);
         return new BacklogPage(
             [.. items.Select(item => item with { TitleEmbedding = cached.GetValueOrDefault(EmbeddingKeys.WorkItemId(item.Kind, item.Id)) })],
@@ -42,37 +40,6 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
         var project = await client.GetProjectAsync(context.Message.Path, context.CancellationToken);
         return new ResolvedProject(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), project.PathWithNamespace, project.Name, project.WebUrl);
     });
-
-    /// <summary>
-    /// The project's group, or the nearest ancestor of it, whose epics GitLab serves (epics are a group feature of
-    /// paid tiers: elsewhere GitLab answers 403 or 404); null when none has them.
-    /// </summary>
-    private static async Task<long?> EpicsGroupAsync(GitLabClient client, GitLabProject project, CancellationToken cancellationToken)
-    {
-        if (project.Namespace is not { Kind: "group" } owner)
-        {
-            return null;
-        }
-
-        for (long? groupId = owner.Id; groupId is { } id;)
-        {
-            try
-            {
-                await client.GetEpicsPageAsync(id, null, 1, 1, cancellationToken);
-                return id;
-            }
-            catch (GitLabException unavailable) when (unavailable.Kind is GitLabErrorKind.Permission or GitLabErrorKind.NotFound)
-            {
-                groupId = (await client.GetGroupAsync(id, cancellationToken)).ParentId;
-            }
-        }
-
-        return null;
-    }
-
-    private static BacklogWorkItem WorkItem(string kind, long id, long iid, string title, string? description, string state, IReadOnlyList<string> labels, string webUrl) =>
-        new(kind, id.ToString(System.Globalization.CultureInfo.InvariantCulture), iid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            title, description ?? "", state, labels, webUrl, null);
 
     private async Task AnswerAsync<T>(ConsumeContext<T> context, string? credentialRef, Func<GitLabClient, Task<object>> answer)
         where T : class

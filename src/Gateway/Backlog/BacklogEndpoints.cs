@@ -3,7 +3,11 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Bus;
+using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
+using MassTransit;
 
 namespace GitLabBus.Gateway.Backlog;
 
@@ -24,6 +28,13 @@ public static partial class BacklogEndpoints
             .Produces<BacklogList>()
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        endpoints.MapGroup("/gitlab/projects").WithTags("backlog").RequireAuthorization(Roles.WritePolicy)
+            .MapPost("/{project_id}/cache-embeddings", CacheEmbeddings)
+            .WithSummary("Recompute the title embeddings of every epic and issue of the project; 202 with the Redis channel and the operation reporting progress")
+            .Produces<CacheEmbeddingsAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
         read.MapPost("/resolve", Resolve)
             .WithSummary("The GitLab project a path (gitlab_path) or URL (gitlab_url) names")
@@ -73,6 +84,34 @@ public static partial class BacklogEndpoints
         return Results.Ok(new BacklogList(answer.Items, new Pagination(answer.Page, answer.PerPage, answer.NextPage, answer.PrevPage, answer.Total)));
     }
 
+    private static async Task<IResult> CacheEmbeddings(
+        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
+    {
+        if (!IsProjectId(project_id))
+        {
+            return ApiError.InvalidRequest("project_id must be a numeric id or a namespace/project path");
+        }
+
+        var message = new CacheEmbeddingsRequested { OperationId = NewId.NextGuid().ToString(), ProjectId = project_id, CredentialRef = caller.Ref };
+        await progress.StartedAsync(message.OperationId, "cache_embeddings", cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await progress.FailedAsync(message.OperationId, "bus_unavailable", "the request could not be queued", CancellationToken.None);
+            return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
+        }
+
+        http.Response.Headers.Location = $"/operations/{message.OperationId}";
+        return Results.Json(
+            new CacheEmbeddingsAccepted("Embedding cache refresh started", project_id, channel.For(project_id), message.OperationId),
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
     private static async Task<IResult> Resolve(GitLabRequests gitlab, CallerCredential caller, ResolveProjectRequest? body, CancellationToken cancellationToken)
     {
         var path = body switch
@@ -116,6 +155,9 @@ public static partial class BacklogEndpoints
 public sealed record BacklogList(IReadOnlyList<BacklogWorkItem> Items, Pagination Pagination);
 
 public sealed record Pagination(int Page, int PerPage, int? NextPage, int? PrevPage, int? Total);
+
+/// <summary>The seed's answer to <c>cache-embeddings</c>, plus the operation that reports the run.</summary>
+public sealed record CacheEmbeddingsAccepted(string Message, string ProjectId, string Channel, string OperationId);
 
 /// <summary>The seed's <c>ResolveProjectRequest</c>, with a project URL accepted too.</summary>
 public sealed record ResolveProjectRequest(string? GitlabPath, string? GitlabUrl);

@@ -18,6 +18,9 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>The embedding provider's check, registered where embeddings are computed (the consumers role).</summary>
+    public const string EmbeddingsTag = "embeddings";
+
     public static IEndpointRouteBuilder MapGitLabBusHealth(this IEndpointRouteBuilder endpoints)
     {
         Map(endpoints, "/health", _ => true);
@@ -26,6 +29,7 @@ public static class HealthEndpoints
         Map(endpoints, "/health/redis", check => check.Tags.Contains(StateRegistration.HealthTag));
         Map(endpoints, "/health/rabbitmq", check => check.Tags.Contains(BusRegistration.HealthTag));
         Map(endpoints, "/health/gitlab", check => check.Tags.Contains(GitLab.GitLabHealthCheck.Tag));
+        Map(endpoints, "/health/embeddings", check => check.Tags.Contains(EmbeddingsTag));
         return endpoints;
     }
 

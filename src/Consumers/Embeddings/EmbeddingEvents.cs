@@ -1,0 +1,32 @@
+using System.Text.Json;
+using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Runtime.Operations;
+using StackExchange.Redis;
+
+namespace GitLabBus.Consumers.Embeddings;
+
+/// <summary>
+/// The seed's progress events of an embedding run (<c>{"event":"progress","project_id":"123","scanned":150,"total":320}</c>, ...):
+/// each goes to the operation's events, and, with Redis, to the channel <c>${EMBEDDINGS_PUBSUB_PREFIX}{project_id}</c>.
+/// </summary>
+public sealed class EmbeddingEvents(IOperationProgress progress, EmbeddingChannel channel, IServiceProvider services)
+{
+    private readonly IConnectionMultiplexer? _redis = services.GetService(typeof(IConnectionMultiplexer)) as IConnectionMultiplexer;
+
+    /// <param name="projectId">The project as the request named it, which names the channel the caller listens on.</param>
+    public async Task PublishAsync(string operationId, string projectId, string name, object? fields, CancellationToken cancellationToken)
+    {
+        var payload = new Dictionary<string, object?> { ["event"] = name, ["project_id"] = projectId };
+        foreach (var property in fields?.GetType().GetProperties() ?? [])
+        {
+            payload[property.Name] = property.GetValue(fields);
+        }
+
+        var json = JsonSerializer.SerializeToElement(payload);
+        await progress.AppendAsync(operationId, OperationEventTypes.Progress, json, cancellationToken);
+        if (_redis is not null)
+        {
+            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel.For(projectId)), json.GetRawText());
+        }
+    }
+}
