@@ -51,6 +51,7 @@ builder.Services.AddEmbeddedSimulator(gitlab);
 builder.Services.AddGatewayAuth(gateway);
 builder.Services.AddWebhookIngress(gateway);
 builder.Services.AddSingleton<GitLabRequests>();
+builder.Services.AddScoped<OperationStarter>();
 builder.Services.AddSingleton(EmbeddingChannel.Read(runtime.Reader));
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewayApiDocs();

@@ -1,11 +1,9 @@
 using System.Text.RegularExpressions;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
-using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Bus;
-using GitLabBus.Runtime.Bus;
+using GitLabBus.Gateway.Errors;
 using GitLabBus.Runtime.Embeddings;
-using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 
@@ -85,7 +83,7 @@ public static partial class BacklogEndpoints
     }
 
     private static async Task<IResult> CacheEmbeddings(
-        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
+        HttpContext http, OperationStarter operations, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
     {
         if (!IsProjectId(project_id))
         {
@@ -93,17 +91,9 @@ public static partial class BacklogEndpoints
         }
 
         var message = new CacheEmbeddingsRequested { OperationId = NewId.NextGuid().ToString(), ProjectId = project_id, CredentialRef = caller.Ref };
-        await progress.StartedAsync(message.OperationId, "cache_embeddings", cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        try
+        if (await operations.StartAsync(message.OperationId, "cache_embeddings", message, cancellationToken) is { } refused)
         {
-            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            await progress.FailedAsync(message.OperationId, "bus_unavailable", "the request could not be queued", CancellationToken.None);
-            return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
+            return refused;
         }
 
         http.Response.Headers.Location = $"/operations/{message.OperationId}";

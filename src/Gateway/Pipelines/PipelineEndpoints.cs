@@ -6,9 +6,7 @@ using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Credentials;
-using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Sagas.Inspection;
 using MassTransit;
@@ -87,7 +85,7 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> Trigger(
-        HttpContext http, IPublishEndpoint bus, IOperationProgress progress, ICredentialStore credentials, ILoggerFactory loggers, CallerCredential caller,
+        HttpContext http, OperationStarter operations, ICredentialStore credentials, CallerCredential caller,
         string project_id, TriggerPipelineRequest? body, CancellationToken cancellationToken)
     {
         if (ProjectId(project_id, out var project) is { } invalid)
@@ -120,19 +118,9 @@ public static class PipelineEndpoints
             return ApiError.InvalidRequest(problem);
         }
 
-        await progress.StartedAsync(message.OperationId, "pipeline_trigger", cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        try
+        if (await operations.StartAsync(message.OperationId, "pipeline_trigger", message, cancellationToken) is { } refused)
         {
-            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            loggers.CreateLogger(typeof(PipelineEndpoints)).LogWarning(
-                "The broker did not confirm PipelineTriggered for operation {OperationId}: {Reason}", message.OperationId, failure.GetType().Name);
-            await progress.FailedAsync(message.OperationId, "bus_unavailable", "the request could not be queued", CancellationToken.None);
-            return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
+            return refused;
         }
 
         var statusUrl = $"/operations/{message.OperationId}";
