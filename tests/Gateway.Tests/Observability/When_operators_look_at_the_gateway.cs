@@ -16,8 +16,9 @@ public sealed class When_operators_look_at_the_gateway : IClassFixture<GatewayFa
     }
 
     [Theory]
-    [InlineData("/health", new[] { "redis", "masstransit-bus", "gitlab" })]
+    [InlineData("/health", new[] { "redis", "masstransit-bus", "gitlab", "embeddings" })]
     [InlineData("/health/gitlab", new[] { "gitlab" })]
+    [InlineData("/health/embeddings", new[] { "embeddings" })]
     [InlineData("/health/ready", new[] { "redis", "masstransit-bus" })]
     [InlineData("/health/redis", new[] { "redis" })]
     [InlineData("/health/rabbitmq", new[] { "masstransit-bus" })]
