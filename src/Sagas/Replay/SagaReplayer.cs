@@ -29,7 +29,7 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
         Guid correlationId, IReadOnlyList<SagaJournalEntry> journal, JsonElement? storedState, CancellationToken cancellationToken)
     {
         var capture = new ReplayCapture();
-        var replayed = new RecordingJournal();
+        var replayed = new RecordingJournal(correlationId);
         var steps = new StepObserver();
         var queue = $"saga-replay-{saga}";
         IBusControl? bus = null;
@@ -86,9 +86,10 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
         else
         {
             var message = recorded.Message.Deserialize(messageType, SystemTextJsonMessageSerializer.Options)!;
-            var step = steps.Expect();
+            var messageId = recorded.MessageId ?? NewId.NextGuid();
+            var step = steps.Expect(messageId);
             await capture.DeliverAsync(() =>
-                endpoint.Send(message, messageType, Pipe.Execute<SendContext>(send => Restore(send, recorded, comparison)), cancellationToken));
+                endpoint.Send(message, messageType, Pipe.Execute<SendContext>(send => Restore(send, recorded, messageId, comparison)), cancellationToken));
             fault = await step.WaitAsync(StepTimeout, cancellationToken).ContinueWith(
                 waited => waited.IsCompletedSuccessfully ? waited.Result : $"not consumed within {StepTimeout.TotalSeconds:0} s",
                 TaskScheduler.Default);
@@ -110,7 +111,7 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
             applied is null ? fault ?? "the saga did not apply the message" : null);
     }
 
-    private static void Restore(SendContext send, SagaJournalEntry recorded, InstanceComparison comparison)
+    private static void Restore(SendContext send, SagaJournalEntry recorded, Guid messageId, InstanceComparison comparison)
     {
         foreach (var (name, value) in recorded.Headers)
         {
@@ -119,11 +120,14 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
                 : value);
         }
 
-        send.MessageId = recorded.MessageId ?? NewId.NextGuid();
+        send.MessageId = messageId;
     }
 
-    /// <summary>The replayed instance's journal, kept in order in memory.</summary>
-    private sealed class RecordingJournal : ISagaJournal
+    /// <summary>
+    /// The replayed instance's journal, kept in order in memory. Only that instance's entries count: a saga that starts
+    /// others (a monitor asking for its downstream pipelines' monitors) must not have their entries taken for its own.
+    /// </summary>
+    private sealed class RecordingJournal(Guid correlationId) : ISagaJournal
     {
         private readonly List<SagaJournalEntry> _entries = [];
 
@@ -138,8 +142,13 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
             }
         }
 
-        public Task AppendAsync(string saga, Guid correlationId, SagaJournalEntry entry, CancellationToken cancellationToken)
+        public Task AppendAsync(string saga, Guid instance, SagaJournalEntry entry, CancellationToken cancellationToken)
         {
+            if (instance != correlationId)
+            {
+                return Task.CompletedTask;
+            }
+
             lock (_entries)
             {
                 _entries.Add(entry);
@@ -158,8 +167,12 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
         private TaskCompletionSource<string?> _current = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private string? _fault;
 
-        public Task<string?> Expect()
+        private Guid? _expected;
+
+        /// <summary>The step of <paramref name="messageId"/>: messages of other instances on the private bus do not end it.</summary>
+        public Task<string?> Expect(Guid messageId)
         {
+            _expected = messageId;
             _fault = null;
             _current = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
             return _current.Task;
@@ -169,6 +182,11 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
 
         public Task PostReceive(ReceiveContext context)
         {
+            if (context.GetMessageId() is { } received && received != _expected)
+            {
+                return Task.CompletedTask;
+            }
+
             _current.TrySetResult(_fault ?? (context.IsDelivered ? null : "no saga instance took the message"));
             return Task.CompletedTask;
         }

@@ -82,6 +82,7 @@ public sealed class When_a_pipeline_is_followed_on_real_infrastructure : IAsyncL
         Assert.Equal("success", tracked.GetProperty("status").GetString());
         Assert.True(tracked.GetProperty("polls").GetInt32() >= 1);
         Assert.Equal("success", Assert.Single(tracked.GetProperty("downstream").EnumerateArray()).GetProperty("status").GetString());
-        Assert.True((await replay.JsonAsync()).GetProperty("end_state_matches").GetBoolean());
+        var replayed = await replay.JsonAsync();
+        Assert.True(replayed.GetProperty("end_state_matches").GetBoolean(), replayed.ToString());
     }
 }

@@ -99,6 +99,11 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Assert.NotNull(waiting);
         Assert.Equal("success", Assert.Single(finished.Downstream).Status);
         Assert.True(await Harness.Published.Any<PipelineFinished>(x => x.Context.Message.PipelineId == child && x.Context.Message.UpstreamPipelineId == parent));
+
+        // The parent's replay asks for its child's monitor again on the private bus: only the parent's own entries count.
+        var replay = await _embedded.Services.GetRequiredService<SagaInspector>()
+            .ReplayAsync(PipelineMonitorStateMachine.SagaName, PipelineCorrelation.For(Project, parent), CancellationToken.None);
+        Assert.True(replay!.EndStateMatches, string.Join("; ", replay.Differences));
     }
 
     [Fact]
