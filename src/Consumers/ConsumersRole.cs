@@ -5,6 +5,7 @@ using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.GitLab;
+using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
@@ -25,6 +26,7 @@ public static class ConsumersRole
         services.AddMetrics();
         services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<GitLabClients>();
+        services.AddJobLeases(settings.Redis);
         AddEmbeddings(services, settings);
         return bus =>
         {
@@ -34,6 +36,8 @@ public static class ConsumersRole
             bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
             bus.AddConsumer<PipelineMetricsConsumer, PipelineMetricsConsumerDefinition>();
             bus.AddConsumer<BacklogApiConsumer, BacklogApiConsumerDefinition>();
+            bus.AddConsumer<BacklogItemsApplyConsumer, BacklogItemsApplyConsumerDefinition>();
+            bus.AddConsumer<BacklogApplyOutcomeConsumer, BacklogApplyOutcomeConsumerDefinition>();
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
         };
     }

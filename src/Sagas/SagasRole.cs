@@ -1,4 +1,5 @@
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Sagas.Backlog;
 using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Pipelines;
 using GitLabBus.Sagas.Scheduling;
@@ -60,12 +61,14 @@ public static class SagasRole
     private static void AddStateMachines(ISagaCatalog catalog)
     {
         catalog.Add<PipelineMonitorStateMachine, PipelineMonitorState>(PipelineMonitorStateMachine.SagaName);
+        catalog.Add<BacklogApplyStateMachine, BacklogApplyState>(BacklogApplyStateMachine.SagaName);
     }
 
     /// <summary>What the state machines are built with, for the bus and for replays alike.</summary>
     private static void AddStateMachineSettings(IServiceCollection services, RuntimeSettings settings)
     {
         services.TryAddSingleton(PipelineMonitorSettings.Read(settings.Reader));
+        services.TryAddSingleton(BacklogApplySagaSettings.Read(settings.Reader));
     }
 
     private interface ISagaCatalog

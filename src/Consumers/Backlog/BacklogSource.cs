@@ -3,10 +3,12 @@ using System.Runtime.CompilerServices;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
+using GitLabBus.Runtime.Backlog;
 
 namespace GitLabBus.Consumers.Backlog;
 
-/// <summary>Where a project's backlog comes from in GitLab, and how its records read as the seed's <c>GitLabWorkItem</c>.</summary>
+/// <summary>Where a project's backlog comes from in GitLab, and how its records read as the seed's <c>GitLabWorkItem</c>
+/// (descriptions without the marks <see cref="BacklogMarker"/> leaves).</summary>
 public static class BacklogSource
 {
     /// <summary>
@@ -62,5 +64,5 @@ public static class BacklogSource
         WorkItem("issue", issue.Id, issue.Iid, issue.Title, issue.Description, issue.State, issue.Labels, issue.WebUrl);
 
     private static BacklogWorkItem WorkItem(string kind, long id, long iid, string title, string? description, string state, IReadOnlyList<string> labels, string webUrl) =>
-        new(kind, id.ToString(CultureInfo.InvariantCulture), iid.ToString(CultureInfo.InvariantCulture), title, description ?? "", state, labels, webUrl, null);
+        new(kind, id.ToString(CultureInfo.InvariantCulture), iid.ToString(CultureInfo.InvariantCulture), title, BacklogMarker.Strip(description), state, labels, webUrl, null);
 }

@@ -1,8 +1,8 @@
-using System.Text.RegularExpressions;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.GitLab;
 using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
@@ -11,9 +11,10 @@ namespace GitLabBus.Gateway.Backlog;
 
 /// <summary>
 /// The backlog API (seed <c>gitlab_client_service</c>, same paths and bodies): a project's backlog as
-/// <c>ListResponse&lt;GitLabWorkItem&gt;</c>, and project paths or URLs resolved to ids. GitLab is read by the consumers.
+/// <c>ListResponse&lt;GitLabWorkItem&gt;</c>, title embeddings refreshed, a reviewed backlog applied
+/// (<see cref="ApplyBacklogEndpoint"/>), and project paths or URLs resolved to ids. GitLab is read and written by the consumers.
 /// </summary>
-public static partial class BacklogEndpoints
+public static class BacklogEndpoints
 {
     private static readonly string[] States = ["opened", "closed", "all"];
 
@@ -34,6 +35,8 @@ public static partial class BacklogEndpoints
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
+        endpoints.MapApplyBacklog();
+
         read.MapPost("/resolve", Resolve)
             .WithSummary("The GitLab project a path (gitlab_path) or URL (gitlab_url) names")
             .Produces<ResolvedProject>()
@@ -47,7 +50,7 @@ public static partial class BacklogEndpoints
         string? labels, string? state, string? search, int? page, int? per_page, CancellationToken cancellationToken)
     {
         var problem =
-            !IsProjectId(project_id) ? "project_id must be a numeric id or a namespace/project path"
+            !ProjectRef.IsIdOrPath(project_id) ? "project_id must be a numeric id or a namespace/project path"
             : state is not null && !States.Contains(state) ? "state must be opened, closed or all"
             : page < 1 ? "page must be 1 or more"
             : per_page is < 1 or > 100 ? "per_page must be 1 to 100"
@@ -85,7 +88,7 @@ public static partial class BacklogEndpoints
     private static async Task<IResult> CacheEmbeddings(
         HttpContext http, OperationStarter operations, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
     {
-        if (!IsProjectId(project_id))
+        if (!ProjectRef.IsIdOrPath(project_id))
         {
             return ApiError.InvalidRequest("project_id must be a numeric id or a namespace/project path");
         }
@@ -106,7 +109,7 @@ public static partial class BacklogEndpoints
     {
         var path = body switch
         {
-            { GitlabPath: { Length: > 0 } given } => ProjectPath().IsMatch(given.Trim('/')) ? given.Trim('/') : null,
+            { GitlabPath: { Length: > 0 } given } => ProjectRef.IsPath(given.Trim('/')) ? given.Trim('/') : null,
             { GitlabUrl: { Length: > 0 } url } => PathOfUrl(url),
             _ => null,
         };
@@ -131,14 +134,9 @@ public static partial class BacklogEndpoints
         var page = path.IndexOf("/-/", StringComparison.Ordinal);
         path = page >= 0 ? path[..page] : path;
         path = path.EndsWith(".git", StringComparison.Ordinal) ? path[..^4] : path;
-        return ProjectPath().IsMatch(path) ? path : null;
+        return ProjectRef.IsPath(path) ? path : null;
     }
 
-    private static bool IsProjectId(string raw) => long.TryParse(raw, out var id) ? id > 0 : ProjectPath().IsMatch(Uri.UnescapeDataString(raw));
-
-    /// <summary>At least a namespace and a project, each segment of the characters GitLab allows in paths.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)+$")]
-    private static partial Regex ProjectPath();
 }
 
 /// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>

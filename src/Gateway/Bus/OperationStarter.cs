@@ -32,4 +32,14 @@ public sealed class OperationStarter(IPublishEndpoint bus, IOperationProgress pr
             return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
         }
     }
+
+    /// <summary>The <c>202</c> naming the operation to follow, with its status URL in <c>Location</c> too.</summary>
+    public static IResult Accepted(HttpContext http, string operationId)
+    {
+        var statusUrl = $"/operations/{operationId}";
+        http.Response.Headers.Location = statusUrl;
+        return Results.Json(new OperationAccepted(operationId, statusUrl), statusCode: StatusCodes.Status202Accepted);
+    }
 }
+
+public sealed record OperationAccepted(string OperationId, string StatusUrl);

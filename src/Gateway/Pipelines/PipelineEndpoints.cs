@@ -123,9 +123,7 @@ public static class PipelineEndpoints
             return refused;
         }
 
-        var statusUrl = $"/operations/{message.OperationId}";
-        http.Response.Headers.Location = statusUrl;
-        return Results.Json(new OperationAccepted(message.OperationId, statusUrl), statusCode: StatusCodes.Status202Accepted);
+        return OperationStarter.Accepted(http, message.OperationId);
     }
 
     private static async Task<IResult> GetPipeline(
@@ -234,4 +232,3 @@ public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPi
 
 public sealed record TriggerPipelineVariable(string? Key, string? Value, string? VariableType);
 
-public sealed record OperationAccepted(string OperationId, string StatusUrl);

@@ -11,8 +11,13 @@ public sealed partial class GitLabClient
     public Task<GitLabGroup> GetGroupAsync(ProjectRef group, CancellationToken cancellationToken) =>
         GetAsync<GitLabGroup>($"groups/{group.Encoded}", cancellationToken);
 
+    /// <summary>The labels the project's issues may carry: its own and those of its groups.</summary>
     public IAsyncEnumerable<GitLabLabel> ListLabelsAsync(ProjectRef project, CancellationToken cancellationToken) =>
-        _connection.ListAsync<GitLabLabel>($"projects/{project.Encoded}/labels", cancellationToken);
+        _connection.ListAsync<GitLabLabel>($"projects/{project.Encoded}/labels?include_ancestor_groups=true", cancellationToken);
+
+    /// <summary>The labels a group's epics may carry: its own and its ancestors'.</summary>
+    public IAsyncEnumerable<GitLabLabel> ListGroupLabelsAsync(ProjectRef group, CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabLabel>($"groups/{group.Encoded}/labels?include_ancestor_groups=true", cancellationToken);
 
     public Task<GitLabLabel> CreateLabelAsync(ProjectRef project, NewGitLabLabel label, CancellationToken cancellationToken) =>
         PostAsync<GitLabLabel>($"projects/{project.Encoded}/labels", label, cancellationToken);

@@ -24,14 +24,7 @@ public static class RecurringJobs
         services.TryAddScoped<TJob>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new RecurringJobOptions<TJob>(name, interval));
-        if (redis.InMemory)
-        {
-            services.TryAddSingleton<IJobLease, InMemoryJobLease>();
-        }
-        else
-        {
-            services.TryAddSingleton<IJobLease, RedisJobLease>();
-        }
+        services.AddJobLeases(redis);
 
         services.AddQuartz(quartz =>
         {
@@ -45,6 +38,22 @@ public static class RecurringJobs
         if (!services.Any(service => service.ServiceType == typeof(QuartzHostedServiceOptions) || service.ImplementationType == typeof(QuartzHostedService)))
         {
             services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+        }
+
+        return services;
+    }
+
+    /// <summary>Leases in Redis (or in memory): for recurring jobs, and for any work one replica at a time must do.</summary>
+    public static IServiceCollection AddJobLeases(this IServiceCollection services, RedisSettings redis)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        if (redis.InMemory)
+        {
+            services.TryAddSingleton<IJobLease, InMemoryJobLease>();
+        }
+        else
+        {
+            services.TryAddSingleton<IJobLease, RedisJobLease>();
         }
 
         return services;

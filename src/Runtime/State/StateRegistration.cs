@@ -1,3 +1,4 @@
+using GitLabBus.Runtime.Backlog;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.Health;
@@ -15,7 +16,7 @@ namespace GitLabBus.Runtime.State;
 
 /// <summary>
 /// State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise: webhook
-/// deliveries, operation progress, title embeddings, and callers' GitLab tokens (encrypted; the Data Protection key ring
+/// deliveries, operation progress, title embeddings, the backlog-apply ledger, and callers' GitLab tokens (encrypted; the Data Protection key ring
 /// beside them).
 /// </summary>
 public static class StateRegistration
@@ -31,6 +32,7 @@ public static class StateRegistration
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(CredentialSettings.Read(settings.Reader));
+        services.AddSingleton(BacklogApplySettings.Read(settings.Reader));
         services.AddDataProtection().SetApplicationName("GitLabBus");
         if (settings.Redis.InMemory)
         {
@@ -38,6 +40,7 @@ public static class StateRegistration
             services.AddSingleton<IEmbeddingCache, InMemoryEmbeddingCache>();
             services.AddSingleton<IWebhookDeliveryStore, InMemoryWebhookDeliveryStore>();
             services.AddSingleton<IOperationProgress, InMemoryOperationProgress>();
+            services.AddSingleton<IBacklogApplyLedger, InMemoryBacklogApplyLedger>();
             services.AddHealthChecks().AddCheck(
                 "redis",
                 () => HealthCheckResult.Healthy("in-memory state (REDIS_URL not set)"),
@@ -54,6 +57,7 @@ public static class StateRegistration
         services.AddSingleton<IEmbeddingCache, RedisEmbeddingCache>();
         services.AddSingleton<IWebhookDeliveryStore, RedisWebhookDeliveryStore>();
         services.AddSingleton<IOperationProgress, RedisOperationProgress>();
+        services.AddSingleton<IBacklogApplyLedger, RedisBacklogApplyLedger>();
         services.AddHealthChecks().AddRedis(
             sp => sp.GetRequiredService<IConnectionMultiplexer>(),
             name: "redis",

@@ -25,31 +25,20 @@ public static class ProjectEndpoints
         api.MapGet("/projects/{id}", (SimStore store, string id) => store.Read(s =>
             s.FindProject(id) is { } project ? SimResults.Ok(SimJson.Project(s, project)) : SimResults.NotFound("Project")));
 
+        // Like GitLab, both lists include the labels of ancestor groups unless include_ancestor_groups=false.
         api.MapGet("/projects/{id}/labels", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
-            ? SimResults.Page(http, parameters, project.Labels, label => SimJson.Label(label))
+            ? SimResults.Page(http, parameters, [.. project.Labels, .. InheritedLabels(s, project.Group, parameters)], label => SimJson.Label(label))
             : SimResults.NotFound("Project")));
 
+        api.MapGet("/groups/{id}/labels", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindGroup(id) is { } group
+            ? SimResults.Page(http, parameters, InheritedLabels(s, group, parameters).ToList(), label => SimJson.Label(label))
+            : SimResults.NotFound("Group")));
+
+        api.MapPost("/groups/{id}/labels", (SimStore store, SimParams parameters, string id) => store.Write(s =>
+            s.FindGroup(id) is not { } group ? SimResults.NotFound("Group") : AddLabel(s, group.Labels, parameters)));
+
         api.MapPost("/projects/{id}/labels", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
-            {
-                return SimResults.NotFound("Project");
-            }
-
-            if (parameters.String("name") is not { Length: > 0 } name)
-            {
-                return SimResults.Missing("name");
-            }
-
-            if (project.Labels.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                return SimResults.Conflict("Label already exists");
-            }
-
-            var created = new SimLabel { Id = s.NewId(), Name = name, Color = parameters.String("color") ?? "#428BCA", Description = parameters.String("description") };
-            project.Labels.Add(created);
-            return SimResults.Created(SimJson.Label(created));
-        }));
+            s.FindProject(id) is not { } project ? SimResults.NotFound("Project") : AddLabel(s, project.Labels, parameters)));
 
         api.MapGet("/projects/{id}/repository/branches", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
             ? SimResults.Page(http, parameters, [.. project.Branches.Values.OrderBy(b => b.Name, StringComparer.Ordinal)], branch => SimJson.Branch(s, project, branch))
@@ -165,5 +154,25 @@ public static class ProjectEndpoints
         }
 
         return files;
+    }
+
+    private static IEnumerable<SimLabel> InheritedLabels(SimStore store, SimGroup group, SimParams parameters) =>
+        parameters.String("include_ancestor_groups") == "false" ? group.Labels : store.GroupAndAncestors(group).SelectMany(g => g.Labels);
+
+    private static IResult AddLabel(SimStore store, List<SimLabel> labels, SimParams parameters)
+    {
+        if (parameters.String("name") is not { Length: > 0 } name)
+        {
+            return SimResults.Missing("name");
+        }
+
+        if (labels.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return SimResults.Conflict("Label already exists");
+        }
+
+        var created = new SimLabel { Id = store.NewId(), Name = name, Color = parameters.String("color") ?? "#428BCA", Description = parameters.String("description") };
+        labels.Add(created);
+        return SimResults.Created(SimJson.Label(created));
     }
 }

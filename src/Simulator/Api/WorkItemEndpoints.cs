@@ -41,6 +41,7 @@ public static class WorkItemEndpoints
                 UpdatedAt = s.Now,
             };
             s.Epics.Add(epic);
+            EnsureLabels(s, group, epic.Labels);
             return SimResults.Created(SimJson.Epic(s, epic));
         }));
 
@@ -56,6 +57,7 @@ public static class WorkItemEndpoints
             epic.Labels = UpdatedLabels(epic.Labels, parameters);
             ApplyStateEvent(parameters, s, state => epic.State = state, at => epic.ClosedAt = at);
             epic.UpdatedAt = s.Now;
+            EnsureLabels(s, s.Groups.First(g => g.Id == epic.GroupId), epic.Labels);
             return SimResults.Ok(SimJson.Epic(s, epic));
         }));
 
@@ -207,12 +209,19 @@ public static class WorkItemEndpoints
         }
     }
 
-    /// <summary>GitLab creates a project label the first time an issue uses it.</summary>
-    private static void EnsureLabels(SimStore store, SimProject project, IEnumerable<string> labels)
+    /// <summary>GitLab creates a project label the first time an issue uses a name neither the project nor its groups have.</summary>
+    private static void EnsureLabels(SimStore store, SimProject project, IEnumerable<string> labels) =>
+        EnsureLabels(store, project.Labels, [.. project.Labels, .. store.GroupAndAncestors(project.Group).SelectMany(g => g.Labels)], labels);
+
+    /// <summary>An epic's new label names become labels of its group.</summary>
+    private static void EnsureLabels(SimStore store, SimGroup group, IEnumerable<string> labels) =>
+        EnsureLabels(store, group.Labels, [.. store.GroupAndAncestors(group).SelectMany(g => g.Labels)], labels);
+
+    private static void EnsureLabels(SimStore store, List<SimLabel> owner, List<SimLabel> known, IEnumerable<string> labels)
     {
-        foreach (var name in labels.Where(name => !project.Labels.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase))))
+        foreach (var name in labels.Where(name => !known.Any(label => string.Equals(label.Name, name, StringComparison.OrdinalIgnoreCase))))
         {
-            project.Labels.Add(new SimLabel { Id = store.NewId(), Name = name, Color = "#428BCA" });
+            owner.Add(new SimLabel { Id = store.NewId(), Name = name, Color = "#428BCA" });
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace GitLabBus.Simulator.State;
 
 /// <summary>
-/// The demo world: group <c>demo</c> with epics, project <c>demo/shop</c> (id 1, default branch <c>main</c>) with labels,
+/// The demo world: group <c>demo</c> with epics and labels, project <c>demo/shop</c> (id 1, default branch <c>main</c>) with labels,
 /// issues (some in epics), feature branches, merge requests (two of them touching the same file) and a finished pipeline.
 /// </summary>
 public static class DemoSeed
@@ -19,10 +19,12 @@ public static class DemoSeed
         project.Branches["main"] = main;
         store.Commit(project, main, "Initial commit", ["README.md", "src/cart.py", "src/checkout.py", "src/catalog.py"], announce: false);
 
-        foreach (var (name, color) in new[] { ("bug", "#d9534f"), ("feature", "#428bca"), ("backend", "#5cb85c"), ("frontend", "#f0ad4e"), ("priority::high", "#cc0033") })
+        foreach (var (name, color) in new[] { ("bug", "#d9534f"), ("feature", "#428bca"), ("backend", "#5cb85c"), ("frontend", "#f0ad4e") })
         {
-            project.Labels.Add(new SimLabel { Id = store.NewId(), Name = name, Color = color });
+            group.Labels.Add(new SimLabel { Id = store.NewId(), Name = name, Color = color });
         }
+
+        project.Labels.Add(new SimLabel { Id = store.NewId(), Name = "priority::high", Color = "#cc0033" });
 
         var checkout = Epic(store, group, 1, "Checkout overhaul", "Make checkout faster and safer", ["feature"]);
         var catalog = Epic(store, group, 2, "Catalog search", "Find products by name and tag", ["feature", "backend"]);

@@ -23,6 +23,9 @@ public sealed class SimGroup
     public required string FullPath { get; init; }
     public string Description { get; set; } = "";
     public bool EpicsEnabled { get; init; } = true;
+
+    /// <summary>Group labels: usable on the group's epics and on the issues of every project below it.</summary>
+    public List<SimLabel> Labels { get; } = [];
     public List<SimHook> Hooks { get; } = [];
 }
 

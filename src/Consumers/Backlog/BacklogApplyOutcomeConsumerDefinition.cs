@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Consumers.Backlog;
+
+public sealed class BacklogApplyOutcomeConsumerDefinition : ConsumerDefinition<BacklogApplyOutcomeConsumer>
+{
+    public BacklogApplyOutcomeConsumerDefinition() => EndpointName = "backlog-apply-outcome";
+}

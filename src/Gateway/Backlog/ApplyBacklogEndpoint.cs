@@ -1,0 +1,136 @@
+using System.Text.Json;
+using GitLabBus.Contracts;
+using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Bus;
+using GitLabBus.Gateway.Errors;
+using GitLabBus.GitLab;
+using GitLabBus.Runtime.Backlog;
+using GitLabBus.Runtime.Operations;
+using MassTransit;
+
+namespace GitLabBus.Gateway.Backlog;
+
+/// <summary>
+/// <c>POST /gitlab/projects/{project_id}/apply-backlog[?dry_run=true]</c> with the seed's <c>ApplyBacklogRequest</c>: the
+/// prompt is claimed (a prompt applied before answers its first response, 200, and nothing is published), the
+/// <see cref="BacklogApplyRequested"/> is published (mandatory, confirmed), and the answer waits up to
+/// <c>APPLY_SYNC_TIMEOUT_SECONDS</c> for the operation to end: the seed's <c>ApplyBacklogResponse</c>, the failure's error
+/// body, or <c>202</c> with the operation to follow.
+/// </summary>
+public static class ApplyBacklogEndpoint
+{
+    public const string OperationKind = "apply_backlog";
+
+    public static RouteHandlerBuilder MapApplyBacklog(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/gitlab/projects/{project_id}/apply-backlog", ApplyAsync)
+            .WithTags("backlog")
+            .RequireAuthorization(Roles.WritePolicy)
+            .WithSummary("Create or update the backlog's epics then issues in GitLab, once per prompt_id; dry_run=true plans without writing")
+            .Produces<ApplyBacklogResponse>()
+            .Produces<OperationAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound)
+            .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<IResult> ApplyAsync(
+        HttpContext http, OperationStarter operations, IBacklogApplyLedger ledger, IOperationProgress progress, BacklogApplySettings settings,
+        CallerCredential caller, string project_id, bool? dry_run, ApplyBacklogRequest? body, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ApiError.InvalidRequest("send the backlog as JSON: {\"prompt_id\", \"epics\": [...], \"issues\": [...]}");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.PromptId))
+        {
+            return ApiError.Result(400, "idempotency_key_required", "prompt_id is required: it makes the apply idempotent");
+        }
+
+        var message = body.ToMessage(project_id, dry_run ?? false, caller.Ref);
+        var problem = body.ProjectId is { Length: > 0 } named && new BacklogApplyKey(named, "").ProjectId != new BacklogApplyKey(project_id, "").ProjectId
+            ? "project_id in the body must name the project of the path"
+            : BacklogApplyRules.Problem(message);
+        if (problem is not null)
+        {
+            return ApiError.InvalidRequest(problem);
+        }
+
+        var key = new BacklogApplyKey(project_id, message.PromptId);
+        if (!message.DryRun)
+        {
+            var claim = await ledger.ClaimAsync(key, message.OperationId, cancellationToken);
+            if (claim.Response is { } earlier)
+            {
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Json(ApplyBacklogResponse.From(earlier).ToJson());
+            }
+
+            if (claim.OperationId != message.OperationId)
+            {
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return await AnswerAsync(http, progress, claim.OperationId, settings.SyncTimeout, cancellationToken);
+            }
+        }
+
+        if (await operations.StartAsync(message.OperationId, OperationKind, message, cancellationToken) is { } refused)
+        {
+            await ledger.ReleaseAsync(key, message.OperationId, CancellationToken.None);
+            return refused;
+        }
+
+        return await AnswerAsync(http, progress, message.OperationId, settings.SyncTimeout, cancellationToken);
+    }
+
+    /// <summary>The operation's end if it comes within <paramref name="wait"/>, else the <c>202</c> to follow it.</summary>
+    private static async Task<IResult> AnswerAsync(HttpContext http, IOperationProgress progress, string operationId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        try
+        {
+            await foreach (var next in progress.FollowAsync(operationId, null, timeout.Token))
+            {
+                if (next.Final)
+                {
+                    return next.Type == OperationEventTypes.Completed ? Results.Json(next.Data) : ApiError.OperationFailed(next.Data);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Still running after the wait: the caller follows the operation.
+        }
+
+        return OperationStarter.Accepted(http, operationId);
+    }
+}
+
+/// <summary>The seed's <c>ApplyBacklogRequest</c>: <c>project_id</c> (optional here: the path names the project), <c>prompt_id</c>, epics, issues.</summary>
+public sealed record ApplyBacklogRequest(
+    string? ProjectId, string? PromptId, string? InternalProjectId, IReadOnlyList<ApplyBacklogEpic?>? Epics, IReadOnlyList<ApplyBacklogIssue?>? Issues)
+{
+    public BacklogApplyRequested ToMessage(string projectId, bool dryRun, string? credentialRef) => new()
+    {
+        OperationId = NewId.NextGuid().ToString(),
+        ProjectId = projectId,
+        PromptId = PromptId ?? "",
+        InternalProjectId = InternalProjectId,
+        Epics = [.. (Epics ?? []).Select(epic => epic is null ? null! : new BacklogEpicInput
+        {
+            Id = epic.Id, Title = epic.Title ?? "", Description = epic.Description ?? "", Labels = epic.Labels ?? [],
+        })],
+        Issues = [.. (Issues ?? []).Select(issue => issue is null ? null! : new BacklogIssueInput
+        {
+            Id = issue.Id, Title = issue.Title ?? "", Description = issue.Description ?? "", Labels = issue.Labels ?? [], EpicId = issue.EpicId,
+        })],
+        DryRun = dryRun,
+        CredentialRef = credentialRef,
+    };
+}
+
+/// <summary>An epic to create (<c>id</c> null) or update (<c>id</c> as the backlog lists it).</summary>
+public sealed record ApplyBacklogEpic(string? Id, string? Title, string? Description, IReadOnlyList<string>? Labels);
+
+/// <summary>An issue; <c>epic_id</c> is an existing epic's id or <c>new:&lt;n&gt;</c> for the n-th epic of the request.</summary>
+public sealed record ApplyBacklogIssue(string? Id, string? Title, string? Description, IReadOnlyList<string>? Labels, string? EpicId);
