@@ -2,6 +2,9 @@ using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Embeddings;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
+using GitLabBus.Contracts;
+using GitLabBus.Runtime.Backlog;
+using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.GitLab;
@@ -27,6 +30,7 @@ public static class ConsumersRole
         services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<GitLabClients>();
         services.AddJobLeases(settings.Redis);
+        services.AddSingleton<IMessageRules<BacklogItemsApplyRequested>, BacklogItemsApplyRequestRules>();
         AddEmbeddings(services, settings);
         return bus =>
         {

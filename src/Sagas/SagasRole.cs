@@ -1,3 +1,6 @@
+using GitLabBus.Contracts;
+using GitLabBus.Runtime.Backlog;
+using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Backlog;
 using GitLabBus.Sagas.Inspection;
@@ -22,6 +25,7 @@ public static class SagasRole
     {
         services.AddSagaJournal(settings);
         AddStateMachineSettings(services, settings);
+        services.AddSingleton<IMessageRules<BacklogApplyRequested>, BacklogApplyRequestRules>();
         if (settings.Bus.InMemory)
         {
             return bus => AddStateMachines(new BusSagaCatalog(bus, settings));

@@ -3,7 +3,6 @@ using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Backlog;
-using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Operations;
@@ -22,7 +21,8 @@ namespace GitLabBus.Consumers.Backlog;
 /// A step holds a lease while it writes, so two deliveries of it never write at once.
 /// </summary>
 public sealed class BacklogItemsApplyConsumer(
-    GitLabClients gitlab, IBacklogApplyLedger ledger, IJobLease leases, IOperationProgress progress, TimeProvider time, ILogger<BacklogItemsApplyConsumer> logger)
+    GitLabClients gitlab, IBacklogApplyLedger ledger, IJobLease leases, BacklogApplySettings settings, IOperationProgress progress, TimeProvider time,
+    ILogger<BacklogItemsApplyConsumer> logger)
     : IConsumer<BacklogItemsApplyRequested>
 {
     public const string OperationKind = "apply_backlog";
@@ -30,12 +30,6 @@ public sealed class BacklogItemsApplyConsumer(
     public async Task Consume(ConsumeContext<BacklogItemsApplyRequested> context)
     {
         var step = context.Message;
-        if (step.Scope is not (BacklogApplyRules.EpicScope or BacklogApplyRules.IssueScope) || !Guid.TryParse(step.OperationId, out _)
-            || !ProjectRef.IsIdOrPath(step.ProjectId) || BacklogApplyRules.PromptIdProblem(step.PromptId) is not null)
-        {
-            throw new InvalidMessageException($"BacklogItemsApplyRequested for operation {step.OperationId}: scope, operation, project or prompt is invalid");
-        }
-
         var cancellationToken = context.CancellationToken;
         var key = new BacklogApplyKey(step.ProjectId, step.PromptId);
         if (step.Scope == BacklogApplyRules.EpicScope)
@@ -49,7 +43,7 @@ public sealed class BacklogItemsApplyConsumer(
         }
 
         await using var lease = step.DryRun ? null
-            : await StepLease.TryAcquireAsync(leases, time, key, step.Scope, cancellationToken)
+            : await StepLease.TryAcquireAsync(leases, settings.StepLease, time, key, step.Scope, cancellationToken)
                 ?? throw new BacklogApplyBusyException($"the {step.Scope}s of this prompt are being applied by another delivery; this one waits for it");
         BacklogItemsApplied outcome;
         try

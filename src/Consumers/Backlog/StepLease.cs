@@ -6,25 +6,25 @@ namespace GitLabBus.Consumers.Backlog;
 /// <summary>
 /// The lease of one apply step (a prompt's epics or issues) while it writes, renewed as it goes: two deliveries of the
 /// same step — a duplicate, a redelivery racing the original — never write at once. A holder that died frees it after
-/// <see cref="Duration"/>.
+/// <c>APPLY_STEP_LEASE_SECONDS</c>.
 /// </summary>
 internal sealed class StepLease : IAsyncDisposable
 {
-    public static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
-
     private readonly IHeldJobLease _held;
+    private readonly TimeSpan _duration;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewing;
 
-    private StepLease(IHeldJobLease held, TimeProvider time)
+    private StepLease(IHeldJobLease held, TimeSpan duration, TimeProvider time)
     {
-        _held = held;
+        (_held, _duration) = (held, duration);
         _renewing = RenewAsync(time);
     }
 
-    public static async Task<StepLease?> TryAcquireAsync(IJobLease leases, TimeProvider time, BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
-        await leases.TryAcquireAsync($"backlog-apply:{key.ProjectId}:{key.PromptId}:{scope}", Duration, cancellationToken) is { } held
-            ? new StepLease(held, time)
+    public static async Task<StepLease?> TryAcquireAsync(
+        IJobLease leases, TimeSpan duration, TimeProvider time, BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
+        await leases.TryAcquireAsync($"backlog-apply:{key.ProjectId}:{key.PromptId}:{scope}", duration, cancellationToken) is { } held
+            ? new StepLease(held, duration, time)
             : null;
 
     public async ValueTask DisposeAsync()
@@ -37,12 +37,12 @@ internal sealed class StepLease : IAsyncDisposable
 
     private async Task RenewAsync(TimeProvider time)
     {
-        using var timer = new PeriodicTimer(Duration / 4, time);
+        using var timer = new PeriodicTimer(_duration / 3, time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                await _held.RenewAsync(Duration);
+                await _held.RenewAsync(_duration);
             }
         }
         catch (OperationCanceledException)

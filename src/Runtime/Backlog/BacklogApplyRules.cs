@@ -1,12 +1,14 @@
 using System.Globalization;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.Runtime.Bus;
 
 namespace GitLabBus.Runtime.Backlog;
 
 /// <summary>
 /// What a backlog apply must look like, checked before anything reaches GitLab: by the gateway (a 400) and by the
-/// saga (a message from another system that breaks them goes to <c>backlog-apply-state_error</c> with the reason).
+/// bus in front of the saga (a message from another system that breaks them goes to <c>backlog-apply-state_error</c>
+/// with the reason, see <see cref="BacklogApplyRequestRules"/>).
 /// The limits are GitLab's own (titles of 255 characters, descriptions of 1,048,576, no comma inside a label).
 /// </summary>
 public static class BacklogApplyRules
@@ -56,4 +58,25 @@ public static class BacklogApplyRules
         : $"issues[{index}].epic_id must be an epic id or new:<n> naming one of the {epics} epics of this request";
 
     private static bool IsGitLabId(string raw) => long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
+}
+
+/// <summary>The rules as the bus checks them on every <see cref="BacklogApplyRequested"/> before the saga sees it.</summary>
+public sealed class BacklogApplyRequestRules : IMessageRules<BacklogApplyRequested>
+{
+    public string? Problem(BacklogApplyRequested message) => BacklogApplyRules.Problem(message);
+}
+
+/// <summary>What a step request (the saga's, or another system's) must name before the apply consumer runs it.</summary>
+public sealed class BacklogItemsApplyRequestRules : IMessageRules<BacklogItemsApplyRequested>
+{
+    public string? Problem(BacklogItemsApplyRequested message) =>
+        message.Scope is not (BacklogApplyRules.EpicScope or BacklogApplyRules.IssueScope) ? "scope must be epic or issue"
+        : BacklogApplyRules.Problem(new BacklogApplyRequested
+        {
+            OperationId = message.OperationId,
+            ProjectId = message.ProjectId,
+            PromptId = message.PromptId,
+            Epics = message.Epics,
+            Issues = message.Issues,
+        });
 }

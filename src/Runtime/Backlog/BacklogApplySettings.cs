@@ -4,9 +4,12 @@ namespace GitLabBus.Runtime.Backlog;
 
 /// <param name="IdempotencyTtl"><c>IDEMPOTENCY_TTL_SECONDS</c> (86,400): how long a prompt's apply is remembered.</param>
 /// <param name="SyncTimeout"><c>APPLY_SYNC_TIMEOUT_SECONDS</c> (30): how long <c>apply-backlog</c> waits before answering 202.</param>
-public sealed record BacklogApplySettings(TimeSpan IdempotencyTtl, TimeSpan SyncTimeout)
+/// <param name="StepLease"><c>APPLY_STEP_LEASE_SECONDS</c> (30): how long a step's lease lasts without renewal (renewed every third of it),
+/// so how soon a step whose consumer died can run again.</param>
+public sealed record BacklogApplySettings(TimeSpan IdempotencyTtl, TimeSpan SyncTimeout, TimeSpan StepLease)
 {
     public static BacklogApplySettings Read(SettingsReader reader) => new(
         TimeSpan.FromSeconds(reader.Int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400)),
-        TimeSpan.FromSeconds(reader.Double("APPLY_SYNC_TIMEOUT_SECONDS", 30, 0, 600)));
+        TimeSpan.FromSeconds(reader.Double("APPLY_SYNC_TIMEOUT_SECONDS", 30, 0, 600)),
+        TimeSpan.FromSeconds(reader.Double("APPLY_STEP_LEASE_SECONDS", 30, 1, 3_600)));
 }

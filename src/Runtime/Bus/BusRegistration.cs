@@ -7,8 +7,8 @@ namespace GitLabBus.Runtime.Bus;
 
 /// <summary>
 /// The bus every host runs: RabbitMQ when configured, in-memory otherwise, with the same endpoint policy
-/// either way (kebab-case names, quorum queues, raw JSON beside the envelope, redelivery later and retries
-/// now that both skip invalid messages, an in-memory outbox, request ids carried through, durable scheduling).
+/// either way (kebab-case names, quorum queues, raw JSON beside the envelope, message rules checked first, redelivery
+/// later and retries now that both skip invalid messages, an in-memory outbox, request ids carried through, durable scheduling).
 /// </summary>
 public static class BusRegistration
 {
@@ -50,6 +50,7 @@ public static class BusRegistration
             }
 
             endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
+            endpoint.UseConsumeFilter(typeof(MessageRulesConsumeFilter<>), context);
 
             // What still fails after the immediate retries (GitLab or Redis down for a while) comes back later,
             // through the scheduler, before it is given up to the _error queue. The scheduler's own endpoint

@@ -1,6 +1,5 @@
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Backlog;
-using GitLabBus.Runtime.Bus;
 using MassTransit;
 
 namespace GitLabBus.Sagas.Backlog;
@@ -17,7 +16,7 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
 {
     public const string SagaName = "backlog-apply";
 
-    // Where a message whose operation id is not a GUID correlates: validation rejects it before any instance is saved.
+    // Where a message whose operation id is not a GUID would correlate; the bus's message rules stop it before the saga.
     private static readonly Guid Unparseable = new("00000000-0000-0000-0000-0000000000ba");
 
     public BacklogApplyStateMachine(BacklogApplySagaSettings settings)
@@ -47,7 +46,6 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
 
         Initially(
             When(Requested)
-                .Then(c => Validate(c.Message))
                 .Then(c => c.Saga.Start(c.Message))
                 .Publish(c => c.Saga.EpicsStep(c.Message.Epics))
                 .TransitionTo(ApplyingEpics));
@@ -98,14 +96,6 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
     public static Guid Correlation(string operationId) => Guid.TryParse(operationId, out var id) ? id : Unparseable;
 
     private static bool IsEpics(BacklogItemsApplied step) => step.Scope == BacklogApplyRules.EpicScope;
-
-    private static void Validate(BacklogApplyRequested request)
-    {
-        if (BacklogApplyRules.Problem(request) is { } problem)
-        {
-            throw new InvalidMessageException($"BacklogApplyRequested for operation {request.OperationId}: {problem}");
-        }
-    }
 
     private static BacklogApplyFailure StepFault(Fault<BacklogItemsApplyRequested> fault)
     {

@@ -1,0 +1,41 @@
+using GitLabBus.Runtime.Backlog;
+using GitLabBus.Tests.Runtime.Backlog;
+using GitLabBus.Tests.TestSupport;
+using StackExchange.Redis;
+
+namespace GitLabBus.Tests.Integration.Backlog;
+
+/// <summary>The Redis ledger passes the same specification as the in-memory one, with the contract's keys and the idempotency TTL.</summary>
+public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecification, IAsyncLifetime
+{
+    private IConnectionMultiplexer _redis = null!;
+    private IBacklogApplyLedger _ledger = null!;
+
+    protected override IBacklogApplyLedger Ledger => _ledger;
+
+    public async Task InitializeAsync()
+    {
+        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _ledger = new RedisBacklogApplyLedger(_redis, Settings);
+    }
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Every_key_expires_with_the_idempotency_window()
+    {
+        var key = new BacklogApplyKey("1", $"prompt-{Guid.NewGuid():N}");
+
+        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.BeginStepAsync(key, "epic", CancellationToken.None);
+        await Ledger.RecordAsync(key, "epic", new BacklogItemRecord(0, null, null, []), CancellationToken.None);
+
+        var database = _redis.GetDatabase();
+        foreach (var redisKey in new[] { key.RedisKey, $"{key.RedisKey}:attempts", $"{key.RedisKey}:items:epic" })
+        {
+            Assert.InRange((await database.KeyTimeToLiveAsync(redisKey))!.Value, Ttl - TimeSpan.FromMinutes(1), Ttl);
+        }
+
+        Assert.StartsWith("gitlabbus:backlog:apply:1:prompt-", key.RedisKey, StringComparison.Ordinal);
+    }
+}

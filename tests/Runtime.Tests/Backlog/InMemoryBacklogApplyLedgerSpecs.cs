@@ -1,0 +1,27 @@
+using GitLabBus.Runtime.Backlog;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GitLabBus.Tests.Runtime.Backlog;
+
+public sealed class InMemoryBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecification
+{
+    private readonly FakeTimeProvider _time = new();
+
+    public InMemoryBacklogApplyLedgerSpecs() => Ledger = new InMemoryBacklogApplyLedger(Settings, _time);
+
+    protected override IBacklogApplyLedger Ledger { get; }
+
+    [Fact]
+    public async Task A_prompt_is_forgotten_after_the_idempotency_window()
+    {
+        var key = new BacklogApplyKey("1", "prompt");
+        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.RecordAsync(key, "epic", new BacklogItemRecord(0, null, null, []), CancellationToken.None);
+
+        _time.Advance(Ttl + TimeSpan.FromSeconds(1));
+        var later = await Ledger.ClaimAsync(key, "op-2", CancellationToken.None);
+
+        Assert.Equal("op-2", later.OperationId);
+        Assert.Empty(await Ledger.ItemsAsync(key, "epic", CancellationToken.None));
+    }
+}
