@@ -21,13 +21,18 @@ public static class BacklogApplyRules
 
     /// <summary>The first problem found, in words for the caller, or null.</summary>
     public static string? Problem(BacklogApplyRequested request) =>
-        !Guid.TryParse(request.OperationId, out _) ? "operation_id must be a GUID"
-        : !ProjectRef.IsIdOrPath(request.ProjectId) ? "project_id must be a numeric id or a namespace/project path"
-        : PromptIdProblem(request.PromptId)
-        ?? (request.Epics is null || request.Issues is null ? "epics and issues must be arrays"
-        : request.Epics.Count > MaxItems || request.Issues.Count > MaxItems ? $"at most {MaxItems} epics and {MaxItems} issues in one request"
-        : request.Epics.Select((epic, index) => ItemProblem(EpicScope, index, epic)).FirstOrDefault(problem => problem is not null)
-            ?? request.Issues.Select((issue, index) => ItemProblem(IssueScope, index, issue) ?? EpicLinkProblem(index, issue.EpicId, request.Epics.Count))
+        Problem(request.OperationId, request.ProjectId, request.PromptId, request.Epics, request.Issues, request.Epics?.Count ?? 0);
+
+    /// <param name="epicCount">How many epics the whole request has: <c>new:&lt;n&gt;</c> must name one of them.</param>
+    public static string? Problem(
+        string operationId, string projectId, string promptId, IReadOnlyList<BacklogEpicInput>? epics, IReadOnlyList<BacklogIssueInput>? issues, int epicCount) =>
+        !Guid.TryParse(operationId, out _) ? "operation_id must be a GUID"
+        : !ProjectRef.IsIdOrPath(projectId) ? "project_id must be a numeric id or a namespace/project path"
+        : PromptIdProblem(promptId)
+        ?? (epics is null || issues is null ? "epics and issues must be arrays"
+        : epics.Count > MaxItems || issues.Count > MaxItems ? $"at most {MaxItems} epics and {MaxItems} issues in one request"
+        : epics.Select((epic, index) => ItemProblem(EpicScope, index, epic)).FirstOrDefault(problem => problem is not null)
+            ?? issues.Select((issue, index) => ItemProblem(IssueScope, index, issue) ?? EpicLinkProblem(index, issue?.EpicId, epicCount))
                 .FirstOrDefault(problem => problem is not null));
 
     /// <summary>Null when the prompt id can key an apply; the gateway answers <c>idempotency_key_required</c> when it is missing.</summary>
@@ -71,12 +76,6 @@ public sealed class BacklogItemsApplyRequestRules : IMessageRules<BacklogItemsAp
 {
     public string? Problem(BacklogItemsApplyRequested message) =>
         message.Scope is not (BacklogApplyRules.EpicScope or BacklogApplyRules.IssueScope) ? "scope must be epic or issue"
-        : BacklogApplyRules.Problem(new BacklogApplyRequested
-        {
-            OperationId = message.OperationId,
-            ProjectId = message.ProjectId,
-            PromptId = message.PromptId,
-            Epics = message.Epics,
-            Issues = message.Issues,
-        });
+        : BacklogApplyRules.Problem(message.OperationId, message.ProjectId, message.PromptId, message.Epics, message.Issues,
+            message.Scope == BacklogApplyRules.EpicScope ? message.Epics?.Count ?? 0 : BacklogApplyRules.MaxItems);
 }
