@@ -6,8 +6,8 @@ using MassTransit;
 namespace GitLabBus.Tests.Integration;
 
 /// <summary>
-/// A separate bus on the test's vhost that subscribes to every typed webhook event, so a test can await
-/// the event for a given delivery instead of sleeping.
+/// A separate bus on the test's vhost that subscribes to every typed webhook event (by delivery) and to the end of
+/// every backlog apply (by operation), so a test can await the event it expects instead of sleeping.
 /// </summary>
 public sealed class EventProbe : IAsyncDisposable
 {
@@ -31,6 +31,8 @@ public sealed class EventProbe : IAsyncDisposable
                 endpoint.Handler<JobStatusChanged>(c => Record(c, c.Message.DeliveryId));
                 endpoint.Handler<IssueChanged>(c => Record(c, c.Message.DeliveryId));
                 endpoint.Handler<PushReceived>(c => Record(c, c.Message.DeliveryId));
+                endpoint.Handler<BacklogApplied>(c => Record(c, Guid.Parse(c.Message.OperationId)));
+                endpoint.Handler<BacklogApplyFailed>(c => Record(c, Guid.Parse(c.Message.OperationId)));
             });
         });
     }
@@ -42,7 +44,7 @@ public sealed class EventProbe : IAsyncDisposable
         return probe;
     }
 
-    /// <summary>The typed event published for <paramref name="deliveryId"/>, or a failure after <paramref name="within"/>.</summary>
+    /// <summary>The event published for <paramref name="deliveryId"/> (or operation), or a failure after <paramref name="within"/>.</summary>
     public async Task<ConsumeContext> EventFor(Guid deliveryId, TimeSpan? within = null) =>
         await Slot(deliveryId).Task.WaitAsync(within ?? TimeSpan.FromSeconds(30));
 

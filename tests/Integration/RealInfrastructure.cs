@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using GitLabBus.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using System.Text;
+using GitLabBus.Tests.TestSupport.Gateway;
 using RabbitMQ.Client;
 
 namespace GitLabBus.Tests.Integration;
@@ -86,4 +88,51 @@ public sealed class RealInfrastructure : IAsyncLifetime
         UserName = "guest",
         Password = "guest",
     }.CreateConnectionAsync();
+
+    /// <summary>Publishes <paramref name="json"/> as <c>application/json</c> to an exchange, confirmed, as another system would.</summary>
+    public async Task PublishRawAsync(string exchange, string json)
+    {
+        await using var connection = await ConnectRawAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+        await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>The fault headers of the message in <paramref name="queue"/> whose body contains <paramref name="marker"/>.</summary>
+    public async Task<(string Reason, string? RetryCount)> ReadErrorQueueAsync(string queue, string marker)
+    {
+        (string, string?)? found = null;
+        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
+        {
+            // MassTransit declares the error queue with the first fault; until then the broker answers 404, and while the
+            // new quorum queue elects its leader it may close the whole connection (541 noproc): a fresh one each try.
+            await using var connection = await ConnectRawAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            BasicGetResult? message;
+            try
+            {
+                message = await channel.BasicGetAsync(queue, autoAck: false);
+            }
+            catch (Exception closed) when (closed is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+            {
+                return false;
+            }
+
+            if (message is null || !Encoding.UTF8.GetString(message.Body.Span).Contains(marker, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var headers = message.BasicProperties.Headers!;
+            found = (Header(headers, "MT-Fault-Message")!, Header(headers, "MT-Fault-RetryCount"));
+            return true;
+        }, TimeSpan.FromSeconds(30)), $"no message containing {marker} reached {queue}");
+        return found!.Value;
+    }
+
+    private static string? Header(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value) switch
+    {
+        false => null,
+        _ => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString(),
+    };
 }

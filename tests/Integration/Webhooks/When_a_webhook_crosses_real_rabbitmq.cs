@@ -5,7 +5,6 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
-using RabbitMQ.Client;
 
 namespace GitLabBus.Tests.Integration.Webhooks;
 
@@ -60,7 +59,7 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
         var deliveryId = Guid.NewGuid();
         var body = template.Replace("{id}", deliveryId.ToString()).Replace("{payload}", GitLabFixtures.Read("push.json"));
 
-        await PublishRawAsync("GitLabBus.Contracts:WebhookReceived", body);
+        await _hosts.Infrastructure.PublishRawAsync("GitLabBus.Contracts:WebhookReceived", body);
 
         var routed = await _hosts.Probe.EventFor(deliveryId);
         Assert.Equal(15, ((PushReceived)routed.GetType().GetProperty("Message")!.GetValue(routed)!).ProjectId);
@@ -70,10 +69,10 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
     public async Task Should_put_an_invalid_raw_message_in_the_error_queue_with_the_reason_without_retrying()
     {
         var deliveryId = Guid.NewGuid();
-        await PublishRawAsync("GitLabBus.Contracts:WebhookReceived",
+        await _hosts.Infrastructure.PublishRawAsync("GitLabBus.Contracts:WebhookReceived",
             """{"deliveryId":"ID","eventName":"Pipeline Hook","payload":{"object_kind":"pipeline","project":{"id":1}}}""".Replace("ID", deliveryId.ToString()));
 
-        var faulted = await ReadErrorQueueAsync("webhook-router_error", deliveryId);
+        var faulted = await _hosts.Infrastructure.ReadErrorQueueAsync("webhook-router_error", deliveryId.ToString());
 
         Assert.Contains("object_attributes", faulted.Reason);
         Assert.True(faulted.RetryCount is null or "0", $"an invalid message must not be retried (MT-Fault-RetryCount={faulted.RetryCount})");
@@ -86,49 +85,4 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
 
         Assert.Equal("quorum", queue.GetProperty("type").GetString());
     }
-
-    private async Task PublishRawAsync(string exchange, string json)
-    {
-        await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
-        await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, Encoding.UTF8.GetBytes(json));
-    }
-
-    private async Task<(string Reason, string? RetryCount)> ReadErrorQueueAsync(string queue, Guid deliveryId)
-    {
-        (string, string?)? found = null;
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            // MassTransit declares the error queue with the first fault; until then the broker answers 404, and while the
-            // new quorum queue elects its leader it may close the whole connection (541 noproc): a fresh one each try.
-            await using var connection = await _hosts.Infrastructure.ConnectRawAsync();
-            await using var channel = await connection.CreateChannelAsync();
-            BasicGetResult? message;
-            try
-            {
-                message = await channel.BasicGetAsync(queue, autoAck: false);
-            }
-            catch (Exception closed) when (closed is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
-            {
-                return false;
-            }
-
-            if (message is null || !Encoding.UTF8.GetString(message.Body.Span).Contains(deliveryId.ToString()))
-            {
-                return false;
-            }
-
-            var headers = message.BasicProperties.Headers!;
-            found = (Header(headers, "MT-Fault-Message")!, Header(headers, "MT-Fault-RetryCount"));
-            return true;
-        }, TimeSpan.FromSeconds(30)), $"no message for delivery {deliveryId} reached {queue}");
-        return found!.Value;
-    }
-
-    private static string? Header(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value) switch
-    {
-        false => null,
-        _ => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString(),
-    };
 }
