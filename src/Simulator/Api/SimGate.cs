@@ -27,7 +27,12 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         {
             if (fault.LatencyMs > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMs), time, http.RequestAborted);
+                // Not cut short when the client goes away: like GitLab, which has the whole request before it works on
+                // it, the request is still carried out, unanswered.
+                http.Request.EnableBuffering();
+                await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+                http.Request.Body.Position = 0;
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMs), time, CancellationToken.None);
             }
 
             if (fault.Status is { } status)

@@ -8,7 +8,9 @@ public sealed class SimParams
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
 
     /// <summary>Lets endpoints take <see cref="SimParams"/> as a parameter, read before the handler runs.</summary>
-    public static ValueTask<SimParams?> BindAsync(HttpContext http) => ReadAsync(http.Request, http.RequestAborted);
+    /// <remarks>A body the gate already buffered (a slowed request) is read whatever the client does meanwhile, as GitLab would.</remarks>
+    public static ValueTask<SimParams?> BindAsync(HttpContext http) =>
+        ReadAsync(http.Request, http.Request.Body.CanSeek ? CancellationToken.None : http.RequestAborted);
 
     private static async ValueTask<SimParams?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
