@@ -6,7 +6,7 @@ namespace GitLabBus.Bench;
 
 /// <summary>Where the benchmark's RabbitMQ and Redis are, and its own vhost, recreated empty for each run.</summary>
 public sealed record BenchSettings(string RabbitHost, int RabbitPort, string ManagementUrl, string RedisEndpoint, int Messages, int InFlight,
-    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency, string Scenario, int Pipelines)
+    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency, string Scenario, int Pipelines, int BacklogItems, int EmbeddingItems)
 {
     public const string VirtualHost = "gitlabbus-bench";
 
@@ -31,7 +31,9 @@ public sealed record BenchSettings(string RabbitHost, int RabbitPort, string Man
             TimeSpan.FromSeconds(int.Parse(Arg("latency-seconds", "20"))),
             int.Parse(Arg("http-concurrency", "64")),
             Arg("scenario", "ingest"),
-            int.Parse(Arg("pipelines", "1000")));
+            int.Parse(Arg("pipelines", "1000")),
+            int.Parse(Arg("backlog-items", "500")),
+            int.Parse(Arg("embedding-items", "100000")));
     }
 
     /// <summary>Drops and recreates the benchmark vhost so every phase starts from empty queues.</summary>

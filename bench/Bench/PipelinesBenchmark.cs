@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Contracts;
-using GitLabBus.Gateway.Auth;
-using GitLabBus.Gateway.Startup;
 using GitLabBus.Simulator;
 using MassTransit;
 
@@ -19,11 +16,6 @@ namespace GitLabBus.Bench;
 /// </summary>
 public sealed class PipelinesBenchmark(BenchSettings settings)
 {
-    private const int GatewayPort = 18090;
-    private const int ConsumersPort = 18091;
-    private const int SagasPort = 18092;
-    private const string Secret = "bench-webhook-secret";
-    private const string JwtSecret = "bench-jwt-secret-0123456789abcdef0123456789";
     private const int RedisDatabase = 10;
 
     public sealed record Result(
@@ -32,37 +24,16 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
 
     public async Task<Result> RunAsync()
     {
-        // Monitors of an earlier run would take this run's pipelines (the simulator numbers them from 1 again) for old ones.
-        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{settings.RedisEndpoint},allowAdmin=true"))
-        {
-            await redis.GetServers()[0].FlushDatabaseAsync(RedisDatabase);
-        }
-
         var simulatorUrl = $"http://127.0.0.1:{18929}";
         await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = simulatorUrl, RateLimitPerMinute = int.MaxValue, WebhookConcurrency = 16 });
         using var admin = new HttpClient { BaseAddress = new Uri(simulatorUrl) };
         (await admin.PostAsJsonAsync("/_sim/clock", new { speed = 50 })).EnsureSuccessStatusCode();
 
-        var environment = new Dictionary<string, string>
-        {
-            ["RABBITMQ_URL"] = settings.RabbitMqUrl,
-            ["REDIS_URL"] = $"redis://{settings.RedisEndpoint}/{RedisDatabase}",
-            ["GITLAB_WEBHOOK_SECRET"] = Secret,
-            ["LOCAL_JWT_SECRET"] = JwtSecret,
-            ["GITLAB_BASE_URL"] = simulatorUrl,
-            ["GITLAB_TOKEN"] = SimulatorOptions.DefaultToken,
-            ["GITLAB_RATE_LIMIT_PER_SECOND"] = "0",
-            ["LOG_LEVEL"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Warning",
-        };
-        await using var sagas = await HostProcess.StartAsync("GitLabBus.Sagas.dll", $"http://127.0.0.1:{SagasPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{SagasPort}" });
-        await using var consumers = await HostProcess.StartAsync("GitLabBus.Consumers.dll", $"http://127.0.0.1:{ConsumersPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" });
-        await using var gateway = await HostProcess.StartAsync("GitLabBus.Gateway.dll", $"http://127.0.0.1:{GatewayPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GatewayPort}" });
+        // Monitors of an earlier run would take this run's pipelines (the simulator numbers them from 1 again) for old ones: the deployment starts on an empty database.
+        await using var deployment = await BenchDeployment.StartAsync(settings, simulatorUrl, RedisDatabase);
 
         admin.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
-        (await admin.PostAsJsonAsync("/api/v4/projects/1/hooks", new { url = $"http://127.0.0.1:{GatewayPort}/webhooks/gitlab", token = Secret })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v4/projects/1/hooks", new { url = $"http://127.0.0.1:{BenchDeployment.GatewayPort}/webhooks/gitlab", token = BenchDeployment.Secret })).EnsureSuccessStatusCode();
 
         var finished = new ConcurrentDictionary<long, string>();
         var allFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -91,9 +62,7 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
         await listener.StartAsync();
         try
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.HttpConcurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}") };
-            var token = TokenIssuer.Issue(new GatewaySettings { WebhookSecret = Secret, JwtSecret = JwtSecret }, "bench", [Roles.Admin], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var client = BenchDeployment.CreateClient(settings.HttpConcurrency);
 
             var clock = Stopwatch.StartNew();
             var next = -1;
@@ -115,7 +84,7 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
             var sagaMessages = await settings.AcknowledgedAsync("pipeline-monitor-state");
             var latencies = await GetLatenciesAsync(client, finished.Keys.ToArray());
             latencies.Sort();
-            return new Result(settings.Pipelines, seconds, settings.Pipelines / seconds, sagaMessages, sagaMessages / seconds, sagas.PeakWorkingSetBytes,
+            return new Result(settings.Pipelines, seconds, settings.Pipelines / seconds, sagaMessages, sagaMessages / seconds, deployment.Sagas.PeakWorkingSetBytes,
                 Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99), latencies.Count, finished.Values.Count(status => status != "success"));
         }
         finally

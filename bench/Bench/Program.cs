@@ -1,6 +1,7 @@
 using GitLabBus.Bench;
 
-// Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), or both (all).
+// Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), backlog apply and
+// embedding cache (backlog), or every one (all).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 var settings = BenchSettings.FromArgs(args);
@@ -26,7 +27,23 @@ if (settings.Scenario is "pipelines" or "all")
                       $"  (seed targets p50 < 100 ms: {Verdict(pipelines.GetP50Ms < 100)}, p99 < 400 ms: {Verdict(pipelines.GetP99Ms < 400)})");
 }
 
-if (settings.Scenario is "pipelines")
+if (settings.Scenario is "backlog" or "all")
+{
+    await settings.ResetVirtualHostAsync();
+    var backlog = new BacklogBenchmark(settings);
+    var apply = await backlog.ApplyAsync();
+    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 3 rounds:");
+    Console.WriteLine($"  through the gateway, saga and consumers: {apply.ApplyItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.ApplySeconds.Select(s => $"{s:0.00} s"))})");
+    Console.WriteLine($"  the same GitLab calls made directly:     {apply.DirectItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.DirectSeconds.Select(s => $"{s:0.00} s"))})");
+    Console.WriteLine($"  ratio {apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond:0.00} (target >= 0.8: {Verdict(apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond >= 0.8)})");
+
+    await settings.ResetVirtualHostAsync();
+    var embeddings = await backlog.CacheEmbeddingsAsync();
+    Console.WriteLine($"title embeddings of {embeddings.Items:N0} work items cached with the local provider: {embeddings.Seconds:0.0} s = {embeddings.ItemsPerSecond:N0} items/s;" +
+                      $" consumers peak working set {embeddings.ConsumersPeakBytes / 1024.0 / 1024.0:0} MiB (target <= 300 MB: {Verdict(embeddings.ConsumersPeakBytes <= 300_000_000)})");
+}
+
+if (settings.Scenario is "pipelines" or "backlog")
 {
     return;
 }

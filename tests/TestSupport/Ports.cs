@@ -5,12 +5,28 @@ namespace GitLabBus.Tests.TestSupport;
 
 public static class Ports
 {
+    // Below Linux's ephemeral range (32768-60999): a port the OS hands out for outgoing connections (to RabbitMQ, Redis,
+    // HTTP) could be taken between this check and the server's bind, which made "address already in use" flakes.
+    private const int First = 20_000;
+    private const int Last = 32_000;
+
     /// <summary>A loopback port nobody listens on now, for a server a test starts.</summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(First, Last);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another one.
+            }
+        }
     }
 
     public static string FreeLoopbackUrl() => $"http://127.0.0.1:{Free()}";

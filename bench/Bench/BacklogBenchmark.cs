@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using GitLabBus.Simulator;
+using GitLabBus.Simulator.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GitLabBus.Bench;
+
+/// <summary>
+/// The backlog capability against the GitLab simulator at zero latency (in this process, no rate limit), through the
+/// deployed shape (gateway, consumers and sagas processes on RabbitMQ and Redis):
+/// <list type="bullet">
+/// <item>apply-backlog of <see cref="BenchSettings.BacklogItems"/> items (one epic for four issues, every issue linked to
+/// an epic of the same request), timed from the POST to its 200, against the same GitLab calls made directly with our
+/// client from this process, one after the other as the apply makes them; alternated over three rounds after a warm-up;</item>
+/// <item>caching the title embeddings of <see cref="BenchSettings.EmbeddingItems"/> work items with the local provider,
+/// timed from the POST to the operation's end, with the consumers process's peak working set.</item>
+/// </list>
+/// </summary>
+public sealed class BacklogBenchmark(BenchSettings settings)
+{
+    private const string SimulatorUrl = "http://127.0.0.1:18930";
+    private const int RedisDatabase = 11;
+    private const int Rounds = 3;
+
+    public sealed record ApplyResult(int Items, double ApplyItemsPerSecond, double DirectItemsPerSecond, double[] ApplySeconds, double[] DirectSeconds);
+
+    public sealed record EmbeddingsResult(int Items, double Seconds, double ItemsPerSecond, long ConsumersPeakBytes);
+
+    public async Task<ApplyResult> ApplyAsync()
+    {
+        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue });
+        await using var deployment = await BenchDeployment.StartAsync(settings, SimulatorUrl, RedisDatabase,
+            new Dictionary<string, string> { ["APPLY_SYNC_TIMEOUT_SECONDS"] = "600" });
+        using var gateway = BenchDeployment.CreateClient(4);
+        await using var services = new ServiceCollection().AddGitLabClient(new GitLabClientOptions
+        {
+            BaseUrl = new Uri(SimulatorUrl),
+            ServiceToken = new GitLabToken(SimulatorOptions.DefaultToken),
+            RequestsPerSecond = 0,
+        }).BuildServiceProvider();
+        var direct = services.GetRequiredService<GitLabClientFactory>().Create();
+
+        await ApplyThroughGatewayAsync(gateway, "warm-up", 50);
+        await ApplyDirectlyAsync(direct, "warm-up-direct", 50);
+        var applied = new List<double>();
+        var directly = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            applied.Add(await ApplyThroughGatewayAsync(gateway, $"round-{round}", settings.BacklogItems));
+            directly.Add(await ApplyDirectlyAsync(direct, $"round-{round}-direct", settings.BacklogItems));
+        }
+
+        return new ApplyResult(settings.BacklogItems, settings.BacklogItems / Median(applied), settings.BacklogItems / Median(directly), [.. applied], [.. directly]);
+    }
+
+    public async Task<EmbeddingsResult> CacheEmbeddingsAsync()
+    {
+        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue });
+        SeedIssues(simulator, settings.EmbeddingItems);
+        await using var deployment = await BenchDeployment.StartAsync(settings, SimulatorUrl, RedisDatabase);
+        using var gateway = BenchDeployment.CreateClient(4);
+
+        var clock = Stopwatch.StartNew();
+        using var accepted = await gateway.PostAsync("/gitlab/projects/1/cache-embeddings", null);
+        accepted.EnsureSuccessStatusCode();
+        var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetString();
+        JsonElement operation;
+        while ((operation = await gateway.GetFromJsonAsync<JsonElement>($"/operations/{operationId}")).GetProperty("status").GetString() is "pending" or "running")
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (operation.GetProperty("status").GetString() != "completed")
+        {
+            throw new InvalidOperationException($"the embedding run failed: {operation}");
+        }
+
+        var cached = operation.GetProperty("result").GetProperty("cached").GetInt32();
+        return new EmbeddingsResult(cached, seconds, cached / seconds, deployment.Consumers.PeakWorkingSetBytes);
+    }
+
+    private static async Task<double> ApplyThroughGatewayAsync(HttpClient gateway, string prompt, int items)
+    {
+        var (epics, issues) = Split(items);
+        var clock = Stopwatch.StartNew();
+        using var response = await gateway.PostAsJsonAsync("/gitlab/projects/1/apply-backlog", new
+        {
+            prompt_id = $"bench-{prompt}-{Guid.NewGuid():N}",
+            epics = Enumerable.Range(0, epics).Select(i => new { title = $"{prompt} epic {i}", description = $"Generated epic {i}", labels = new[] { "feature" } }).ToArray(),
+            issues = Enumerable.Range(0, issues).Select(i => new { title = $"{prompt} issue {i}", description = $"Generated issue {i}", labels = new[] { "backend" }, epic_id = $"new:{i % epics}" }).ToArray(),
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var done = body.GetProperty("results").GetProperty("epics").GetArrayLength() + body.GetProperty("results").GetProperty("issues").GetArrayLength();
+        if (done != items || body.GetProperty("errors").GetArrayLength() > 0)
+        {
+            throw new InvalidOperationException($"the apply did not create every item: {body}");
+        }
+
+        return seconds;
+    }
+
+    /// <summary>What the apply consumer asks of GitLab for the same backlog: the project, its epics group, the labels, every create.</summary>
+    private static async Task<double> ApplyDirectlyAsync(GitLabClient client, string prompt, int items)
+    {
+        var (epics, issues) = Split(items);
+        var none = CancellationToken.None;
+        var clock = Stopwatch.StartNew();
+        var project = await client.GetProjectAsync(1, none);
+        var group = project.Namespace!.Id;
+        await client.GetEpicsPageAsync(group, null, 1, 1, none);
+        await foreach (var _ in client.ListGroupLabelsAsync(group, none))
+        {
+        }
+
+        var created = new List<long>();
+        for (var i = 0; i < epics; i++)
+        {
+            created.Add((await client.CreateEpicAsync(group, new NewGitLabEpic($"{prompt} epic {i}") { Description = $"Generated epic {i}", Labels = "feature" }, none)).Id);
+        }
+
+        await client.GetProjectAsync(1, none);
+        await foreach (var _ in client.ListLabelsAsync(project.Id, none))
+        {
+        }
+
+        for (var i = 0; i < issues; i++)
+        {
+            await client.CreateIssueAsync(project.Id, new NewGitLabIssue($"{prompt} issue {i}") { Description = $"Generated issue {i}", Labels = "backend", EpicId = created[i % epics] }, none);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static (int Epics, int Issues) Split(int items) => (Math.Max(1, items / 5), items - Math.Max(1, items / 5));
+
+    /// <summary>Work items straight into the simulator's store: creating 100,000 through its API would take longer than the run it sets up.</summary>
+    private static void SeedIssues(WebApplication simulator, int count) => simulator.Services.GetRequiredService<SimStore>().Write(store =>
+    {
+        var project = store.Projects.First(p => p.Id == 1);
+        for (var i = 0; i < count; i++)
+        {
+            store.Issues.Add(new SimIssue
+            {
+                Id = store.NewId(),
+                Iid = project.NextIssueIid++,
+                ProjectId = project.Id,
+                Title = $"Generated work item {i}: {Words[i % Words.Length]} {Words[(i / 7) % Words.Length]} {Words[(i / 49) % Words.Length]}",
+                AuthorId = store.Root.Id,
+                CreatedAt = store.Now,
+                UpdatedAt = store.Now,
+            });
+        }
+    });
+
+    private static readonly string[] Words =
+        ["checkout", "login", "search", "cart", "payment", "invoice", "profile", "timeout", "crash", "slow", "mobile", "export", "import", "report", "email", "cache"];
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
