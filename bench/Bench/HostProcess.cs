@@ -23,7 +23,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => { if (line.Data?.Contains("applied in") == true) Console.Error.WriteLine($"[{assembly}] {line.Data}"); };
         process.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is not null)

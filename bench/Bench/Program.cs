@@ -4,6 +4,12 @@ using GitLabBus.Bench;
 // embedding cache (backlog), or every one (all).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
+if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
+{
+    Console.WriteLine((await BacklogBenchmark.RunDirectAsync(args[1], args[2], int.Parse(args[3]))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 var settings = BenchSettings.FromArgs(args);
 Console.WriteLine($"GitLabBus benchmark ({settings.Scenario}): {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight");
 
@@ -32,7 +38,7 @@ if (settings.Scenario is "backlog" or "all")
     await settings.ResetVirtualHostAsync();
     var backlog = new BacklogBenchmark(settings);
     var apply = await backlog.ApplyAsync();
-    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 3 rounds:");
+    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 7 rounds after 5 warm-up runs each:");
     Console.WriteLine($"  through the gateway, saga and consumers: {apply.ApplyItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.ApplySeconds.Select(s => $"{s:0.00} s"))})");
     Console.WriteLine($"  the same GitLab calls made directly:     {apply.DirectItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.DirectSeconds.Select(s => $"{s:0.00} s"))})");
     Console.WriteLine($"  ratio {apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond:0.00} (target >= 0.8: {Verdict(apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond >= 0.8)})");

@@ -64,6 +64,7 @@ public sealed class BacklogItemsApplyConsumer(
 
     private async Task<BacklogItemsApplied> RunAsync(BacklogApplyKey key, BacklogItemsApplyRequested step, GitLabClient client, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var project = await client.GetProjectAsync(step.ProjectId, cancellationToken);
         var epics = step.Scope == BacklogApplyRules.EpicScope;
         var inputs = epics ? step.Epics : (IReadOnlyList<BacklogEpicInput>)step.Issues;
@@ -80,7 +81,7 @@ public sealed class BacklogItemsApplyConsumer(
         else
         {
             IBacklogSide side = epics ? new EpicSide(client, epicsGroup!.Value) : new IssueSide(client, project.Id);
-            var run = new BacklogStep(side, ledger, key, step.Scope, step.DryRun, done => ReportAsync(step, done, inputs.Count, cancellationToken));
+            var run = new BacklogStep(side, ledger, key, step.Scope, step.DryRun, time, done => ReportAsync(step, done, inputs.Count, cancellationToken));
             records = await run.RunAsync(inputs, index => epics ? (null, null) : EpicLink(step, step.Issues[index], epicsGroup is not null), cancellationToken);
         }
 
@@ -93,8 +94,8 @@ public sealed class BacklogItemsApplyConsumer(
             Warnings = [.. records.SelectMany(r => r.Warnings)],
         };
         logger.LogInformation(
-            "Operation {OperationId}: {Scope}s of project {ProjectId} {Mode}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Refused} refused, {Warnings} warnings",
-            step.OperationId, step.Scope, project.Id, step.DryRun ? "planned" : "applied",
+            "Operation {OperationId}: {Scope}s of project {ProjectId} {Mode} in {ElapsedMs:0} ms: {Created} created, {Updated} updated, {Unchanged} unchanged, {Refused} refused, {Warnings} warnings",
+            step.OperationId, step.Scope, project.Id, step.DryRun ? "planned" : "applied", time.GetElapsedTime(started).TotalMilliseconds,
             outcome.Results.Count(r => r.Action == "created"), outcome.Results.Count(r => r.Action == "updated"),
             outcome.Results.Count(r => r.Action == "unchanged"), outcome.Errors.Count, outcome.Warnings.Count);
         return outcome;

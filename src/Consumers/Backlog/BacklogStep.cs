@@ -8,15 +8,20 @@ namespace GitLabBus.Consumers.Backlog;
 /// <summary>
 /// One step of an apply — the epics or the issues — item after item, in input order. An item with an id is updated
 /// where it differs (<c>unchanged</c> when nothing does); one without is created, carrying <see cref="BacklogMarker"/>.
-/// Each outcome is recorded by input index as soon as GitLab answered (the writes go out without waiting for one
-/// another), and a recorded item is never applied again. When the step started before (a redelivery or a retry),
+/// Outcomes are recorded by input index as GitLab answers, a batch at a time (the writes go out without waiting for
+/// one another), and a recorded item is never applied again. When the step started before (a redelivery or a retry),
 /// an item without a record may still have been created by that start: GitLab is searched for its mark first.
 /// GitLab refusing an item (validation, permission, not found, state) is that item's error; the step goes on.
 /// </summary>
-internal sealed class BacklogStep(IBacklogSide side, IBacklogApplyLedger ledger, BacklogApplyKey key, string scope, bool dryRun, Func<int, Task> reportProgress)
+internal sealed class BacklogStep(
+    IBacklogSide side, IBacklogApplyLedger ledger, BacklogApplyKey key, string scope, bool dryRun, TimeProvider time, Func<int, Task> reportProgress)
 {
     public const string Pending = "(pending)";
-    private const int ProgressEvery = 25;
+
+    /// <summary>Outcomes go to the ledger this many at a time; the marks cover those a crash leaves unrecorded.</summary>
+    private const int RecordBatch = 16;
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
     public async Task<IReadOnlyList<BacklogItemRecord>> RunAsync(
         IReadOnlyList<BacklogEpicInput> inputs, Func<int, (long? EpicId, string? Warning)> epicLink, CancellationToken cancellationToken)
@@ -27,7 +32,9 @@ internal sealed class BacklogStep(IBacklogSide side, IBacklogApplyLedger ledger,
         var existing = await FindExistingAsync(inputs, recorded, cancellationToken);
 
         var records = new List<BacklogItemRecord>(inputs.Count);
+        var unrecorded = new List<BacklogItemRecord>(RecordBatch);
         var recording = new List<Task>();
+        var reported = time.GetTimestamp();
         try
         {
             for (var index = 0; index < inputs.Count; index++)
@@ -35,25 +42,27 @@ internal sealed class BacklogStep(IBacklogSide side, IBacklogApplyLedger ledger,
                 if (recorded.TryGetValue(index, out var earlier))
                 {
                     records.Add(earlier);
-                }
-                else
-                {
-                    var record = await ApplyAsync(index, inputs[index], labels, epicLink(index), existing, mayHaveWritten, cancellationToken);
-                    records.Add(record);
-                    if (!dryRun)
-                    {
-                        recording.Add(ledger.RecordAsync(key, scope, record, cancellationToken));
-                    }
+                    continue;
                 }
 
-                if ((index + 1) % ProgressEvery == 0)
+                var record = await ApplyAsync(index, inputs[index], labels, epicLink(index), existing, mayHaveWritten, cancellationToken);
+                records.Add(record);
+                unrecorded.Add(record);
+                if (unrecorded.Count == RecordBatch)
+                {
+                    Record(unrecorded, recording, cancellationToken);
+                }
+
+                if (time.GetElapsedTime(reported) >= ProgressInterval)
                 {
                     await reportProgress(index + 1);
+                    reported = time.GetTimestamp();
                 }
             }
         }
         finally
         {
+            Record(unrecorded, recording, cancellationToken);
             await Task.WhenAll(recording);
         }
 
@@ -139,6 +148,17 @@ internal sealed class BacklogStep(IBacklogSide side, IBacklogApplyLedger ledger,
         }
 
         return found;
+    }
+
+    /// <summary>Sends the outcomes not yet recorded, without waiting: the step goes on while Redis writes them.</summary>
+    private void Record(List<BacklogItemRecord> unrecorded, List<Task> recording, CancellationToken cancellationToken)
+    {
+        if (!dryRun && unrecorded.Count > 0)
+        {
+            recording.Add(ledger.RecordAsync(key, scope, [.. unrecorded], cancellationToken));
+        }
+
+        unrecorded.Clear();
     }
 
     private static BacklogItemRecord Applied(int index, string action, GitLabItem item, List<BacklogItemWarning> warnings) =>

@@ -12,15 +12,18 @@ namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
 /// Embeds the title of every epic and issue of a project and replaces its cached vectors: scans GitLab page after
-/// page, embeds in batches of <c>OAI_EMBED_BATCH</c> with <c>OAI_EMBED_CONCURRENCY</c> batches at once, then writes
-/// the whole set (new vectors first, stale ones removed after, so readers never see an empty cache). Every step is a
+/// page, embeds in batches of <c>OAI_EMBED_BATCH</c> with <c>OAI_EMBED_CONCURRENCY</c> batches at once, writing each
+/// batch's vectors as they come, then removes the stale ones (so readers never see an empty cache). Every step is a
 /// seed event; a provider failure ends with an <c>error</c> event and the operation failed as <c>embedding_unavailable</c>.
 /// </summary>
 public sealed class CacheEmbeddingsConsumer(
     GitLabClients gitlab, IEmbeddingProvider provider, IEmbeddingCache cache, EmbeddingEvents events, IOperationProgress progress,
-    EmbeddingSettings settings, ILogger<CacheEmbeddingsConsumer> logger)
+    EmbeddingSettings settings, TimeProvider time, ILogger<CacheEmbeddingsConsumer> logger)
     : IConsumer<CacheEmbeddingsRequested>
 {
+    /// <summary>Progress events at most this often (and at the end of each phase): a run over 100,000 items stays readable.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
     public async Task Consume(ConsumeContext<CacheEmbeddingsRequested> context)
     {
         var request = context.Message;
@@ -34,32 +37,34 @@ public sealed class CacheEmbeddingsConsumer(
             await events.PublishAsync(request.OperationId, request.ProjectId, "started", null, cancellationToken);
 
             var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
-            var items = new List<BacklogWorkItem>();
+            var titles = new List<(string Id, string Title)>();
+            var reported = time.GetTimestamp();
             await foreach (var item in BacklogSource.ListAllAsync(client, project, epicsGroup, cancellationToken))
             {
-                items.Add(item);
-                if (items.Count % 100 == 0)
+                titles.Add((EmbeddingKeys.WorkItemId(item.Kind, item.Id), item.Title));
+                if (time.GetElapsedTime(reported) >= ProgressInterval)
                 {
-                    await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = items.Count, total = (int?)null }, cancellationToken);
+                    await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = titles.Count, total = (int?)null }, cancellationToken);
+                    reported = time.GetTimestamp();
                 }
             }
 
-            await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = items.Count, total = items.Count }, cancellationToken);
-            var vectors = await EmbedAsync(request.OperationId, request.ProjectId, items, cancellationToken);
-            await cache.ReplaceAsync(projectId, vectors, cancellationToken);
-            await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = vectors.Count }, cancellationToken);
+            await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = titles.Count, total = titles.Count }, cancellationToken);
+            var dimensions = await EmbedAndWriteAsync(request.OperationId, request.ProjectId, projectId, titles, cancellationToken);
+            await cache.RemoveAllExceptAsync(projectId, titles.Select(item => item.Id).ToHashSet(), cancellationToken);
+            await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = titles.Count }, cancellationToken);
             await events.PublishAsync(request.OperationId, request.ProjectId, "completed", null, cancellationToken);
-            await progress.CompletedAsync(request.OperationId, new { project_id = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture), cached = vectors.Count, provider = provider.Name }, cancellationToken);
+            await progress.CompletedAsync(request.OperationId, new { project_id = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture), cached = titles.Count, provider = provider.Name }, cancellationToken);
             await context.Publish(new EmbeddingsCached
             {
                 OperationId = request.OperationId,
                 ProjectId = projectId,
-                Cached = vectors.Count,
+                Cached = titles.Count,
                 Provider = provider.Name,
-                Dimensions = vectors.Values.FirstOrDefault()?.Length ?? 0,
+                Dimensions = dimensions,
             }, cancellationToken);
             logger.LogInformation("Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Provider}",
-                request.OperationId, vectors.Count, ProjectRedaction.Redact(projectId), provider.Name);
+                request.OperationId, titles.Count, ProjectRedaction.Redact(projectId), provider.Name);
         }
         catch (EmbeddingUnavailableException unavailable)
         {
@@ -75,28 +80,31 @@ public sealed class CacheEmbeddingsConsumer(
         }
     }
 
-    private async Task<Dictionary<string, float[]>> EmbedAsync(string operationId, string projectId, List<BacklogWorkItem> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Embeds the titles batch by batch, several batches at once, and writes each batch's vectors as soon as it has them:
+    /// only the titles and the batches in flight are held, whatever the project's size. Returns the vectors' dimensions.
+    /// </summary>
+    private async Task<int> EmbedAndWriteAsync(string operationId, string projectName, long projectId, List<(string Id, string Title)> titles, CancellationToken cancellationToken)
     {
-        var vectors = new Dictionary<string, float[]>(items.Count);
+        var dimensions = 0;
         var completed = 0;
+        var reported = time.GetTimestamp();
         await Parallel.ForEachAsync(
-            items.Chunk(settings.Batch),
+            titles.Chunk(settings.Batch),
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
                 var embedded = await provider.EmbedAsync([.. batch.Select(item => item.Title)], token);
-                lock (vectors)
-                {
-                    for (var i = 0; i < batch.Length; i++)
-                    {
-                        vectors[EmbeddingKeys.WorkItemId(batch[i].Kind, batch[i].Id)] = embedded[i];
-                    }
-                }
-
+                await cache.WriteAsync(projectId, [.. batch.Select((item, i) => KeyValuePair.Create(item.Id, embedded[i]))], token);
+                Interlocked.Exchange(ref dimensions, embedded.FirstOrDefault()?.Length ?? 0);
                 var done = Interlocked.Add(ref completed, batch.Length);
-                await events.PublishAsync(operationId, projectId, "embedded", new { completed = done, total = items.Count }, token);
+                var last = Interlocked.Read(ref reported);
+                if (done == titles.Count || (time.GetElapsedTime(last) >= ProgressInterval && Interlocked.CompareExchange(ref reported, time.GetTimestamp(), last) == last))
+                {
+                    await events.PublishAsync(operationId, projectName, "embedded", new { completed = done, total = titles.Count }, token);
+                }
             });
-        return vectors;
+        return dimensions;
     }
 
     /// <param name="projectId">The resolved id, 0 when GitLab refused before the project was known.</param>

@@ -21,5 +21,6 @@ public interface IBacklogApplyLedger
 
     Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken);
 
-    Task RecordAsync(BacklogApplyKey key, string scope, BacklogItemRecord record, CancellationToken cancellationToken);
+    /// <summary>Records items' outcomes (one round trip for all of them).</summary>
+    Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken);
 }

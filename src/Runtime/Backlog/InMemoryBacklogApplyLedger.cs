@@ -49,9 +49,14 @@ public sealed class InMemoryBacklogApplyLedger(BacklogApplySettings settings, Ti
     public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>(Live(key).Items(scope)));
 
-    public Task RecordAsync(BacklogApplyKey key, string scope, BacklogItemRecord record, CancellationToken cancellationToken)
+    public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken)
     {
-        Live(key).Items(scope)[record.InputIndex] = record;
+        var items = Live(key).Items(scope);
+        foreach (var record in records)
+        {
+            items[record.InputIndex] = record;
+        }
+
         return Task.CompletedTask;
     }
 

@@ -7,7 +7,7 @@ namespace GitLabBus.Runtime.Backlog;
 /// <summary>
 /// Redis layout, everything expiring after <c>IDEMPOTENCY_TTL_SECONDS</c>: <c>gitlabbus:backlog:apply:{project}:{prompt}</c>
 /// is a hash (<c>operation_id</c>, <c>response</c>); <c>…:items:{scope}</c> a hash of item records by input index;
-/// <c>…:attempts</c> a hash of step starts by scope. Item records are written without waiting for one another.
+/// <c>…:attempts</c> a hash of step starts by scope. Item records are written a batch at a time, without waiting for one another.
 /// </summary>
 public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, BacklogApplySettings settings) : IBacklogApplyLedger
 {
@@ -65,11 +65,11 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
         return entries.ToDictionary(entry => (int)entry.Name, entry => JsonSerializer.Deserialize<BacklogItemRecord>((string)entry.Value!, Json)!);
     }
 
-    public Task RecordAsync(BacklogApplyKey key, string scope, BacklogItemRecord record, CancellationToken cancellationToken)
+    public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken)
     {
         var items = ItemsKey(key, scope);
         var batch = Db.CreateBatch();
-        var write = batch.HashSetAsync(items, record.InputIndex, JsonSerializer.Serialize(record, Json));
+        var write = batch.HashSetAsync(items, [.. records.Select(record => new HashEntry(record.InputIndex, JsonSerializer.Serialize(record, Json)))]);
         var expire = batch.KeyExpireAsync(items, settings.IdempotencyTtl);
         batch.Execute();
         return Task.WhenAll(write, expire);

@@ -27,47 +27,72 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         return found;
     }
 
-    public async Task ReplaceAsync(long projectId, IReadOnlyDictionary<string, float[]> vectors, CancellationToken cancellationToken)
+    public Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken) =>
+        vectors.Count == 0
+            ? Task.CompletedTask
+            : redis.GetDatabase().StringSetAsync([.. vectors.Select(pair => KeyValuePair.Create((RedisKey)EmbeddingKeys.Key(projectId, pair.Key), (RedisValue)JsonSerializer.Serialize(pair.Value)))]);
+
+    public async Task RemoveAllExceptAsync(long projectId, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
+        var prefix = $"embeddings:{projectId}:";
         var stale = new List<RedisKey>();
         foreach (var server in redis.GetServers().Where(server => !server.IsReplica))
         {
-            await foreach (var key in server.KeysAsync(database.Database, $"embeddings:{projectId}:*", pageSize: 1_000))
+            await foreach (var key in server.KeysAsync(database.Database, prefix + "*", pageSize: 1_000))
             {
-                if (!vectors.ContainsKey(key.ToString()[$"embeddings:{projectId}:".Length..]))
+                if (!keep.Contains(key.ToString()[prefix.Length..]))
                 {
                     stale.Add(key);
+                }
+
+                if (stale.Count == 1_000)
+                {
+                    await database.KeyDeleteAsync([.. stale]);
+                    stale.Clear();
                 }
             }
         }
 
-        foreach (var chunk in vectors.Chunk(1_000))
+        if (stale.Count > 0)
         {
-            await database.StringSetAsync([.. chunk.Select(pair => KeyValuePair.Create((RedisKey)EmbeddingKeys.Key(projectId, pair.Key), (RedisValue)JsonSerializer.Serialize(pair.Value)))]);
-        }
-
-        foreach (var chunk in stale.Chunk(1_000))
-        {
-            await database.KeyDeleteAsync(chunk);
+            await database.KeyDeleteAsync([.. stale]);
         }
     }
 }
 
 public sealed class InMemoryEmbeddingCache : IEmbeddingCache
 {
-    private readonly ConcurrentDictionary<long, IReadOnlyDictionary<string, float[]>> _projects = new();
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, float[]>> _projects = new();
 
     public Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(long projectId, IReadOnlyCollection<string> workItemIds, CancellationToken cancellationToken)
     {
-        var cached = _projects.TryGetValue(projectId, out var vectors) ? vectors : new Dictionary<string, float[]>();
+        var cached = Project(projectId);
         IReadOnlyDictionary<string, float[]> found = workItemIds.Where(cached.ContainsKey).ToDictionary(id => id, id => cached[id]);
         return Task.FromResult(found);
     }
 
-    public Task ReplaceAsync(long projectId, IReadOnlyDictionary<string, float[]> vectors, CancellationToken cancellationToken)
+    public Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken)
     {
-        _projects[projectId] = new Dictionary<string, float[]>(vectors);
+        var cached = Project(projectId);
+        foreach (var (id, vector) in vectors)
+        {
+            cached[id] = vector;
+        }
+
         return Task.CompletedTask;
     }
+
+    public Task RemoveAllExceptAsync(long projectId, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    {
+        var cached = Project(projectId);
+        foreach (var id in cached.Keys.Where(id => !keep.Contains(id)))
+        {
+            cached.TryRemove(id, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private ConcurrentDictionary<string, float[]> Project(long projectId) => _projects.GetOrAdd(projectId, _ => new());
 }

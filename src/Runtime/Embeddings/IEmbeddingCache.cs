@@ -10,8 +10,11 @@ public interface IEmbeddingCache
     /// <summary>The cached vectors of these items (one round trip), absent ones left out.</summary>
     Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(long projectId, IReadOnlyCollection<string> workItemIds, CancellationToken cancellationToken);
 
-    /// <summary>Replaces everything cached for the project with <paramref name="vectors"/>.</summary>
-    Task ReplaceAsync(long projectId, IReadOnlyDictionary<string, float[]> vectors, CancellationToken cancellationToken);
+    /// <summary>Adds or overwrites these vectors of the project (one round trip).</summary>
+    Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken);
+
+    /// <summary>Removes the project's vectors of every item not in <paramref name="keep"/>: what a replacement leaves behind.</summary>
+    Task RemoveAllExceptAsync(long projectId, IReadOnlySet<string> keep, CancellationToken cancellationToken);
 }
 
 public static class EmbeddingKeys

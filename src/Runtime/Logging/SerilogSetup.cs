@@ -25,6 +25,8 @@ public static class SerilogSetup
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            // Four lines for every GitLab call (start, send, headers, end) would bury what matters; failures are logged by the client.
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
             // Authentication registers Data Protection, whose key ring nothing here uses yet (bearer tokens are only
             // validated); its "unencrypted keys" warning at start would only mislead operators.

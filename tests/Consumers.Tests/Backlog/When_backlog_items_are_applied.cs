@@ -244,7 +244,7 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
             _inner.ItemsAsync(key, scope, cancellationToken);
 
-        public Task RecordAsync(BacklogApplyKey key, string scope, BacklogItemRecord record, CancellationToken cancellationToken) =>
-            Forget ? Task.CompletedTask : _inner.RecordAsync(key, scope, record, cancellationToken);
+        public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken) =>
+            Forget ? Task.CompletedTask : _inner.RecordAsync(key, scope, records, cancellationToken);
     }
 }

@@ -101,7 +101,7 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         var items = await ItemsAsync("/gitlab/projects/1/backlog?state=all&per_page=100");
         var epic = items.First(item => item.GetProperty("kind").GetString() == "epic");
         var issue = items.First(item => item.GetProperty("kind").GetString() == "issue");
-        await _gateway.Services.GetRequiredService<IEmbeddingCache>().ReplaceAsync(1, new Dictionary<string, float[]>
+        await _gateway.Services.GetRequiredService<IEmbeddingCache>().WriteAsync(1, new Dictionary<string, float[]>
         {
             [EmbeddingKeys.WorkItemId("epic", epic.GetProperty("id").GetString()!)] = [0.25f, 0.5f],
             [EmbeddingKeys.WorkItemId("issue", issue.GetProperty("id").GetString()!)] = [1f, 0f],

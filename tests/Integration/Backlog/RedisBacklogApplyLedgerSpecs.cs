@@ -28,7 +28,7 @@ public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecificati
 
         await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
         await Ledger.BeginStepAsync(key, "epic", CancellationToken.None);
-        await Ledger.RecordAsync(key, "epic", new BacklogItemRecord(0, null, null, []), CancellationToken.None);
+        await Ledger.RecordAsync(key, "epic", [new BacklogItemRecord(0, null, null, [])], CancellationToken.None);
 
         var database = _redis.GetDatabase();
         foreach (var redisKey in new[] { key.RedisKey, $"{key.RedisKey}:attempts", $"{key.RedisKey}:items:epic" })

@@ -82,15 +82,16 @@ public abstract class BacklogApplyLedgerSpecification
         var key = NewKey();
         await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
         var epic = new BacklogItemRecord(0, new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7"), null, []);
+        var secondEpic = new BacklogItemRecord(1, new BacklogItemResult(1, "unchanged", "8", "http://gitlab/epics/8"), null, []);
         var issue = new BacklogItemRecord(2, null, new BacklogItemError("issue", 2, "refused", 422), [new BacklogItemWarning("issue", 2, "label 'x' ignored")]);
 
-        await Ledger.RecordAsync(key, "epic", epic, CancellationToken.None);
-        await Ledger.RecordAsync(key, "issue", issue, CancellationToken.None);
+        await Ledger.RecordAsync(key, "epic", [epic, secondEpic], CancellationToken.None);
+        await Ledger.RecordAsync(key, "issue", [issue], CancellationToken.None);
         await Ledger.ReleaseAsync(key, "op-1", CancellationToken.None);
         var epics = await Ledger.ItemsAsync(key, "epic", CancellationToken.None);
         var issues = await Ledger.ItemsAsync(key, "issue", CancellationToken.None);
 
-        Assert.Equal(epic.Result, Assert.Single(epics).Value.Result);
+        Assert.Equal([epic.Result, secondEpic.Result], epics.OrderBy(e => e.Key).Select(e => e.Value.Result));
         var recorded = Assert.Single(issues);
         Assert.Equal(2, recorded.Key);
         Assert.Equal(issue.Error, recorded.Value.Error);

@@ -16,7 +16,7 @@ public sealed class InMemoryBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecific
     {
         var key = new BacklogApplyKey("1", "prompt");
         await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
-        await Ledger.RecordAsync(key, "epic", new BacklogItemRecord(0, null, null, []), CancellationToken.None);
+        await Ledger.RecordAsync(key, "epic", [new BacklogItemRecord(0, null, null, [])], CancellationToken.None);
 
         _time.Advance(Ttl + TimeSpan.FromSeconds(1));
         var later = await Ledger.ClaimAsync(key, "op-2", CancellationToken.None);
