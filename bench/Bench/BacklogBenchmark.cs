@@ -17,7 +17,7 @@ namespace GitLabBus.Bench;
 /// <item>apply-backlog of <see cref="BenchSettings.BacklogItems"/> items (one epic for four issues, every issue linked to
 /// an epic of the same request), timed from the POST to its 200, against the same GitLab calls made directly with our
 /// client, one after the other as the apply makes them, from a process of their own (as the consumers process is);
-/// alternated over seven rounds after five warm-up runs on each side;</item>
+/// alternated over nine rounds after five warm-up runs on each side;</item>
 /// <item>caching the title embeddings of <see cref="BenchSettings.EmbeddingItems"/> work items with the local provider,
 /// timed from the POST to the operation's end, with the consumers process's peak working set.</item>
 /// </list>
@@ -26,7 +26,7 @@ public sealed class BacklogBenchmark(BenchSettings settings)
 {
     private const string SimulatorUrl = "http://127.0.0.1:18930";
     private const int RedisDatabase = 11;
-    private const int Rounds = 7;
+    private const int Rounds = 9;
     private const int WarmUps = 5;
 
     public sealed record ApplyResult(int Items, double ApplyItemsPerSecond, double DirectItemsPerSecond, double[] ApplySeconds, double[] DirectSeconds);

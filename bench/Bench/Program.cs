@@ -38,7 +38,7 @@ if (settings.Scenario is "backlog" or "all")
     await settings.ResetVirtualHostAsync();
     var backlog = new BacklogBenchmark(settings);
     var apply = await backlog.ApplyAsync();
-    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 7 rounds after 5 warm-up runs each:");
+    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 9 rounds after 5 warm-up runs each:");
     Console.WriteLine($"  through the gateway, saga and consumers: {apply.ApplyItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.ApplySeconds.Select(s => $"{s:0.00} s"))})");
     Console.WriteLine($"  the same GitLab calls made directly:     {apply.DirectItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.DirectSeconds.Select(s => $"{s:0.00} s"))})");
     Console.WriteLine($"  ratio {apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond:0.00} (target >= 0.8: {Verdict(apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond >= 0.8)})");

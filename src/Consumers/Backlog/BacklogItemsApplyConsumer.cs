@@ -34,8 +34,10 @@ public sealed class BacklogItemsApplyConsumer(
         var key = new BacklogApplyKey(step.ProjectId, step.PromptId);
         if (step.Scope == BacklogApplyRules.EpicScope)
         {
-            await EnsureStartedAsync(step.OperationId, cancellationToken);
-            if (!step.DryRun && await EarlierApplyAsync(key, step, cancellationToken) is { } earlier)
+            var starting = EnsureStartedAsync(step.OperationId, cancellationToken);
+            var earlierApply = step.DryRun ? Task.FromResult<BacklogApplied?>(null) : EarlierApplyAsync(key, step, cancellationToken);
+            await Task.WhenAll(starting, earlierApply);
+            if (await earlierApply is { } earlier)
             {
                 await context.Publish(new BacklogItemsApplied { OperationId = step.OperationId, Scope = step.Scope, Earlier = earlier }, cancellationToken);
                 return;

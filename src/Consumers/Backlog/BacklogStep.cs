@@ -26,9 +26,12 @@ internal sealed class BacklogStep(
     public async Task<IReadOnlyList<BacklogItemRecord>> RunAsync(
         IReadOnlyList<BacklogEpicInput> inputs, Func<int, (long? EpicId, string? Warning)> epicLink, CancellationToken cancellationToken)
     {
-        var labels = await side.LabelsAsync(cancellationToken);
-        var recorded = dryRun ? new Dictionary<int, BacklogItemRecord>() : await ledger.ItemsAsync(key, scope, cancellationToken);
-        var mayHaveWritten = !dryRun && await ledger.BeginStepAsync(key, scope, cancellationToken) > 1;
+        // GitLab's labels and our records are independent reads: one wait for both.
+        var labelsRead = side.LabelsAsync(cancellationToken);
+        var recordsRead = dryRun ? Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>()) : ledger.ItemsAsync(key, scope, cancellationToken);
+        var attempt = dryRun ? Task.FromResult(0L) : ledger.BeginStepAsync(key, scope, cancellationToken);
+        await Task.WhenAll(labelsRead, recordsRead, attempt);
+        var (labels, recorded, mayHaveWritten) = (await labelsRead, await recordsRead, await attempt > 1);
         var existing = await FindExistingAsync(inputs, recorded, cancellationToken);
 
         var records = new List<BacklogItemRecord>(inputs.Count);
