@@ -1,12 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using GitLabBus.Consumers;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Backlog;
-using GitLabBus.Simulator;
 using GitLabBus.Tests.TestSupport;
 using MassTransit.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Consumers.Backlog;
@@ -18,41 +15,16 @@ namespace GitLabBus.Tests.Consumers.Backlog;
 /// </summary>
 public sealed class When_backlog_items_are_applied : IAsyncLifetime
 {
-    private readonly string _simulatorUrl = Ports.FreeLoopbackUrl();
     private readonly ForgetfulLedger _ledger = new();
-    private WebApplication _simulator = null!;
-    private EmbeddedHarness _embedded = null!;
-    private HttpClient _gitlab = null!;
+    private ConsumersAgainstSimulator _consumers = null!;
 
-    private ITestHarness Harness => _embedded.Harness;
+    private ITestHarness Harness => _consumers.Harness;
 
-    public async Task InitializeAsync()
-    {
-        _simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = _simulatorUrl });
-        _gitlab = new HttpClient { BaseAddress = new Uri(_simulatorUrl) };
-        _gitlab.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
-        _embedded = await EmbeddedHarness.StartAsync(
-            (services, settings) =>
-            {
-                var consumers = services.AddConsumersRole(settings);
-                services.AddSingleton<IBacklogApplyLedger>(_ledger);
-                return consumers;
-            },
-            new Dictionary<string, string?>
-            {
-                ["GITLAB_BASE_URL"] = _simulatorUrl,
-                ["GITLAB_TOKEN"] = SimulatorOptions.DefaultToken,
-                ["RETRY_BACKOFF_FACTOR"] = "0.01",
-            });
-    }
+    private HttpClient GitLab => _consumers.GitLab;
 
-    public async Task DisposeAsync()
-    {
-        await _embedded.DisposeAsync();
-        _gitlab.Dispose();
-        await _simulator.StopAsync();
-        await _simulator.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IBacklogApplyLedger>(_ledger));
+
+    public async Task DisposeAsync() => await _consumers.DisposeAsync();
 
     [Fact]
     public async Task Should_create_the_epics_then_issues_linked_to_them_in_opened_state()
@@ -218,7 +190,7 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         return (state.GetProperty("epics").GetInt32(), state.GetProperty("issues").GetInt32());
     }
 
-    private async Task<JsonElement> GitLabAsync(string path) => await _gitlab.GetFromJsonAsync<JsonElement>(path);
+    private async Task<JsonElement> GitLabAsync(string path) => await GitLab.GetFromJsonAsync<JsonElement>(path);
 
     private async Task<JsonElement> FindIssueAsync(string title) =>
         (await GitLabAsync($"/api/v4/projects/1/issues?state=all&search={Uri.EscapeDataString(title)}")).EnumerateArray().Single(i => i.GetProperty("title").GetString() == title);

@@ -1,14 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using GitLabBus.Consumers;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Simulator;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Consumers.Pipelines;
@@ -16,41 +13,16 @@ namespace GitLabBus.Tests.Consumers.Pipelines;
 /// <summary>The trigger consumer on the embedded bus against a GitLab simulator over HTTP.</summary>
 public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
 {
-    private readonly string _simulatorUrl = Ports.FreeLoopbackUrl();
     private readonly ForgetfulProgress _progress = new();
-    private WebApplication _simulator = null!;
-    private EmbeddedHarness _embedded = null!;
-    private HttpClient _gitlab = null!;
+    private ConsumersAgainstSimulator _consumers = null!;
 
-    private ITestHarness Harness => _embedded.Harness;
+    private ITestHarness Harness => _consumers.Harness;
 
-    public async Task InitializeAsync()
-    {
-        _simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = _simulatorUrl });
-        _gitlab = new HttpClient { BaseAddress = new Uri(_simulatorUrl) };
-        _gitlab.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
-        _embedded = await EmbeddedHarness.StartAsync(
-            (services, settings) =>
-            {
-                var consumers = services.AddConsumersRole(settings);
-                services.AddSingleton<IOperationProgress>(_progress);
-                return consumers;
-            },
-            new Dictionary<string, string?>
-            {
-                ["GITLAB_BASE_URL"] = _simulatorUrl,
-                ["GITLAB_TOKEN"] = SimulatorOptions.DefaultToken,
-                ["RETRY_BACKOFF_FACTOR"] = "0.01",
-            });
-    }
+    private HttpClient GitLab => _consumers.GitLab;
 
-    public async Task DisposeAsync()
-    {
-        await _embedded.DisposeAsync();
-        _gitlab.Dispose();
-        await _simulator.StopAsync();
-        await _simulator.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IOperationProgress>(_progress));
+
+    public async Task DisposeAsync() => await _consumers.DisposeAsync();
 
     [Fact]
     public async Task Should_create_the_pipeline_once_even_when_recording_it_failed_after_gitlab_created_it()
@@ -123,10 +95,10 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
     private async Task<List<long>> PipelinesCarryingAsync(string operationId)
     {
         var ours = new List<long>();
-        foreach (var pipeline in (await _gitlab.GetFromJsonAsync<JsonElement>("/api/v4/projects/1/pipelines?per_page=100")).EnumerateArray())
+        foreach (var pipeline in (await GitLab.GetFromJsonAsync<JsonElement>("/api/v4/projects/1/pipelines?per_page=100")).EnumerateArray())
         {
             var id = pipeline.GetProperty("id").GetInt64();
-            var variables = await _gitlab.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{id}/variables");
+            var variables = await GitLab.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{id}/variables");
             if (variables.EnumerateArray().Any(v => v.GetProperty("key").GetString() == "GITLABBUS_OPERATION_ID" && v.GetProperty("value").GetString() == operationId))
             {
                 ours.Add(id);

@@ -5,8 +5,6 @@ using System.Text;
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport.Gateway;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Gateway.Backlog;
 
@@ -21,16 +19,14 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
     private const string RefusedToken = "glpat-unknown-apply-5555";
 
     private readonly GatewayFactory _gateway = new GatewayFactory().With("SIMULATOR_TOKENS", $"glpat-simulator-root,{CallerToken}");
-    private readonly ConcurrentQueue<string> _messages = new();
+    private ConcurrentQueue<string> _messages = null!;
     private HttpClient _owner = null!;
     private HttpClient _simulator = null!;
 
     public Task InitializeAsync()
     {
         _owner = _gateway.ClientWithRoles(Roles.ProjectOwner);
-        var bus = _gateway.Services.GetRequiredService<IBus>();
-        bus.ConnectPublishObserver(new MessageRecorder(_messages));
-        bus.ConnectSendObserver(new MessageRecorder(_messages));
+        _messages = _gateway.RecordMessages();
         _simulator = new HttpClient { BaseAddress = new Uri(_gateway.SimulatorUrl) };
         _simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", "glpat-simulator-root");
         return Task.CompletedTask;

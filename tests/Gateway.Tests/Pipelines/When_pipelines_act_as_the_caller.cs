@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport.Gateway;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Gateway.Pipelines;
 
@@ -23,16 +21,14 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
         .With("SIMULATOR_TOKENS", $"glpat-simulator-root,{CallerToken}")
         .With("PIPELINE_POLL_INTERVAL_SECONDS", "0.2");
 
-    private readonly ConcurrentQueue<string> _messages = new();
+    private ConcurrentQueue<string> _messages = null!;
     private HttpClient _owner = null!;
     private HttpClient _simulator = null!;
 
     public async Task InitializeAsync()
     {
         _owner = _gateway.ClientWithRoles(Roles.ProjectOwner);
-        var bus = _gateway.Services.GetRequiredService<IBus>();
-        bus.ConnectPublishObserver(new MessageRecorder(_messages));
-        bus.ConnectSendObserver(new MessageRecorder(_messages));
+        _messages = _gateway.RecordMessages();
         _simulator = new HttpClient { BaseAddress = new Uri(_gateway.SimulatorUrl) };
         _simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", "glpat-simulator-root");
         (await _simulator.PostAsJsonAsync("/_sim/clock", new { speed = 100 })).EnsureSuccessStatusCode();

@@ -83,6 +83,16 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Every message the gateway's bus publishes or sends from now on, serialized: for proving a secret is in none.</summary>
+    public ConcurrentQueue<string> RecordMessages()
+    {
+        var messages = new ConcurrentQueue<string>();
+        var bus = Services.GetRequiredService<IBus>();
+        bus.ConnectPublishObserver(new MessageRecorder(messages));
+        bus.ConnectSendObserver(new MessageRecorder(messages));
+        return messages;
+    }
+
     public string TokenFor(params string[] roles) =>
         TokenIssuer.Issue(Settings, "test-user", roles, TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow);
 
