@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The webhook ingest benchmark (bench/Bench) on real RabbitMQ and Redis, started like the test command does.
-# Extra arguments go to the benchmark, e.g. --messages 50000 --rate 500 --latency-seconds 20.
+# The benchmarks (bench/Bench) on real RabbitMQ and Redis, started like the test command does. Extra arguments go to
+# the benchmark, e.g. --messages 50000 --rate 500 --latency-seconds 20, or --scenario pipelines|backlog|all.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
