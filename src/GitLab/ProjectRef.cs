@@ -10,7 +10,12 @@ public readonly partial record struct ProjectRef(string Value)
 
     public static implicit operator ProjectRef(string path) => new(path);
 
-    public string Encoded => Uri.EscapeDataString(Value);
+    /// <summary>
+    /// Encoded once, whether <see cref="Value"/> came plain (<c>demo/shop</c>) or already encoded as callers send it in
+    /// URLs (<c>demo%2Fshop</c>): GitLab decodes once, so a twice-encoded path would name no project. Paths cannot hold
+    /// a literal <c>%</c>, so decoding first is safe.
+    /// </summary>
+    public string Encoded => Uri.EscapeDataString(Uri.UnescapeDataString(Value));
 
     public override string ToString() => Value;
 
