@@ -59,14 +59,16 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
                 .Then(c => c.Saga.Record(c.Message))
                 .Publish(c => c.Saga.IssuesStep())
                 .TransitionTo(ApplyingIssues),
-            End(When(StepFaulted).Then(c => c.Saga.Fail(StepFault(c.Message)))));
+            End(When(StepFaulted, c => c.Message.Message.Scope == BacklogApplyRules.EpicScope).Then(c => c.Saga.Fail(StepFault(c.Message)))));
 
         During(ApplyingIssues,
             When(Requested).Publish(c => c.Saga.IssuesStep()),
             When(StepApplied, c => IsEpics(c.Message)).Publish(c => c.Saga.IssuesStep()),
             End(When(StepApplied, c => !IsEpics(c.Message) && c.Message.Failure is not null).Then(c => c.Saga.Fail(c.Message.Failure!))),
             End(When(StepApplied, c => !IsEpics(c.Message) && c.Message.Failure is null).Then(c => c.Saga.Record(c.Message))),
-            End(When(StepFaulted).Then(c => c.Saga.Fail(StepFault(c.Message)))));
+
+            // A repeated epics step that gave up after the first one answered changes nothing.
+            End(When(StepFaulted, c => c.Message.Message.Scope == BacklogApplyRules.IssueScope).Then(c => c.Saga.Fail(StepFault(c.Message)))));
 
         During(Finished,
             When(Requested).ThenAsync(AnnounceAsync),

@@ -15,8 +15,10 @@ public sealed class ScriptedSteps
 
     public Func<BacklogItemsApplyRequested, BacklogItemsApplied> Answer { get; set; } = Created;
 
-    /// <summary>When set, answers wait for it: a step still running.</summary>
+    /// <summary>When set, answers wait for it: a step still running (only steps of <see cref="HeldScope"/>, when that is set).</summary>
     public TaskCompletionSource? Hold { get; set; }
+
+    public string? HeldScope { get; set; }
 
     public static BacklogItemsApplied Created(BacklogItemsApplyRequested step)
     {
@@ -35,7 +37,7 @@ public sealed class ScriptedStepConsumer(ScriptedSteps steps) : IConsumer<Backlo
     public async Task Consume(ConsumeContext<BacklogItemsApplyRequested> context)
     {
         steps.Asked.Enqueue(context.Message);
-        if (steps.Hold is { } hold)
+        if (steps.Hold is { } hold && (steps.HeldScope is null || steps.HeldScope == context.Message.Scope))
         {
             await hold.Task;
         }

@@ -139,6 +139,27 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_ignore_a_repeated_epics_step_that_gave_up_once_the_issues_run()
+    {
+        (_steps.Hold, _steps.HeldScope) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), "issue");
+        var request = Request(epics: 1, issues: 1);
+        await Harness.Bus.Publish(request);
+        Assert.NotNull(await Applies.Exists(Guid.Parse(request.OperationId), machine => machine.ApplyingIssues));
+
+        await Harness.Bus.Publish<Fault<BacklogItemsApplyRequested>>(new
+        {
+            Message = _steps.Asked.First(step => step.Scope == "epic"),
+            Exceptions = new[] { new { ExceptionType = typeof(TimeoutException).FullName, Message = "a late duplicate gave up" } },
+        });
+        Assert.True(await Harness.Consumed.Any<Fault<BacklogItemsApplyRequested>>());
+        _steps.Hold.SetResult();
+        var applied = await AppliedAsync(request.OperationId);
+
+        Assert.Single(applied.Issues);
+        Assert.False(await Harness.Published.Any<BacklogApplyFailed>(x => x.Context.Message.OperationId == request.OperationId));
+    }
+
+    [Fact]
     public async Task Should_carry_a_dry_run_through_both_steps()
     {
         var request = Request(epics: 1, issues: 1) with { DryRun = true };
