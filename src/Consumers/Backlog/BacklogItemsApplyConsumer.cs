@@ -128,7 +128,7 @@ public sealed class BacklogItemsApplyConsumer(
     /// </summary>
     private async Task<BacklogApplied?> EarlierApplyAsync(BacklogApplyKey key, BacklogItemsApplyRequested step, CancellationToken cancellationToken)
     {
-        var claim = await ledger.ClaimAsync(key, step.OperationId, cancellationToken);
+        var claim = await ledger.ClaimAsync(key, step.OperationId, settings.IdempotencyTtl, cancellationToken);
         if (claim.OperationId == step.OperationId)
         {
             return null;

@@ -21,6 +21,9 @@ public static class ApplyBacklogEndpoint
 {
     public const string OperationKind = "apply_backlog";
 
+    /// <summary>How long the prompt is held before the broker confirmed the publish: a gateway dying then frees it soon.</summary>
+    private static readonly TimeSpan PendingClaim = TimeSpan.FromMinutes(1);
+
     public static RouteHandlerBuilder MapApplyBacklog(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/gitlab/projects/{project_id}/apply-backlog", ApplyAsync)
             .WithTags("backlog")
@@ -59,7 +62,7 @@ public static class ApplyBacklogEndpoint
         var key = new BacklogApplyKey(project_id, message.PromptId);
         if (!message.DryRun)
         {
-            var claim = await ledger.ClaimAsync(key, message.OperationId, cancellationToken);
+            var claim = await ledger.ClaimAsync(key, message.OperationId, PendingClaim, cancellationToken);
             if (claim.Response is { } earlier)
             {
                 http.Response.Headers["Idempotent-Replayed"] = "true";
@@ -77,6 +80,11 @@ public static class ApplyBacklogEndpoint
         {
             await ledger.ReleaseAsync(key, message.OperationId, CancellationToken.None);
             return refused;
+        }
+
+        if (!message.DryRun)
+        {
+            await ledger.ClaimAsync(key, message.OperationId, settings.IdempotencyTtl, CancellationToken.None);
         }
 
         return await AnswerAsync(http, progress, message.OperationId, settings.SyncTimeout, cancellationToken);

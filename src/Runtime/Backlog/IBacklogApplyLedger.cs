@@ -7,8 +7,13 @@ namespace GitLabBus.Runtime.Backlog;
 /// </summary>
 public interface IBacklogApplyLedger
 {
-    /// <summary>Claims the prompt for <paramref name="operationId"/> unless an operation holds it; returns the holder.</summary>
-    Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims the prompt for <paramref name="operationId"/> unless another operation holds it, and returns the holder. The
+    /// claim lasts <paramref name="hold"/>; claiming again as the holder extends it.
+    /// The gateway claims briefly before it publishes and for the whole window once the broker confirmed, so a gateway
+    /// that dies in between blocks the prompt for moments, not a day.
+    /// </summary>
+    Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken);
 
     /// <summary>Lets the prompt go if <paramref name="operationId"/> holds it (the apply failed as a whole); item records stay.</summary>
     Task ReleaseAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken);

@@ -8,12 +8,22 @@ public sealed class InMemoryBacklogApplyLedger(BacklogApplySettings settings, Ti
 {
     private readonly ConcurrentDictionary<BacklogApplyKey, Entry> _entries = new();
 
-    public Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken)
+    public Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken)
     {
         var entry = Live(key);
+        var now = time.GetUtcNow();
+        var until = now + hold;
         lock (entry)
         {
-            entry.OperationId ??= operationId;
+            if (entry.OperationId is null || entry.ClaimedUntil <= now)
+            {
+                (entry.OperationId, entry.Response, entry.ClaimedUntil) = (operationId, null, until);
+            }
+            else if (entry.OperationId == operationId && entry.ClaimedUntil < until)
+            {
+                entry.ClaimedUntil = until;
+            }
+
             return Task.FromResult(new BacklogApplyClaim(entry.OperationId, entry.Response));
         }
     }
@@ -79,6 +89,8 @@ public sealed class InMemoryBacklogApplyLedger(BacklogApplySettings settings, Ti
         public string? OperationId { get; set; }
 
         public BacklogApplied? Response { get; set; }
+
+        public DateTimeOffset ClaimedUntil { get; set; }
 
         public ConcurrentDictionary<string, long> Attempts { get; } = new();
 

@@ -17,9 +17,10 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
         local holder = redis.call('HGET', @key, 'operation_id')
         if not holder then
           redis.call('HSET', @key, 'operation_id', @operationId)
-          redis.call('PEXPIRE', @key, @ttlMs)
+          redis.call('PEXPIRE', @key, @holdMs)
           return { @operationId, false }
         end
+        if holder == @operationId and redis.call('PTTL', @key) < tonumber(@holdMs) then redis.call('PEXPIRE', @key, @holdMs) end
         return { holder, redis.call('HGET', @key, 'response') }
         """);
 
@@ -30,13 +31,13 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken)
+    public async Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(Claim, new
         {
             key = (RedisKey)key.RedisKey,
             operationId,
-            ttlMs = (long)settings.IdempotencyTtl.TotalMilliseconds,
+            holdMs = (long)hold.TotalMilliseconds,
         }))!;
         var response = result[1].IsNull ? null : JsonSerializer.Deserialize<BacklogApplied>((string)result[1]!, Json);
         return new BacklogApplyClaim((string)result[0]!, response);

@@ -126,7 +126,7 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     {
         var key = new BacklogApplyKey("1", "prompt-op-earlier");
         var earlier = new BacklogApplied { OperationId = "first", Epics = [new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7")] };
-        await _ledger.ClaimAsync(key, "first", CancellationToken.None);
+        await _ledger.ClaimAsync(key, "first", TimeSpan.FromHours(1), CancellationToken.None);
         await _ledger.CompleteAsync(key, earlier, CancellationToken.None);
 
         var answered = await StepAsync(Epics("op-earlier", new BacklogEpicInput { Title = "Never written" }));
@@ -205,7 +205,8 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
 
         public volatile bool Forget;
 
-        public Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken) => _inner.ClaimAsync(key, operationId, cancellationToken);
+        public Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken) =>
+            _inner.ClaimAsync(key, operationId, hold, cancellationToken);
 
         public Task ReleaseAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken) => _inner.ReleaseAsync(key, operationId, cancellationToken);
 

@@ -26,7 +26,7 @@ public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecificati
     {
         var key = new BacklogApplyKey("1", $"prompt-{Guid.NewGuid():N}");
 
-        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
         await Ledger.BeginStepAsync(key, "epic", CancellationToken.None);
         await Ledger.RecordAsync(key, "epic", [new BacklogItemRecord(0, null, null, [])], CancellationToken.None);
 
@@ -37,5 +37,23 @@ public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecificati
         }
 
         Assert.StartsWith("gitlabbus:backlog:apply:1:prompt-", key.RedisKey, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_brief_claim_expires_soon_and_its_holder_extends_it_to_the_window()
+    {
+        var key = new BacklogApplyKey("1", $"prompt-{Guid.NewGuid():N}");
+        var database = _redis.GetDatabase();
+
+        await Ledger.ClaimAsync(key, "op-1", TimeSpan.FromMinutes(1), CancellationToken.None);
+        var brief = (await database.KeyTimeToLiveAsync(key.RedisKey))!.Value;
+        await Ledger.ClaimAsync(key, "op-2", Ttl, CancellationToken.None);
+        var notExtendedByOthers = (await database.KeyTimeToLiveAsync(key.RedisKey))!.Value;
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
+        var extended = (await database.KeyTimeToLiveAsync(key.RedisKey))!.Value;
+
+        Assert.InRange(brief, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        Assert.InRange(notExtendedByOthers, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        Assert.InRange(extended, Ttl - TimeSpan.FromMinutes(1), Ttl);
     }
 }

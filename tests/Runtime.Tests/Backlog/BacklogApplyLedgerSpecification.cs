@@ -19,9 +19,9 @@ public abstract class BacklogApplyLedgerSpecification
     {
         var key = NewKey();
 
-        var first = await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
-        var second = await Ledger.ClaimAsync(key, "op-2", CancellationToken.None);
-        var again = await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        var first = await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
+        var second = await Ledger.ClaimAsync(key, "op-2", Ttl, CancellationToken.None);
+        var again = await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
 
         Assert.Equal(("op-1", "op-1", "op-1"), (first.OperationId, second.OperationId, again.OperationId));
         Assert.Null(second.Response);
@@ -32,8 +32,8 @@ public abstract class BacklogApplyLedgerSpecification
     {
         var key = NewKey();
 
-        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
-        var other = await Ledger.ClaimAsync(new BacklogApplyKey("demo/shop", key.PromptId), "op-2", CancellationToken.None);
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
+        var other = await Ledger.ClaimAsync(new BacklogApplyKey("demo/shop", key.PromptId), "op-2", Ttl, CancellationToken.None);
 
         Assert.Equal("op-1", other.OperationId);
     }
@@ -42,7 +42,7 @@ public abstract class BacklogApplyLedgerSpecification
     public async Task A_completed_prompt_answers_its_response_to_every_later_claim()
     {
         var key = NewKey();
-        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
         var response = new BacklogApplied
         {
             OperationId = "op-1",
@@ -52,7 +52,7 @@ public abstract class BacklogApplyLedgerSpecification
         };
 
         await Ledger.CompleteAsync(key, response, CancellationToken.None);
-        var later = await Ledger.ClaimAsync(key, "op-2", CancellationToken.None);
+        var later = await Ledger.ClaimAsync(key, "op-2", Ttl, CancellationToken.None);
 
         Assert.Equal("op-1", later.OperationId);
         Assert.NotNull(later.Response);
@@ -65,12 +65,12 @@ public abstract class BacklogApplyLedgerSpecification
     public async Task A_released_prompt_can_be_claimed_again_but_only_its_holder_releases_it()
     {
         var key = NewKey();
-        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
 
         await Ledger.ReleaseAsync(key, "op-2", CancellationToken.None);
-        var stillHeld = await Ledger.ClaimAsync(key, "op-3", CancellationToken.None);
+        var stillHeld = await Ledger.ClaimAsync(key, "op-3", Ttl, CancellationToken.None);
         await Ledger.ReleaseAsync(key, "op-1", CancellationToken.None);
-        var reclaimed = await Ledger.ClaimAsync(key, "op-3", CancellationToken.None);
+        var reclaimed = await Ledger.ClaimAsync(key, "op-3", Ttl, CancellationToken.None);
 
         Assert.Equal("op-1", stillHeld.OperationId);
         Assert.Equal("op-3", reclaimed.OperationId);
@@ -80,7 +80,7 @@ public abstract class BacklogApplyLedgerSpecification
     public async Task Item_records_are_kept_per_step_and_survive_a_release()
     {
         var key = NewKey();
-        await Ledger.ClaimAsync(key, "op-1", CancellationToken.None);
+        await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
         var epic = new BacklogItemRecord(0, new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7"), null, []);
         var secondEpic = new BacklogItemRecord(1, new BacklogItemResult(1, "unchanged", "8", "http://gitlab/epics/8"), null, []);
         var issue = new BacklogItemRecord(2, null, new BacklogItemError("issue", 2, "refused", 422), [new BacklogItemWarning("issue", 2, "label 'x' ignored")]);
