@@ -31,6 +31,9 @@ public static class ConsumersRole
         services.TryAddSingleton<GitLabClients>();
         services.AddJobLeases(settings.Redis);
         services.AddSingleton<IMessageRules<BacklogItemsApplyRequested>, BacklogItemsApplyRequestRules>();
+        services.AddSingleton<BacklogApplyEndRules>();
+        services.AddSingleton<IMessageRules<BacklogApplied>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
+        services.AddSingleton<IMessageRules<BacklogApplyFailed>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
         AddEmbeddings(services, settings);
         return bus =>
         {

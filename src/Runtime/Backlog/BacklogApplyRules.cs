@@ -79,3 +79,17 @@ public sealed class BacklogItemsApplyRequestRules : IMessageRules<BacklogItemsAp
         : BacklogApplyRules.Problem(message.OperationId, message.ProjectId, message.PromptId, message.Epics, message.Issues,
             message.Scope == BacklogApplyRules.EpicScope ? message.Epics?.Count ?? 0 : BacklogApplyRules.MaxItems);
 }
+
+/// <summary>What an apply's end must name before it is recorded under its prompt and operation.</summary>
+public sealed class BacklogApplyEndRules : IMessageRules<BacklogApplied>, IMessageRules<BacklogApplyFailed>
+{
+    public string? Problem(BacklogApplied message) => Problem(message.OperationId, message.ProjectId, message.PromptId);
+
+    public string? Problem(BacklogApplyFailed message) =>
+        Problem(message.OperationId, message.ProjectId, message.PromptId) ?? (string.IsNullOrWhiteSpace(message.Code) ? "code is required" : null);
+
+    private static string? Problem(string operationId, string projectId, string promptId) =>
+        !Guid.TryParse(operationId, out _) ? "operation_id must be a GUID"
+        : !ProjectRef.IsIdOrPath(projectId) ? "project_id must be a numeric id or a namespace/project path"
+        : BacklogApplyRules.PromptIdProblem(promptId);
+}

@@ -155,6 +155,18 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, (await GitLabAsync($"/api/v4/projects/2/issues?search=Plugin%20docs")).EnumerateArray().Single().GetProperty("epic").ValueKind);
     }
 
+    [Fact]
+    public async Task Should_refuse_to_record_an_apply_end_that_names_no_prompt()
+    {
+        var end = new BacklogApplied { OperationId = Guid.NewGuid().ToString(), ProjectId = "1", PromptId = "" };
+
+        await Harness.Bus.Publish(end);
+
+        var consumed = await Harness.Consumed.SelectAsync<BacklogApplied>(x => x.Context.Message.OperationId == end.OperationId).FirstOrDefault();
+        Assert.NotNull(consumed);
+        Assert.Contains("prompt_id is required", Assert.IsType<GitLabBus.Runtime.Bus.InvalidMessageException>(consumed.Exception).Message, StringComparison.Ordinal);
+    }
+
     private async Task<BacklogItemsApplied> StepAsync(BacklogItemsApplyRequested step)
     {
         var before = Harness.Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId).Count();
