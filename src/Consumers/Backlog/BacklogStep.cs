@@ -2,6 +2,7 @@ using System.Globalization;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Backlog;
+using GitLabBus.Runtime.Operations;
 
 namespace GitLabBus.Consumers.Backlog;
 
@@ -21,8 +22,6 @@ internal sealed class BacklogStep(
     /// <summary>Outcomes go to the ledger this many at a time; the marks cover those a crash leaves unrecorded.</summary>
     private const int RecordBatch = 16;
 
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
-
     public async Task<IReadOnlyList<BacklogItemRecord>> RunAsync(
         IReadOnlyList<BacklogEpicInput> inputs, Func<int, (long? EpicId, string? Warning)> epicLink, CancellationToken cancellationToken)
     {
@@ -37,7 +36,7 @@ internal sealed class BacklogStep(
         var records = new List<BacklogItemRecord>(inputs.Count);
         var unrecorded = new List<BacklogItemRecord>(RecordBatch);
         var recording = new List<Task>();
-        var reported = time.GetTimestamp();
+        var progress = new ProgressThrottle(time);
         try
         {
             for (var index = 0; index < inputs.Count; index++)
@@ -56,10 +55,9 @@ internal sealed class BacklogStep(
                     Record(unrecorded, recording, cancellationToken);
                 }
 
-                if (time.GetElapsedTime(reported) >= ProgressInterval)
+                if (progress.Due())
                 {
                     await reportProgress(index + 1);
-                    reported = time.GetTimestamp();
                 }
             }
         }

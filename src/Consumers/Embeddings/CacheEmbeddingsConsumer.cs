@@ -14,16 +14,13 @@ namespace GitLabBus.Consumers.Embeddings;
 /// Embeds the title of every epic and issue of a project and replaces its cached vectors: scans GitLab page after
 /// page, embeds in batches of <c>OAI_EMBED_BATCH</c> with <c>OAI_EMBED_CONCURRENCY</c> batches at once, writing each
 /// batch's vectors as they come, then removes the stale ones (so readers never see an empty cache). Every step is a
-/// seed event; a provider failure ends with an <c>error</c> event and the operation failed as <c>embedding_unavailable</c>.
+/// seed event (progress at most twice a second, <see cref="ProgressThrottle"/>); a provider failure ends with an <c>error</c> event and the operation failed as <c>embedding_unavailable</c>.
 /// </summary>
 public sealed class CacheEmbeddingsConsumer(
     GitLabClients gitlab, IEmbeddingProvider provider, IEmbeddingCache cache, EmbeddingEvents events, IOperationProgress progress,
     EmbeddingSettings settings, TimeProvider time, ILogger<CacheEmbeddingsConsumer> logger)
     : IConsumer<CacheEmbeddingsRequested>
 {
-    /// <summary>Progress events at most this often (and at the end of each phase): a run over 100,000 items stays readable.</summary>
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
-
     public async Task Consume(ConsumeContext<CacheEmbeddingsRequested> context)
     {
         var request = context.Message;
@@ -38,14 +35,13 @@ public sealed class CacheEmbeddingsConsumer(
 
             var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
             var titles = new List<(string Id, string Title)>();
-            var reported = time.GetTimestamp();
+            var scanning = new ProgressThrottle(time);
             await foreach (var item in BacklogSource.ListAllAsync(client, project, epicsGroup, cancellationToken))
             {
                 titles.Add((EmbeddingKeys.WorkItemId(item.Kind, item.Id), item.Title));
-                if (time.GetElapsedTime(reported) >= ProgressInterval)
+                if (scanning.Due())
                 {
                     await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = titles.Count, total = (int?)null }, cancellationToken);
-                    reported = time.GetTimestamp();
                 }
             }
 
@@ -88,7 +84,7 @@ public sealed class CacheEmbeddingsConsumer(
     {
         var dimensions = 0;
         var completed = 0;
-        var reported = time.GetTimestamp();
+        var embedding = new ProgressThrottle(time);
         await Parallel.ForEachAsync(
             titles.Chunk(settings.Batch),
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
@@ -98,8 +94,7 @@ public sealed class CacheEmbeddingsConsumer(
                 await cache.WriteAsync(projectId, [.. batch.Select((item, i) => KeyValuePair.Create(item.Id, embedded[i]))], token);
                 Interlocked.Exchange(ref dimensions, embedded.FirstOrDefault()?.Length ?? 0);
                 var done = Interlocked.Add(ref completed, batch.Length);
-                var last = Interlocked.Read(ref reported);
-                if (done == titles.Count || (time.GetElapsedTime(last) >= ProgressInterval && Interlocked.CompareExchange(ref reported, time.GetTimestamp(), last) == last))
+                if (done == titles.Count || embedding.Due())
                 {
                     await events.PublishAsync(operationId, projectName, "embedded", new { completed = done, total = titles.Count }, token);
                 }
