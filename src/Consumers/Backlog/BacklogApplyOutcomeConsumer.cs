@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Backlog;
 using GitLabBus.Runtime.Operations;
@@ -37,12 +36,7 @@ public sealed class BacklogApplyOutcomeConsumer(IBacklogApplyLedger ledger, IOpe
         await ledger.ReleaseAsync(new BacklogApplyKey(failed.ProjectId, failed.PromptId), failed.OperationId, cancellationToken);
         if (await IsOpenAsync(failed.OperationId, cancellationToken))
         {
-            await progress.AppendAsync(failed.OperationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new
-            {
-                code = failed.Code,
-                message = failed.Message,
-                gitlab_status = failed.GitLabStatus,
-            }), cancellationToken);
+            await progress.FailedAsync(failed.OperationId, failed.Code, failed.Message, failed.GitLabStatus, cancellationToken);
         }
 
         logger.LogWarning("Operation {OperationId}: backlog apply failed ({Code}, GitLab {GitLabStatus}): {Reason}",

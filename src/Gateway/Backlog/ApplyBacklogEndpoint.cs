@@ -51,7 +51,7 @@ public static class ApplyBacklogEndpoint
         }
 
         var message = body.ToMessage(project_id, dry_run ?? false, caller.Ref);
-        var problem = body.ProjectId is { Length: > 0 } named && new BacklogApplyKey(named, "").ProjectId != new BacklogApplyKey(project_id, "").ProjectId
+        var problem = body.ProjectId is { Length: > 0 } named && BacklogApplyKey.SameProject(named) != BacklogApplyKey.SameProject(project_id)
             ? "project_id in the body must name the project of the path"
             : BacklogApplyRules.Problem(message);
         if (problem is not null)

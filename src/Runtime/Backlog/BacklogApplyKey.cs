@@ -8,9 +8,12 @@ public sealed record BacklogApplyKey
 {
     public BacklogApplyKey(string projectId, string promptId)
     {
-        ProjectId = Uri.UnescapeDataString(projectId).Trim().ToLowerInvariant();
+        ProjectId = SameProject(projectId);
         PromptId = promptId;
     }
+
+    /// <summary>A project as named in a request, in the one spelling all its names share (<c>Demo%2FShop</c> → <c>demo/shop</c>).</summary>
+    public static string SameProject(string projectId) => Uri.UnescapeDataString(projectId).Trim().ToLowerInvariant();
 
     public string ProjectId { get; }
 

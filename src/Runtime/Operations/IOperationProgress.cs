@@ -29,4 +29,9 @@ public static class OperationProgressExtensions
 
     public static Task<OperationEvent> FailedAsync(this IOperationProgress progress, string operationId, string code, string message, CancellationToken cancellationToken) =>
         progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message }), cancellationToken);
+
+    /// <summary>A failure GitLab's answer caused: its status travels with the code, as the error body carries it.</summary>
+    public static Task<OperationEvent> FailedAsync(
+        this IOperationProgress progress, string operationId, string code, string message, int? gitLabStatus, CancellationToken cancellationToken) =>
+        progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message, gitlab_status = gitLabStatus }), cancellationToken);
 }

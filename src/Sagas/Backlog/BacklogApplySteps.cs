@@ -14,7 +14,6 @@ public static class BacklogApplySteps
         apply.InternalProjectId = request.InternalProjectId;
         apply.DryRun = request.DryRun;
         apply.CredentialRef = request.CredentialRef;
-        apply.EpicCount = request.Epics.Count;
         apply.Issues = [.. request.Issues];
     }
 
