@@ -1,16 +1,13 @@
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
 using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Credentials;
-using GitLabBus.Runtime.Embeddings;
-using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Jobs;
-using GitLabBus.Runtime.Pipelines;
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.State;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,28 +22,43 @@ public static class ConsumersRole
     /// <summary>Registers the role's services and returns its bus registrations.</summary>
     public static Action<IBusRegistrationConfigurator> AddConsumersRole(this IServiceCollection services, RuntimeSettings settings)
     {
-        services.AddGitLab(GitLabSettings.Read(settings.Reader));
+        services.AddGitLab(settings.Reader);
+        GitLabHealthCheck.Register(services);
         services.AddMetrics();
-        services.TryAddSingleton<PipelineTelemetry>();
-        services.TryAddSingleton<GitLabClients>();
         services.AddJobLeases(settings.Redis);
-        services.AddSingleton<IMessageRules<BacklogItemsApplyRequested>, BacklogItemsApplyRequestRules>();
-        services.AddSingleton<BacklogApplyEndRules>();
-        services.AddSingleton<IMessageRules<BacklogApplied>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
-        services.AddSingleton<IMessageRules<BacklogApplyFailed>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
+        AddBacklog(services, settings);
+        AddPipelines(services);
         AddEmbeddings(services, settings);
         return bus =>
         {
+            bus.AddConsumer<GitLabHealthConsumer, GitLabHealthConsumerDefinition>();
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
             bus.AddConsumer<PipelineTriggerConsumer, PipelineTriggerConsumerDefinition>();
             bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();
             bus.AddConsumer<PipelineApiConsumer, PipelineApiConsumerDefinition>();
             bus.AddConsumer<PipelineMetricsConsumer, PipelineMetricsConsumerDefinition>();
             bus.AddConsumer<BacklogApiConsumer, BacklogApiConsumerDefinition>();
+            bus.AddConsumer<BacklogApplyAdmissionConsumer, BacklogApplyAdmissionConsumerDefinition>();
             bus.AddConsumer<BacklogItemsApplyConsumer, BacklogItemsApplyConsumerDefinition>();
             bus.AddConsumer<BacklogApplyOutcomeConsumer, BacklogApplyOutcomeConsumerDefinition>();
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
         };
+    }
+
+    private static void AddBacklog(IServiceCollection services, RuntimeSettings settings)
+    {
+        services.AddSingleton(BacklogApplySettings.Read(settings.Reader));
+        services.AddStore<IBacklogApplyLedger, InMemoryBacklogApplyLedger, RedisBacklogApplyLedger>(settings.Redis);
+        services.AddSingleton<IMessageRules<BacklogApplyAdmissionRequested>, BacklogApplyAdmissionRules>();
+        services.AddSingleton<IMessageRules<BacklogItemsApplyRequested>, BacklogItemsApplyRequestRules>();
+        services.AddSingleton<BacklogApplyEndRules>();
+        services.AddSingleton<IMessageRules<BacklogApplied>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
+        services.AddSingleton<IMessageRules<BacklogApplyFailed>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
+    }
+
+    private static void AddPipelines(IServiceCollection services)
+    {
+        services.TryAddSingleton<PipelineTelemetry>();
     }
 
     private static void AddEmbeddings(IServiceCollection services, RuntimeSettings settings)
@@ -54,6 +66,7 @@ public static class ConsumersRole
         var embeddings = EmbeddingSettings.Read(settings.Reader);
         services.AddSingleton(embeddings);
         services.TryAddSingleton(EmbeddingChannel.Read(settings.Reader));
+        services.AddStore<IEmbeddingCache, InMemoryEmbeddingCache, RedisEmbeddingCache>(settings.Redis);
         services.AddSingleton<IEmbeddingProvider>(embeddings.Provider == "local" ? new LocalEmbeddingProvider() : new OpenAIEmbeddingProvider(embeddings));
         services.AddSingleton<EmbeddingEvents>();
         EmbeddingHealthCheck.Register(services.AddHealthChecks());

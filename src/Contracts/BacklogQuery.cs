@@ -2,7 +2,7 @@ namespace GitLabBus.Contracts;
 
 /// <summary>
 /// One page of a project's backlog: the epics of its group (the nearest ancestor with epics) then its issues,
-/// filtered by GitLab. Answered with <see cref="BacklogPage"/> or <see cref="GitLabRequestRefused"/>.
+/// filtered by GitLab. Answered with <see cref="BacklogPage"/> or <see cref="RequestRefused"/>.
 /// </summary>
 public record BacklogQuery
 {

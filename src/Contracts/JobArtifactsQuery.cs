@@ -3,7 +3,7 @@ namespace GitLabBus.Contracts;
 /// <summary>
 /// One piece of a job's artifacts archive (or of one file in it, when <see cref="Path"/> is given): <see cref="Length"/>
 /// bytes from <see cref="Offset"/>. The gateway streams a download by asking piece after piece, so neither it nor the
-/// consumers ever hold a whole file. Answered with <see cref="ArtifactChunk"/> or <see cref="GitLabRequestRefused"/>.
+/// consumers ever hold a whole file. Answered with <see cref="ArtifactChunk"/> or <see cref="RequestRefused"/>.
 /// </summary>
 public record JobArtifactsQuery
 {

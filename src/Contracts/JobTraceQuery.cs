@@ -2,7 +2,7 @@ namespace GitLabBus.Contracts;
 
 /// <summary>
 /// A job's log from byte <see cref="Offset"/> on, ANSI colour codes removed when <see cref="StripAnsi"/>.
-/// Answered with <see cref="JobTraceTail"/> or <see cref="GitLabRequestRefused"/>.
+/// Answered with <see cref="JobTraceTail"/> or <see cref="RequestRefused"/>.
 /// </summary>
 public record JobTraceQuery
 {

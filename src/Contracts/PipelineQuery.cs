@@ -1,16 +1,29 @@
 namespace GitLabBus.Contracts;
 
 /// <summary>
-/// The gateway's reads of GitLab, answered by the pipelines consumers (the gateway never calls GitLab itself):
-/// a pipeline (<see cref="What"/> <c>pipeline</c>), its jobs (<c>jobs</c>) or the project's environments (<c>environments</c>).
-/// Answered with <see cref="GitLabResource"/> or <see cref="GitLabRequestRefused"/>.
+/// The gateway's read of a pipeline, answered by the pipelines consumers (the gateway never calls GitLab itself) with
+/// <see cref="GitLabResource"/> or <see cref="RequestRefused"/>.
 /// </summary>
 public record PipelineQuery
 {
     public long ProjectId { get; init; }
-    public long? PipelineId { get; init; }
-    public string What { get; init; } = "pipeline";
+    public long PipelineId { get; init; }
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
+    public string? CredentialRef { get; init; }
+}
+
+/// <summary>A pipeline's jobs, as GitLab lists them; answered like <see cref="PipelineQuery"/>.</summary>
+public record PipelineJobsQuery
+{
+    public long ProjectId { get; init; }
+    public long PipelineId { get; init; }
+    public string? CredentialRef { get; init; }
+}
+
+/// <summary>A project's environments; answered like <see cref="PipelineQuery"/>.</summary>
+public record EnvironmentsQuery
+{
+    public long ProjectId { get; init; }
     public string? CredentialRef { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace GitLabBus.Contracts;
 
-/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or <see cref="GitLabRequestRefused"/>.</summary>
+/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or <see cref="RequestRefused"/>.</summary>
 public record ProjectResolveQuery
 {
     public string Path { get; init; } = "";

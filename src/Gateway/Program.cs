@@ -4,6 +4,7 @@ using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Backlog;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Gateway.Health;
 using GitLabBus.Gateway.Observability;
 using GitLabBus.Gateway.Operations;
 using GitLabBus.Gateway.Pipelines;
@@ -11,13 +12,13 @@ using GitLabBus.Gateway.Sagas;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Embeddings;
-using GitLabBus.Runtime.GitLab;
 using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Hosting;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using GitLabBus.Sagas;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,11 +31,12 @@ try
     gateway = GatewaySettings.Read(new SettingsReader(builder.Configuration), runtime);
     gitlab = GitLabSettings.Read(runtime.Reader);
 
-    // The roles read their own settings as they register.
+    // The roles read their own settings as they register: the only two calls into the consumers and sagas.
     builder.Services.AddGitLabBusState(runtime);
-    builder.Services.AddGitLabBus(runtime.Bus, gateway.RunsAllRoles
+    Action<IBusRegistrationConfigurator>[] roles = gateway.RunsAllRoles
         ? [builder.Services.AddConsumersRole(runtime), builder.Services.AddSagasRole(runtime)]
-        : []);
+        : [];
+    builder.Services.AddGitLabBus(runtime.Bus, [WebhookRegistration.AddWebhookDeliveryLog, .. roles]);
 }
 catch (InvalidSettingException invalid)
 {
@@ -45,14 +47,18 @@ catch (InvalidSettingException invalid)
 RoleHost.UseDefaultUrl(builder, "http://127.0.0.1:8080");
 RoleHost.AddLogging(builder, "gateway");
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-builder.Services.AddSagaInspection(runtime);
-builder.Services.AddGitLab(gitlab);
+builder.Services.TryAddSingleton(gitlab);
 builder.Services.AddEmbeddedSimulator(gitlab);
 builder.Services.AddGatewayAuth(gateway);
-builder.Services.AddWebhookIngress(gateway);
-builder.Services.AddSingleton<GitLabRequests>();
+builder.Services.AddWebhookIngress(gateway, runtime.Redis);
+builder.Services.AddSingleton<BusRequests>();
 builder.Services.AddScoped<OperationStarter>();
 builder.Services.AddSingleton(EmbeddingChannel.Read(runtime.Reader));
+if (!gateway.RunsAllRoles)
+{
+    GitLabHealthOverBus.Register(builder.Services);
+}
+
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewayApiDocs();
 

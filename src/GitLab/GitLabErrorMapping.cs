@@ -1,22 +1,16 @@
+using System.Text.RegularExpressions;
+
 namespace GitLabBus.GitLab;
 
-/// <summary>How a GitLab failure reads to our own clients: the contract's HTTP status and error code.</summary>
-public static class GitLabErrorMapping
+/// <summary>How GitLab's answers read as failure kinds: the one place a status (and, for 403, GitLab's words) becomes a kind.</summary>
+internal static partial class GitLabErrorMapping
 {
-    public static (int Status, string Code) ToContractError(this GitLabException error) => error.Kind switch
-    {
-        GitLabErrorKind.Authentication => (401, "unauthorized"),
-        GitLabErrorKind.Permission => (403, "forbidden"),
-        GitLabErrorKind.NotFound => (404, "not_found"),
-        GitLabErrorKind.State => (409, "conflict"),
-        GitLabErrorKind.Validation => (400, "invalid_request"),
-        GitLabErrorKind.RateLimited => (429, "rate_limited"),
-        _ => (503, "gitlab_unavailable"),
-    };
-
-    internal static GitLabErrorKind KindOf(int status) => status switch
+    internal static GitLabErrorKind KindOf(int status, string message) => status switch
     {
         401 => GitLabErrorKind.Authentication,
+
+        // GitLab answers 403 both for "you may not" and for "not now": a job or pipeline in the wrong state.
+        403 when NotInState().IsMatch(message) => GitLabErrorKind.State,
         403 => GitLabErrorKind.Permission,
         404 => GitLabErrorKind.NotFound,
         405 or 406 or 409 or 412 => GitLabErrorKind.State,
@@ -24,4 +18,8 @@ public static class GitLabErrorMapping
         >= 500 => GitLabErrorKind.Server,
         _ => GitLabErrorKind.Validation,
     };
+
+    // GitLab's 403s for a job or pipeline in the wrong state: "Job is not retryable", "Unplayable Job", "Job is not cancelable".
+    [GeneratedRegex("not retryable|unplayable|not cancelable|cannot be (retried|canceled|played)", RegexOptions.IgnoreCase)]
+    private static partial Regex NotInState();
 }

@@ -19,6 +19,13 @@ public sealed class GitLabException : Exception
 
     public GitLabErrorKind Kind { get; }
 
+    /// <summary>
+    /// Whether the same call may succeed later: GitLab unreachable, failing or rate limiting after the client's own
+    /// retries. Work that meets a transient failure is given back to the bus to come again; anything else is GitLab's
+    /// refusal (token, permission, not found, state, content, our configuration) and ends the work with its reason.
+    /// </summary>
+    public bool IsTransient => Kind is GitLabErrorKind.Network or GitLabErrorKind.Server or GitLabErrorKind.RateLimited;
+
     /// <summary>GitLab's HTTP status, when it answered.</summary>
     public HttpStatusCode? Status { get; }
 

@@ -1,5 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Backlog;
@@ -28,7 +27,11 @@ public static class SagasRole
         services.AddSingleton<IMessageRules<BacklogApplyRequested>, BacklogApplyRequestRules>();
         if (settings.Bus.InMemory)
         {
-            return bus => AddStateMachines(new BusSagaCatalog(bus, settings));
+            return bus =>
+            {
+                AddInspection(bus);
+                AddStateMachines(new BusSagaCatalog(bus, settings));
+            };
         }
 
         services.AddSingleton(SchedulerSettings.Read(settings.Reader));
@@ -45,13 +48,14 @@ public static class SagasRole
         return bus =>
         {
             bus.AddConsumer<ScheduleMessageConsumer, ScheduleMessageConsumerDefinition>();
+            AddInspection(bus);
             AddStateMachines(new BusSagaCatalog(bus, settings));
         };
     }
 
     /// <summary>
-    /// For a gateway in front of separate sagas hosts: the journals and descriptors the <c>/sagas</c> endpoints read
-    /// and replay, without running any state machine on the bus.
+    /// For the <c>replay</c> command: the journals and descriptors to read and replay, without running any state machine
+    /// on the bus. The gateway's <c>/sagas</c> endpoints ask a running sagas role instead (<see cref="SagaInspectionConsumer"/>).
     /// </summary>
     public static IServiceCollection AddSagaInspection(this IServiceCollection services, RuntimeSettings settings)
     {
@@ -59,6 +63,13 @@ public static class SagasRole
         AddStateMachineSettings(services, settings);
         AddStateMachines(new DescriptorSagaCatalog(services, settings));
         return services;
+    }
+
+    /// <summary>The sagas' read side, asked over the bus: inspection and replay, and each capability's projections.</summary>
+    private static void AddInspection(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<SagaInspectionConsumer, SagaInspectionConsumerDefinition>();
+        bus.AddConsumer<PipelineTrackingConsumer, PipelineTrackingConsumerDefinition>();
     }
 
     /// <summary>The platform's state machines, listed once for the bus and for inspection; each capability adds its own here.</summary>

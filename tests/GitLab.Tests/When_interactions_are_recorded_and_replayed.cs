@@ -1,6 +1,7 @@
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Simulator;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.GitLab;
 

@@ -1,5 +1,6 @@
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.GitLab;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
-using GitLabBus.Tests.GitLab;
+using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;

@@ -1,8 +1,9 @@
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
-using GitLabBus.Runtime.Credentials;
-using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Backlog;
@@ -14,7 +15,7 @@ namespace GitLabBus.Consumers.Backlog;
 public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache embeddings)
     : IConsumer<BacklogQuery>, IConsumer<ProjectResolveQuery>
 {
-    public Task Consume(ConsumeContext<BacklogQuery> context) => AnswerAsync(context, context.Message.CredentialRef, async client =>
+    public Task Consume(ConsumeContext<BacklogQuery> context) => context.AnswerAsync(gitlab, context.Message.CredentialRef, async client =>
     {
         var query = context.Message;
         var cancellationToken = context.CancellationToken;
@@ -35,29 +36,9 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
             query.Page, query.PerPage, page.NextPage, query.Page > 1 ? query.Page - 1 : null, page.Total, epicsGroup is null);
     });
 
-    public Task Consume(ConsumeContext<ProjectResolveQuery> context) => AnswerAsync(context, context.Message.CredentialRef, async client =>
+    public Task Consume(ConsumeContext<ProjectResolveQuery> context) => context.AnswerAsync(gitlab, context.Message.CredentialRef, async client =>
     {
         var project = await client.GetProjectAsync(context.Message.Path, context.CancellationToken);
         return new ResolvedProject(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), project.PathWithNamespace, project.Name, project.WebUrl);
     });
-
-    private async Task AnswerAsync<T>(ConsumeContext<T> context, string? credentialRef, Func<GitLabClient, Task<object>> answer)
-        where T : class
-    {
-        object response;
-        try
-        {
-            response = await answer(await gitlab.ForAsync(credentialRef, context.CancellationToken));
-        }
-        catch (CredentialUnavailableException expired)
-        {
-            response = new GitLabRequestRefused("unauthorized", expired.Message, null);
-        }
-        catch (GitLabException refused)
-        {
-            response = new GitLabRequestRefused(refused.ToContractError().Code, refused.GitLabMessage, (int?)refused.Status);
-        }
-
-        await context.RespondAsync(response, response.GetType());
-    }
 }

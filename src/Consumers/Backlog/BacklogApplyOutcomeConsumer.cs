@@ -1,5 +1,5 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
 using Microsoft.Extensions.Logging;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Backlog;
-using GitLabBus.Runtime.Credentials;
+using GitLabBus.Consumers.Backlog;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
@@ -25,7 +25,6 @@ public sealed class BacklogItemsApplyConsumer(
     ILogger<BacklogItemsApplyConsumer> logger)
     : IConsumer<BacklogItemsApplyRequested>
 {
-    public const string OperationKind = "apply_backlog";
 
     public async Task Consume(ConsumeContext<BacklogItemsApplyRequested> context)
     {
@@ -52,13 +51,10 @@ public sealed class BacklogItemsApplyConsumer(
         {
             outcome = await RunAsync(key, step, await gitlab.ForAsync(step.CredentialRef, cancellationToken), cancellationToken);
         }
-        catch (CredentialUnavailableException expired)
+        catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {
-            outcome = Failed(step, new BacklogApplyFailure("unauthorized", expired.Message, null));
-        }
-        catch (GitLabException refused) when (refused.Kind is not (GitLabErrorKind.Network or GitLabErrorKind.Server or GitLabErrorKind.RateLimited))
-        {
-            outcome = Failed(step, new BacklogApplyFailure(refused.ToContractError().Code, $"GitLab refused the apply: {refused.GitLabMessage}", (int?)refused.Status));
+            var refusal = GitLabFailures.Refusal(failure, "GitLab refused the apply");
+            outcome = Failed(step, new BacklogApplyFailure(refusal.Code, refusal.Message, refusal.GitLabStatus));
         }
 
         await context.Publish(outcome, cancellationToken);
@@ -149,7 +145,7 @@ public sealed class BacklogItemsApplyConsumer(
     {
         if ((await progress.ReadAsync(operationId, cancellationToken)).Count == 0)
         {
-            await progress.StartedAsync(operationId, OperationKind, cancellationToken);
+            await progress.StartedAsync(operationId, OperationKinds.ApplyBacklog, cancellationToken);
         }
     }
 

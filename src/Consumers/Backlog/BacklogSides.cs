@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
 
 namespace GitLabBus.Consumers.Backlog;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
 
 namespace GitLabBus.Consumers.Backlog;
 

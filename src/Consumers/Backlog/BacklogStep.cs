@@ -1,7 +1,8 @@
 using System.Globalization;
+using GitLabBus.Consumers.Backlog;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Backlog;
 using GitLabBus.Runtime.Operations;
 
 namespace GitLabBus.Consumers.Backlog;
@@ -120,7 +121,7 @@ internal sealed class BacklogStep(
                 ?? await side.CreateAsync(desired, token, cancellationToken);
             return Applied(index, "created", created, warnings);
         }
-        catch (GitLabException refused) when (refused.Kind is GitLabErrorKind.Validation or GitLabErrorKind.Permission or GitLabErrorKind.NotFound or GitLabErrorKind.State)
+        catch (GitLabException refused) when (GitLabFailures.RefusesOnlyTheItem(refused))
         {
             return Refused(index, $"GitLab refused the {scope}: {refused.GitLabMessage}", (int?)refused.Status, warnings);
         }

@@ -1,4 +1,4 @@
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
 using GitLabBus.Runtime.Jobs;
 
 namespace GitLabBus.Consumers.Backlog;

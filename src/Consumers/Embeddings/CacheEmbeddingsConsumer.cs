@@ -1,10 +1,11 @@
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Credentials;
-using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Runtime.Pipelines;
+using GitLabBus.Consumers.Pipelines;
+using GitLabBus.Consumers.GitLabAccess;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -66,13 +67,10 @@ public sealed class CacheEmbeddingsConsumer(
         {
             await FailAsync(request, projectId, "embedding_unavailable", unavailable.Message, cancellationToken);
         }
-        catch (GitLabException refused) when (refused.Kind is not (GitLabErrorKind.Network or GitLabErrorKind.Server or GitLabErrorKind.RateLimited))
+        catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {
-            await FailAsync(request, projectId, refused.ToContractError().Code, $"GitLab refused: {refused.GitLabMessage}", cancellationToken);
-        }
-        catch (CredentialUnavailableException expired)
-        {
-            await FailAsync(request, projectId, "unauthorized", expired.Message, cancellationToken);
+            var refusal = GitLabFailures.Refusal(failure, "GitLab refused");
+            await FailAsync(request, projectId, refusal.Code, refusal.Message, cancellationToken);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Operations;
 using StackExchange.Redis;
 

@@ -1,5 +1,6 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Pipelines;
+using GitLabBus.Consumers.Pipelines;
+using GitLabBus.Consumers.GitLabAccess;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Pipelines;

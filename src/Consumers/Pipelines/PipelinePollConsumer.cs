@@ -1,6 +1,7 @@
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Runtime.Pipelines;
+using GitLabBus.Consumers.Pipelines;
+using GitLabBus.Consumers.GitLabAccess;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Pipelines;

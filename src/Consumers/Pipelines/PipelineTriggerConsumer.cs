@@ -1,11 +1,10 @@
-using System.Text.Json;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Runtime.Pipelines;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,9 @@ namespace GitLabBus.Consumers.Pipelines;
 
 /// <summary>
 /// Creates the pipeline in GitLab, completes the operation with its id and announces <see cref="PipelineCreated"/>.
-/// GitLab's refusals (unknown ref, no permission) fail the operation with the contract's error code.
+/// GitLab's refusals (unknown ref, no permission, a state conflict) fail the operation with the contract's error code
+/// (<see cref="GitLabFailures"/>); GitLab unreachable is thrown, so the message comes back later. A message breaking
+/// <see cref="PipelineTriggerRules"/> faults at once (<c>_error</c>, and <c>Fault&lt;PipelineTriggered&gt;</c> for whoever sent it).
 /// Redelivery never creates a second pipeline: an operation already completed is announced again from its result,
 /// and every pipeline we create carries the variable <see cref="OperationVariable"/>, so a redelivery after a crash
 /// between GitLab's answer and our record finds the pipeline in GitLab before creating another.
@@ -22,7 +23,6 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
     : IConsumer<PipelineTriggered>
 {
     public const string OperationVariable = "GITLABBUS_OPERATION_ID";
-    public const string OperationKind = "pipeline_trigger";
 
     public async Task Consume(ConsumeContext<PipelineTriggered> context)
     {
@@ -48,7 +48,7 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
 
         if (events.Count == 0)
         {
-            await progress.StartedAsync(request.OperationId, OperationKind, cancellationToken);
+            await progress.StartedAsync(request.OperationId, OperationKinds.PipelineTrigger, cancellationToken);
         }
 
         using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", request.ProjectId);
@@ -65,24 +65,13 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
             logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of {Project}",
                 request.OperationId, pipeline.Id, request.Ref, ProjectRedaction.Redact(request.ProjectId));
         }
-        catch (CredentialUnavailableException expired)
+        catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {
-            await progress.FailedAsync(request.OperationId, "unauthorized", expired.Message, cancellationToken);
-            logger.LogWarning("Operation {OperationId}: the caller's GitLab token expired before the pipeline could be created", request.OperationId);
-        }
-        catch (GitLabException refused) when (refused.Kind is GitLabErrorKind.Validation or GitLabErrorKind.Permission or GitLabErrorKind.NotFound or GitLabErrorKind.Authentication)
-        {
-            var (status, code) = refused.ToContractError();
-            await progress.AppendAsync(request.OperationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new
-            {
-                code,
-                message = $"GitLab refused the pipeline: {refused.GitLabMessage}",
-                gitlab_status = (int?)refused.Status,
-                http_status = status,
-            }), cancellationToken);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
-            logger.LogWarning("Operation {OperationId}: GitLab refused a pipeline on {Ref} of {Project} ({GitLabStatus}: {GitLabMessage})",
-                request.OperationId, request.Ref, ProjectRedaction.Redact(request.ProjectId), (int?)refused.Status, refused.GitLabMessage);
+            var refusal = GitLabFailures.Refusal(failure, "GitLab refused the pipeline");
+            await progress.FailedAsync(request.OperationId, refusal, cancellationToken);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, refusal.Code);
+            logger.LogWarning("Operation {OperationId}: no pipeline on {Ref} of {Project}: {Code} ({GitLabStatus}: {Reason})",
+                request.OperationId, request.Ref, ProjectRedaction.Redact(request.ProjectId), refusal.Code, refusal.GitLabStatus, refusal.Message);
         }
     }
 

@@ -1,12 +1,11 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Webhooks;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Webhooks;
 
-/// <summary>Publishes the typed event for each delivery and records where it went in the delivery log.</summary>
-public sealed class WebhookRouterConsumer(IWebhookDeliveryStore deliveries, ILogger<WebhookRouterConsumer> logger)
+/// <summary>Publishes the typed event for each delivery, and <see cref="WebhookRouted"/> saying where it went (for the delivery log).</summary>
+public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
     : IConsumer<WebhookReceived>
 {
     public async Task Consume(ConsumeContext<WebhookReceived> context)
@@ -21,13 +20,13 @@ public sealed class WebhookRouterConsumer(IWebhookDeliveryStore deliveries, ILog
         {
             logger.LogInformation("Delivery {DeliveryId} ({EventName}) is a kind nothing consumes; recorded, not routed",
                 webhook.DeliveryId, webhook.EventName);
-            await deliveries.MarkRoutedAsync(webhook.DeliveryId, [], context.CancellationToken);
+            await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [] }, context.CancellationToken);
             return;
         }
 
         var eventType = typed.GetType();
         await context.Publish(typed, eventType, context.CancellationToken);
-        await deliveries.MarkRoutedAsync(webhook.DeliveryId, [eventType.Name], context.CancellationToken);
+        await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [eventType.Name] }, context.CancellationToken);
         logger.LogInformation("Delivery {DeliveryId} ({EventName}) routed as {EventType}{Replay}",
             webhook.DeliveryId, webhook.EventName, eventType.Name, webhook.Replayed ? " (replay)" : "");
     }

@@ -1,4 +1,3 @@
-using GitLabBus.GitLab;
 using GitLabBus.Runtime.Credentials;
 
 namespace GitLabBus.Gateway.Auth;
@@ -21,8 +20,8 @@ public sealed record CallerCredential(string? Ref)
         }
 
         var token = value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? new GitLabToken(value["Bearer ".Length..]) { IsOAuth = true }
-            : new GitLabToken(value);
+            ? new Credential(value["Bearer ".Length..], isOAuth: true)
+            : new Credential(value);
         var store = http.RequestServices.GetRequiredService<ICredentialStore>();
         return new CallerCredential(await store.PutAsync(token, http.RequestAborted));
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using GitLabBus.Contracts;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -30,12 +31,12 @@ public static class JwtAuthentication
                         var message = context.AuthenticateFailure is null
                             ? "a bearer token is required (Authorization: Bearer <JWT>)"
                             : "the bearer token is invalid or expired";
-                        await context.Response.WriteAsJsonAsync(ApiError.Body("unauthorized", message));
+                        await context.Response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.Unauthorized, message));
                     },
                     OnForbidden = async context =>
                     {
                         context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                        await context.Response.WriteAsJsonAsync(ApiError.Body("forbidden", "the token's roles do not allow this operation"));
+                        await context.Response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.Forbidden, "the token's roles do not allow this operation"));
                     },
                 };
             });

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
-using GitLabBus.GitLab;
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
 
@@ -12,18 +10,13 @@ namespace GitLabBus.Gateway.Backlog;
 
 /// <summary>
 /// <c>POST /gitlab/projects/{project_id}/apply-backlog[?dry_run=true]</c> with the seed's <c>ApplyBacklogRequest</c>: the
-/// prompt is claimed (a prompt applied before answers its first response, 200, and nothing is published), the
-/// <see cref="BacklogApplyRequested"/> is published (mandatory, confirmed), and the answer waits up to
-/// <c>APPLY_SYNC_TIMEOUT_SECONDS</c> for the operation to end: the seed's <c>ApplyBacklogResponse</c>, the failure's error
-/// body, or <c>202</c> with the operation to follow.
+/// request is checked, the backlog consumers admit it (they keep the prompts' ledger, see
+/// <see cref="BacklogApplyAdmissionRequested"/>), and the answer waits up to <c>APPLY_SYNC_TIMEOUT_SECONDS</c> for the
+/// operation to end: the seed's <c>ApplyBacklogResponse</c>, the failure's error body, or <c>202</c> with the operation to
+/// follow. A prompt applied before answers its first response with <c>Idempotent-Replayed: true</c>.
 /// </summary>
 public static class ApplyBacklogEndpoint
 {
-    public const string OperationKind = "apply_backlog";
-
-    /// <summary>How long the prompt is held before the broker confirmed the publish: a gateway dying then frees it soon.</summary>
-    private static readonly TimeSpan PendingClaim = TimeSpan.FromMinutes(1);
-
     public static RouteHandlerBuilder MapApplyBacklog(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/gitlab/projects/{project_id}/apply-backlog", ApplyAsync)
             .WithTags("backlog")
@@ -37,7 +30,7 @@ public static class ApplyBacklogEndpoint
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ApplyAsync(
-        HttpContext http, OperationStarter operations, IBacklogApplyLedger ledger, IOperationProgress progress, BacklogApplySettings settings,
+        HttpContext http, BusRequests consumers, IOperationProgress progress, GatewaySettings settings,
         CallerCredential caller, string project_id, bool? dry_run, ApplyBacklogRequest? body, CancellationToken cancellationToken)
     {
         if (body is null)
@@ -47,11 +40,11 @@ public static class ApplyBacklogEndpoint
 
         if (string.IsNullOrWhiteSpace(body.PromptId))
         {
-            return ApiError.Result(400, "idempotency_key_required", "prompt_id is required: it makes the apply idempotent");
+            return ApiError.Result(ErrorCodes.IdempotencyKeyRequired, "prompt_id is required: it makes the apply idempotent");
         }
 
         var message = body.ToMessage(project_id, dry_run ?? false, caller.Ref);
-        var problem = body.ProjectId is { Length: > 0 } named && BacklogApplyKey.SameProject(named) != BacklogApplyKey.SameProject(project_id)
+        var problem = body.ProjectId is { Length: > 0 } named && ProjectNames.Canonical(named) != ProjectNames.Canonical(project_id)
             ? "project_id in the body must name the project of the path"
             : BacklogApplyRules.Problem(message);
         if (problem is not null)
@@ -59,35 +52,23 @@ public static class ApplyBacklogEndpoint
             return ApiError.InvalidRequest(problem);
         }
 
-        var key = new BacklogApplyKey(project_id, message.PromptId);
-        if (!message.DryRun)
+        var (admitted, held, refused) = await consumers.AskAsync<BacklogApplyAdmissionRequested, BacklogApplyAdmitted, BacklogApplyHeld>(
+            new BacklogApplyAdmissionRequested { Apply = message }, cancellationToken);
+        if (refused is not null)
         {
-            var claim = await ledger.ClaimAsync(key, message.OperationId, PendingClaim, cancellationToken);
-            if (claim.Response is { } earlier)
-            {
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Json(ApplyBacklogResponse.From(earlier).ToJson());
-            }
-
-            if (claim.OperationId != message.OperationId)
-            {
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return await AnswerAsync(http, progress, claim.OperationId, settings.SyncTimeout, cancellationToken);
-            }
-        }
-
-        if (await operations.StartAsync(message.OperationId, OperationKind, message, cancellationToken) is { } refused)
-        {
-            await ledger.ReleaseAsync(key, message.OperationId, CancellationToken.None);
             return refused;
         }
 
-        if (!message.DryRun)
+        if (held is not null)
         {
-            await ledger.ClaimAsync(key, message.OperationId, settings.IdempotencyTtl, CancellationToken.None);
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            if (held.Response is { } earlier)
+            {
+                return Results.Json(earlier.ToJson());
+            }
         }
 
-        return await AnswerAsync(http, progress, message.OperationId, settings.SyncTimeout, cancellationToken);
+        return await AnswerAsync(http, progress, held?.OperationId ?? admitted!.OperationId, settings.ApplySyncTimeout, cancellationToken);
     }
 
     /// <summary>The operation's end if it comes within <paramref name="wait"/>, else the <c>202</c> to follow it.</summary>

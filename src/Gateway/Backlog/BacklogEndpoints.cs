@@ -2,8 +2,6 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
-using GitLabBus.GitLab;
-using GitLabBus.Runtime.Embeddings;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 
@@ -46,11 +44,11 @@ public static class BacklogEndpoints
     }
 
     private static async Task<IResult> GetBacklog(
-        HttpContext http, GitLabRequests gitlab, CallerCredential caller, GitLabSettings settings, string project_id,
+        HttpContext http, BusRequests gitlab, CallerCredential caller, GitLabSettings settings, string project_id,
         string? labels, string? state, string? search, int? page, int? per_page, CancellationToken cancellationToken)
     {
         var problem =
-            !ProjectRef.IsIdOrPath(project_id) ? "project_id must be a numeric id or a namespace/project path"
+            !ProjectNames.IsIdOrPath(project_id) ? "project_id must be a numeric id or a namespace/project path"
             : state is not null && !States.Contains(state) ? "state must be opened, closed or all"
             : page < 1 ? "page must be 1 or more"
             : per_page is < 1 or > 100 ? "per_page must be 1 to 100"
@@ -68,7 +66,7 @@ public static class BacklogEndpoints
             State = state ?? "opened",
             Search = string.IsNullOrWhiteSpace(search) ? null : search,
             Page = page ?? 1,
-            PerPage = per_page ?? settings.Client.DefaultPageSize,
+            PerPage = per_page ?? settings.DefaultPageSize,
             CredentialRef = caller.Ref,
         };
         var (answer, error) = await gitlab.AskAsync<BacklogQuery, BacklogPage>(query, cancellationToken);
@@ -88,13 +86,13 @@ public static class BacklogEndpoints
     private static async Task<IResult> CacheEmbeddings(
         HttpContext http, OperationStarter operations, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
     {
-        if (!ProjectRef.IsIdOrPath(project_id))
+        if (!ProjectNames.IsIdOrPath(project_id))
         {
             return ApiError.InvalidRequest("project_id must be a numeric id or a namespace/project path");
         }
 
         var message = new CacheEmbeddingsRequested { OperationId = NewId.NextGuid().ToString(), ProjectId = project_id, CredentialRef = caller.Ref };
-        if (await operations.StartAsync(message.OperationId, "cache_embeddings", message, cancellationToken) is { } refused)
+        if (await operations.StartAsync(message.OperationId, OperationKinds.CacheEmbeddings, message, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -105,11 +103,11 @@ public static class BacklogEndpoints
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> Resolve(GitLabRequests gitlab, CallerCredential caller, ResolveProjectRequest? body, CancellationToken cancellationToken)
+    private static async Task<IResult> Resolve(BusRequests gitlab, CallerCredential caller, ResolveProjectRequest? body, CancellationToken cancellationToken)
     {
         var path = body switch
         {
-            { GitlabPath: { Length: > 0 } given } => ProjectRef.IsPath(given.Trim('/')) ? given.Trim('/') : null,
+            { GitlabPath: { Length: > 0 } given } => ProjectNames.IsPath(given.Trim('/')) ? given.Trim('/') : null,
             { GitlabUrl: { Length: > 0 } url } => PathOfUrl(url),
             _ => null,
         };
@@ -134,9 +132,8 @@ public static class BacklogEndpoints
         var page = path.IndexOf("/-/", StringComparison.Ordinal);
         path = page >= 0 ? path[..page] : path;
         path = path.EndsWith(".git", StringComparison.Ordinal) ? path[..^4] : path;
-        return ProjectRef.IsPath(path) ? path : null;
+        return ProjectNames.IsPath(path) ? path : null;
     }
-
 }
 
 /// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>

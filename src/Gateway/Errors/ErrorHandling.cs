@@ -1,4 +1,5 @@
 using System.Net;
+using GitLabBus.Contracts;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace GitLabBus.Gateway.Errors;
@@ -15,8 +16,8 @@ public static class ErrorHandling
         {
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var (status, code, message) = failure is BadHttpRequestException bad
-                ? (bad.StatusCode, ApiError.CodeFor(bad.StatusCode), "the request could not be read")
-                : (500, "internal_error", $"unexpected error; the gateway log has the details under request id {context.TraceIdentifier}");
+                ? (bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), "the request could not be read")
+                : (500, ErrorCodes.Internal, $"unexpected error; the gateway log has the details under request id {context.TraceIdentifier}");
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(ApiError.Body(code, message));
         }));
@@ -30,7 +31,7 @@ public static class ErrorHandling
             }
 
             var reason = ((HttpStatusCode)response.StatusCode).ToString();
-            await response.WriteAsJsonAsync(ApiError.Body(ApiError.CodeFor(response.StatusCode), $"{response.StatusCode} {reason}"));
+            await response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.ForStatus(response.StatusCode), $"{response.StatusCode} {reason}"));
         });
 
         return app;

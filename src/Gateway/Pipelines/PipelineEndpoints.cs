@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitLabBus.Contracts;
@@ -5,10 +6,7 @@ using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
-using GitLabBus.GitLab;
 using GitLabBus.Runtime.Credentials;
-using GitLabBus.Runtime.Pipelines;
-using GitLabBus.Sagas.Inspection;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -17,10 +15,14 @@ namespace GitLabBus.Gateway.Pipelines;
 
 /// <summary>
 /// The pipelines API (seed <c>gitlab-pipelines</c>): trigger (an operation), read a pipeline with what its monitor
-/// tracks, jobs, job logs by offset, cancel, retry, play, environments. Every GitLab call happens in the consumers.
+/// tracks, jobs, job logs by offset, cancel, retry, play, environments. Every GitLab call happens in the consumers; what
+/// the monitor tracks comes from the sagas role.
 /// </summary>
 public static class PipelineEndpoints
 {
+    /// <summary>How long a pipeline read waits for the sagas role's <c>tracked_state</c> before answering without it.</summary>
+    private static readonly TimeSpan TrackingWait = TimeSpan.FromSeconds(5);
+
     public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder endpoints)
     {
         var read = endpoints.MapGroup("/gitlab/projects/{project_id}").WithTags("pipelines").RequireAuthorization(Roles.ReadPolicy);
@@ -31,56 +33,32 @@ public static class PipelineEndpoints
             .Produces<OperationAccepted>(StatusCodes.Status202Accepted)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
-
         read.MapGet("/pipelines/{pipeline_id}", GetPipeline)
             .WithSummary("A pipeline as GitLab returns it, plus tracked_state: what its monitor saga knows (null when none tracks it)")
             .Produces<JsonObject>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
-
-        read.MapGet("/pipelines/{pipeline_id}/jobs", (GitLabRequests gitlab, CallerCredential caller, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
-                Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
-                ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "jobs", CredentialRef = caller.Ref }, cancellationToken))
-            .WithSummary("The pipeline's jobs, as GitLab lists them");
-
-        foreach (var action in new[] { "cancel", "retry" })
-        {
-            write.MapPost($"/pipelines/{{pipeline_id}}/{action}", (GitLabRequests gitlab, CallerCredential caller, string project_id, string pipeline_id, CancellationToken cancellationToken) =>
-                    Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline)
-                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "pipeline", TargetId = pipeline, Action = action, CredentialRef = caller.Ref }, cancellationToken))
-                .WithSummary(action == "cancel" ? "Cancel the pipeline's unfinished jobs" : "Retry the pipeline's failed and canceled jobs; its monitor follows it again");
-        }
-
-        foreach (var action in new[] { "retry", "cancel", "play" })
-        {
-            write.MapPost($"/jobs/{{job_id}}/{action}", (GitLabRequests gitlab, CallerCredential caller, string project_id, string job_id, CancellationToken cancellationToken) =>
-                    Ids(project_id, job_id, "job_id", out var project, out var job)
-                    ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "job", TargetId = job, Action = action, CredentialRef = caller.Ref }, cancellationToken))
-                .WithSummary($"{char.ToUpperInvariant(action[0])}{action[1..]} a job; 409 when GitLab says the job is not in a state for it")
-                .Produces<ErrorBody>(StatusCodes.Status409Conflict);
-        }
-
+        read.MapGet("/pipelines/{pipeline_id}/jobs", GetJobs).WithSummary("The pipeline's jobs, as GitLab lists them");
+        write.MapPost("/pipelines/{pipeline_id}/cancel", CancelPipeline).WithSummary("Cancel the pipeline's unfinished jobs");
+        write.MapPost("/pipelines/{pipeline_id}/retry", RetryPipeline)
+            .WithSummary("Retry the pipeline's failed and canceled jobs; its monitor follows it again; 409 when GitLab says it cannot")
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict);
+        write.MapPost("/jobs/{job_id}/retry", RetryJob).WithSummary("Retry a job; 409 when the job is not in a state for it")
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict);
+        write.MapPost("/jobs/{job_id}/cancel", CancelJob).WithSummary("Cancel a job; 409 when the job is not in a state for it")
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict);
+        write.MapPost("/jobs/{job_id}/play", PlayJob).WithSummary("Start a manual job; 409 when the job is not in a state for it")
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict);
         read.MapGet("/jobs/{job_id}/trace", Trace)
             .WithSummary("A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, X-Job-Complete whether more can come")
             .Produces<string>(contentType: "text/plain");
-
-        read.MapGet("/jobs/{job_id}/artifacts", (HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, CancellationToken cancellationToken) =>
-                Artifacts(http, gitlab, caller, settings, project_id, job_id, null, cancellationToken))
+        read.MapGet("/jobs/{job_id}/artifacts", ArchiveArtifacts)
             .WithSummary("The job's artifacts archive, streamed through piece by piece")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
-
-        read.MapGet("/jobs/{job_id}/artifacts/{*path}", (HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, string path, CancellationToken cancellationToken) =>
-                Artifacts(http, gitlab, caller, settings, project_id, job_id, path, cancellationToken))
+        read.MapGet("/jobs/{job_id}/artifacts/{*path}", FileArtifacts)
             .WithSummary("One file out of the job's artifacts archive, streamed through piece by piece")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-
-        read.MapGet("/environments", (GitLabRequests gitlab, CallerCredential caller, string project_id, CancellationToken cancellationToken) =>
-                ProjectId(project_id, out var project) ?? gitlab.AnswerAsync(new PipelineQuery { ProjectId = project, What = "environments", CredentialRef = caller.Ref }, cancellationToken))
-            .WithSummary("The project's environments");
-
-        write.MapPost("/environments/{environment_id}/stop", (GitLabRequests gitlab, CallerCredential caller, string project_id, string environment_id, CancellationToken cancellationToken) =>
-                Ids(project_id, environment_id, "environment_id", out var project, out var environment)
-                ?? gitlab.AnswerAsync(new PipelineActionRequested { ProjectId = project, Target = "environment", TargetId = environment, Action = "stop", CredentialRef = caller.Ref }, cancellationToken))
-            .WithSummary("Stop an environment");
+        read.MapGet("/environments", GetEnvironments).WithSummary("The project's environments");
+        write.MapPost("/environments/{environment_id}/stop", StopEnvironment).WithSummary("Stop an environment");
         return endpoints;
     }
 
@@ -90,7 +68,7 @@ public static class PipelineEndpoints
     {
         if (ProjectId(project_id, out var project) is { } invalid)
         {
-            return await invalid;
+            return invalid;
         }
 
         if (body is null)
@@ -110,48 +88,77 @@ public static class PipelineEndpoints
             Ref = body.Ref ?? "",
             Variables = [.. (body.Variables ?? []).Select(v => new PipelineVariable(v.Key ?? "", v.Value!, v.VariableType ?? "env_var"))],
             CredentialRef = caller.Ref,
-            TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken) ? null : await credentials.PutAsync(new GitLabToken(body.TriggerToken), cancellationToken),
+            TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken) ? null : await credentials.PutAsync(new Credential(body.TriggerToken), cancellationToken),
         };
-
         if (PipelineTriggerRules.Problem(message) is { } problem)
         {
             return ApiError.InvalidRequest(problem);
         }
 
-        if (await operations.StartAsync(message.OperationId, "pipeline_trigger", message, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        return OperationStarter.Accepted(http, message.OperationId);
+        return await operations.StartAsync(message.OperationId, OperationKinds.PipelineTrigger, message, cancellationToken)
+            ?? OperationStarter.Accepted(http, message.OperationId);
     }
 
     private static async Task<IResult> GetPipeline(
-        GitLabRequests gitlab, CallerCredential caller, SagaInspector sagas, IOptions<JsonOptions> json, string project_id, string pipeline_id, CancellationToken cancellationToken)
+        [AsParameters] PipelineTarget target, IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (Ids(project_id, pipeline_id, "pipeline_id", out var project, out var pipeline) is { } invalid)
+        if (target.Ids(out var project, out var pipeline) is { } invalid)
         {
-            return await invalid;
+            return invalid;
         }
 
-        var (body, error) = await gitlab.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, What = "pipeline", CredentialRef = caller.Ref }, cancellationToken);
+        var reading = target.Bus.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, CredentialRef = target.Caller.Ref }, cancellationToken);
+        var tracking = target.Bus.TryAskAsync<PipelineTrackingQuery, PipelineTracking>(new PipelineTrackingQuery(project, pipeline), cancellationToken, TrackingWait);
+        var (body, error) = await reading;
+        var (tracked, untracked) = await tracking;
         if (error is not null)
         {
             return error;
         }
 
+        if (untracked is { Code: not ErrorCodes.NotFound })
+        {
+            loggers.CreateLogger(typeof(PipelineEndpoints)).LogWarning("tracked_state of pipeline {PipelineId} left out: {Reason}", pipeline, untracked.Message);
+        }
+
         var answer = JsonSerializer.SerializeToNode(body)!.AsObject();
-        var tracked = await TrackedState.ReadAsync(sagas, project, pipeline, cancellationToken);
         answer["tracked_state"] = tracked is null ? null : JsonSerializer.SerializeToNode(tracked, json.Value.SerializerOptions);
         return Results.Json(answer);
     }
 
-    private static async Task<IResult> Trace(
-        HttpContext http, GitLabRequests gitlab, CallerCredential caller, string project_id, string job_id, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
+    private static Task<IResult> GetJobs([AsParameters] PipelineTarget target, CancellationToken cancellationToken) =>
+        target.Ids(out var project, out var pipeline) is { } invalid
+            ? Task.FromResult(invalid)
+            : target.Bus.AnswerAsync(new PipelineJobsQuery { ProjectId = project, PipelineId = pipeline, CredentialRef = target.Caller.Ref }, cancellationToken);
+
+    private static Task<IResult> CancelPipeline([AsParameters] PipelineTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.CancelPipeline, cancellationToken);
+
+    private static Task<IResult> RetryPipeline([AsParameters] PipelineTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.RetryPipeline, cancellationToken);
+
+    private static Task<IResult> RetryJob([AsParameters] JobTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.RetryJob, cancellationToken);
+
+    private static Task<IResult> CancelJob([AsParameters] JobTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.CancelJob, cancellationToken);
+
+    private static Task<IResult> PlayJob([AsParameters] JobTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.PlayJob, cancellationToken);
+
+    private static Task<IResult> StopEnvironment([AsParameters] EnvironmentTarget target, CancellationToken cancellationToken) =>
+        ActAsync(target, PipelineAction.StopEnvironment, cancellationToken);
+
+    private static Task<IResult> GetEnvironments(BusRequests bus, CallerCredential caller, string project_id, CancellationToken cancellationToken) =>
+        ProjectId(project_id, out var project) is { } invalid
+            ? Task.FromResult(invalid)
+            : bus.AnswerAsync(new EnvironmentsQuery { ProjectId = project, CredentialRef = caller.Ref }, cancellationToken);
+
+    private static async Task<IResult> Trace([AsParameters] JobTarget target, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
     {
-        if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
+        if (target.Ids(out var project, out var job) is { } invalid)
         {
-            return await invalid;
+            return invalid;
         }
 
         if (offset < 0)
@@ -159,39 +166,48 @@ public static class PipelineEndpoints
             return ApiError.InvalidRequest("offset must be 0 or more");
         }
 
-        var (tail, error) = await gitlab.AskAsync<JobTraceQuery, JobTraceTail>(
-            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false, CredentialRef = caller.Ref }, cancellationToken);
+        var (tail, error) = await target.Bus.AskAsync<JobTraceQuery, JobTraceTail>(
+            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false, CredentialRef = target.Caller.Ref },
+            cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        http.Response.Headers["X-Trace-Offset"] = tail!.NextOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Job-Complete"] = tail.Complete ? "true" : "false";
+        target.Http.Response.Headers["X-Trace-Offset"] = tail!.NextOffset.ToString(CultureInfo.InvariantCulture);
+        target.Http.Response.Headers["X-Job-Complete"] = tail.Complete ? "true" : "false";
         return Results.Text(tail.Text, "text/plain; charset=utf-8");
     }
+
+    private static Task<IResult> ArchiveArtifacts([AsParameters] JobTarget target, GatewaySettings settings, CancellationToken cancellationToken) =>
+        ArtifactsAsync(target, settings, null, cancellationToken);
+
+    private static Task<IResult> FileArtifacts([AsParameters] JobTarget target, GatewaySettings settings, string path, CancellationToken cancellationToken) =>
+        ArtifactsAsync(target, settings, path, cancellationToken);
 
     /// <summary>
     /// Asks the consumers for the download piece by piece (<see cref="GatewaySettings.ArtifactChunkBytes"/> each) and
     /// writes each piece before asking for the next: memory stays at one piece whatever the file's size. A failure
     /// once the answer has started aborts the connection, so a client never takes a cut file for a whole one.
     /// </summary>
-    private static async Task<IResult> Artifacts(
-        HttpContext http, GitLabRequests gitlab, CallerCredential caller, GatewaySettings settings, string project_id, string job_id, string? path, CancellationToken cancellationToken)
+    private static async Task<IResult> ArtifactsAsync(JobTarget target, GatewaySettings settings, string? path, CancellationToken cancellationToken)
     {
-        if (Ids(project_id, job_id, "job_id", out var project, out var job) is { } invalid)
+        if (target.Ids(out var project, out var job) is { } invalid)
         {
-            return await invalid;
+            return invalid;
         }
 
-        var query = new JobArtifactsQuery { ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes, CredentialRef = caller.Ref };
-        var (first, error) = await gitlab.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
+        var query = new JobArtifactsQuery
+        {
+            ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes, CredentialRef = target.Caller.Ref,
+        };
+        var (first, error) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        http.Response.ContentLength = first!.TotalLength;
+        target.Http.Response.ContentLength = first!.TotalLength;
         return Results.Stream(async body =>
         {
             var chunk = first;
@@ -204,10 +220,10 @@ public static class PipelineEndpoints
                     return;
                 }
 
-                var (answer, failed) = await gitlab.AskAsync<JobArtifactsQuery, ArtifactChunk>(query with { Offset = next }, cancellationToken);
+                var (answer, failed) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(query with { Offset = next }, cancellationToken);
                 if (failed is not null)
                 {
-                    http.Abort();
+                    target.Http.Abort();
                     return;
                 }
 
@@ -216,14 +232,46 @@ public static class PipelineEndpoints
         }, first.ContentType, first.FileName ?? (path is null ? "artifacts.zip" : Path.GetFileName(path)));
     }
 
-    private static Task<IResult>? ProjectId(string raw, out long project) =>
-        long.TryParse(raw, out project) && project > 0 ? null : Task.FromResult(ApiError.InvalidRequest("project_id must be a positive GitLab project id"));
+    private static Task<IResult> ActAsync(ITarget target, PipelineAction action, CancellationToken cancellationToken) =>
+        target.Ids(out var project, out var id) is { } invalid
+            ? Task.FromResult(invalid)
+            : target.Bus.AnswerAsync(
+                new PipelineActionRequested { ProjectId = project, Action = action, TargetId = id, CredentialRef = target.Caller.Ref }, cancellationToken);
 
-    private static Task<IResult>? Ids(string rawProject, string rawId, string name, out long project, out long id)
+    private static IResult? ProjectId(string raw, out long project) =>
+        long.TryParse(raw, out project) && project > 0 ? null : ApiError.InvalidRequest("project_id must be a positive GitLab project id");
+
+    private static IResult? Ids(string rawProject, string rawId, string name, out long project, out long id)
     {
         id = 0;
         return ProjectId(rawProject, out project)
-            ?? (long.TryParse(rawId, out id) && id > 0 ? null : Task.FromResult(ApiError.InvalidRequest($"{name} must be a positive integer")));
+            ?? (long.TryParse(rawId, out id) && id > 0 ? null : ApiError.InvalidRequest($"{name} must be a positive integer"));
+    }
+
+    /// <summary>What a request about one thing of a project binds: the project and the thing's id, the caller, the bus.</summary>
+    private interface ITarget
+    {
+        BusRequests Bus { get; }
+
+        CallerCredential Caller { get; }
+
+        /// <summary>The 400 for ids that are not positive integers, else null.</summary>
+        IResult? Ids(out long project, out long id);
+    }
+
+    private sealed record PipelineTarget(BusRequests Bus, CallerCredential Caller, string project_id, string pipeline_id) : ITarget
+    {
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, pipeline_id, "pipeline_id", out project, out id);
+    }
+
+    private sealed record JobTarget(HttpContext Http, BusRequests Bus, CallerCredential Caller, string project_id, string job_id) : ITarget
+    {
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, job_id, "job_id", out project, out id);
+    }
+
+    private sealed record EnvironmentTarget(BusRequests Bus, CallerCredential Caller, string project_id, string environment_id) : ITarget
+    {
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, environment_id, "environment_id", out project, out id);
     }
 }
 
@@ -231,4 +279,3 @@ public static class PipelineEndpoints
 public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPipelineVariable>? Variables, string? TriggerToken = null);
 
 public sealed record TriggerPipelineVariable(string? Key, string? Value, string? VariableType);
-

@@ -21,6 +21,9 @@ public sealed record GatewaySettings
     /// <summary><c>ARTIFACT_CHUNK_BYTES</c> (1 MiB): how much of an artifact download each request to the consumers carries.</summary>
     public int ArtifactChunkBytes { get; init; } = 1024 * 1024;
 
+    /// <summary><c>APPLY_SYNC_TIMEOUT_SECONDS</c> (30): how long <c>apply-backlog</c> waits for the apply before answering 202.</summary>
+    public TimeSpan ApplySyncTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The gateway also runs the consumers and sagas roles (embedded mode, or <c>GITLABBUS_ALL_IN_ONE</c>).</summary>
     public bool RunsAllRoles { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record GatewaySettings
             JwtIssuer = reader.Optional("JWT_ISSUER"),
             JwtAudience = reader.Optional("JWT_AUDIENCE"),
             RunsAllRoles = embedded || runtime.Bus.AllInOne,
+            ApplySyncTimeout = TimeSpan.FromSeconds(reader.Double("APPLY_SYNC_TIMEOUT_SECONDS", 30, 0, 600)),
             ArtifactChunkBytes = reader.Int("ARTIFACT_CHUNK_BYTES", 1024 * 1024, 64, 8 * 1024 * 1024),
         };
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
-using GitLabBus.Runtime.Webhooks;
+using GitLabBus.Gateway.Webhooks;
 
 namespace GitLabBus.Gateway.Webhooks;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using GitLabBus.Contracts;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Runtime.Settings;
 using Microsoft.AspNetCore.Http.Features;
@@ -76,7 +77,7 @@ public static class WebhookEndpoints
             IngestOutcome.Accepted => Results.Json(new WebhookAccepted(result.DeliveryId, false), statusCode: StatusCodes.Status202Accepted),
             IngestOutcome.Duplicate => Results.Json(new WebhookAccepted(result.DeliveryId, true), statusCode: StatusCodes.Status200OK),
             IngestOutcome.InFlight => InFlight(http, result.DeliveryId),
-            IngestOutcome.StateUnavailable => ApiError.Result(StatusCodes.Status503ServiceUnavailable, "cache_unavailable",
+            IngestOutcome.StateUnavailable => ApiError.Result(ErrorCodes.CacheUnavailable,
                 "the state store could not record the delivery; retry later"),
             _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
         };
@@ -120,7 +121,7 @@ public static class WebhookEndpoints
     private static IResult InFlight(HttpContext http, Guid deliveryId)
     {
         http.Response.Headers.RetryAfter = "1";
-        return ApiError.Result(StatusCodes.Status409Conflict, "conflict",
+        return ApiError.Conflict(
             $"delivery {deliveryId} with the same key is still being published; retry shortly", new { delivery_id = deliveryId });
     }
 }

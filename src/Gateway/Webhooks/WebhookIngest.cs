@@ -3,7 +3,7 @@ using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.Webhooks;
+using GitLabBus.Gateway.Webhooks;
 using MassTransit;
 
 namespace GitLabBus.Gateway.Webhooks;

@@ -151,7 +151,8 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     {
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return new GitLabException(GitLabErrorMapping.KindOf(status), MessageOf(text, response.StatusCode), response.StatusCode, call)
+        var message = MessageOf(text, response.StatusCode);
+        return new GitLabException(GitLabErrorMapping.KindOf(status, message), message, response.StatusCode, call)
         {
             RetryAfter = response.StatusCode == HttpStatusCode.TooManyRequests ? GitLabResilience.RetryAfter(response, time) : null,
         };

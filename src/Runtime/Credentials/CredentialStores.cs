@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using GitLabBus.GitLab;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
@@ -15,14 +14,14 @@ public sealed class RedisCredentialStore(IConnectionMultiplexer redis, IDataProt
 {
     private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
 
-    public async Task<string> PutAsync(GitLabToken token, CancellationToken cancellationToken)
+    public async Task<string> PutAsync(Credential credential, CancellationToken cancellationToken)
     {
         var reference = CredentialReferences.New();
-        await redis.GetDatabase().StringSetAsync(CredentialReferences.Key(reference), _protector.Protect(CredentialReferences.Seal(token)), settings.Lifetime);
+        await redis.GetDatabase().StringSetAsync(CredentialReferences.Key(reference), _protector.Protect(CredentialReferences.Seal(credential)), settings.Lifetime);
         return reference;
     }
 
-    public async Task<GitLabToken?> GetAsync(string credentialRef, CancellationToken cancellationToken)
+    public async Task<Credential?> GetAsync(string credentialRef, CancellationToken cancellationToken)
     {
         if (!CredentialReferences.IsWellFormed(credentialRef))
         {
@@ -40,7 +39,7 @@ public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, 
     private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
     private readonly ConcurrentDictionary<string, (string Protected, DateTimeOffset Expires)> _entries = new();
 
-    public Task<string> PutAsync(GitLabToken token, CancellationToken cancellationToken)
+    public Task<string> PutAsync(Credential credential, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var expired in _entries.Where(entry => entry.Value.Expires <= now))
@@ -49,11 +48,11 @@ public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, 
         }
 
         var reference = CredentialReferences.New();
-        _entries[reference] = (_protector.Protect(CredentialReferences.Seal(token)), now + settings.Lifetime);
+        _entries[reference] = (_protector.Protect(CredentialReferences.Seal(credential)), now + settings.Lifetime);
         return Task.FromResult(reference);
     }
 
-    public Task<GitLabToken?> GetAsync(string credentialRef, CancellationToken cancellationToken) =>
+    public Task<Credential?> GetAsync(string credentialRef, CancellationToken cancellationToken) =>
         Task.FromResult(_entries.TryGetValue(credentialRef, out var entry) && entry.Expires > time.GetUtcNow()
             ? CredentialReferences.Open(_protector.Unprotect(entry.Protected))
             : null);
@@ -69,11 +68,11 @@ internal static class CredentialReferences
     public static string Key(string reference) => $"gitlabbus:credentials:{reference}";
 
     /// <summary>The plaintext that gets encrypted: the token's kind, then its value.</summary>
-    public static string Seal(GitLabToken token) => token.Reveal(value => (token.IsOAuth ? "oauth:" : "token:") + value);
+    public static string Seal(Credential credential) => credential.Reveal(value => (credential.IsOAuth ? "oauth:" : "token:") + value);
 
-    public static GitLabToken Open(string plaintext) => plaintext.StartsWith("oauth:", StringComparison.Ordinal)
-        ? new GitLabToken(plaintext["oauth:".Length..]) { IsOAuth = true }
-        : new GitLabToken(plaintext["token:".Length..]);
+    public static Credential Open(string plaintext) => plaintext.StartsWith("oauth:", StringComparison.Ordinal)
+        ? new Credential(plaintext["oauth:".Length..], isOAuth: true)
+        : new Credential(plaintext["token:".Length..]);
 
     public static bool IsWellFormed(string reference) =>
         reference.Length == Prefix.Length + 32 && reference.StartsWith(Prefix, StringComparison.Ordinal) && reference[Prefix.Length..].All(char.IsAsciiHexDigitLower);

@@ -1,5 +1,3 @@
-using GitLabBus.GitLab;
-
 namespace GitLabBus.Runtime.Credentials;
 
 /// <summary>
@@ -8,9 +6,9 @@ namespace GitLabBus.Runtime.Credentials;
 /// </summary>
 public interface ICredentialStore
 {
-    /// <summary>Keeps <paramref name="token"/> and returns its reference.</summary>
-    Task<string> PutAsync(GitLabToken token, CancellationToken cancellationToken);
+    /// <summary>Keeps <paramref name="credential"/> and returns its reference.</summary>
+    Task<string> PutAsync(Credential credential, CancellationToken cancellationToken);
 
     /// <summary>The token behind a reference, or null when it expired or never existed.</summary>
-    Task<GitLabToken?> GetAsync(string credentialRef, CancellationToken cancellationToken);
+    Task<Credential?> GetAsync(string credentialRef, CancellationToken cancellationToken);
 }

@@ -18,6 +18,9 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>GitLab's check: the consumers' own call to GitLab, or, on a gateway without them, their answer over the bus.</summary>
+    public const string GitLabTag = "gitlab";
+
     /// <summary>The embedding provider's check, registered where embeddings are computed (the consumers role).</summary>
     public const string EmbeddingsTag = "embeddings";
 
@@ -28,7 +31,7 @@ public static class HealthEndpoints
         Map(endpoints, "/health/ready", check => check.Tags.Contains(ReadyTag));
         Map(endpoints, "/health/redis", check => check.Tags.Contains(StateRegistration.HealthTag));
         Map(endpoints, "/health/rabbitmq", check => check.Tags.Contains(BusRegistration.HealthTag));
-        Map(endpoints, "/health/gitlab", check => check.Tags.Contains(GitLab.GitLabHealthCheck.Tag));
+        Map(endpoints, "/health/gitlab", check => check.Tags.Contains(GitLabTag));
         Map(endpoints, "/health/embeddings", check => check.Tags.Contains(EmbeddingsTag));
         return endpoints;
     }

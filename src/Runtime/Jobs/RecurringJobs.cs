@@ -1,4 +1,5 @@
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Runtime.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
@@ -47,15 +48,6 @@ public static class RecurringJobs
     public static IServiceCollection AddJobLeases(this IServiceCollection services, RedisSettings redis)
     {
         services.TryAddSingleton(TimeProvider.System);
-        if (redis.InMemory)
-        {
-            services.TryAddSingleton<IJobLease, InMemoryJobLease>();
-        }
-        else
-        {
-            services.TryAddSingleton<IJobLease, RedisJobLease>();
-        }
-
-        return services;
+        return services.AddStore<IJobLease, InMemoryJobLease, RedisJobLease>(redis);
     }
 }

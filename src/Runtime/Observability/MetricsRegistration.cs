@@ -1,5 +1,3 @@
-using GitLabBus.GitLab;
-using GitLabBus.Runtime.Pipelines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,17 +6,20 @@ using OpenTelemetry.Metrics;
 namespace GitLabBus.Runtime.Observability;
 
 /// <summary>
-/// <c>/metrics</c> in Prometheus text on every host: MassTransit's meter, the GitLab client's, the pipelines', .NET
-/// runtime metrics, and whatever the host adds (the gateway its webhook counters and ASP.NET Core's).
+/// <c>/metrics</c> in Prometheus text on every host: MassTransit's meter, every meter of ours (named <c>GitLabBus.*</c>:
+/// the GitLab client's, each capability's, the gateway's), .NET runtime metrics, and whatever the host adds (ASP.NET Core's).
 /// </summary>
 public static class MetricsRegistration
 {
+    /// <summary>Every meter of ours is named <c>GitLabBus.Something</c>: a capability's meter is exported without being listed here.</summary>
+    public const string OurMeters = "GitLabBus.*";
+
     public static IServiceCollection AddGitLabBusMetrics(this IServiceCollection services, Action<MeterProviderBuilder>? hostMetrics = null)
     {
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics
-                .AddMeter("MassTransit", GitLabTelemetry.MeterName, PipelineTelemetry.Name)
+                .AddMeter("MassTransit", OurMeters)
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter();
             hostMetrics?.Invoke(metrics);

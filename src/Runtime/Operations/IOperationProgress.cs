@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitLabBus.Contracts;
 
 namespace GitLabBus.Runtime.Operations;
 
@@ -34,4 +35,8 @@ public static class OperationProgressExtensions
     public static Task<OperationEvent> FailedAsync(
         this IOperationProgress progress, string operationId, string code, string message, int? gitLabStatus, CancellationToken cancellationToken) =>
         progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message, gitlab_status = gitLabStatus }), cancellationToken);
+
+    /// <summary>The one way work fails an operation on a refusal: its code, words and GitLab's status, as the error body carries them.</summary>
+    public static Task<OperationEvent> FailedAsync(this IOperationProgress progress, string operationId, RequestRefused refusal, CancellationToken cancellationToken) =>
+        progress.FailedAsync(operationId, refusal.Code, refusal.Message, refusal.GitLabStatus, cancellationToken);
 }

@@ -1,5 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
 using MassTransit;
 
 namespace GitLabBus.Sagas.Backlog;
@@ -50,25 +49,32 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
                 .Publish(c => c.Saga.EpicsStep(c.Message.Epics))
                 .TransitionTo(ApplyingEpics));
 
-        // A state's bindings for one event all run, each under its own condition: the conditions exclude one another.
+        // One binding per event and state; its branches exclude one another by construction.
         During(ApplyingEpics,
             When(Requested).Publish(c => c.Saga.EpicsStep(c.Message.Epics)),
-            End(When(StepApplied, c => c.Message.Earlier is not null).Then(c => c.Saga.Reuse(c.Message.Earlier!))),
-            End(When(StepApplied, c => c.Message.Earlier is null && c.Message.Failure is not null).Then(c => c.Saga.Fail(c.Message.Failure!))),
-            When(StepApplied, c => c.Message.Earlier is null && c.Message.Failure is null && IsEpics(c.Message))
-                .Then(c => c.Saga.Record(c.Message))
-                .Publish(c => c.Saga.IssuesStep())
-                .TransitionTo(ApplyingIssues),
-            End(When(StepFaulted, c => c.Message.Message.Scope == BacklogApplyRules.EpicScope).Then(c => c.Saga.Fail(StepFault(c.Message)))));
+            When(StepApplied).IfElse(
+                c => c.Message.Earlier is not null,
+                reused => End(reused.Then(c => c.Saga.Reuse(c.Message.Earlier!))),
+                ran => ran.IfElse(
+                    c => c.Message.Failure is not null,
+                    failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
+                    applied => applied.If(
+                        c => IsEpics(c.Message),
+                        epics => epics.Then(c => c.Saga.Record(c.Message)).Publish(c => c.Saga.IssuesStep()).TransitionTo(ApplyingIssues)))),
+            When(StepFaulted).If(c => c.Message.Message.Scope == BacklogApplyRules.EpicScope, faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))));
 
         During(ApplyingIssues,
             When(Requested).Publish(c => c.Saga.IssuesStep()),
-            When(StepApplied, c => IsEpics(c.Message)).Publish(c => c.Saga.IssuesStep()),
-            End(When(StepApplied, c => !IsEpics(c.Message) && c.Message.Failure is not null).Then(c => c.Saga.Fail(c.Message.Failure!))),
-            End(When(StepApplied, c => !IsEpics(c.Message) && c.Message.Failure is null).Then(c => c.Saga.Record(c.Message))),
+            When(StepApplied).IfElse(
+                c => IsEpics(c.Message),
+                repeatedEpics => repeatedEpics.Publish(c => c.Saga.IssuesStep()),
+                issues => issues.IfElse(
+                    c => c.Message.Failure is not null,
+                    failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
+                    applied => End(applied.Then(c => c.Saga.Record(c.Message))))),
 
             // A repeated epics step that gave up after the first one answered changes nothing.
-            End(When(StepFaulted, c => c.Message.Message.Scope == BacklogApplyRules.IssueScope).Then(c => c.Saga.Fail(StepFault(c.Message)))));
+            When(StepFaulted).If(c => c.Message.Message.Scope == BacklogApplyRules.IssueScope, faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))));
 
         During(Finished,
             When(Requested).ThenAsync(AnnounceAsync),
@@ -103,8 +109,8 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
     {
         var reason = fault.Exceptions.FirstOrDefault();
         return reason is not null && reason.ExceptionType == typeof(BacklogApplyBusyException).FullName
-            ? new BacklogApplyFailure("conflict", reason.Message, null)
-            : new BacklogApplyFailure("gitlab_unavailable", $"the {fault.Message.Scope}s could not be applied after every retry: {reason?.Message}", null);
+            ? new BacklogApplyFailure(ErrorCodes.Conflict, reason.Message, null)
+            : new BacklogApplyFailure(ErrorCodes.GitLabUnavailable, $"the {fault.Message.Scope}s could not be applied after every retry: {reason?.Message}", null);
     }
 
     /// <summary>The end: the outcome out, and a while in <c>Finished</c> before the instance goes.</summary>

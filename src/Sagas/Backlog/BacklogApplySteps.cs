@@ -1,5 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
 
 namespace GitLabBus.Sagas.Backlog;
 

@@ -1,5 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Pipelines;
 using MassTransit;
 
 namespace GitLabBus.Sagas.Pipelines;

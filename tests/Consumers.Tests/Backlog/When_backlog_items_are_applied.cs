@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
 using GitLabBus.Tests.TestSupport;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -213,7 +213,7 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     /// <summary>The embedded ledger, able to lose every item record: a crash between GitLab's answer and our record of it.</summary>
     private sealed class ForgetfulLedger : IBacklogApplyLedger
     {
-        private readonly InMemoryBacklogApplyLedger _inner = new(new BacklogApplySettings(TimeSpan.FromHours(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)), TimeProvider.System);
+        private readonly InMemoryBacklogApplyLedger _inner = new(new BacklogApplySettings(TimeSpan.FromHours(1), TimeSpan.FromSeconds(30)), TimeProvider.System);
 
         public volatile bool Forget;
 

@@ -3,11 +3,9 @@ using GitLabBus.Consumers;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
-using GitLabBus.Runtime.Webhooks;
 using GitLabBus.Tests.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GitLabBus.Tests.Consumers.Webhooks;
 
@@ -18,35 +16,33 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
 
     private ITestHarness Harness => _embedded.Harness;
 
-    private IServiceProvider Services => _embedded.Services;
-
     public async Task InitializeAsync() =>
         _embedded = await EmbeddedHarness.StartAsync((services, settings) => services.AddConsumersRole(settings));
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
     [Fact]
-    public async Task Should_publish_the_typed_event_and_record_where_it_went()
+    public async Task Should_publish_the_typed_event_and_say_where_it_went()
     {
-        var store = Services.GetRequiredService<IWebhookDeliveryStore>();
-        var delivery = await StoredDeliveryAsync(store, "Merge Request Hook", GitLabFixtures.Read("merge_request.json"));
+        var delivery = Delivery("Merge Request Hook", GitLabFixtures.Read("merge_request.json"));
 
-        await Harness.Bus.Publish(ToMessage(delivery));
+        await Harness.Bus.Publish(delivery);
 
         Assert.True(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
-        Assert.Equal(["MergeRequestChanged"], (await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!.RoutedTo);
+        var routed = await Harness.Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId).FirstOrDefault();
+        Assert.Equal(["MergeRequestChanged"], routed?.Context.Message.RoutedTo);
     }
 
     [Fact]
-    public async Task Should_record_an_unknown_kind_as_routed_nowhere()
+    public async Task Should_say_an_unknown_kind_went_nowhere()
     {
-        var store = Services.GetRequiredService<IWebhookDeliveryStore>();
-        var delivery = await StoredDeliveryAsync(store, "Deployment Hook", """{"object_kind":"deployment","project":{"id":1}}""");
+        var delivery = Delivery("Deployment Hook", """{"object_kind":"deployment","project":{"id":1}}""");
 
-        await Harness.Bus.Publish(ToMessage(delivery));
+        await Harness.Bus.Publish(delivery);
 
-        Assert.True(await Harness.GetConsumerHarness<WebhookRouterConsumer>().Consumed.Any<WebhookReceived>());
-        Assert.Empty((await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!.RoutedTo!);
+        var routed = await Harness.Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId).FirstOrDefault();
+        Assert.NotNull(routed);
+        Assert.Empty(routed.Context.Message.RoutedTo);
         Assert.False(await Harness.Published.Any<MergeRequestChanged>());
     }
 
@@ -71,34 +67,20 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
     [Fact]
     public async Task Should_carry_the_request_id_onto_the_typed_event()
     {
-        var delivery = await StoredDeliveryAsync(Services.GetRequiredService<IWebhookDeliveryStore>(), "Push Hook", GitLabFixtures.Read("push.json"));
+        var delivery = Delivery("Push Hook", GitLabFixtures.Read("push.json"));
 
-        await Harness.Bus.Publish(ToMessage(delivery), context => context.Headers.Set("X-Request-ID", "req-42"));
+        await Harness.Bus.Publish(delivery, context => context.Headers.Set("X-Request-ID", "req-42"));
 
         var push = await Harness.Published.SelectAsync<PushReceived>().FirstOrDefault();
         Assert.NotNull(push);
         Assert.Equal("req-42", push.Context.Headers.Get<string>("X-Request-ID"));
     }
 
-    private static async Task<WebhookDelivery> StoredDeliveryAsync(IWebhookDeliveryStore store, string eventName, string payload)
+    private static WebhookReceived Delivery(string eventName, string payload) => new()
     {
-        var delivery = new WebhookDelivery
-        {
-            DeliveryId = NewId.NextGuid(),
-            EventName = eventName,
-            Headers = new Dictionary<string, string>(),
-            Payload = JsonSerializer.Deserialize<JsonElement>(payload),
-            ReceivedAt = DateTimeOffset.UtcNow,
-        };
-        await store.ClaimAsync(delivery, null, CancellationToken.None);
-        return delivery;
-    }
-
-    private static WebhookReceived ToMessage(WebhookDelivery delivery) => new()
-    {
-        DeliveryId = delivery.DeliveryId,
-        EventName = delivery.EventName,
-        Payload = delivery.Payload,
-        ReceivedAt = delivery.ReceivedAt,
+        DeliveryId = NewId.NextGuid(),
+        EventName = eventName,
+        Payload = JsonSerializer.Deserialize<JsonElement>(payload),
+        ReceivedAt = DateTimeOffset.UtcNow,
     };
 }

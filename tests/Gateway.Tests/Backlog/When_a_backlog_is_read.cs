@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
-using GitLabBus.Runtime.Embeddings;
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport.Gateway;
 
@@ -37,7 +38,7 @@ public sealed class When_an_apply_outlasts_the_wait : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal($"/operations/{operationId}", answer.GetProperty("status_url").GetString());
         Assert.Equal($"/operations/{operationId}", accepted.Headers.Location!.OriginalString);
-        Assert.Equal("apply_backlog", operation.GetProperty("kind").GetString());
+        Assert.Equal(OperationKinds.ApplyBacklog, operation.GetProperty("kind").GetString());
         Assert.Contains(operation.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "progress");
         Assert.Equal("created", operation.GetProperty("result").GetProperty("results").GetProperty("issues")[0].GetProperty("action").GetString());
         Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);

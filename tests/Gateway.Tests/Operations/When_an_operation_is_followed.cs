@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Tests.TestSupport.Gateway;
@@ -58,7 +59,7 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
     public async Task Should_stream_history_then_live_events_and_close_after_the_final_one()
     {
         var id = Guid.NewGuid().ToString("N");
-        await Progress.StartedAsync(id, "cache-embeddings", CancellationToken.None);
+        await Progress.StartedAsync(id, OperationKinds.CacheEmbeddings, CancellationToken.None);
 
         using var response = await _viewer.GetAsync($"/operations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

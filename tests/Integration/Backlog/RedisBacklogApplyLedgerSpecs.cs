@@ -1,5 +1,5 @@
-using GitLabBus.Runtime.Backlog;
-using GitLabBus.Tests.Runtime.Backlog;
+using GitLabBus.Consumers.Backlog;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using StackExchange.Redis;
 

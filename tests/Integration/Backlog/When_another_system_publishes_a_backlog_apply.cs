@@ -61,7 +61,7 @@ public sealed class When_another_system_publishes_a_backlog_apply : IAsyncLifeti
         Assert.Equal("created", Assert.Single(applied.Epics).Action);
         var issue = Assert.Single(applied.Issues);
         Assert.Equal("created", issue.Action);
-        Assert.Equal(("apply_backlog", "completed"), (operation.Kind, operation.Status));
+        Assert.Equal((OperationKinds.ApplyBacklog, "completed"), (operation.Kind, operation.Status));
         Assert.Equal(issue.Id, operation.Result!.Value.GetProperty("results").GetProperty("issues")[0].GetProperty("id").GetString());
         using var gitlab = new HttpClient { BaseAddress = new Uri(_simulatorUrl) };
         gitlab.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);

@@ -1,5 +1,5 @@
 using GitLabBus.Runtime.Jobs;
-using GitLabBus.Tests.Runtime.Jobs;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using StackExchange.Redis;

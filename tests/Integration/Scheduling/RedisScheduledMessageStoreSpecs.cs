@@ -1,5 +1,5 @@
 using GitLabBus.Sagas.Scheduling;
-using GitLabBus.Tests.Sagas.Scheduling;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using StackExchange.Redis;
 

@@ -1,9 +1,8 @@
-using GitLabBus.GitLab;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
-using GitLabBus.Tests.Runtime.Credentials;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -37,7 +36,7 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
         var writer = Host(TimeSpan.FromMinutes(5));
         var reader = Host(TimeSpan.FromMinutes(5));
 
-        var reference = await writer.GetRequiredService<ICredentialStore>().PutAsync(new GitLabToken(Secret), CancellationToken.None);
+        var reference = await writer.GetRequiredService<ICredentialStore>().PutAsync(new Credential(Secret), CancellationToken.None);
         var stored = await writer.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync($"gitlabbus:credentials:{reference}");
         var ttl = await writer.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync($"gitlabbus:credentials:{reference}");
         var read = await reader.GetRequiredService<ICredentialStore>().GetAsync(reference, CancellationToken.None);
@@ -45,7 +44,7 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
         Assert.False(stored.IsNull);
         Assert.DoesNotContain(Secret, stored.ToString(), StringComparison.Ordinal);
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        Assert.Equal(new GitLabToken(Secret).Fingerprint, read!.Fingerprint);
+        Assert.Equal(Secret, read!.Reveal(value => value));
     }
 
     /// <summary>A process's state services on this class's database, as <c>AddGitLabBusState</c> registers them.</summary>

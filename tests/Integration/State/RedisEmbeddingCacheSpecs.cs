@@ -1,5 +1,6 @@
-using GitLabBus.Runtime.Embeddings;
-using GitLabBus.Tests.Runtime.Embeddings;
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using StackExchange.Redis;
 

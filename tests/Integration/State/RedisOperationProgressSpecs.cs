@@ -1,5 +1,5 @@
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Tests.Runtime.Operations;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using StackExchange.Redis;
 

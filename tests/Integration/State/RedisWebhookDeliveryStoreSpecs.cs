@@ -1,6 +1,6 @@
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.Webhooks;
-using GitLabBus.Tests.Runtime.Webhooks;
+using GitLabBus.Gateway.Webhooks;
+using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using StackExchange.Redis;
 

@@ -2,6 +2,8 @@ using GitLabBus.Runtime.Credentials;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Time.Testing;
 
+using GitLabBus.Tests.TestSupport.Specifications;
+
 namespace GitLabBus.Tests.Runtime.Credentials;
 
 public sealed class InMemoryCredentialStoreSpecs : CredentialStoreSpecification

@@ -1,6 +1,8 @@
 using GitLabBus.Runtime.Jobs;
 using Microsoft.Extensions.Time.Testing;
 
+using GitLabBus.Tests.TestSupport.Specifications;
+
 namespace GitLabBus.Tests.Runtime.Jobs;
 
 public sealed class InMemoryJobLeaseSpecs : JobLeaseSpecification

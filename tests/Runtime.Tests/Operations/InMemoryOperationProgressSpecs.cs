@@ -1,5 +1,7 @@
 using GitLabBus.Runtime.Operations;
 
+using GitLabBus.Tests.TestSupport.Specifications;
+
 namespace GitLabBus.Tests.Runtime.Operations;
 
 public sealed class InMemoryOperationProgressSpecs : OperationProgressSpecification

@@ -1,5 +1,7 @@
 using GitLabBus.Sagas.Scheduling;
 
+using GitLabBus.Tests.TestSupport.Specifications;
+
 namespace GitLabBus.Tests.Sagas.Scheduling;
 
 public sealed class InMemoryScheduledMessageStoreSpecs : ScheduledMessageStoreSpecification

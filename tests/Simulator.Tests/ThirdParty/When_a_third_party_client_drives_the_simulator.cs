@@ -2,7 +2,7 @@ using System.Text.Json;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Simulator;
-using GitLabBus.Tests.GitLab;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.Simulator.ThirdParty;
 

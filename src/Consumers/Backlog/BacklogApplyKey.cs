@@ -1,0 +1,28 @@
+namespace GitLabBus.Consumers.Backlog;
+
+/// <summary>
+/// What makes two applies the same: the project (as named in the request, unescaped and lower-cased) and the prompt.
+/// A prompt id names one generated backlog; the same prompt with other content is still the same apply.
+/// </summary>
+public sealed record BacklogApplyKey
+{
+    public BacklogApplyKey(string projectId, string promptId)
+    {
+        ProjectId = Contracts.ProjectNames.Canonical(projectId);
+        PromptId = promptId;
+    }
+
+    public string ProjectId { get; }
+
+    public string PromptId { get; }
+
+    /// <summary>The Redis key of the claim; item records and step attempts hang below it.</summary>
+    public string RedisKey => $"gitlabbus:backlog:apply:{ProjectId}:{PromptId}";
+}
+
+/// <summary>Who holds a prompt: the operation applying it, and its answer once it finished.</summary>
+public sealed record BacklogApplyClaim(string OperationId, Contracts.BacklogApplied? Response);
+
+/// <summary>What a step did with one input item, recorded as soon as GitLab answered, so a redelivery does not do it again.</summary>
+public sealed record BacklogItemRecord(
+    int InputIndex, Contracts.BacklogItemResult? Result, Contracts.BacklogItemError? Error, IReadOnlyList<Contracts.BacklogItemWarning> Warnings);

@@ -1,0 +1,23 @@
+using GitLabBus.GitLab;
+using GitLabBus.Runtime.Credentials;
+
+namespace GitLabBus.Consumers.GitLabAccess;
+
+/// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service token.</summary>
+public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore credentials)
+{
+    /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its caller.</exception>
+    public async Task<GitLabClient> ForAsync(string? credentialRef, CancellationToken cancellationToken) =>
+        credentialRef is null ? factory.Create() : factory.Create(await TokenAsync(credentialRef, cancellationToken));
+
+    /// <exception cref="CredentialUnavailableException">The reference expired (or never existed).</exception>
+    public async Task<GitLabToken> TokenAsync(string credentialRef, CancellationToken cancellationToken)
+    {
+        var credential = await credentials.GetAsync(credentialRef, cancellationToken) ?? throw new CredentialUnavailableException();
+        return credential.Reveal(value => new GitLabToken(value) { IsOAuth = credential.IsOAuth });
+    }
+}
+
+/// <summary>A credential reference that no longer resolves; its message says so in words for the caller, without the reference.</summary>
+public sealed class CredentialUnavailableException()
+    : Exception("the GitLab token sent with the request has expired before the work ran; send the request again");

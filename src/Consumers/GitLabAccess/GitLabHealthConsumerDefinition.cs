@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Consumers.GitLabAccess;
+
+public sealed class GitLabHealthConsumerDefinition : ConsumerDefinition<GitLabHealthConsumer>
+{
+    public GitLabHealthConsumerDefinition() => EndpointName = "gitlab-health";
+}

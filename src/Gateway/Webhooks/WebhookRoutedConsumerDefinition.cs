@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Gateway.Webhooks;
+
+public sealed class WebhookRoutedConsumerDefinition : ConsumerDefinition<WebhookRoutedConsumer>
+{
+    public WebhookRoutedConsumerDefinition() => EndpointName = "webhook-deliveries";
+}

@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Sagas.Pipelines;
+
+public sealed class PipelineTrackingConsumerDefinition : ConsumerDefinition<PipelineTrackingConsumer>
+{
+    public PipelineTrackingConsumerDefinition() => EndpointName = "pipeline-tracking";
+}

@@ -1,0 +1,11 @@
+using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Runtime.Settings;
+
+using GitLabBus.Tests.TestSupport.Specifications;
+
+namespace GitLabBus.Tests.Consumers.Embeddings;
+
+public sealed class InMemoryEmbeddingCacheSpecs : EmbeddingCacheSpecification
+{
+    protected override IEmbeddingCache Cache { get; } = new InMemoryEmbeddingCache();
+}
