@@ -160,6 +160,9 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.NotEqual(failedJob.Id, retried.Id);
         Assert.Equal("success", recovered.Status);
         Assert.Equal((HttpStatusCode.Forbidden, "403 Forbidden - Unplayable Job"), (notPlayable.Status, notPlayable.GitLabMessage));
+
+        // GitLab's 403 for "not now" reads as a state conflict, its 403 for "not you" as a permission refusal.
+        Assert.Equal(GitLabErrorKind.State, notPlayable.Kind);
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public static class ApplyBacklogEndpoint
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ApplyAsync(
-        HttpContext http, BusRequests consumers, IOperationProgress progress, GatewaySettings settings,
-        CallerCredential caller, string project_id, bool? dry_run, ApplyBacklogRequest? body, CancellationToken cancellationToken)
+        [AsParameters] ApplyBacklogServices services, CallerCredential caller, string project_id, bool? dry_run, ApplyBacklogRequest? body,
+        CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -52,7 +52,7 @@ public static class ApplyBacklogEndpoint
             return ApiError.InvalidRequest(problem);
         }
 
-        var (admitted, held, refused) = await consumers.AskAsync<BacklogApplyAdmissionRequested, BacklogApplyAdmitted, BacklogApplyHeld>(
+        var (admitted, held, refused) = await services.Consumers.AskAsync<BacklogApplyAdmissionRequested, BacklogApplyAdmitted, BacklogApplyHeld>(
             new BacklogApplyAdmissionRequested { Apply = message }, cancellationToken);
         if (refused is not null)
         {
@@ -61,24 +61,24 @@ public static class ApplyBacklogEndpoint
 
         if (held is not null)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
+            services.Http.Response.Headers["Idempotent-Replayed"] = "true";
             if (held.Response is { } earlier)
             {
                 return Results.Json(earlier.ToJson());
             }
         }
 
-        return await AnswerAsync(http, progress, held?.OperationId ?? admitted!.OperationId, settings.ApplySyncTimeout, cancellationToken);
+        return await AnswerAsync(services, held?.OperationId ?? admitted!.OperationId, cancellationToken);
     }
 
-    /// <summary>The operation's end if it comes within <paramref name="wait"/>, else the <c>202</c> to follow it.</summary>
-    private static async Task<IResult> AnswerAsync(HttpContext http, IOperationProgress progress, string operationId, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>The operation's end if it comes within <c>APPLY_SYNC_TIMEOUT_SECONDS</c>, else the <c>202</c> to follow it.</summary>
+    private static async Task<IResult> AnswerAsync(ApplyBacklogServices services, string operationId, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(wait);
+        timeout.CancelAfter(services.Settings.ApplySyncTimeout);
         try
         {
-            await foreach (var next in progress.FollowAsync(operationId, null, timeout.Token))
+            await foreach (var next in services.Progress.FollowAsync(operationId, null, timeout.Token))
             {
                 if (next.Final)
                 {
@@ -91,8 +91,11 @@ public static class ApplyBacklogEndpoint
             // Still running after the wait: the caller follows the operation.
         }
 
-        return OperationStarter.Accepted(http, operationId);
+        return OperationStarter.Accepted(services.Http, operationId);
     }
+
+    /// <summary>What the handler works with, bound as one parameter (eShop's <c>OrderServices</c>).</summary>
+    private sealed record ApplyBacklogServices(HttpContext Http, BusRequests Consumers, IOperationProgress Progress, GatewaySettings Settings);
 }
 
 /// <summary>The seed's <c>ApplyBacklogRequest</c>: <c>project_id</c> (optional here: the path names the project), <c>prompt_id</c>, epics, issues.</summary>

@@ -4,6 +4,7 @@ using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GitLabBus.Gateway.Backlog;
 
@@ -44,9 +45,10 @@ public static class BacklogEndpoints
     }
 
     private static async Task<IResult> GetBacklog(
-        HttpContext http, BusRequests gitlab, CallerCredential caller, GitLabSettings settings, string project_id,
-        string? labels, string? state, string? search, int? page, int? per_page, CancellationToken cancellationToken)
+        HttpContext http, BusRequests gitlab, CallerCredential caller, GitLabSettings settings, [AsParameters] BacklogFilter filter,
+        CancellationToken cancellationToken)
     {
+        var (project_id, labels, state, search, page, per_page) = filter;
         var problem =
             !ProjectNames.IsIdOrPath(project_id) ? "project_id must be a numeric id or a namespace/project path"
             : state is not null && !States.Contains(state) ? "state must be opened, closed or all"
@@ -135,6 +137,15 @@ public static class BacklogEndpoints
         return ProjectNames.IsPath(path) ? path : null;
     }
 }
+
+/// <summary>The backlog's query string (the seed's names), with the project from the path.</summary>
+public sealed record BacklogFilter(
+    [FromRoute(Name = "project_id")] string ProjectId,
+    string? Labels,
+    string? State,
+    string? Search,
+    int? Page,
+    [FromQuery(Name = "per_page")] int? PerPage);
 
 /// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>
 public sealed record BacklogList(IReadOnlyList<BacklogWorkItem> Items, Pagination Pagination);

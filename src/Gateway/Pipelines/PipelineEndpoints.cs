@@ -8,7 +8,7 @@ using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Credentials;
 using MassTransit;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace GitLabBus.Gateway.Pipelines;
@@ -100,7 +100,7 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> GetPipeline(
-        [AsParameters] PipelineTarget target, IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
+        [AsParameters] PipelineTarget target, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (target.Ids(out var project, out var pipeline) is { } invalid)
         {
@@ -259,19 +259,25 @@ public static class PipelineEndpoints
         IResult? Ids(out long project, out long id);
     }
 
-    private sealed record PipelineTarget(BusRequests Bus, CallerCredential Caller, string project_id, string pipeline_id) : ITarget
+    private sealed record PipelineTarget(
+        BusRequests Bus, CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "pipeline_id")] string PipelineId) : ITarget
     {
-        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, pipeline_id, "pipeline_id", out project, out id);
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, PipelineId, "pipeline_id", out project, out id);
     }
 
-    private sealed record JobTarget(HttpContext Http, BusRequests Bus, CallerCredential Caller, string project_id, string job_id) : ITarget
+    private sealed record JobTarget(
+        HttpContext Http, BusRequests Bus, CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "job_id")] string JobId) : ITarget
     {
-        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, job_id, "job_id", out project, out id);
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, JobId, "job_id", out project, out id);
     }
 
-    private sealed record EnvironmentTarget(BusRequests Bus, CallerCredential Caller, string project_id, string environment_id) : ITarget
+    private sealed record EnvironmentTarget(
+        BusRequests Bus, CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "environment_id")] string EnvironmentId) : ITarget
     {
-        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(project_id, environment_id, "environment_id", out project, out id);
+        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, EnvironmentId, "environment_id", out project, out id);
     }
 }
 

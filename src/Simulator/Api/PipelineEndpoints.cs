@@ -63,7 +63,7 @@ public static class PipelineEndpoints
         {
             if (!pipeline.CurrentJobs.Any(job => job.Status is "failed" or "canceled" or "skipped"))
             {
-                return SimResults.Forbidden();
+                return SimResults.Forbidden("Pipeline is not retryable");
             }
 
             s.RetryPipeline(project, pipeline);

@@ -71,6 +71,23 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_fail_the_operation_as_a_conflict_when_gitlab_answers_409_instead_of_retrying_it()
+    {
+        var trigger = Trigger("op-conflict");
+        using var fault = await GitLab.PostAsJsonAsync("/_sim/faults", new { status = 409, count = 1, path_prefix = "/api/v4/projects/1/pipeline" });
+
+        await Harness.Bus.Publish(trigger);
+        Assert.True(await Harness.Consumed.Any<PipelineTriggered>(x => x.Context.Message.OperationId == trigger.OperationId));
+
+        var view = OperationView.From(trigger.OperationId, await _progress.ReadAsync(trigger.OperationId, CancellationToken.None));
+        Assert.Equal("failed", view.Status);
+        var failure = (await _progress.ReadAsync(trigger.OperationId, CancellationToken.None))[^1].Data!.Value;
+        Assert.Equal((ErrorCodes.Conflict, 409), (failure.GetProperty("code").GetString(), failure.GetProperty("gitlab_status").GetInt32()));
+        Assert.False(await Harness.Published.Any<Fault<PipelineTriggered>>(x => x.Context.Message.Message.OperationId == trigger.OperationId));
+        Assert.Empty(await PipelinesCarryingAsync(trigger.OperationId));
+    }
+
+    [Fact]
     public async Task Should_send_a_message_breaking_the_rules_to_the_error_queue_with_the_reason()
     {
         var trigger = Trigger("op-invalid", ("BAD KEY", "1", "env_var"));

@@ -74,10 +74,15 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         using var notRetryable = await _owner.PostAsync($"/gitlab/projects/1/jobs/{passedJob.GetProperty("id").GetInt64()}/play", null);
         using var retried = await _owner.PostAsync($"/gitlab/projects/1/jobs/{failedJob.GetProperty("id").GetInt64()}/retry", null);
         var recovered = await TrackedAsync(pipelineId, tracked => tracked.GetProperty("status").GetString() == "success");
+        using var nothingToRetry = await _owner.PostAsync($"/gitlab/projects/1/pipelines/{pipelineId}/retry", null);
 
         Assert.Equal("failed", failed.GetProperty("tracked_state").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, notRetryable.StatusCode);
         Assert.Equal(403, (await notRetryable.JsonAsync()).GetProperty("error").GetProperty("gitlab_status").GetInt32());
+
+        // GitLab's 403 for a pipeline with nothing to retry is the same refusal as for a job: a state conflict.
+        Assert.Equal(HttpStatusCode.Conflict, nothingToRetry.StatusCode);
+        Assert.Equal(403, (await nothingToRetry.JsonAsync()).GetProperty("error").GetProperty("gitlab_status").GetInt32());
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal("success", recovered.GetProperty("status").GetString());
     }
