@@ -2,8 +2,9 @@
 # The whole test suite, on real RabbitMQ and Redis.
 #
 # Installs rabbitmq-server and redis-server from Debian packages when they are missing, starts them
-# on loopback (reusing servers already listening), runs `dotnet test GitLabBus.sln`, stops what it
-# started, and ends with one line "N passed, N failed" totalled over every test project.
+# on loopback (reusing servers already listening), checks the formatting (CSharpier, a local dotnet tool),
+# runs `dotnet test GitLabBus.sln`, stops what it started, and ends with one line "N passed, N failed"
+# totalled over every test project (a formatting difference counts as one failure).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,14 @@ start_rabbitmq
 start_redis
 
 set +e
+# House style: the code is as CSharpier formats it (README "House style"); a difference counts as one failed test.
+formatted=0
+if ! { dotnet tool restore >/dev/null && dotnet csharpier check . >"$work/format.log" 2>&1; }; then
+  formatted=1
+  echo "[test] files not formatted as CSharpier formats them (run: dotnet csharpier format .):"
+  head -20 "$work/format.log"
+fi
+
 dotnet test GitLabBus.sln "$@" 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 set -e
@@ -27,5 +36,9 @@ while read -r f p; do
   failed=$((failed + f))
 done < <(sed -n 's/^\(Passed\|Failed\)! *- *Failed: *\([0-9]*\), *Passed: *\([0-9]*\),.*/\2 \3/p' "$work/test.log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$formatted" -ne 0 ]; then
+  failed=$((failed + 1))
+  status=1
+fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -29,15 +29,27 @@ public sealed class BacklogBenchmark(BenchSettings settings)
     private const int Rounds = 9;
     private const int WarmUps = 5;
 
-    public sealed record ApplyResult(int Items, double ApplyItemsPerSecond, double DirectItemsPerSecond, double[] ApplySeconds, double[] DirectSeconds);
+    public sealed record ApplyResult(
+        int Items,
+        double ApplyItemsPerSecond,
+        double DirectItemsPerSecond,
+        double[] ApplySeconds,
+        double[] DirectSeconds
+    );
 
     public sealed record EmbeddingsResult(int Items, double Seconds, double ItemsPerSecond, long ConsumersPeakBytes);
 
     public async Task<ApplyResult> ApplyAsync()
     {
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue });
-        await using var deployment = await BenchDeployment.StartAsync(settings, SimulatorUrl, RedisDatabase,
-            new Dictionary<string, string> { ["APPLY_SYNC_TIMEOUT_SECONDS"] = "600" });
+        await using var simulator = await SimulatorApp.StartAsync(
+            new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue }
+        );
+        await using var deployment = await BenchDeployment.StartAsync(
+            settings,
+            SimulatorUrl,
+            RedisDatabase,
+            new Dictionary<string, string> { ["APPLY_SYNC_TIMEOUT_SECONDS"] = "600" }
+        );
         using var gateway = BenchDeployment.CreateClient(4);
 
         // Both sides are timed in their steady state, as long-running hosts are: full-size runs first let tiered
@@ -55,12 +67,20 @@ public sealed class BacklogBenchmark(BenchSettings settings)
             directly.Add(await DirectProcessAsync($"round-{round}-direct", settings.BacklogItems));
         }
 
-        return new ApplyResult(settings.BacklogItems, settings.BacklogItems / Median(applied), settings.BacklogItems / Median(directly), [.. applied], [.. directly]);
+        return new ApplyResult(
+            settings.BacklogItems,
+            settings.BacklogItems / Median(applied),
+            settings.BacklogItems / Median(directly),
+            [.. applied],
+            [.. directly]
+        );
     }
 
     public async Task<EmbeddingsResult> CacheEmbeddingsAsync()
     {
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue });
+        await using var simulator = await SimulatorApp.StartAsync(
+            new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue }
+        );
         SeedIssues(simulator, settings.EmbeddingItems);
         await using var deployment = await BenchDeployment.StartAsync(settings, SimulatorUrl, RedisDatabase);
         using var gateway = BenchDeployment.CreateClient(4);
@@ -70,7 +90,11 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         accepted.EnsureSuccessStatusCode();
         var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetString();
         JsonElement operation;
-        while ((operation = await gateway.GetFromJsonAsync<JsonElement>($"/operations/{operationId}")).GetProperty("status").GetString() is "pending" or "running")
+        while (
+            (operation = await gateway.GetFromJsonAsync<JsonElement>($"/operations/{operationId}")).GetProperty("status").GetString()
+                is "pending"
+                    or "running"
+        )
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
@@ -89,16 +113,38 @@ public sealed class BacklogBenchmark(BenchSettings settings)
     {
         var (epics, issues) = Split(items);
         var clock = Stopwatch.StartNew();
-        using var response = await gateway.PostAsJsonAsync("/gitlab/projects/1/apply-backlog", new
-        {
-            prompt_id = $"bench-{prompt}-{Guid.NewGuid():N}",
-            epics = Enumerable.Range(0, epics).Select(i => new { title = $"{prompt} epic {i}", description = $"Generated epic {i}", labels = new[] { "feature" } }).ToArray(),
-            issues = Enumerable.Range(0, issues).Select(i => new { title = $"{prompt} issue {i}", description = $"Generated issue {i}", labels = new[] { "backend" }, epic_id = $"new:{i % epics}" }).ToArray(),
-        });
+        using var response = await gateway.PostAsJsonAsync(
+            "/gitlab/projects/1/apply-backlog",
+            new
+            {
+                prompt_id = $"bench-{prompt}-{Guid.NewGuid():N}",
+                epics = Enumerable
+                    .Range(0, epics)
+                    .Select(i => new
+                    {
+                        title = $"{prompt} epic {i}",
+                        description = $"Generated epic {i}",
+                        labels = new[] { "feature" },
+                    })
+                    .ToArray(),
+                issues = Enumerable
+                    .Range(0, issues)
+                    .Select(i => new
+                    {
+                        title = $"{prompt} issue {i}",
+                        description = $"Generated issue {i}",
+                        labels = new[] { "backend" },
+                        epic_id = $"new:{i % epics}",
+                    })
+                    .ToArray(),
+            }
+        );
         var seconds = clock.Elapsed.TotalSeconds;
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var done = body.GetProperty("results").GetProperty("epics").GetArrayLength() + body.GetProperty("results").GetProperty("issues").GetArrayLength();
+        var done =
+            body.GetProperty("results").GetProperty("epics").GetArrayLength()
+            + body.GetProperty("results").GetProperty("issues").GetArrayLength();
         if (done != items || body.GetProperty("errors").GetArrayLength() > 0)
         {
             throw new InvalidOperationException($"the apply did not create every item: {body}");
@@ -113,7 +159,10 @@ public sealed class BacklogBenchmark(BenchSettings settings)
     /// </summary>
     private static async Task<double> DirectProcessAsync(string prompt, int items)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GitLabBus.Bench.dll"), DirectMode, SimulatorUrl, prompt, $"{items}"])
+        var start = new ProcessStartInfo(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "GitLabBus.Bench.dll"), DirectMode, SimulatorUrl, prompt, $"{items}"]
+        )
         {
             RedirectStandardOutput = true,
         };
@@ -130,12 +179,16 @@ public sealed class BacklogBenchmark(BenchSettings settings)
     /// <summary>The child process's side of <see cref="DirectProcessAsync"/>: prints the timed run's seconds.</summary>
     public static async Task<double> RunDirectAsync(string simulatorUrl, string prompt, int items)
     {
-        await using var services = new ServiceCollection().AddGitLabClient(new GitLabClientOptions
-        {
-            BaseUrl = new Uri(simulatorUrl),
-            ServiceToken = new GitLabToken(SimulatorOptions.DefaultToken),
-            RequestsPerSecond = 0,
-        }).BuildServiceProvider();
+        await using var services = new ServiceCollection()
+            .AddGitLabClient(
+                new GitLabClientOptions
+                {
+                    BaseUrl = new Uri(simulatorUrl),
+                    ServiceToken = new GitLabToken(SimulatorOptions.DefaultToken),
+                    RequestsPerSecond = 0,
+                }
+            )
+            .BuildServiceProvider();
         var client = services.GetRequiredService<GitLabClientFactory>().Create();
         for (var warmUp = 0; warmUp < WarmUps; warmUp++)
         {
@@ -145,7 +198,8 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         return await ApplyDirectlyAsync(client, prompt, items);
     }
 
-    /// <summary>What the apply consumer asks of GitLab for the same backlog: the project, its epics group, the labels, every create.</summary>
+    /// <summary>What the apply consumer asks of GitLab for the same backlog: the project, its epics group, the labels, every
+    /// create.</summary>
     private static async Task<double> ApplyDirectlyAsync(GitLabClient client, string prompt, int items)
     {
         var (epics, issues) = Split(items);
@@ -154,24 +208,37 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         var project = await client.GetProjectAsync(1, none);
         var group = project.Namespace!.Id;
         await client.GetEpicsPageAsync(group, null, 1, 1, none);
-        await foreach (var _ in client.ListGroupLabelsAsync(group, none))
-        {
-        }
+        await foreach (var _ in client.ListGroupLabelsAsync(group, none)) { }
 
         var created = new List<long>();
         for (var i = 0; i < epics; i++)
         {
-            created.Add((await client.CreateEpicAsync(group, new NewGitLabEpic($"{prompt} epic {i}") { Description = $"Generated epic {i}", Labels = "feature" }, none)).Id);
+            created.Add(
+                (
+                    await client.CreateEpicAsync(
+                        group,
+                        new NewGitLabEpic($"{prompt} epic {i}") { Description = $"Generated epic {i}", Labels = "feature" },
+                        none
+                    )
+                ).Id
+            );
         }
 
         await client.GetProjectAsync(1, none);
-        await foreach (var _ in client.ListLabelsAsync(project.Id, none))
-        {
-        }
+        await foreach (var _ in client.ListLabelsAsync(project.Id, none)) { }
 
         for (var i = 0; i < issues; i++)
         {
-            await client.CreateIssueAsync(project.Id, new NewGitLabIssue($"{prompt} issue {i}") { Description = $"Generated issue {i}", Labels = "backend", EpicId = created[i % epics] }, none);
+            await client.CreateIssueAsync(
+                project.Id,
+                new NewGitLabIssue($"{prompt} issue {i}")
+                {
+                    Description = $"Generated issue {i}",
+                    Labels = "backend",
+                    EpicId = created[i % epics],
+                },
+                none
+            );
         }
 
         return clock.Elapsed.TotalSeconds;
@@ -179,27 +246,51 @@ public sealed class BacklogBenchmark(BenchSettings settings)
 
     private static (int Epics, int Issues) Split(int items) => (Math.Max(1, items / 5), items - Math.Max(1, items / 5));
 
-    /// <summary>Work items straight into the simulator's store: creating 100,000 through its API would take longer than the run it sets up.</summary>
-    private static void SeedIssues(WebApplication simulator, int count) => simulator.Services.GetRequiredService<SimStore>().Write(store =>
-    {
-        var project = store.Projects.First(p => p.Id == 1);
-        for (var i = 0; i < count; i++)
-        {
-            store.Issues.Add(new SimIssue
+    /// <summary>Work items straight into the simulator's store: creating 100,000 through its API would take longer than the run it sets
+    /// up.</summary>
+    private static void SeedIssues(WebApplication simulator, int count) =>
+        simulator
+            .Services.GetRequiredService<SimStore>()
+            .Write(store =>
             {
-                Id = store.NewId(),
-                Iid = project.NextIssueIid++,
-                ProjectId = project.Id,
-                Title = $"Generated work item {i}: {Words[i % Words.Length]} {Words[(i / 7) % Words.Length]} {Words[(i / 49) % Words.Length]}",
-                AuthorId = store.Root.Id,
-                CreatedAt = store.Now,
-                UpdatedAt = store.Now,
+                var project = store.Projects.First(p => p.Id == 1);
+                for (var i = 0; i < count; i++)
+                {
+                    store.Issues.Add(
+                        new SimIssue
+                        {
+                            Id = store.NewId(),
+                            Iid = project.NextIssueIid++,
+                            ProjectId = project.Id,
+                            Title =
+                                $"Generated work item {i}: {Words[i % Words.Length]} {Words[(i / 7) % Words.Length]} {Words[(i / 49) % Words.Length]}",
+                            AuthorId = store.Root.Id,
+                            CreatedAt = store.Now,
+                            UpdatedAt = store.Now,
+                        }
+                    );
+                }
             });
-        }
-    });
 
     private static readonly string[] Words =
-        ["checkout", "login", "search", "cart", "payment", "invoice", "profile", "timeout", "crash", "slow", "mobile", "export", "import", "report", "email", "cache"];
+    [
+        "checkout",
+        "login",
+        "search",
+        "cart",
+        "payment",
+        "invoice",
+        "profile",
+        "timeout",
+        "crash",
+        "slow",
+        "mobile",
+        "export",
+        "import",
+        "report",
+        "email",
+        "cache",
+    ];
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -17,7 +17,8 @@ public sealed class BenchDeployment : IAsyncDisposable
     private const int SagasPort = 18092;
     private const string JwtSecret = "bench-jwt-secret-0123456789abcdef0123456789";
 
-    private BenchDeployment(HostProcess sagas, HostProcess consumers, HostProcess gateway) => (Sagas, Consumers, Gateway) = (sagas, consumers, gateway);
+    private BenchDeployment(HostProcess sagas, HostProcess consumers, HostProcess gateway) =>
+        (Sagas, Consumers, Gateway) = (sagas, consumers, gateway);
 
     public HostProcess Sagas { get; }
 
@@ -25,7 +26,12 @@ public sealed class BenchDeployment : IAsyncDisposable
 
     public HostProcess Gateway { get; }
 
-    public static async Task<BenchDeployment> StartAsync(BenchSettings settings, string simulatorUrl, int redisDatabase, IReadOnlyDictionary<string, string>? extra = null)
+    public static async Task<BenchDeployment> StartAsync(
+        BenchSettings settings,
+        string simulatorUrl,
+        int redisDatabase,
+        IReadOnlyDictionary<string, string>? extra = null
+    )
     {
         // State of an earlier run (saga instances, ledgers, caches) would mix with this run's.
         await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{settings.RedisEndpoint},allowAdmin=true"))
@@ -54,8 +60,12 @@ public sealed class BenchDeployment : IAsyncDisposable
         var gateway = await Start("GitLabBus.Gateway.dll", GatewayPort);
         return new BenchDeployment(sagas, consumers, gateway);
 
-        Task<HostProcess> Start(string assembly, int port) => HostProcess.StartAsync(assembly, $"http://127.0.0.1:{port}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+        Task<HostProcess> Start(string assembly, int port) =>
+            HostProcess.StartAsync(
+                assembly,
+                $"http://127.0.0.1:{port}/health/ready",
+                new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }
+            );
     }
 
     /// <summary>An HTTP client for the gateway with an admin bearer token.</summary>
@@ -66,7 +76,13 @@ public sealed class BenchDeployment : IAsyncDisposable
             BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"),
             Timeout = TimeSpan.FromMinutes(10),
         };
-        var token = TokenIssuer.Issue(new GatewaySettings { WebhookSecret = Secret, JwtSecret = JwtSecret }, "bench", [Roles.Admin], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        var token = TokenIssuer.Issue(
+            new GatewaySettings { WebhookSecret = Secret, JwtSecret = JwtSecret },
+            "bench",
+            [Roles.Admin],
+            TimeSpan.FromHours(1),
+            DateTimeOffset.UtcNow
+        );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

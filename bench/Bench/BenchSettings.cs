@@ -5,8 +5,21 @@ using System.Text;
 namespace GitLabBus.Bench;
 
 /// <summary>Where the benchmark's RabbitMQ and Redis are, and its own vhost, recreated empty for each run.</summary>
-public sealed record BenchSettings(string RabbitHost, int RabbitPort, string ManagementUrl, string RedisEndpoint, int Messages, int InFlight,
-    int OfferedRate, TimeSpan LatencyDuration, int HttpConcurrency, string Scenario, int Pipelines, int BacklogItems, int EmbeddingItems)
+public sealed record BenchSettings(
+    string RabbitHost,
+    int RabbitPort,
+    string ManagementUrl,
+    string RedisEndpoint,
+    int Messages,
+    int InFlight,
+    int OfferedRate,
+    TimeSpan LatencyDuration,
+    int HttpConcurrency,
+    string Scenario,
+    int Pipelines,
+    int BacklogItems,
+    int EmbeddingItems
+)
 {
     public const string VirtualHost = "gitlabbus-bench";
 
@@ -33,30 +46,49 @@ public sealed record BenchSettings(string RabbitHost, int RabbitPort, string Man
             Arg("scenario", "ingest"),
             int.Parse(Arg("pipelines", "1000")),
             int.Parse(Arg("backlog-items", "500")),
-            int.Parse(Arg("embedding-items", "100000")));
+            int.Parse(Arg("embedding-items", "100000"))
+        );
     }
 
     /// <summary>Drops and recreates the benchmark vhost so every phase starts from empty queues.</summary>
     public async Task ResetVirtualHostAsync()
     {
         using var management = new HttpClient { BaseAddress = new Uri(ManagementUrl) };
-        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))
+        );
         await management.DeleteAsync($"/api/vhosts/{VirtualHost}");
         (await management.PutAsJsonAsync($"/api/vhosts/{VirtualHost}", new { })).EnsureSuccessStatusCode();
-        (await management.PutAsJsonAsync($"/api/permissions/{VirtualHost}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        (
+            await management.PutAsJsonAsync(
+                $"/api/permissions/{VirtualHost}/guest",
+                new
+                {
+                    configure = ".*",
+                    write = ".*",
+                    read = ".*",
+                }
+            )
+        ).EnsureSuccessStatusCode();
     }
 
-    /// <summary>Messages a queue's consumers acknowledged since it was declared (the management API, whose statistics lag a few seconds).</summary>
+    /// <summary>Messages a queue's consumers acknowledged since it was declared (the management API, whose statistics lag a few
+    /// seconds).</summary>
     public async Task<long> AcknowledgedAsync(string queue)
     {
         using var management = new HttpClient { BaseAddress = new Uri(ManagementUrl) };
-        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))
+        );
         long previous = -1;
         while (true)
         {
             // Statistics are collected every 5 s: read until two reads 6 s apart agree.
             var stats = await management.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/queues/{VirtualHost}/{queue}");
-            var acknowledged = stats.TryGetProperty("message_stats", out var messages) && messages.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0;
+            var acknowledged =
+                stats.TryGetProperty("message_stats", out var messages) && messages.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0;
             if (acknowledged == previous)
             {
                 return acknowledged;

@@ -16,7 +16,16 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
     private const int ConsumersPort = 18081;
 
     public sealed record Result(
-        double AcceptedPerSecond, double AcceptedAlonePerSecond, double RoutedPerSecond, int Refused, double P50Ms, double P99Ms, double MaxMs, int LatencySamples, long GatewayPeakBytes);
+        double AcceptedPerSecond,
+        double AcceptedAlonePerSecond,
+        double RoutedPerSecond,
+        int Refused,
+        double P50Ms,
+        double P99Ms,
+        double MaxMs,
+        int LatencySamples,
+        long GatewayPeakBytes
+    );
 
     public async Task<Result> RunAsync()
     {
@@ -28,12 +37,21 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
             ["LOCAL_JWT_SECRET"] = "bench-jwt-secret-0123456789abcdef0123456789",
             ["LOG_LEVEL"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Information",
         };
-        var consumers = await HostProcess.StartAsync("GitLabBus.Consumers.dll", $"http://127.0.0.1:{ConsumersPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" });
-        await using var gateway = await HostProcess.StartAsync("GitLabBus.Gateway.dll", $"http://127.0.0.1:{GatewayPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GatewayPort}" });
+        var consumers = await HostProcess.StartAsync(
+            "GitLabBus.Consumers.dll",
+            $"http://127.0.0.1:{ConsumersPort}/health/ready",
+            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" }
+        );
+        await using var gateway = await HostProcess.StartAsync(
+            "GitLabBus.Gateway.dll",
+            $"http://127.0.0.1:{GatewayPort}/health/ready",
+            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GatewayPort}" }
+        );
 
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.HttpConcurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}") };
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.HttpConcurrency })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"),
+        };
         var body = Encoding.UTF8.GetBytes(SamplePushPayload());
 
         await SendManyAsync(client, body, 1_000, settings.HttpConcurrency);
@@ -58,33 +76,50 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
 
         // Routing alone: a fresh consumers process drains the backlog the previous phase left.
         var backlog = await settings.QueueDepthAsync("webhook-router");
-        await using var router = await HostProcess.StartAsync("GitLabBus.Consumers.dll", $"http://127.0.0.1:{ConsumersPort}/health/ready",
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" });
+        await using var router = await HostProcess.StartAsync(
+            "GitLabBus.Consumers.dll",
+            $"http://127.0.0.1:{ConsumersPort}/health/ready",
+            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" }
+        );
         stopwatch.Restart();
         await DrainAsync();
         stopwatch.Stop();
         var routedPerSecond = backlog / stopwatch.Elapsed.TotalSeconds;
 
-        return new Result(acceptedPerSecond, acceptedAlonePerSecond, routedPerSecond, refused + refusedAlone, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99),
-            latencies[^1], latencies.Count, gateway.PeakWorkingSetBytes);
+        return new Result(
+            acceptedPerSecond,
+            acceptedAlonePerSecond,
+            routedPerSecond,
+            refused + refusedAlone,
+            Percentiles.Of(latencies, 0.50),
+            Percentiles.Of(latencies, 0.99),
+            latencies[^1],
+            latencies.Count,
+            gateway.PeakWorkingSetBytes
+        );
     }
 
-    /// <summary>Sends <paramref name="count"/> deliveries with <paramref name="concurrency"/> in flight; returns how many were not 202.</summary>
+    /// <summary>Sends <paramref name="count"/> deliveries with <paramref name="concurrency"/> in flight; returns how many were not
+    /// 202.</summary>
     private static async Task<int> SendManyAsync(HttpClient client, byte[] body, int count, int concurrency)
     {
         var refused = 0;
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) < count)
-            {
-                using var response = await client.SendAsync(Delivery(body));
-                if (response.StatusCode != HttpStatusCode.Accepted)
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, concurrency)
+                .Select(async _ =>
                 {
-                    Interlocked.Increment(ref refused);
-                }
-            }
-        }));
+                    while (Interlocked.Increment(ref next) < count)
+                    {
+                        using var response = await client.SendAsync(Delivery(body));
+                        if (response.StatusCode != HttpStatusCode.Accepted)
+                        {
+                            Interlocked.Increment(ref refused);
+                        }
+                    }
+                })
+        );
         return refused;
     }
 
@@ -105,11 +140,13 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
             }
 
             var index = i;
-            requests.Add(Task.Run(async () =>
-            {
-                using var response = await client.SendAsync(Delivery(body));
-                latencies[index] = (clock.Elapsed - scheduled).TotalMilliseconds;
-            }));
+            requests.Add(
+                Task.Run(async () =>
+                {
+                    using var response = await client.SendAsync(Delivery(body));
+                    latencies[index] = (clock.Elapsed - scheduled).TotalMilliseconds;
+                })
+            );
         }
 
         await Task.WhenAll(requests);
@@ -136,14 +173,19 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         return request;
     }
 
-
-
     /// <summary>A push event of the size GitLab sends for a two-commit push (about 2.5 KB).</summary>
     private static string SamplePushPayload()
     {
-        var commits = string.Join(",", Enumerable.Range(0, 2).Select(i => $$"""
-            {"id":"{{Guid.NewGuid():N}}{{i:D8}}","message":"Change number {{i}} of the benchmark push\n\nLonger body text that explains the change in a sentence or two.","title":"Change number {{i}}","timestamp":"2026-11-22T10:00:0{{i}}+00:00","url":"https://gitlab.example.com/demo/shop/-/commit/{{i}}","author":{"name":"Bench User","email":"bench@example.com"},"added":["src/file{{i}}.cs"],"modified":["README.md","src/Program.cs"],"removed":[]}
-            """));
+        var commits = string.Join(
+            ",",
+            Enumerable
+                .Range(0, 2)
+                .Select(i =>
+                    $$"""
+                        {"id":"{{Guid.NewGuid():N}}{{i:D8}}","message":"Change number {{i}} of the benchmark push\n\nLonger body text that explains the change in a sentence or two.","title":"Change number {{i}}","timestamp":"2026-11-22T10:00:0{{i}}+00:00","url":"https://gitlab.example.com/demo/shop/-/commit/{{i}}","author":{"name":"Bench User","email":"bench@example.com"},"added":["src/file{{i}}.cs"],"modified":["README.md","src/Program.cs"],"removed":[]}
+                        """
+                )
+        );
         return $$"""
             {"object_kind":"push","event_name":"push","before":"95790bf891e76fee5e1747ab589903a6a1f80f22","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","ref":"refs/heads/main","ref_protected":true,"checkout_sha":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","user_id":4,"user_name":"Bench User","user_username":"bench","user_email":"bench@example.com","project_id":1,"project":{"id":1,"name":"Shop","description":"Demo shop","web_url":"https://gitlab.example.com/demo/shop","git_ssh_url":"git@gitlab.example.com:demo/shop.git","git_http_url":"https://gitlab.example.com/demo/shop.git","namespace":"Demo","visibility_level":0,"path_with_namespace":"demo/shop","default_branch":"main"},"repository":{"name":"Shop","url":"git@gitlab.example.com:demo/shop.git","description":"Demo shop","homepage":"https://gitlab.example.com/demo/shop"},"commits":[{{commits}}],"total_commits_count":2}
             """;

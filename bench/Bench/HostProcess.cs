@@ -23,7 +23,11 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, line) => { if (line.Data?.Contains("applied in") == true) Console.Error.WriteLine($"[{assembly}] {line.Data}"); };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains("applied in") == true)
+                Console.Error.WriteLine($"[{assembly}] {line.Data}");
+        };
         process.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is not null)

@@ -17,24 +17,33 @@ public static class MassTransitBaseline
         var allConsumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, BenchSettings.VirtualHost, "bench-masstransit", host =>
-            {
-                host.Username("guest");
-                host.Password("guest");
-            });
-            cfg.ReceiveEndpoint("bench-masstransit", endpoint =>
-            {
-                endpoint.SetQuorumQueue();
-                endpoint.Handler<BenchPing>(_ =>
+            cfg.Host(
+                settings.RabbitHost,
+                (ushort)settings.RabbitPort,
+                BenchSettings.VirtualHost,
+                "bench-masstransit",
+                host =>
                 {
-                    if (Interlocked.Increment(ref consumed) == settings.Messages)
+                    host.Username("guest");
+                    host.Password("guest");
+                }
+            );
+            cfg.ReceiveEndpoint(
+                "bench-masstransit",
+                endpoint =>
+                {
+                    endpoint.SetQuorumQueue();
+                    endpoint.Handler<BenchPing>(_ =>
                     {
-                        allConsumed.TrySetResult();
-                    }
+                        if (Interlocked.Increment(ref consumed) == settings.Messages)
+                        {
+                            allConsumed.TrySetResult();
+                        }
 
-                    return Task.CompletedTask;
-                });
-            });
+                        return Task.CompletedTask;
+                    });
+                }
+            );
         });
         await bus.StartAsync();
         try

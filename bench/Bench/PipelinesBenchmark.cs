@@ -19,45 +19,79 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
     private const int RedisDatabase = 10;
 
     public sealed record Result(
-        int Pipelines, double SecondsToAllFinal, double PipelinesPerSecond, long SagaMessages, double SagaMessagesPerSecond,
-        long SagasPeakBytes, double GetP50Ms, double GetP99Ms, int GetSamples, int NotSucceeded);
+        int Pipelines,
+        double SecondsToAllFinal,
+        double PipelinesPerSecond,
+        long SagaMessages,
+        double SagaMessagesPerSecond,
+        long SagasPeakBytes,
+        double GetP50Ms,
+        double GetP99Ms,
+        int GetSamples,
+        int NotSucceeded
+    );
 
     public async Task<Result> RunAsync()
     {
         var simulatorUrl = $"http://127.0.0.1:{18929}";
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = simulatorUrl, RateLimitPerMinute = int.MaxValue, WebhookConcurrency = 16 });
+        await using var simulator = await SimulatorApp.StartAsync(
+            new SimulatorOptions
+            {
+                PublicUrl = simulatorUrl,
+                RateLimitPerMinute = int.MaxValue,
+                WebhookConcurrency = 16,
+            }
+        );
         using var admin = new HttpClient { BaseAddress = new Uri(simulatorUrl) };
         (await admin.PostAsJsonAsync("/_sim/clock", new { speed = 50 })).EnsureSuccessStatusCode();
 
-        // Monitors of an earlier run would take this run's pipelines (the simulator numbers them from 1 again) for old ones: the deployment starts on an empty database.
+        // Monitors of an earlier run would take this run's pipelines (the simulator numbers them from 1 again) for old ones: the deployment
+        // starts on an empty database.
         await using var deployment = await BenchDeployment.StartAsync(settings, simulatorUrl, RedisDatabase);
 
         admin.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
-        (await admin.PostAsJsonAsync("/api/v4/projects/1/hooks", new { url = $"http://127.0.0.1:{BenchDeployment.GatewayPort}/webhooks/gitlab", token = BenchDeployment.Secret })).EnsureSuccessStatusCode();
+        (
+            await admin.PostAsJsonAsync(
+                "/api/v4/projects/1/hooks",
+                new { url = $"http://127.0.0.1:{BenchDeployment.GatewayPort}/webhooks/gitlab", token = BenchDeployment.Secret }
+            )
+        ).EnsureSuccessStatusCode();
 
         var finished = new ConcurrentDictionary<long, string>();
         var allFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var operations = new ConcurrentDictionary<string, bool>();
         var listener = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, BenchSettings.VirtualHost, host =>
-            {
-                host.Username("guest");
-                host.Password("guest");
-            });
-            cfg.ReceiveEndpoint("bench-pipeline-finished", endpoint =>
-            {
-                endpoint.Handler<PipelineFinished>(context =>
+            cfg.Host(
+                settings.RabbitHost,
+                (ushort)settings.RabbitPort,
+                BenchSettings.VirtualHost,
+                host =>
                 {
-                    if (context.Message.OperationId is { } operation && operations.ContainsKey(operation) && finished.TryAdd(context.Message.PipelineId, context.Message.Status)
-                        && finished.Count == settings.Pipelines)
+                    host.Username("guest");
+                    host.Password("guest");
+                }
+            );
+            cfg.ReceiveEndpoint(
+                "bench-pipeline-finished",
+                endpoint =>
+                {
+                    endpoint.Handler<PipelineFinished>(context =>
                     {
-                        allFinished.TrySetResult();
-                    }
+                        if (
+                            context.Message.OperationId is { } operation
+                            && operations.ContainsKey(operation)
+                            && finished.TryAdd(context.Message.PipelineId, context.Message.Status)
+                            && finished.Count == settings.Pipelines
+                        )
+                        {
+                            allFinished.TrySetResult();
+                        }
 
-                    return Task.CompletedTask;
-                });
-            });
+                        return Task.CompletedTask;
+                    });
+                }
+            );
         });
         await listener.StartAsync();
         try
@@ -66,15 +100,20 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
 
             var clock = Stopwatch.StartNew();
             var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(settings.HttpConcurrency, 32)).Select(async _ =>
-            {
-                while (Interlocked.Increment(ref next) < settings.Pipelines)
-                {
-                    using var response = await client.PostAsJsonAsync("/gitlab/projects/1/pipelines", new { @ref = "main" });
-                    response.EnsureSuccessStatusCode();
-                    operations[(await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetString()!] = true;
-                }
-            }));
+            await Task.WhenAll(
+                Enumerable
+                    .Range(0, Math.Min(settings.HttpConcurrency, 32))
+                    .Select(async _ =>
+                    {
+                        while (Interlocked.Increment(ref next) < settings.Pipelines)
+                        {
+                            using var response = await client.PostAsJsonAsync("/gitlab/projects/1/pipelines", new { @ref = "main" });
+                            response.EnsureSuccessStatusCode();
+                            operations[(await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetString()!] =
+                                true;
+                        }
+                    })
+            );
             if (await Task.WhenAny(allFinished.Task, Task.Delay(TimeSpan.FromMinutes(10))) != allFinished.Task)
             {
                 throw new TimeoutException($"only {finished.Count} of {settings.Pipelines} pipelines finished within 10 minutes");
@@ -84,8 +123,18 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
             var sagaMessages = await settings.AcknowledgedAsync("pipeline-monitor-state");
             var latencies = await GetLatenciesAsync(client, finished.Keys.ToArray());
             latencies.Sort();
-            return new Result(settings.Pipelines, seconds, settings.Pipelines / seconds, sagaMessages, sagaMessages / seconds, deployment.Sagas.PeakWorkingSetBytes,
-                Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99), latencies.Count, finished.Values.Count(status => status != "success"));
+            return new Result(
+                settings.Pipelines,
+                seconds,
+                settings.Pipelines / seconds,
+                sagaMessages,
+                sagaMessages / seconds,
+                deployment.Sagas.PeakWorkingSetBytes,
+                Percentiles.Of(latencies, 0.50),
+                Percentiles.Of(latencies, 0.99),
+                latencies.Count,
+                finished.Values.Count(status => status != "success")
+            );
         }
         finally
         {
@@ -93,21 +142,26 @@ public sealed class PipelinesBenchmark(BenchSettings settings)
         }
     }
 
-    /// <summary><c>GET</c> of a pipeline through the gateway (a bus request to the consumers, GitLab, the monitor's state in Redis), 8 at a time.</summary>
+    /// <summary><c>GET</c> of a pipeline through the gateway (a bus request to the consumers, GitLab, the monitor's state in Redis), 8 at a
+    /// time.</summary>
     private static async Task<List<double>> GetLatenciesAsync(HttpClient client, long[] pipelines)
     {
         var latencies = new ConcurrentBag<double>();
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) is var index && index < 2_000)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync($"/gitlab/projects/1/pipelines/{pipelines[index % pipelines.Length]}");
-                response.EnsureSuccessStatusCode();
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 8)
+                .Select(async _ =>
+                {
+                    while (Interlocked.Increment(ref next) is var index && index < 2_000)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        using var response = await client.GetAsync($"/gitlab/projects/1/pipelines/{pipelines[index % pipelines.Length]}");
+                        response.EnsureSuccessStatusCode();
+                        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                })
+        );
         return [.. latencies];
     }
 }

@@ -6,31 +6,47 @@ using GitLabBus.Bench;
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
 {
-    Console.WriteLine((await BacklogBenchmark.RunDirectAsync(args[1], args[2], int.Parse(args[3]))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine(
+        (await BacklogBenchmark.RunDirectAsync(args[1], args[2], int.Parse(args[3]))).ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        )
+    );
     return;
 }
 
 var settings = BenchSettings.FromArgs(args);
-Console.WriteLine($"GitLabBus benchmark ({settings.Scenario}): {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight");
+Console.WriteLine(
+    $"GitLabBus benchmark ({settings.Scenario}): {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight"
+);
 
 await settings.ResetVirtualHostAsync();
 var raw = await RawRabbitMqBaseline.MessagesPerSecondAsync(settings);
-Console.WriteLine($"raw RabbitMQ.Client publish+consume (1 KiB, confirms, manual ack, quorum): {raw,8:N0} msg/s");
+Console.WriteLine($"raw RabbitMQ.Client publish+consume (1 KiB, confirms, manual ack, quorum): {raw, 8:N0} msg/s");
 
 await settings.ResetVirtualHostAsync();
 var bare = await MassTransitBaseline.MessagesPerSecondAsync(settings);
-Console.WriteLine($"bare MassTransit publish+consume (quorum, default prefetch):              {bare,8:N0} msg/s  = {bare / raw:0.00} of raw");
+Console.WriteLine(
+    $"bare MassTransit publish+consume (quorum, default prefetch):              {bare, 8:N0} msg/s  = {bare / raw:0.00} of raw"
+);
 
 if (settings.Scenario is "pipelines" or "all")
 {
     await settings.ResetVirtualHostAsync();
     var pipelines = await new PipelinesBenchmark(settings).RunAsync();
-    Console.WriteLine($"{pipelines.Pipelines:N0} pipelines triggered through the gateway and monitored at once (webhooks 16 at a time + polls, simulator at 50x):");
-    Console.WriteLine($"  all final after {pipelines.SecondsToAllFinal:0.0} s = {pipelines.PipelinesPerSecond:0.0} pipelines/s ({pipelines.NotSucceeded} not success)");
-    Console.WriteLine($"  saga messages consumed: {pipelines.SagaMessages:N0} = {pipelines.SagaMessagesPerSecond:N0} msg/s = {pipelines.SagaMessagesPerSecond / raw:0.000} of raw");
+    Console.WriteLine(
+        $"{pipelines.Pipelines:N0} pipelines triggered through the gateway and monitored at once (webhooks 16 at a time + polls, simulator at 50x):"
+    );
+    Console.WriteLine(
+        $"  all final after {pipelines.SecondsToAllFinal:0.0} s = {pipelines.PipelinesPerSecond:0.0} pipelines/s ({pipelines.NotSucceeded} not success)"
+    );
+    Console.WriteLine(
+        $"  saga messages consumed: {pipelines.SagaMessages:N0} = {pipelines.SagaMessagesPerSecond:N0} msg/s = {pipelines.SagaMessagesPerSecond / raw:0.000} of raw"
+    );
     Console.WriteLine($"  sagas host peak working set: {pipelines.SagasPeakBytes / 1024.0 / 1024.0:0} MiB");
-    Console.WriteLine($"  GET pipeline through the gateway ({pipelines.GetSamples} requests, 8 at a time): p50 {pipelines.GetP50Ms:0.0} ms, p99 {pipelines.GetP99Ms:0.0} ms" +
-                      $"  (seed targets p50 < 100 ms: {Verdict(pipelines.GetP50Ms < 100)}, p99 < 400 ms: {Verdict(pipelines.GetP99Ms < 400)})");
+    Console.WriteLine(
+        $"  GET pipeline through the gateway ({pipelines.GetSamples} requests, 8 at a time): p50 {pipelines.GetP50Ms:0.0} ms, p99 {pipelines.GetP99Ms:0.0} ms"
+            + $"  (seed targets p50 < 100 ms: {Verdict(pipelines.GetP50Ms < 100)}, p99 < 400 ms: {Verdict(pipelines.GetP99Ms < 400)})"
+    );
 }
 
 if (settings.Scenario is "backlog" or "all")
@@ -38,15 +54,25 @@ if (settings.Scenario is "backlog" or "all")
     await settings.ResetVirtualHostAsync();
     var backlog = new BacklogBenchmark(settings);
     var apply = await backlog.ApplyAsync();
-    Console.WriteLine($"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 9 rounds after 5 warm-up runs each:");
-    Console.WriteLine($"  through the gateway, saga and consumers: {apply.ApplyItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.ApplySeconds.Select(s => $"{s:0.00} s"))})");
-    Console.WriteLine($"  the same GitLab calls made directly:     {apply.DirectItemsPerSecond,7:N0} items/s  (rounds: {string.Join(", ", apply.DirectSeconds.Select(s => $"{s:0.00} s"))})");
-    Console.WriteLine($"  ratio {apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond:0.00} (target >= 0.8: {Verdict(apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond >= 0.8)})");
+    Console.WriteLine(
+        $"apply-backlog of {apply.Items:N0} items (1 epic : 4 issues, issues linked to new epics) against the simulator at zero latency, median of 9 rounds after 5 warm-up runs each:"
+    );
+    Console.WriteLine(
+        $"  through the gateway, saga and consumers: {apply.ApplyItemsPerSecond, 7:N0} items/s  (rounds: {string.Join(", ", apply.ApplySeconds.Select(s => $"{s:0.00} s"))})"
+    );
+    Console.WriteLine(
+        $"  the same GitLab calls made directly:     {apply.DirectItemsPerSecond, 7:N0} items/s  (rounds: {string.Join(", ", apply.DirectSeconds.Select(s => $"{s:0.00} s"))})"
+    );
+    Console.WriteLine(
+        $"  ratio {apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond:0.00} (target >= 0.8: {Verdict(apply.ApplyItemsPerSecond / apply.DirectItemsPerSecond >= 0.8)})"
+    );
 
     await settings.ResetVirtualHostAsync();
     var embeddings = await backlog.CacheEmbeddingsAsync();
-    Console.WriteLine($"title embeddings of {embeddings.Items:N0} work items cached with the local provider: {embeddings.Seconds:0.0} s = {embeddings.ItemsPerSecond:N0} items/s;" +
-                      $" consumers peak working set {embeddings.ConsumersPeakBytes / 1024.0 / 1024.0:0} MiB (target <= 300 MB: {Verdict(embeddings.ConsumersPeakBytes <= 300_000_000)})");
+    Console.WriteLine(
+        $"title embeddings of {embeddings.Items:N0} work items cached with the local provider: {embeddings.Seconds:0.0} s = {embeddings.ItemsPerSecond:N0} items/s;"
+            + $" consumers peak working set {embeddings.ConsumersPeakBytes / 1024.0 / 1024.0:0} MiB (target <= 300 MB: {Verdict(embeddings.ConsumersPeakBytes <= 300_000_000)})"
+    );
 }
 
 if (settings.Scenario is "pipelines" or "backlog")
@@ -56,15 +82,25 @@ if (settings.Scenario is "pipelines" or "backlog")
 
 await settings.ResetVirtualHostAsync();
 var ingest = await new GatewayIngestBenchmark(settings).RunAsync();
-Console.WriteLine($"gateway webhook ingest (HTTP + Redis dedup + confirmed publish, router running): {ingest.AcceptedPerSecond,8:N0} webhooks/s" +
-                  $"  = {ingest.AcceptedPerSecond / raw:0.00} of raw, {ingest.AcceptedPerSecond / bare:0.00} of bare MassTransit ({ingest.Refused} not accepted)");
-Console.WriteLine($"gateway webhook ingest alone (router stopped, its queue filling):          {ingest.AcceptedAlonePerSecond,8:N0} webhooks/s" +
-                  $"  = {ingest.AcceptedAlonePerSecond / raw:0.00} of raw, {ingest.AcceptedAlonePerSecond / bare:0.00} of bare MassTransit");
-Console.WriteLine($"routing alone (consumers process draining that backlog):                   {ingest.RoutedPerSecond,8:N0} webhooks/s" +
-                  $"  = {ingest.RoutedPerSecond / raw:0.00} of raw, {ingest.RoutedPerSecond / bare:0.00} of bare MassTransit");
-Console.WriteLine($"accept latency at {settings.OfferedRate} req/s for {settings.LatencyDuration.TotalSeconds:0} s: p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, max {ingest.MaxMs:0.0} ms ({ingest.LatencySamples} requests)");
+Console.WriteLine(
+    $"gateway webhook ingest (HTTP + Redis dedup + confirmed publish, router running): {ingest.AcceptedPerSecond, 8:N0} webhooks/s"
+        + $"  = {ingest.AcceptedPerSecond / raw:0.00} of raw, {ingest.AcceptedPerSecond / bare:0.00} of bare MassTransit ({ingest.Refused} not accepted)"
+);
+Console.WriteLine(
+    $"gateway webhook ingest alone (router stopped, its queue filling):          {ingest.AcceptedAlonePerSecond, 8:N0} webhooks/s"
+        + $"  = {ingest.AcceptedAlonePerSecond / raw:0.00} of raw, {ingest.AcceptedAlonePerSecond / bare:0.00} of bare MassTransit"
+);
+Console.WriteLine(
+    $"routing alone (consumers process draining that backlog):                   {ingest.RoutedPerSecond, 8:N0} webhooks/s"
+        + $"  = {ingest.RoutedPerSecond / raw:0.00} of raw, {ingest.RoutedPerSecond / bare:0.00} of bare MassTransit"
+);
+Console.WriteLine(
+    $"accept latency at {settings.OfferedRate} req/s for {settings.LatencyDuration.TotalSeconds:0} s: p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, max {ingest.MaxMs:0.0} ms ({ingest.LatencySamples} requests)"
+);
 Console.WriteLine($"gateway peak working set: {ingest.GatewayPeakBytes / 1024.0 / 1024.0:0} MiB");
-Console.WriteLine($"targets: ingest >= 0.25 of raw: {Verdict(ingest.AcceptedAlonePerSecond / raw >= 0.25)} ({ingest.AcceptedAlonePerSecond / raw:0.00} alone, " +
-                  $"{ingest.AcceptedPerSecond / raw:0.00} with the router sharing the cores); p99 <= 50 ms at {settings.OfferedRate} req/s: {Verdict(ingest.P99Ms <= 50)}");
+Console.WriteLine(
+    $"targets: ingest >= 0.25 of raw: {Verdict(ingest.AcceptedAlonePerSecond / raw >= 0.25)} ({ingest.AcceptedAlonePerSecond / raw:0.00} alone, "
+        + $"{ingest.AcceptedPerSecond / raw:0.00} with the router sharing the cores); p99 <= 50 ms at {settings.OfferedRate} req/s: {Verdict(ingest.P99Ms <= 50)}"
+);
 
 static string Verdict(bool met) => met ? "met" : "NOT met";

@@ -26,8 +26,13 @@ public static class RawRabbitMqBaseline
         await using var consumerChannel = await consumerConnection.CreateChannelAsync();
 
         const string queue = "bench-raw";
-        await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        await publisher.QueueDeclareAsync(
+            queue,
+            durable: true,
+            exclusive: false,
+            autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }
+        );
         await consumerChannel.BasicQosAsync(0, (ushort)settings.InFlight, false);
 
         var consumed = 0;

@@ -9,7 +9,6 @@ using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Consumers;
@@ -67,7 +66,9 @@ public static class ConsumersRole
         services.AddSingleton(embeddings);
         services.TryAddSingleton(EmbeddingChannel.Read(settings.Reader));
         services.AddStore<IEmbeddingCache, InMemoryEmbeddingCache, RedisEmbeddingCache>(settings.Redis);
-        services.AddSingleton<IEmbeddingProvider>(embeddings.Provider == "local" ? new LocalEmbeddingProvider() : new OpenAIEmbeddingProvider(embeddings));
+        services.AddSingleton<IEmbeddingProvider>(
+            embeddings.Provider == "local" ? new LocalEmbeddingProvider() : new OpenAIEmbeddingProvider(embeddings)
+        );
         services.AddSingleton<EmbeddingEvents>();
         EmbeddingHealthCheck.Register(services.AddHealthChecks());
     }

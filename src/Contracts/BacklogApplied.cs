@@ -1,7 +1,8 @@
 namespace GitLabBus.Contracts;
 
 /// <summary>
-/// A backlog was applied (or, with <see cref="DryRun"/>, planned): the seed's <c>ApplyBacklogResponse</c> — one result per
+/// A backlog was applied (or, with <see cref="DryRun"/>, planned): the gitlab_client_service contract's <c>ApplyBacklogResponse</c> — one
+/// result per
 /// item that went through, one error per item GitLab refused — plus warnings (unknown labels ignored, links not made).
 /// <see cref="Reused"/> when an earlier apply of the same prompt answered and nothing was written.
 /// </summary>

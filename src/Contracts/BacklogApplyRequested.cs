@@ -1,7 +1,8 @@
 namespace GitLabBus.Contracts;
 
 /// <summary>
-/// Apply a reviewed backlog to a GitLab project (the seed's <c>ApplyBacklogRequest</c>): epics first, then issues; an
+/// Apply a reviewed backlog to a GitLab project (the gitlab_client_service contract's <c>ApplyBacklogRequest</c>): epics first, then
+/// issues; an
 /// item with an <see cref="BacklogEpicInput.Id"/> is updated where it differs, one without is created. The
 /// <c>backlog-apply</c> saga (correlated by <see cref="OperationId"/>) runs it and ends with <see cref="BacklogApplied"/>
 /// or <see cref="BacklogApplyFailed"/>. The same <see cref="PromptId"/> for the same project within
@@ -18,7 +19,7 @@ public record BacklogApplyRequested
     /// <summary>The generation this backlog came from: the idempotency key.</summary>
     public string PromptId { get; init; } = "";
 
-    /// <summary>The caller's own id for the project, carried into logs only (the seed's <c>internal_project_id</c>).</summary>
+    /// <summary>The caller's own id for the project, carried into logs only (that contract's <c>internal_project_id</c>).</summary>
     public string? InternalProjectId { get; init; }
 
     public IReadOnlyList<BacklogEpicInput> Epics { get; init; } = [];
@@ -31,7 +32,8 @@ public record BacklogApplyRequested
     public string? CredentialRef { get; init; }
 }
 
-/// <summary>An epic of the backlog: <see cref="Id"/> (GitLab's epic id, as the backlog lists it) to update one, null to create one.</summary>
+/// <summary>An epic of the backlog: <see cref="Id"/> (GitLab's epic id, as the backlog lists it) to update one, null to create
+/// one.</summary>
 public record BacklogEpicInput
 {
     public string? Id { get; init; }

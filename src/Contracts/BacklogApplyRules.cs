@@ -22,25 +22,38 @@ public static class BacklogApplyRules
 
     /// <param name="epicCount">How many epics the whole request has: <c>new:&lt;n&gt;</c> must name one of them.</param>
     public static string? Problem(
-        string operationId, string projectId, string promptId, IReadOnlyList<BacklogEpicInput>? epics, IReadOnlyList<BacklogIssueInput>? issues, int epicCount) =>
+        string operationId,
+        string projectId,
+        string promptId,
+        IReadOnlyList<BacklogEpicInput>? epics,
+        IReadOnlyList<BacklogIssueInput>? issues,
+        int epicCount
+    ) =>
         !Guid.TryParse(operationId, out _) ? "operation_id must be a GUID"
         : !ProjectNames.IsIdOrPath(projectId) ? "project_id must be a numeric id or a namespace/project path"
         : PromptIdProblem(promptId)
-        ?? (epics is null || issues is null ? "epics and issues must be arrays"
-        : epics.Count > MaxItems || issues.Count > MaxItems ? $"at most {MaxItems} epics and {MaxItems} issues in one request"
-        : epics.Select((epic, index) => ItemProblem(EpicScope, index, epic)).FirstOrDefault(problem => problem is not null)
-            ?? issues.Select((issue, index) => ItemProblem(IssueScope, index, issue) ?? EpicLinkProblem(index, issue?.EpicId, epicCount))
-                .FirstOrDefault(problem => problem is not null));
+            ?? (
+                epics is null || issues is null ? "epics and issues must be arrays"
+                : epics.Count > MaxItems || issues.Count > MaxItems ? $"at most {MaxItems} epics and {MaxItems} issues in one request"
+                : epics.Select((epic, index) => ItemProblem(EpicScope, index, epic)).FirstOrDefault(problem => problem is not null)
+                    ?? issues
+                        .Select((issue, index) => ItemProblem(IssueScope, index, issue) ?? EpicLinkProblem(index, issue?.EpicId, epicCount))
+                        .FirstOrDefault(problem => problem is not null)
+            );
 
     /// <summary>Null when the prompt id can key an apply; the gateway answers <c>idempotency_key_required</c> when it is missing.</summary>
     public static string? PromptIdProblem(string? promptId) =>
         string.IsNullOrWhiteSpace(promptId) ? "prompt_id is required: it makes the apply idempotent"
-        : promptId.Length > MaxPromptIdLength || promptId.Any(char.IsControl) ? $"prompt_id must be at most {MaxPromptIdLength} printable characters"
+        : promptId.Length > MaxPromptIdLength || promptId.Any(char.IsControl)
+            ? $"prompt_id must be at most {MaxPromptIdLength} printable characters"
         : null;
 
-    /// <summary>The input index of an epic of the same request that <c>new:&lt;n&gt;</c> names, or null for an existing epic's id.</summary>
+    /// <summary>The input index of an epic of the same request that <c>new:&lt;n&gt;</c> names, or null for an existing epic's
+    /// id.</summary>
     public static int? NewEpicIndex(string epicId) =>
-        epicId.StartsWith(NewEpicPrefix, StringComparison.Ordinal) ? int.Parse(epicId.AsSpan(NewEpicPrefix.Length), CultureInfo.InvariantCulture) : null;
+        epicId.StartsWith(NewEpicPrefix, StringComparison.Ordinal)
+            ? int.Parse(epicId.AsSpan(NewEpicPrefix.Length), CultureInfo.InvariantCulture)
+            : null;
 
     private static string? ItemProblem(string scope, int index, BacklogEpicInput? item) =>
         item is null ? $"{scope}s[{index}] must be an object"
@@ -56,7 +69,9 @@ public static class BacklogApplyRules
     private static string? EpicLinkProblem(int index, string? epicId, int epics) =>
         epicId is null || IsGitLabId(epicId) ? null
         : epicId.StartsWith(NewEpicPrefix, StringComparison.Ordinal)
-          && int.TryParse(epicId.AsSpan(NewEpicPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var epic) && epic < epics ? null
+        && int.TryParse(epicId.AsSpan(NewEpicPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var epic)
+        && epic < epics
+            ? null
         : $"issues[{index}].epic_id must be an epic id or new:<n> naming one of the {epics} epics of this request";
 
     private static bool IsGitLabId(string raw) => long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;

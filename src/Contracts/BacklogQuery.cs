@@ -18,13 +18,31 @@ public record BacklogQuery
     public string? CredentialRef { get; init; }
 }
 
-/// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>, and whether the project's groups have epics at all.</summary>
-public record BacklogPage(IReadOnlyList<BacklogWorkItem> Items, int Page, int PerPage, int? NextPage, int? PrevPage, int? Total, bool EpicsDisabled);
+/// <summary>The gitlab_client_service contract's <c>ListResponse&lt;GitLabWorkItem&gt;</c>, and whether the project's groups have epics at
+/// all.</summary>
+public record BacklogPage(
+    IReadOnlyList<BacklogWorkItem> Items,
+    int Page,
+    int PerPage,
+    int? NextPage,
+    int? PrevPage,
+    int? Total,
+    bool EpicsDisabled
+);
 
 /// <summary>
-/// The seed's <c>GitLabWorkItem</c>: <see cref="Kind"/> <c>epic</c> or <c>issue</c>, GitLab's id and iid as strings,
+/// The gitlab_client_service contract's <c>GitLabWorkItem</c>: <see cref="Kind"/> <c>epic</c> or <c>issue</c>, GitLab's id and iid as
+/// strings,
 /// <see cref="TitleEmbedding"/> from the embedding cache (null when not cached).
 /// </summary>
 public record BacklogWorkItem(
-    string Kind, string Id, string Iid, string Title, string Description, string State, IReadOnlyList<string> Labels, string WebUrl,
-    IReadOnlyList<float>? TitleEmbedding);
+    string Kind,
+    string Id,
+    string Iid,
+    string Title,
+    string Description,
+    string State,
+    IReadOnlyList<string> Labels,
+    string WebUrl,
+    IReadOnlyList<float>? TitleEmbedding
+);

@@ -22,29 +22,31 @@ public static class ErrorCodes
     public const string Internal = "internal_error";
 
     /// <summary>The HTTP status a code stands for.</summary>
-    public static int StatusFor(string code) => code switch
-    {
-        InvalidRequest or IdempotencyKeyRequired => 400,
-        Unauthorized => 401,
-        Forbidden => 403,
-        NotFound => 404,
-        Conflict => 409,
-        PayloadTooLarge => 413,
-        RateLimited => 429,
-        GitLabUnavailable or BusUnavailable or CacheUnavailable or EmbeddingUnavailable or ReviewUnavailable => 503,
-        _ => 500,
-    };
+    public static int StatusFor(string code) =>
+        code switch
+        {
+            InvalidRequest or IdempotencyKeyRequired => 400,
+            Unauthorized => 401,
+            Forbidden => 403,
+            NotFound => 404,
+            Conflict => 409,
+            PayloadTooLarge => 413,
+            RateLimited => 429,
+            GitLabUnavailable or BusUnavailable or CacheUnavailable or EmbeddingUnavailable or ReviewUnavailable => 503,
+            _ => 500,
+        };
 
     /// <summary>The code for a bare status the web framework produced (routing, binding, auth).</summary>
-    public static string ForStatus(int status) => status switch
-    {
-        400 or 405 or 415 => InvalidRequest,
-        401 => Unauthorized,
-        403 => Forbidden,
-        404 => NotFound,
-        409 => Conflict,
-        413 => PayloadTooLarge,
-        429 => RateLimited,
-        _ => Internal,
-    };
+    public static string ForStatus(int status) =>
+        status switch
+        {
+            400 or 405 or 415 => InvalidRequest,
+            401 => Unauthorized,
+            403 => Forbidden,
+            404 => NotFound,
+            409 => Conflict,
+            413 => PayloadTooLarge,
+            429 => RateLimited,
+            _ => Internal,
+        };
 }

@@ -17,8 +17,17 @@ public record PipelineTracking(
     IReadOnlyList<DownstreamPipeline> Downstream,
     DateTimeOffset? FinishedAt,
     int WebhookUpdates,
-    int Polls);
+    int Polls
+);
 
 public record TrackedPipelineJob(
-    long Id, string Name, string Stage, string Status, bool AllowFailure, string? FailureReason,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? DurationSeconds);
+    long Id,
+    string Name,
+    string Stage,
+    string Status,
+    bool AllowFailure,
+    string? FailureReason,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    double? DurationSeconds
+);

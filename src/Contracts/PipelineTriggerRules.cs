@@ -16,15 +16,22 @@ public static partial class PipelineTriggerRules
         request.OperationId.Length is 0 or > 128 ? "operation_id must be 1 to 128 characters"
         : request.ProjectId <= 0 ? "project_id must be a positive GitLab project id"
         : RefProblem(request.Ref)
-        ?? (request.Variables.Count > MaxVariables ? $"at most {MaxVariables} variables"
-        : request.TriggerTokenRef is not null && request.Variables.Any(v => v?.VariableType == "file") ? "GitLab's trigger API takes no file variables"
-        : request.Variables.Select(VariableProblem).FirstOrDefault(problem => problem is not null));
+            ?? (
+                request.Variables.Count > MaxVariables ? $"at most {MaxVariables} variables"
+                : request.TriggerTokenRef is not null && request.Variables.Any(v => v?.VariableType == "file")
+                    ? "GitLab's trigger API takes no file variables"
+                : request.Variables.Select(VariableProblem).FirstOrDefault(problem => problem is not null)
+            );
 
     /// <summary>Git's rules for a branch or tag name (git check-ref-format), which GitLab applies to <c>ref</c>.</summary>
     public static string? RefProblem(string? gitRef) =>
         string.IsNullOrWhiteSpace(gitRef) ? "ref must name a branch or tag"
         : gitRef.Length > 255 ? "ref must be at most 255 characters"
-        : InvalidRef().IsMatch(gitRef) || gitRef.StartsWith('/') || gitRef.EndsWith('/') || gitRef.EndsWith(".lock", StringComparison.Ordinal) || gitRef.EndsWith('.')
+        : InvalidRef().IsMatch(gitRef)
+        || gitRef.StartsWith('/')
+        || gitRef.EndsWith('/')
+        || gitRef.EndsWith(".lock", StringComparison.Ordinal)
+        || gitRef.EndsWith('.')
             ? $"ref '{gitRef}' is not a valid branch or tag name"
         : null;
 
@@ -33,7 +40,8 @@ public static partial class PipelineTriggerRules
         : string.IsNullOrEmpty(variable.Key) || variable.Key.Length > 255 || !VariableKey().IsMatch(variable.Key)
             ? $"variable key '{variable.Key}' must be 1 to 255 letters, digits or '_'"
         : variable.Value is null ? $"variable {variable.Key} needs a value"
-        : !VariableTypes.Contains(variable.VariableType) ? $"variable {variable.Key}: variable_type must be env_var or file, not '{variable.VariableType}'"
+        : !VariableTypes.Contains(variable.VariableType)
+            ? $"variable {variable.Key}: variable_type must be env_var or file, not '{variable.VariableType}'"
         : null;
 
     [GeneratedRegex(@"[\x00-\x20\x7F~^:?*\[\\]|\.\.|//|@\{|^@$|/\.")]

@@ -11,7 +11,8 @@ public static partial class ProjectNames
 {
     /// <summary>A positive numeric id, or a full project path (URL-encoded or not).</summary>
     public static bool IsIdOrPath(string? raw) =>
-        raw is { Length: > 0 } && (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id > 0 : IsPath(Uri.UnescapeDataString(raw)));
+        raw is { Length: > 0 }
+        && (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id > 0 : IsPath(Uri.UnescapeDataString(raw)));
 
     /// <summary>At least a namespace and a project, each segment of the characters GitLab allows in paths.</summary>
     public static bool IsPath(string path) => ProjectPath().IsMatch(path);

@@ -1,11 +1,12 @@
 namespace GitLabBus.Contracts;
 
-/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or <see cref="RequestRefused"/>.</summary>
+/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or <see
+/// cref="RequestRefused"/>.</summary>
 public record ProjectResolveQuery
 {
     public string Path { get; init; } = "";
     public string? CredentialRef { get; init; }
 }
 
-/// <summary>The seed's <c>ResolveProjectResponse</c>.</summary>
+/// <summary>The gitlab_client_service contract's <c>ResolveProjectResponse</c>.</summary>
 public record ResolvedProject(string ProjectId, string Path, string Name, string WebUrl);

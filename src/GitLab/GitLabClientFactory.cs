@@ -11,5 +11,13 @@ public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOpt
 
     /// <summary>A client acting as <paramref name="userToken"/>, or with the service token when none is given.</summary>
     public GitLabClient Create(GitLabToken? userToken = null) =>
-        new(new GitLabConnection(http.CreateClient(HttpClientName), userToken ?? options.ServiceToken, options.DefaultPageSize, time, telemetry));
+        new(
+            new GitLabConnection(
+                http.CreateClient(HttpClientName),
+                userToken ?? options.ServiceToken,
+                options.DefaultPageSize,
+                time,
+                telemetry
+            )
+        );
 }

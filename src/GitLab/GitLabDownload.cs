@@ -16,7 +16,8 @@ public sealed class GitLabDownload(HttpResponseMessage response, Stream content)
     /// <summary>The whole file's size: from <c>Content-Range</c> for a partial answer, else the answer's length.</summary>
     public long? TotalLength => response.Content.Headers.ContentRange?.Length ?? Length;
 
-    public string? FileName => response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+    public string? FileName =>
+        response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
 
     public async ValueTask DisposeAsync()
     {

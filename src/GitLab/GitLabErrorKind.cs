@@ -1,6 +1,6 @@
 namespace GitLabBus.GitLab;
 
-/// <summary>Why a GitLab call failed: the pipelines seed's taxonomy, plus the request GitLab found invalid.</summary>
+/// <summary>Why a GitLab call failed: the gitlab-pipelines contract's taxonomy, plus the request GitLab found invalid.</summary>
 public enum GitLabErrorKind
 {
     /// <summary>Our side is misconfigured: no base URL, no token, a replay file without this request.</summary>

@@ -5,19 +5,20 @@ namespace GitLabBus.GitLab;
 /// <summary>How GitLab's answers read as failure kinds: the one place a status (and, for 403, GitLab's words) becomes a kind.</summary>
 internal static partial class GitLabErrorMapping
 {
-    internal static GitLabErrorKind KindOf(int status, string message) => status switch
-    {
-        401 => GitLabErrorKind.Authentication,
+    internal static GitLabErrorKind KindOf(int status, string message) =>
+        status switch
+        {
+            401 => GitLabErrorKind.Authentication,
 
-        // GitLab answers 403 both for "you may not" and for "not now": a job or pipeline in the wrong state.
-        403 when NotInState().IsMatch(message) => GitLabErrorKind.State,
-        403 => GitLabErrorKind.Permission,
-        404 => GitLabErrorKind.NotFound,
-        405 or 406 or 409 or 412 => GitLabErrorKind.State,
-        429 => GitLabErrorKind.RateLimited,
-        >= 500 => GitLabErrorKind.Server,
-        _ => GitLabErrorKind.Validation,
-    };
+            // GitLab answers 403 both for "you may not" and for "not now": a job or pipeline in the wrong state.
+            403 when NotInState().IsMatch(message) => GitLabErrorKind.State,
+            403 => GitLabErrorKind.Permission,
+            404 => GitLabErrorKind.NotFound,
+            405 or 406 or 409 or 412 => GitLabErrorKind.State,
+            429 => GitLabErrorKind.RateLimited,
+            >= 500 => GitLabErrorKind.Server,
+            _ => GitLabErrorKind.Validation,
+        };
 
     // GitLab's 403s for a job or pipeline in the wrong state: "Job is not retryable", "Unplayable Job", "Job is not cancelable".
     [GeneratedRegex("not retryable|unplayable|not cancelable|cannot be (retried|canceled|played)", RegexOptions.IgnoreCase)]

@@ -8,7 +8,13 @@ namespace GitLabBus.GitLab;
 /// </summary>
 public sealed class GitLabException : Exception
 {
-    public GitLabException(GitLabErrorKind kind, string message, HttpStatusCode? status = null, string? request = null, Exception? inner = null)
+    public GitLabException(
+        GitLabErrorKind kind,
+        string message,
+        HttpStatusCode? status = null,
+        string? request = null,
+        Exception? inner = null
+    )
         : base(request is null ? message : $"{request}: {message}", inner)
     {
         Kind = kind;

@@ -19,19 +19,28 @@ public static class GitLabRegistration
         services.TryAddSingleton<GitLabTelemetry>();
         services.AddSingleton(options);
         services.AddSingleton<GitLabClientFactory>();
-        var http = services.AddHttpClient(GitLabClientFactory.HttpClientName, client =>
-            {
-                client.BaseAddress = options.ApiBase;
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("GitLabBus/1.0");
-            })
+        var http = services
+            .AddHttpClient(
+                GitLabClientFactory.HttpClientName,
+                client =>
+                {
+                    client.BaseAddress = options.ApiBase;
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("GitLabBus/1.0");
+                }
+            )
             .ConfigurePrimaryHttpMessageHandler(() => options.ReplayFile is { } replay ? new ReplayHandler(replay) : Network(options));
-        http.AddResilienceHandler("gitlab", (pipeline, context) =>
-            GitLabResilience.Configure(pipeline, options, context.ServiceProvider.GetRequiredService<TimeProvider>()));
+        http.AddResilienceHandler(
+            "gitlab",
+            (pipeline, context) => GitLabResilience.Configure(pipeline, options, context.ServiceProvider.GetRequiredService<TimeProvider>())
+        );
         if (options.RecordFile is { } record)
         {
             services.AddSingleton(new GitLabRecordingFile(record));
-            http.AddHttpMessageHandler(provider => new RecordingHandler(provider.GetRequiredService<GitLabRecordingFile>(), provider.GetRequiredService<TimeProvider>()));
+            http.AddHttpMessageHandler(provider => new RecordingHandler(
+                provider.GetRequiredService<GitLabRecordingFile>(),
+                provider.GetRequiredService<TimeProvider>()
+            ));
         }
 
         // The named client's loggers would write every URL with its query string; failures carry method and path instead.
@@ -39,12 +48,13 @@ public static class GitLabRegistration
         return services;
     }
 
-    private static SocketsHttpHandler Network(GitLabClientOptions options) => new()
-    {
-        ConnectTimeout = options.AttemptTimeout,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        SslOptions = options.VerifySsl
-            ? new SslClientAuthenticationOptions()
-            : new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-    };
+    private static SocketsHttpHandler Network(GitLabClientOptions options) =>
+        new()
+        {
+            ConnectTimeout = options.AttemptTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = options.VerifySsl
+                ? new SslClientAuthenticationOptions()
+                : new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        };
 }

@@ -18,16 +18,26 @@ public sealed class GitLabTelemetry
     {
         var meter = meters.Create(MeterName);
         _errors = meter.CreateCounter<long>("gitlab_errors", description: "GitLab calls that failed after their retries, by error kind");
-        meter.CreateObservableGauge("gitlab_rate_limit_remaining", ObserveRateLimit, description: "RateLimit-Remaining on GitLab's latest answer");
+        meter.CreateObservableGauge(
+            "gitlab_rate_limit_remaining",
+            ObserveRateLimit,
+            description: "RateLimit-Remaining on GitLab's latest answer"
+        );
     }
 
-    public void Failed(GitLabException error) => _errors.Add(1,
-        new KeyValuePair<string, object?>("kind", error.Kind.ToString().ToLowerInvariant()),
-        new KeyValuePair<string, object?>("status", error.Status is { } status ? (int)status : 0));
+    public void Failed(GitLabException error) =>
+        _errors.Add(
+            1,
+            new KeyValuePair<string, object?>("kind", error.Kind.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("status", error.Status is { } status ? (int)status : 0)
+        );
 
     public void Answered(HttpResponseMessage response)
     {
-        if (response.Headers.TryGetValues("RateLimit-Remaining", out var values) && long.TryParse(values.FirstOrDefault(), out var remaining))
+        if (
+            response.Headers.TryGetValues("RateLimit-Remaining", out var values)
+            && long.TryParse(values.FirstOrDefault(), out var remaining)
+        )
         {
             Interlocked.Exchange(ref _rateLimitRemaining, remaining);
         }

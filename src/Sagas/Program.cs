@@ -1,6 +1,5 @@
 using GitLabBus.Runtime.Hosting;
 using GitLabBus.Sagas.Replay;
-using Microsoft.Extensions.Configuration;
 
 namespace GitLabBus.Sagas;
 
@@ -10,9 +9,15 @@ namespace GitLabBus.Sagas;
 /// </summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => args is [ReplayCommand.Name, ..]
-        ? ReplayCommand.RunAsync(
-            args[1..], new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out, Console.Error,
-            (services, settings) => services.AddSagaInspection(settings), CancellationToken.None)
-        : RoleHost.RunAsync(args, SagasRole.Name, "http://127.0.0.1:8082", (services, settings) => services.AddSagasRole(settings));
+    public static Task<int> Main(string[] args) =>
+        args is [ReplayCommand.Name, ..]
+            ? ReplayCommand.RunAsync(
+                args[1..],
+                new ConfigurationBuilder().AddEnvironmentVariables().Build(),
+                Console.Out,
+                Console.Error,
+                (services, settings) => services.AddSagaInspection(settings),
+                CancellationToken.None
+            )
+            : RoleHost.RunAsync(args, SagasRole.Name, "http://127.0.0.1:8082", (services, settings) => services.AddSagasRole(settings));
 }

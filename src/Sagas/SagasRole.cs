@@ -6,7 +6,6 @@ using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Pipelines;
 using GitLabBus.Sagas.Scheduling;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Sagas;

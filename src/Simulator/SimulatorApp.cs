@@ -34,9 +34,10 @@ public static class SimulatorApp
         api.MapMergeRequests();
         api.MapPipelines();
         app.MapSimulatorAdmin();
-        app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/api/v4")
-            ? SimResults.Ok(new { error = "404 Not Found" }, 404)
-            : Results.NotFound());
+        app.MapFallback(
+            (HttpContext http) =>
+                http.Request.Path.StartsWithSegments("/api/v4") ? SimResults.Ok(new { error = "404 Not Found" }, 404) : Results.NotFound()
+        );
         return app;
     }
 

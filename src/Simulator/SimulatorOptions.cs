@@ -1,6 +1,7 @@
 namespace GitLabBus.Simulator;
 
-/// <summary>How a simulator instance behaves; standalone it reads <c>SIMULATOR_TOKENS</c>, <c>SIMULATOR_RATE_LIMIT</c> and <c>SIMULATOR_WEBHOOK_CONCURRENCY</c>.</summary>
+/// <summary>How a simulator instance behaves; standalone it reads <c>SIMULATOR_TOKENS</c>, <c>SIMULATOR_RATE_LIMIT</c> and
+/// <c>SIMULATOR_WEBHOOK_CONCURRENCY</c>.</summary>
 public sealed record SimulatorOptions
 {
     public const string DefaultToken = "glpat-simulator-root";
@@ -22,13 +23,18 @@ public sealed record SimulatorOptions
     /// <summary>Real-time interval between pipeline engine ticks.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    public static SimulatorOptions FromEnvironment(string publicUrl) => new()
-    {
-        PublicUrl = publicUrl,
-        Tokens = Environment.GetEnvironmentVariable("SIMULATOR_TOKENS") is { Length: > 0 } tokens
-            ? [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-            : [DefaultToken],
-        RateLimitPerMinute = int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_RATE_LIMIT"), out var limit) && limit > 0 ? limit : 2000,
-        WebhookConcurrency = int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_WEBHOOK_CONCURRENCY"), out var concurrency) && concurrency > 0 ? concurrency : 1,
-    };
+    public static SimulatorOptions FromEnvironment(string publicUrl) =>
+        new()
+        {
+            PublicUrl = publicUrl,
+            Tokens = Environment.GetEnvironmentVariable("SIMULATOR_TOKENS") is { Length: > 0 } tokens
+                ? [.. tokens.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+                : [DefaultToken],
+            RateLimitPerMinute =
+                int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_RATE_LIMIT"), out var limit) && limit > 0 ? limit : 2000,
+            WebhookConcurrency =
+                int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_WEBHOOK_CONCURRENCY"), out var concurrency) && concurrency > 0
+                    ? concurrency
+                    : 1,
+        };
 }

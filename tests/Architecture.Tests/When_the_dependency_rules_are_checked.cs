@@ -24,11 +24,29 @@ public sealed class When_the_dependency_rules_are_checked
     private static readonly Assembly Simulator = typeof(SimulatorApp).Assembly;
 
     private static readonly string[] Ours =
-        ["GitLabBus.Contracts", "GitLabBus.GitLab", "GitLabBus.Runtime", "GitLabBus.Consumers", "GitLabBus.Sagas", "GitLabBus.Gateway", "GitLabBus.Simulator"];
+    [
+        "GitLabBus.Contracts",
+        "GitLabBus.GitLab",
+        "GitLabBus.Runtime",
+        "GitLabBus.Consumers",
+        "GitLabBus.Sagas",
+        "GitLabBus.Gateway",
+        "GitLabBus.Simulator",
+    ];
 
     /// <summary>The capabilities' names: folders of the hosts, never of Runtime.</summary>
     private static readonly string[] Capabilities =
-        ["Webhooks", "Backlog", "Embeddings", "Pipelines", "MergeQueue", "Reviews", "Identity", "GitLab", "GitLabAccess"];
+    [
+        "Webhooks",
+        "Backlog",
+        "Embeddings",
+        "Pipelines",
+        "MergeQueue",
+        "Reviews",
+        "Identity",
+        "GitLab",
+        "GitLabAccess",
+    ];
 
     [Fact]
     public void Contracts_should_depend_on_nothing_of_ours() =>
@@ -41,9 +59,21 @@ public sealed class When_the_dependency_rules_are_checked
     [Fact]
     public void Runtime_should_hold_plumbing_only()
     {
-        AssertHolds(Types.InAssembly(Runtime).ShouldNot()
-            .HaveDependencyOnAny("GitLabBus.GitLab", "GitLabBus.Consumers", "GitLabBus.Sagas", "GitLabBus.Gateway", "GitLabBus.Simulator").GetResult());
-        var capabilityNamespaces = Runtime.GetTypes()
+        AssertHolds(
+            Types
+                .InAssembly(Runtime)
+                .ShouldNot()
+                .HaveDependencyOnAny(
+                    "GitLabBus.GitLab",
+                    "GitLabBus.Consumers",
+                    "GitLabBus.Sagas",
+                    "GitLabBus.Gateway",
+                    "GitLabBus.Simulator"
+                )
+                .GetResult()
+        );
+        var capabilityNamespaces = Runtime
+            .GetTypes()
             .Select(type => type.Namespace ?? "")
             .Where(name => Capabilities.Any(capability => name.Split('.').Contains(capability)))
             .Distinct();
@@ -57,18 +87,38 @@ public sealed class When_the_dependency_rules_are_checked
     [Fact]
     public void The_gateway_should_reach_consumers_and_sagas_only_through_their_registration()
     {
-        AssertHolds(Types.InAssembly(Gateway).That().ResideInNamespaceStartingWith("GitLabBus.Gateway")
-            .ShouldNot().HaveDependencyOnAny("GitLabBus.Consumers", "GitLabBus.Sagas").GetResult());
+        AssertHolds(
+            Types
+                .InAssembly(Gateway)
+                .That()
+                .ResideInNamespaceStartingWith("GitLabBus.Gateway")
+                .ShouldNot()
+                .HaveDependencyOnAny("GitLabBus.Consumers", "GitLabBus.Sagas")
+                .GetResult()
+        );
 
         // Program's two registration calls are the only way in: AddConsumersRole and AddSagasRole.
         var beyondRegistration = PublicTypesOf(Consumers, typeof(ConsumersRole)).Concat(PublicTypesOf(Sagas, typeof(SagasRole))).ToArray();
-        AssertHolds(Types.InAssembly(Gateway).That().DoNotResideInNamespaceStartingWith("GitLabBus")
-            .ShouldNot().HaveDependencyOnAny(beyondRegistration).GetResult());
+        AssertHolds(
+            Types
+                .InAssembly(Gateway)
+                .That()
+                .DoNotResideInNamespaceStartingWith("GitLabBus")
+                .ShouldNot()
+                .HaveDependencyOnAny(beyondRegistration)
+                .GetResult()
+        );
     }
 
     [Fact]
     public void Sagas_should_orchestrate_without_calling_gitlab() =>
-        AssertHolds(Types.InAssembly(Sagas).ShouldNot().HaveDependencyOnAny("GitLabBus.GitLab", "GitLabBus.Consumers", "GitLabBus.Gateway").GetResult());
+        AssertHolds(
+            Types
+                .InAssembly(Sagas)
+                .ShouldNot()
+                .HaveDependencyOnAny("GitLabBus.GitLab", "GitLabBus.Consumers", "GitLabBus.Gateway")
+                .GetResult()
+        );
 
     [Fact]
     public void Consumers_should_not_reach_into_sagas_or_the_gateway() =>

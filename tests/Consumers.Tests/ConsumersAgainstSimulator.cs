@@ -42,7 +42,8 @@ public sealed class ConsumersAgainstSimulator : IAsyncDisposable
                 ["GITLAB_BASE_URL"] = url,
                 ["GITLAB_TOKEN"] = SimulatorOptions.DefaultToken,
                 ["RETRY_BACKOFF_FACTOR"] = "0.01",
-            });
+            }
+        );
         return new ConsumersAgainstSimulator(simulator, embedded, gitlab);
     }
 

@@ -6,8 +6,13 @@ namespace GitLabBus.Tests.Contracts;
 /// <summary>The one table from the contract's error codes to HTTP statuses.</summary>
 public sealed class When_an_error_code_is_answered
 {
-    public static TheoryData<string> Codes() => [.. typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(field => field.IsLiteral).Select(field => (string)field.GetValue(null)!)];
+    public static TheoryData<string> Codes() =>
+        [
+            .. typeof(ErrorCodes)
+                .GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(field => field.IsLiteral)
+                .Select(field => (string)field.GetValue(null)!),
+        ];
 
     [Theory]
     [MemberData(nameof(Codes))]

@@ -46,7 +46,20 @@ public sealed partial class GatewayProcess : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var variable in new[] { "RABBITMQ_URL", "REDIS_URL", "GITLAB_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "GITLABBUS_ALL_IN_ONE", "ASPNETCORE_URLS", "GITLAB_BASE_URL", "GITLAB_TOKEN", "SIMULATOR_TOKENS" })
+        foreach (
+            var variable in new[]
+            {
+                "RABBITMQ_URL",
+                "REDIS_URL",
+                "GITLAB_WEBHOOK_SECRET",
+                "LOCAL_JWT_SECRET",
+                "GITLABBUS_ALL_IN_ONE",
+                "ASPNETCORE_URLS",
+                "GITLAB_BASE_URL",
+                "GITLAB_TOKEN",
+                "SIMULATOR_TOKENS",
+            }
+        )
         {
             start.Environment.Remove(variable);
         }
@@ -107,7 +120,6 @@ public sealed partial class GatewayProcess : IAsyncLifetime
             _bannerShown.TrySetResult();
         }
     }
-
 
     [GeneratedRegex(@"admin token .*: (?<token>\S+)$")]
     private static partial Regex AdminTokenLine();

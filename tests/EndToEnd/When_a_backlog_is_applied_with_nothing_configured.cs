@@ -24,7 +24,15 @@ public sealed class When_a_backlog_is_applied_with_nothing_configured : IClassFi
         {
             prompt_id = "quick-start-1",
             epics = new[] { new { title = "Payments", labels = new[] { "feature" } } },
-            issues = new[] { new { title = "Card payments", labels = new[] { "backend" }, epic_id = "new:0" } },
+            issues = new[]
+            {
+                new
+                {
+                    title = "Card payments",
+                    labels = new[] { "backend" },
+                    epic_id = "new:0",
+                },
+            },
         };
 
         using var first = await gateway.PostAsJsonAsync("/gitlab/projects/1/apply-backlog", backlog);

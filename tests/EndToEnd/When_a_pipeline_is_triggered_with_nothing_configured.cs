@@ -26,19 +26,32 @@ public sealed class When_a_pipeline_is_triggered_with_nothing_configured : IClas
         using var accepted = await gateway.PostAsJsonAsync("/gitlab/projects/1/pipelines", new { @ref = "main" });
         var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetString();
         var pipelineId = 0L;
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            var operation = await gateway.GetFromJsonAsync<JsonElement>($"/operations/{operationId}");
-            return operation.GetProperty("status").GetString() == "completed"
-                && (pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64()) > 0;
-        }, TimeSpan.FromSeconds(30)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () =>
+                {
+                    var operation = await gateway.GetFromJsonAsync<JsonElement>($"/operations/{operationId}");
+                    return operation.GetProperty("status").GetString() == "completed"
+                        && (pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64()) > 0;
+                },
+                TimeSpan.FromSeconds(30)
+            )
+        );
 
         var tracked = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            tracked = (await gateway.GetFromJsonAsync<JsonElement>($"/gitlab/projects/1/pipelines/{pipelineId}")).GetProperty("tracked_state");
-            return tracked.ValueKind == JsonValueKind.Object && tracked.GetProperty("state").GetString() == "Finished";
-        }, TimeSpan.FromSeconds(25)), $"the monitor did not finish: {tracked}");
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () =>
+                {
+                    tracked = (await gateway.GetFromJsonAsync<JsonElement>($"/gitlab/projects/1/pipelines/{pipelineId}")).GetProperty(
+                        "tracked_state"
+                    );
+                    return tracked.ValueKind == JsonValueKind.Object && tracked.GetProperty("state").GetString() == "Finished";
+                },
+                TimeSpan.FromSeconds(25)
+            ),
+            $"the monitor did not finish: {tracked}"
+        );
 
         Assert.Equal("success", tracked.GetProperty("status").GetString());
         Assert.True(tracked.GetProperty("webhook_updates").GetInt32() >= 6, $"webhooks drove it: {tracked}");

@@ -58,7 +58,9 @@ public sealed class When_a_user_runs_the_gateway : IClassFixture<GatewayProcess>
     {
         var wrongToken = await _client.SendAsync(Delivery("{}", "Push Hook", "not-the-secret", Guid.NewGuid().ToString()));
         var broken = await _client.SendAsync(Delivery("{", "Push Hook", _gateway.WebhookSecret, Guid.NewGuid().ToString()));
-        var huge = await _client.SendAsync(Delivery(new string(' ', 30_000_000), "Push Hook", _gateway.WebhookSecret, Guid.NewGuid().ToString()));
+        var huge = await _client.SendAsync(
+            Delivery(new string(' ', 30_000_000), "Push Hook", _gateway.WebhookSecret, Guid.NewGuid().ToString())
+        );
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
@@ -71,16 +73,25 @@ public sealed class When_a_user_runs_the_gateway : IClassFixture<GatewayProcess>
         await _client.SendAsync(Delivery(GitLabFixtures.Read("push.json"), "Push Hook", _gateway.WebhookSecret, Guid.NewGuid().ToString()));
 
         var metrics = "";
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            metrics = await _client.GetStringAsync("/metrics");
-            return metrics.Contains("messaging_masstransit_consume") && metrics.Contains("gitlab_webhook_events_total");
-        }), metrics);
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+            {
+                metrics = await _client.GetStringAsync("/metrics");
+                return metrics.Contains("messaging_masstransit_consume") && metrics.Contains("gitlab_webhook_events_total");
+            }),
+            metrics
+        );
     }
 
-    private static HttpRequestMessage Delivery(string body, string eventName, string token, string key) => new(HttpMethod.Post, "/webhooks/gitlab")
-    {
-        Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        Headers = { { "X-Gitlab-Event", eventName }, { "X-Gitlab-Token", token }, { "Idempotency-Key", key } },
-    };
+    private static HttpRequestMessage Delivery(string body, string eventName, string token, string key) =>
+        new(HttpMethod.Post, "/webhooks/gitlab")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            Headers =
+            {
+                { "X-Gitlab-Event", eventName },
+                { "X-Gitlab-Token", token },
+                { "Idempotency-Key", key },
+            },
+        };
 }

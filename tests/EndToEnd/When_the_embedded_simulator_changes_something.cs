@@ -22,8 +22,14 @@ public sealed class When_the_embedded_simulator_changes_something : IClassFixtur
 
         var project = await simulator.GetFromJsonAsync<JsonElement>("/api/v4/projects/demo%2Fshop");
         using var created = await simulator.PostAsJsonAsync("/api/v4/projects/1/issues", new { title = "Raised in the simulator" });
-        var routed = await GitLabDelivery.EventuallyAsync(async () =>
-            (await gateway.GetStringAsync("/webhooks/deliveries?limit=50")).Contains("\"routed_to\":[\"IssueChanged\"]", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        var routed = await GitLabDelivery.EventuallyAsync(
+            async () =>
+                (await gateway.GetStringAsync("/webhooks/deliveries?limit=50")).Contains(
+                    "\"routed_to\":[\"IssueChanged\"]",
+                    StringComparison.Ordinal
+                ),
+            TimeSpan.FromSeconds(30)
+        );
         var health = await gateway.GetFromJsonAsync<JsonElement>("/health/gitlab");
 
         Assert.Equal(1, project.GetProperty("id").GetInt64());

@@ -19,7 +19,15 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     public async Task Should_wait_as_retry_after_says_then_succeed_on_rate_limits()
     {
         var client = _gitlab.Client();
-        await _gitlab.FaultAsync(new { status = 429, count = 2, retry_after = 1, path_prefix = "/api/v4/projects" });
+        await _gitlab.FaultAsync(
+            new
+            {
+                status = 429,
+                count = 2,
+                retry_after = 1,
+                path_prefix = "/api/v4/projects",
+            }
+        );
 
         var clock = Stopwatch.StartNew();
         var project = await client.GetProjectAsync(1, CancellationToken.None);
@@ -33,7 +41,15 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     public async Task Should_give_up_after_five_rate_limit_retries()
     {
         var client = _gitlab.Client();
-        await _gitlab.FaultAsync(new { status = 429, count = 10, retry_after = 0, path_prefix = "/api/v4/projects" });
+        await _gitlab.FaultAsync(
+            new
+            {
+                status = 429,
+                count = 10,
+                retry_after = 0,
+                path_prefix = "/api/v4/projects",
+            }
+        );
 
         var failure = await Assert.ThrowsAsync<GitLabException>(() => client.GetProjectAsync(1, CancellationToken.None));
 
@@ -46,7 +62,14 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     public async Task Should_retry_service_unavailable_with_backoff_then_succeed()
     {
         var client = _gitlab.Client();
-        await _gitlab.FaultAsync(new { status = 503, count = 3, path_prefix = "/api/v4/projects" });
+        await _gitlab.FaultAsync(
+            new
+            {
+                status = 503,
+                count = 3,
+                path_prefix = "/api/v4/projects",
+            }
+        );
 
         var project = await client.GetProjectAsync(1, CancellationToken.None);
 
@@ -58,7 +81,14 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     public async Task Should_report_a_server_error_after_the_configured_retries()
     {
         var client = _gitlab.Client(options => options with { RetryMaxAttempts = 2 });
-        await _gitlab.FaultAsync(new { status = 500, count = 5, path_prefix = "/api/v4/projects" });
+        await _gitlab.FaultAsync(
+            new
+            {
+                status = 500,
+                count = 5,
+                path_prefix = "/api/v4/projects",
+            }
+        );
 
         var failure = await Assert.ThrowsAsync<GitLabException>(() => client.GetProjectAsync(1, CancellationToken.None));
 
@@ -70,11 +100,28 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     [Fact]
     public async Task Should_open_the_circuit_after_repeated_failures_and_close_it_after_the_break()
     {
-        var client = _gitlab.Client(options => options with { RetryMaxAttempts = 0, CircuitFailures = 5, CircuitBreakDuration = TimeSpan.FromSeconds(1) });
-        await _gitlab.FaultAsync(new { status = 502, count = 5, path_prefix = "/api/v4/version" });
+        var client = _gitlab.Client(options =>
+            options with
+            {
+                RetryMaxAttempts = 0,
+                CircuitFailures = 5,
+                CircuitBreakDuration = TimeSpan.FromSeconds(1),
+            }
+        );
+        await _gitlab.FaultAsync(
+            new
+            {
+                status = 502,
+                count = 5,
+                path_prefix = "/api/v4/version",
+            }
+        );
         for (var call = 0; call < 5; call++)
         {
-            Assert.Equal(GitLabErrorKind.Server, (await Assert.ThrowsAsync<GitLabException>(() => client.GetVersionAsync(CancellationToken.None))).Kind);
+            Assert.Equal(
+                GitLabErrorKind.Server,
+                (await Assert.ThrowsAsync<GitLabException>(() => client.GetVersionAsync(CancellationToken.None))).Kind
+            );
         }
 
         var open = await Assert.ThrowsAsync<GitLabException>(() => client.GetVersionAsync(CancellationToken.None));
@@ -90,9 +137,14 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     public async Task Should_map_not_found_and_a_wrong_token_to_their_kinds()
     {
         var notFound = await Assert.ThrowsAsync<GitLabException>(() => _gitlab.Client().GetProjectAsync(999, CancellationToken.None));
-        var unauthorized = await Assert.ThrowsAsync<GitLabException>(() => _gitlab.Client(token: "glpat-wrong").GetProjectAsync(1, CancellationToken.None));
+        var unauthorized = await Assert.ThrowsAsync<GitLabException>(() =>
+            _gitlab.Client(token: "glpat-wrong").GetProjectAsync(1, CancellationToken.None)
+        );
 
-        Assert.Equal((GitLabErrorKind.NotFound, "404 Project Not Found", "GET projects/999"), (notFound.Kind, notFound.GitLabMessage, notFound.Request));
+        Assert.Equal(
+            (GitLabErrorKind.NotFound, "404 Project Not Found", "GET projects/999"),
+            (notFound.Kind, notFound.GitLabMessage, notFound.Request)
+        );
         Assert.Equal((GitLabErrorKind.Authentication, HttpStatusCode.Unauthorized), (unauthorized.Kind, unauthorized.Status));
         Assert.False(notFound.IsTransient || unauthorized.IsTransient);
     }
@@ -102,22 +154,25 @@ public sealed class When_gitlab_fails : IAsyncLifetime
     {
         var client = _gitlab.Client();
 
-        var failure = await Assert.ThrowsAsync<GitLabException>(() => client.CreateIssueAsync(1, new("") { Description = "no title" }, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<GitLabException>(() =>
+            client.CreateIssueAsync(1, new("") { Description = "no title" }, CancellationToken.None)
+        );
 
         Assert.Equal((GitLabErrorKind.Validation, "title is missing"), (failure.Kind, failure.GitLabMessage));
         Assert.False(failure.IsTransient);
     }
 
-    private static Task<bool> EventuallySucceedsAsync(Func<Task> call) => GitLabDelivery.EventuallyAsync(async () =>
-    {
-        try
+    private static Task<bool> EventuallySucceedsAsync(Func<Task> call) =>
+        GitLabDelivery.EventuallyAsync(async () =>
         {
-            await call();
-            return true;
-        }
-        catch (GitLabException)
-        {
-            return false;
-        }
-    });
+            try
+            {
+                await call();
+                return true;
+            }
+            catch (GitLabException)
+            {
+                return false;
+            }
+        });
 }

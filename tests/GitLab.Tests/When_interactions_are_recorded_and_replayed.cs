@@ -44,7 +44,11 @@ public sealed class When_interactions_are_recorded_and_replayed : IAsyncLifetime
         var token = new GitLabToken(SecretToken);
 
         Assert.DoesNotContain(SecretToken, token.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(SecretToken, new NewGitLabHook("http://example.com/hook") { Token = SecretToken }.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            SecretToken,
+            new NewGitLabHook("http://example.com/hook") { Token = SecretToken }.ToString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -68,6 +72,13 @@ public sealed class When_interactions_are_recorded_and_replayed : IAsyncLifetime
         }
 
         var mr = await client.GetMergeRequestAsync(project.Id, 1, includeRebaseInProgress: true, CancellationToken.None);
-        return System.Text.Json.JsonSerializer.Serialize(new { project, issues, mr });
+        return System.Text.Json.JsonSerializer.Serialize(
+            new
+            {
+                project,
+                issues,
+                mr,
+            }
+        );
     }
 }

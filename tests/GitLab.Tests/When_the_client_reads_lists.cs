@@ -1,4 +1,3 @@
-using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Tests.TestSupport;
 
@@ -43,7 +42,13 @@ public sealed class When_the_client_reads_lists : IAsyncLifetime
         var client = _gitlab.Client();
 
         var closed = await client.GetIssuesPageAsync(1, new WorkItemFilter { State = "closed" }, 1, 100, CancellationToken.None);
-        var search = await client.GetIssuesPageAsync(1, new WorkItemFilter { Search = "checkout", State = "opened" }, 1, 100, CancellationToken.None);
+        var search = await client.GetIssuesPageAsync(
+            1,
+            new WorkItemFilter { Search = "checkout", State = "opened" },
+            1,
+            100,
+            CancellationToken.None
+        );
 
         Assert.Equal(["Update README with setup steps"], closed.Items.Select(issue => issue.Title));
         Assert.Equal(2, search.Items.Count);

@@ -18,22 +18,31 @@ public sealed class EventProbe : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(TestInfrastructure.RabbitMqHost, (ushort)TestInfrastructure.RabbitMqPort, virtualHost, "probe", host =>
-            {
-                host.Username("guest");
-                host.Password("guest");
-            });
-            cfg.ReceiveEndpoint("test-event-probe", endpoint =>
-            {
-                endpoint.Handler<MergeRequestChanged>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<NoteAdded>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<PipelineStatusChanged>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<JobStatusChanged>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<IssueChanged>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<PushReceived>(c => Record(c, c.Message.DeliveryId));
-                endpoint.Handler<BacklogApplied>(c => Record(c, Guid.Parse(c.Message.OperationId)));
-                endpoint.Handler<BacklogApplyFailed>(c => Record(c, Guid.Parse(c.Message.OperationId)));
-            });
+            cfg.Host(
+                TestInfrastructure.RabbitMqHost,
+                (ushort)TestInfrastructure.RabbitMqPort,
+                virtualHost,
+                "probe",
+                host =>
+                {
+                    host.Username("guest");
+                    host.Password("guest");
+                }
+            );
+            cfg.ReceiveEndpoint(
+                "test-event-probe",
+                endpoint =>
+                {
+                    endpoint.Handler<MergeRequestChanged>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<NoteAdded>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<PipelineStatusChanged>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<JobStatusChanged>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<IssueChanged>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<PushReceived>(c => Record(c, c.Message.DeliveryId));
+                    endpoint.Handler<BacklogApplied>(c => Record(c, Guid.Parse(c.Message.OperationId)));
+                    endpoint.Handler<BacklogApplyFailed>(c => Record(c, Guid.Parse(c.Message.OperationId)));
+                }
+            );
         });
     }
 
@@ -44,7 +53,8 @@ public sealed class EventProbe : IAsyncDisposable
         return probe;
     }
 
-    /// <summary>The event published for <paramref name="deliveryId"/> (or operation), or a failure after <paramref name="within"/>.</summary>
+    /// <summary>The event published for <paramref name="deliveryId"/> (or operation), or a failure after <paramref
+    /// name="within"/>.</summary>
     public async Task<ConsumeContext> EventFor(Guid deliveryId, TimeSpan? within = null) =>
         await Slot(deliveryId).Task.WaitAsync(within ?? TimeSpan.FromSeconds(30));
 

@@ -1,16 +1,16 @@
+using System.Text;
 using GitLabBus.Consumers;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Hosting;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using GitLabBus.Sagas;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Gateway;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using System.Text;
-using GitLabBus.Tests.TestSupport.Gateway;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
 namespace GitLabBus.Tests.Integration;
@@ -43,11 +43,23 @@ public sealed class RealInfrastructure : IAsyncLifetime
         StartRoleHostAsync(SagasRole.Name, (services, settings) => services.AddSagasRole(settings), extraArgs);
 
     private async Task<WebApplication> StartRoleHostAsync(
-        string role, Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole, params string[] extraArgs)
+        string role,
+        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole,
+        params string[] extraArgs
+    )
     {
         var host = RoleHost.Build(
-            [$"--RABBITMQ_URL={RabbitMqUrl}", $"--REDIS_URL={RedisUrl}", "--urls=http://127.0.0.1:0", "--SCHEDULER_POLL_MILLISECONDS=50", .. extraArgs],
-            role, "http://127.0.0.1:0", addRole);
+            [
+                $"--RABBITMQ_URL={RabbitMqUrl}",
+                $"--REDIS_URL={RedisUrl}",
+                "--urls=http://127.0.0.1:0",
+                "--SCHEDULER_POLL_MILLISECONDS=50",
+                .. extraArgs,
+            ],
+            role,
+            "http://127.0.0.1:0",
+            addRole
+        );
         await host.StartAsync();
         await RunningHosts.WaitHealthyAsync(host.Services);
         return host;
@@ -58,13 +70,11 @@ public sealed class RealInfrastructure : IAsyncLifetime
     /// say), started: one replica of a role, without the host around it.
     /// </summary>
     public async Task<ServiceProvider> StartBusAsync(
-        Action<IBusRegistrationConfigurator, RuntimeSettings> register, params (string Key, string Value)[] environment)
+        Action<IBusRegistrationConfigurator, RuntimeSettings> register,
+        params (string Key, string Value)[] environment
+    )
     {
-        var variables = new Dictionary<string, string?>
-        {
-            ["RABBITMQ_URL"] = RabbitMqUrl,
-            ["REDIS_URL"] = RedisUrl,
-        };
+        var variables = new Dictionary<string, string?> { ["RABBITMQ_URL"] = RabbitMqUrl, ["REDIS_URL"] = RedisUrl };
         foreach (var (key, value) in environment)
         {
             variables[key] = value;
@@ -80,20 +90,23 @@ public sealed class RealInfrastructure : IAsyncLifetime
     }
 
     /// <summary>A plain RabbitMQ.Client connection to this vhost, as another system would open one.</summary>
-    public Task<IConnection> ConnectRawAsync() => new ConnectionFactory
-    {
-        HostName = TestInfrastructure.RabbitMqHost,
-        Port = TestInfrastructure.RabbitMqPort,
-        VirtualHost = VirtualHost,
-        UserName = "guest",
-        Password = "guest",
-    }.CreateConnectionAsync();
+    public Task<IConnection> ConnectRawAsync() =>
+        new ConnectionFactory
+        {
+            HostName = TestInfrastructure.RabbitMqHost,
+            Port = TestInfrastructure.RabbitMqPort,
+            VirtualHost = VirtualHost,
+            UserName = "guest",
+            Password = "guest",
+        }.CreateConnectionAsync();
 
     /// <summary>Publishes <paramref name="json"/> as <c>application/json</c> to an exchange, confirmed, as another system would.</summary>
     public async Task PublishRawAsync(string exchange, string json)
     {
         await using var connection = await ConnectRawAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)
+        );
         var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
         await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, Encoding.UTF8.GetBytes(json));
     }
@@ -102,37 +115,48 @@ public sealed class RealInfrastructure : IAsyncLifetime
     public async Task<(string Reason, string? RetryCount)> ReadErrorQueueAsync(string queue, string marker)
     {
         (string, string?)? found = null;
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            // MassTransit declares the error queue with the first fault; until then the broker answers 404, and while the
-            // new quorum queue elects its leader it may close the whole connection (541 noproc): a fresh one each try.
-            await using var connection = await ConnectRawAsync();
-            await using var channel = await connection.CreateChannelAsync();
-            BasicGetResult? message;
-            try
-            {
-                message = await channel.BasicGetAsync(queue, autoAck: false);
-            }
-            catch (Exception closed) when (closed is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
-            {
-                return false;
-            }
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () =>
+                {
+                    // MassTransit declares the error queue with the first fault; until then the broker answers 404, and while the
+                    // new quorum queue elects its leader it may close the whole connection (541 noproc): a fresh one each try.
+                    await using var connection = await ConnectRawAsync();
+                    await using var channel = await connection.CreateChannelAsync();
+                    BasicGetResult? message;
+                    try
+                    {
+                        message = await channel.BasicGetAsync(queue, autoAck: false);
+                    }
+                    catch (Exception closed)
+                        when (closed
+                                is RabbitMQ.Client.Exceptions.OperationInterruptedException
+                                    or RabbitMQ.Client.Exceptions.AlreadyClosedException
+                        )
+                    {
+                        return false;
+                    }
 
-            if (message is null || !Encoding.UTF8.GetString(message.Body.Span).Contains(marker, StringComparison.Ordinal))
-            {
-                return false;
-            }
+                    if (message is null || !Encoding.UTF8.GetString(message.Body.Span).Contains(marker, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
 
-            var headers = message.BasicProperties.Headers!;
-            found = (Header(headers, "MT-Fault-Message")!, Header(headers, "MT-Fault-RetryCount"));
-            return true;
-        }, TimeSpan.FromSeconds(30)), $"no message containing {marker} reached {queue}");
+                    var headers = message.BasicProperties.Headers!;
+                    found = (Header(headers, "MT-Fault-Message")!, Header(headers, "MT-Fault-RetryCount"));
+                    return true;
+                },
+                TimeSpan.FromSeconds(30)
+            ),
+            $"no message containing {marker} reached {queue}"
+        );
         return found!.Value;
     }
 
-    private static string? Header(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value) switch
-    {
-        false => null,
-        _ => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString(),
-    };
+    private static string? Header(IDictionary<string, object?> headers, string name) =>
+        headers.TryGetValue(name, out var value) switch
+        {
+            false => null,
+            _ => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString(),
+        };
 }

@@ -32,7 +32,8 @@ public sealed class RoleProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="assembly"/> with <paramref name="environment"/> and waits until <c>/health/ready</c> answers 200.</summary>
+    /// <summary>Starts <paramref name="assembly"/> with <paramref name="environment"/> and waits until <c>/health/ready</c> answers
+    /// 200.</summary>
     public static async Task<RoleProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var url = Ports.FreeLoopbackUrl();
@@ -53,17 +54,20 @@ public sealed class RoleProcess : IAsyncDisposable
         role._process.BeginOutputReadLine();
         role._process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var ready = await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            try
+        var ready = await GitLabDelivery.EventuallyAsync(
+            async () =>
             {
-                return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60));
+                try
+                {
+                    return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60)
+        );
         Assert.True(ready, $"{assembly} did not become ready:\n{role.Output}");
         return role;
     }

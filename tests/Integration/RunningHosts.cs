@@ -26,9 +26,7 @@ public sealed class RunningHosts : IAsyncLifetime
         Consumers = await Infrastructure.StartConsumersHostAsync();
 
         Probe = await EventProbe.StartAsync(Infrastructure.VirtualHost);
-        Gateway = new GatewayFactory()
-            .With("RABBITMQ_URL", Infrastructure.RabbitMqUrl)
-            .With("REDIS_URL", Infrastructure.RedisUrl);
+        Gateway = new GatewayFactory().With("RABBITMQ_URL", Infrastructure.RabbitMqUrl).With("REDIS_URL", Infrastructure.RedisUrl);
         Gateway.CreateRecordingClient();
         await WaitHealthyAsync(Gateway.Services);
     }
@@ -42,13 +40,16 @@ public sealed class RunningHosts : IAsyncLifetime
         await Infrastructure.DisposeAsync();
     }
 
-    /// <summary>Waits until the host is ready (its bus connected and endpoints bound, Redis answering); GitLab is not needed for that.</summary>
+    /// <summary>Waits until the host is ready (its bus connected and endpoints bound, Redis answering); GitLab is not needed for
+    /// that.</summary>
     public static async Task WaitHealthyAsync(IServiceProvider services)
     {
         var health = services.GetRequiredService<HealthCheckService>();
         var ready = await GitLabDelivery.EventuallyAsync(
-            async () => (await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag))).Status == HealthStatus.Healthy,
-            TimeSpan.FromSeconds(60));
+            async () =>
+                (await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag))).Status == HealthStatus.Healthy,
+            TimeSpan.FromSeconds(60)
+        );
         Assert.True(ready, "the host did not become healthy on the real RabbitMQ and Redis");
     }
 }

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Tests.TestSupport;
-using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,7 +16,10 @@ namespace GitLabBus.Tests.Simulator;
 public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
 {
     private readonly SimulatorFixture _gitlab = new();
-    private readonly Channel<(IHeaderDictionary Headers, JsonElement Body)> _deliveries = Channel.CreateUnbounded<(IHeaderDictionary, JsonElement)>();
+    private readonly Channel<(IHeaderDictionary Headers, JsonElement Body)> _deliveries = Channel.CreateUnbounded<(
+        IHeaderDictionary,
+        JsonElement
+    )>();
     private WebApplication _receiver = null!;
     private string _receiverUrl = "";
 
@@ -28,12 +30,15 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(_receiverUrl);
         _receiver = builder.Build();
-        _receiver.MapPost("/hook", async (HttpContext http) =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
-            await _deliveries.Writer.WriteAsync((new HeaderDictionary(http.Request.Headers.ToDictionary()), body));
-            return Results.Ok();
-        });
+        _receiver.MapPost(
+            "/hook",
+            async (HttpContext http) =>
+            {
+                var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+                await _deliveries.Writer.WriteAsync((new HeaderDictionary(http.Request.Headers.ToDictionary()), body));
+                return Results.Ok();
+            }
+        );
         await _receiver.StartAsync();
         await _gitlab.Admin.PostAsJsonAsync("/_sim/clock", new { speed = 200 });
     }
@@ -73,7 +78,10 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var issue = await client.CreateIssueAsync(1, new NewGitLabIssue("To be discussed"), CancellationToken.None);
         using var http = AuthorisedHttp();
 
-        using var posted = await http.PostAsJsonAsync($"/api/v4/projects/1/issues/{issue.Iid}/notes", new { body = "Looks like a duplicate" });
+        using var posted = await http.PostAsJsonAsync(
+            $"/api/v4/projects/1/issues/{issue.Iid}/notes",
+            new { body = "Looks like a duplicate" }
+        );
         using var empty = await http.PostAsJsonAsync($"/api/v4/projects/1/issues/{issue.Iid}/notes", new { body = "" });
         var (headers, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "note");
 
@@ -88,7 +96,16 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     public async Task Should_deliver_a_projects_events_to_its_groups_hooks()
     {
         using var http = AuthorisedHttp();
-        using var registered = await http.PostAsJsonAsync("/api/v4/groups/demo/hooks", new { url = $"{_receiverUrl}/hook", token = "group-secret", issues_events = true, push_events = false });
+        using var registered = await http.PostAsJsonAsync(
+            "/api/v4/groups/demo/hooks",
+            new
+            {
+                url = $"{_receiverUrl}/hook",
+                token = "group-secret",
+                issues_events = true,
+                push_events = false,
+            }
+        );
         var hook = await registered.Content.ReadFromJsonAsync<JsonElement>();
         using var listed = await http.GetAsync("/api/v4/groups/demo/hooks");
         using var notAUrl = await http.PostAsJsonAsync("/api/v4/groups/demo/hooks", new { url = "ftp://example.com/hook" });
@@ -99,7 +116,10 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         Assert.False(hook.TryGetProperty("project_id", out _));
-        Assert.Equal(hook.GetProperty("id").GetInt64(), Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal(
+            hook.GetProperty("id").GetInt64(),
+            Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()).GetProperty("id").GetInt64()
+        );
         Assert.Equal(HttpStatusCode.BadRequest, notAUrl.StatusCode);
         Assert.Equal("{\"message\":\"404 Group Not Found\"}", await noGroup.Content.ReadAsStringAsync());
         Assert.Equal("group-secret", headers["X-Gitlab-Token"]);
@@ -112,12 +132,18 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var client = _gitlab.Client();
         await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
 
-        var created = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main") { Variables = [new("DEPLOY", "yes")] }, CancellationToken.None);
+        var created = await client.CreatePipelineAsync(
+            1,
+            new NewGitLabPipeline("main") { Variables = [new("DEPLOY", "yes")] },
+            CancellationToken.None
+        );
         var statuses = new List<string>();
         while (statuses.LastOrDefault() != "success")
         {
-            var (_, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
-                && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == created.Id);
+            var (_, body) = await NextAsync(delivery =>
+                delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
+                && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == created.Id
+            );
             statuses.Add(body.GetProperty("object_attributes").GetProperty("status").GetString()!);
         }
 
@@ -129,12 +155,20 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
 
         var trace = await client.GetTraceAsync(1, jobs[0].Id, 0, CancellationToken.None);
         var tail = await client.GetTraceAsync(1, jobs[0].Id, trace.NextOffset - 10, CancellationToken.None);
-        await using var artifacts = await client.DownloadArtifactsAsync(1, jobs.Single(job => job.Name == "build").Id, "build/output.txt", CancellationToken.None);
+        await using var artifacts = await client.DownloadArtifactsAsync(
+            1,
+            jobs.Single(job => job.Name == "build").Id,
+            "build/output.txt",
+            CancellationToken.None
+        );
 
         Assert.Equal(["created", "pending", "running", "success"], statuses.Distinct());
         Assert.Equal(["build", "deploy", "test"], jobs.Select(job => job.Name).Order());
         Assert.All(jobs, job => Assert.Equal("success", job.Status));
-        Assert.Equal([new GitLabPipelineVariable("DEPLOY", "yes")], await client.GetPipelineVariablesAsync(1, created.Id, CancellationToken.None));
+        Assert.Equal(
+            [new GitLabPipelineVariable("DEPLOY", "yes")],
+            await client.GetPipelineVariablesAsync(1, created.Id, CancellationToken.None)
+        );
         Assert.True(trace.Complete);
         Assert.Contains("Job succeeded", trace.Text, StringComparison.Ordinal);
         Assert.Equal(10, tail.Text.Length);
@@ -145,15 +179,29 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     public async Task Should_fail_a_pipeline_when_told_and_let_its_failed_job_be_retried_but_not_a_passed_job_played()
     {
         var client = _gitlab.Client();
-        await _gitlab.Admin.PostAsJsonAsync("/_sim/pipelines/outcome", new { project_id = 1, @ref = "main", status = "failed" });
+        await _gitlab.Admin.PostAsJsonAsync(
+            "/_sim/pipelines/outcome",
+            new
+            {
+                project_id = 1,
+                @ref = "main",
+                status = "failed",
+            }
+        );
 
         var created = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main"), CancellationToken.None);
-        var failed = await UntilAsync(() => client.GetPipelineAsync(1, created.Id, CancellationToken.None), pipeline => pipeline.Status == "failed");
+        var failed = await UntilAsync(
+            () => client.GetPipelineAsync(1, created.Id, CancellationToken.None),
+            pipeline => pipeline.Status == "failed"
+        );
         var failedJob = await FirstJobAsync(client, created.Id, job => job.Status == "failed");
         var passedJob = await FirstJobAsync(client, created.Id, job => job.Status == "success");
         var notPlayable = await Assert.ThrowsAsync<GitLabException>(() => client.PlayJobAsync(1, passedJob.Id, CancellationToken.None));
         var retried = await client.RetryJobAsync(1, failedJob.Id, CancellationToken.None);
-        var recovered = await UntilAsync(() => client.GetPipelineAsync(1, created.Id, CancellationToken.None), pipeline => pipeline.Status == "success");
+        var recovered = await UntilAsync(
+            () => client.GetPipelineAsync(1, created.Id, CancellationToken.None),
+            pipeline => pipeline.Status == "success"
+        );
 
         Assert.Equal("failed", failed.Status);
         Assert.Equal("script_failure", failedJob.FailureReason);
@@ -170,12 +218,17 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     {
         var client = _gitlab.Client();
         var first = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
-        var stale = await Assert.ThrowsAsync<GitLabException>(() => client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = new string('a', 40) }, CancellationToken.None));
+        var stale = await Assert.ThrowsAsync<GitLabException>(() =>
+            client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = new string('a', 40) }, CancellationToken.None)
+        );
         var merged = await client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = first.Sha }, CancellationToken.None);
 
         var second = await client.GetMergeRequestAsync(1, 2, false, CancellationToken.None);
         var accepted = await client.RebaseMergeRequestAsync(1, 2, CancellationToken.None);
-        var rebased = await UntilAsync(() => client.GetMergeRequestAsync(1, 2, true, CancellationToken.None), mr => mr.RebaseInProgress == false);
+        var rebased = await UntilAsync(
+            () => client.GetMergeRequestAsync(1, 2, true, CancellationToken.None),
+            mr => mr.RebaseInProgress == false
+        );
 
         Assert.Equal((GitLabErrorKind.State, HttpStatusCode.Conflict), (stale.Kind, stale.Status));
         Assert.Equal("merged", merged.State);
@@ -189,13 +242,23 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     public async Task Should_show_a_conflict_when_two_merge_requests_touch_the_same_file()
     {
         var client = _gitlab.Client();
-        await client.UpdateMergeRequestAsync(1, 3, new GitLabMergeRequestUpdate { Title = "Speed up the checkout page" }, CancellationToken.None);
+        await client.UpdateMergeRequestAsync(
+            1,
+            3,
+            new GitLabMergeRequestUpdate { Title = "Speed up the checkout page" },
+            CancellationToken.None
+        );
         await client.MergeMergeRequestAsync(1, 2, new GitLabMergeOptions(), CancellationToken.None);
 
         var conflicted = await client.GetMergeRequestAsync(1, 3, false, CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<GitLabException>(() => client.MergeMergeRequestAsync(1, 3, new GitLabMergeOptions(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<GitLabException>(() =>
+            client.MergeMergeRequestAsync(1, 3, new GitLabMergeOptions(), CancellationToken.None)
+        );
         await client.RebaseMergeRequestAsync(1, 3, CancellationToken.None);
-        var rebase = await UntilAsync(() => client.GetMergeRequestAsync(1, 3, true, CancellationToken.None), mr => mr.RebaseInProgress == false);
+        var rebase = await UntilAsync(
+            () => client.GetMergeRequestAsync(1, 3, true, CancellationToken.None),
+            mr => mr.RebaseInProgress == false
+        );
 
         Assert.True(conflicted.HasConflicts);
         Assert.Equal("conflict", conflicted.DetailedMergeStatus);
@@ -211,16 +274,29 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var before = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
         using var http = AuthorisedHttp();
 
-        using var pushed = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
-        {
-            branch = before.SourceBranch,
-            commit_message = "Address review",
-            actions = new[] { new { action = "update", file_path = "src/cart.py", content = "total = 1\n" } },
-        });
+        using var pushed = await http.PostAsJsonAsync(
+            "/api/v4/projects/1/repository/commits",
+            new
+            {
+                branch = before.SourceBranch,
+                commit_message = "Address review",
+                actions = new[]
+                {
+                    new
+                    {
+                        action = "update",
+                        file_path = "src/cart.py",
+                        content = "total = 1\n",
+                    },
+                },
+            }
+        );
         var sha = (await pushed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         var (_, update) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "merge_request");
         var after = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
-        var pipelines = (await client.GetPipelinesPageAsync(1, before.SourceBranch, null, 1, 100, CancellationToken.None)).Items.Where(p => p.Sha == sha).ToList();
+        var pipelines = (await client.GetPipelinesPageAsync(1, before.SourceBranch, null, 1, 100, CancellationToken.None))
+            .Items.Where(p => p.Sha == sha)
+            .ToList();
 
         Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
         Assert.Equal(sha, after.Sha);
@@ -235,18 +311,34 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var client = _gitlab.Client();
         using var http = AuthorisedHttp();
 
-        using var pushed = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
-        {
-            branch = "hotfix",
-            start_branch = "main",
-            commit_message = "Fix the catalog",
-            actions = new[] { new { action = "create", file_path = "src/fix.py", content = "" } },
-        });
+        using var pushed = await http.PostAsJsonAsync(
+            "/api/v4/projects/1/repository/commits",
+            new
+            {
+                branch = "hotfix",
+                start_branch = "main",
+                commit_message = "Fix the catalog",
+                actions = new[]
+                {
+                    new
+                    {
+                        action = "create",
+                        file_path = "src/fix.py",
+                        content = "",
+                    },
+                },
+            }
+        );
         using var incomplete = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new { branch = "hotfix" });
-        using var unknownAction = await http.PostAsJsonAsync("/api/v4/projects/1/repository/commits", new
-        {
-            branch = "hotfix", commit_message = "x", actions = new[] { new { action = "rename", file_path = "a" } },
-        });
+        using var unknownAction = await http.PostAsJsonAsync(
+            "/api/v4/projects/1/repository/commits",
+            new
+            {
+                branch = "hotfix",
+                commit_message = "x",
+                actions = new[] { new { action = "rename", file_path = "a" } },
+            }
+        );
         var sha = (await pushed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         var pipelines = (await client.GetPipelinesPageAsync(1, "hotfix", null, 1, 100, CancellationToken.None)).Items;
 
@@ -264,12 +356,17 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         await _gitlab.Admin.PostAsJsonAsync("/_sim/pipelines/settings", new { child_stage = "test", child_stages = new[] { "unit" } });
 
         var parent = await client.CreatePipelineAsync(1, new NewGitLabPipeline("main"), CancellationToken.None);
-        var done = await UntilAsync(() => client.GetPipelineAsync(1, parent.Id, CancellationToken.None), pipeline => SimStoreFinal(pipeline.Status));
+        var done = await UntilAsync(
+            () => client.GetPipelineAsync(1, parent.Id, CancellationToken.None),
+            pipeline => SimStoreFinal(pipeline.Status)
+        );
         var bridge = Assert.Single(await client.ListPipelineBridgesAsync(1, parent.Id, CancellationToken.None).ToListAsync());
         var jobs = await client.ListPipelineJobsAsync(1, parent.Id, CancellationToken.None).ToListAsync();
         var childId = bridge.DownstreamPipeline!.Id;
-        var (_, childHook) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
-            && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == childId);
+        var (_, childHook) = await NextAsync(delivery =>
+            delivery.Body.GetProperty("object_kind").GetString() == "pipeline"
+            && delivery.Body.GetProperty("object_attributes").GetProperty("id").GetInt64() == childId
+        );
 
         Assert.Equal("success", done.Status);
         Assert.Equal(("trigger-child", "success"), (bridge.Name, bridge.Status));
@@ -290,7 +387,12 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("{\"message\":\"401 Unauthorized\"}", await anonymous.Content.ReadAsStringAsync());
         Assert.Equal("{\"message\":\"404 Project Not Found\"}", await missing.Content.ReadAsStringAsync());
-        Assert.Equal(["2", "2", "3", "1", "7", "4"], new[] { "x-page", "x-per-page", "x-next-page", "x-prev-page", "x-total", "x-total-pages" }.Select(name => page.Headers.GetValues(name).Single()));
+        Assert.Equal(
+            ["2", "2", "3", "1", "7", "4"],
+            new[] { "x-page", "x-per-page", "x-next-page", "x-prev-page", "x-total", "x-total-pages" }.Select(name =>
+                page.Headers.GetValues(name).Single()
+            )
+        );
         Assert.Equal("2000", page.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Contains("rel=\"next\"", page.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
     }
@@ -304,7 +406,9 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         return http;
     }
 
-    private async Task<(IHeaderDictionary Headers, JsonElement Body)> NextAsync(Func<(IHeaderDictionary Headers, JsonElement Body), bool> match)
+    private async Task<(IHeaderDictionary Headers, JsonElement Body)> NextAsync(
+        Func<(IHeaderDictionary Headers, JsonElement Body), bool> match
+    )
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)

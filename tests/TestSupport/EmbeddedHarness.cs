@@ -28,9 +28,13 @@ public sealed class EmbeddedHarness : IAsyncDisposable
 
     /// <param name="environment">Settings as environment variables would give them, e.g. <c>PIPELINE_POLL_INTERVAL_SECONDS</c>.</param>
     public static async Task<EmbeddedHarness> StartAsync(
-        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> register, IReadOnlyDictionary<string, string?>? environment = null)
+        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> register,
+        IReadOnlyDictionary<string, string?>? environment = null
+    )
     {
-        var settings = RuntimeSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(environment ?? new Dictionary<string, string?>()).Build());
+        var settings = RuntimeSettings.Read(
+            new ConfigurationBuilder().AddInMemoryCollection(environment ?? new Dictionary<string, string?>()).Build()
+        );
         var services = new ServiceCollection().AddLogging();
         services.AddGitLabBusState(settings);
         var registrations = register(services, settings);

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace GitLabBus.Tests.TestSupport;
 
 /// <summary>GitLab's documented webhook payloads, from the shared fixture folder beside the repository.</summary>
@@ -51,6 +49,7 @@ public static class GitLabFixtures
         }
 
         throw new InvalidOperationException(
-            "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, or GITLABBUS_FIXTURES");
+            "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, or GITLABBUS_FIXTURES"
+        );
     }
 }

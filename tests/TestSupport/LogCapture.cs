@@ -13,8 +13,8 @@ public sealed class LogCapture : ILogEventSink
 
     public IReadOnlyList<LogEvent> Events => _events.ToList();
 
-    public IEnumerable<string> Lines => _events.Select(e =>
-        $"{e.RenderMessage()} {string.Join(' ', e.Properties.Select(p => $"{p.Key}={p.Value}"))} {e.Exception}");
+    public IEnumerable<string> Lines =>
+        _events.Select(e => $"{e.RenderMessage()} {string.Join(' ', e.Properties.Select(p => $"{p.Key}={p.Value}"))} {e.Exception}");
 
     public string AllText => string.Join('\n', Lines);
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.GitLab;
 using GitLabBus.Simulator;
-using GitLabBus.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +41,10 @@ public sealed class SimulatorFixture : IAsyncLifetime
     }
 
     /// <summary>A client as a host would build it, with fast backoff so retries do not slow the suite.</summary>
-    public GitLabClient Client(Func<GitLabClientOptions, GitLabClientOptions>? configure = null, string token = SimulatorOptions.DefaultToken)
+    public GitLabClient Client(
+        Func<GitLabClientOptions, GitLabClientOptions>? configure = null,
+        string token = SimulatorOptions.DefaultToken
+    )
     {
         var options = new GitLabClientOptions
         {

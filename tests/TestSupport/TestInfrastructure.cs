@@ -14,7 +14,8 @@ public static class TestInfrastructure
 {
     public static string RabbitMqHost => Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
     public static int RabbitMqPort => int.Parse(Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_PORT") ?? "5672");
-    public static string ManagementUrl => Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672";
+    public static string ManagementUrl =>
+        Environment.GetEnvironmentVariable("GITLABBUS_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672";
     public static string RedisEndpoint => Environment.GetEnvironmentVariable("GITLABBUS_TEST_REDIS") ?? "127.0.0.1:6379";
 
     public static IPEndPoint RabbitMqEndpoint => new(IPAddress.Parse(RabbitMqHost), RabbitMqPort);
@@ -22,7 +23,10 @@ public static class TestInfrastructure
     private static readonly HttpClient Management = new()
     {
         BaseAddress = new Uri(ManagementUrl),
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
+        DefaultRequestHeaders =
+        {
+            Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))),
+        },
     };
 
     public static string RabbitMqUrl(string virtualHost, int? port = null) =>
@@ -32,7 +36,17 @@ public static class TestInfrastructure
     {
         var name = Uri.EscapeDataString(virtualHost);
         (await Management.PutAsJsonAsync($"/api/vhosts/{name}", new { })).EnsureSuccessStatusCode();
-        (await Management.PutAsJsonAsync($"/api/permissions/{name}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        (
+            await Management.PutAsJsonAsync(
+                $"/api/permissions/{name}/guest",
+                new
+                {
+                    configure = ".*",
+                    write = ".*",
+                    read = ".*",
+                }
+            )
+        ).EnsureSuccessStatusCode();
     }
 
     public static async Task DeleteVirtualHostAsync(string virtualHost) =>
@@ -46,7 +60,9 @@ public static class TestInfrastructure
         return await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
     }
 
-    private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(RedisEndpoint + ",allowAdmin=true"));
+    private static readonly Lazy<ConnectionMultiplexer> Redis = new(() =>
+        ConnectionMultiplexer.Connect(RedisEndpoint + ",allowAdmin=true")
+    );
 
     /// <summary>A Redis database no other running test class uses, emptied first.</summary>
     public static async Task<int> TakeRedisDatabaseAsync()

@@ -1,9 +1,7 @@
-using GitLabBus.Contracts;
-using GitLabBus.GitLab;
-using GitLabBus.GitLab.Models;
-using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab.Models;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Backlog;
@@ -13,32 +11,74 @@ namespace GitLabBus.Consumers.Backlog;
 /// has epics, then the project's issues, both filtered by GitLab, embeddings from the cache only) and project paths.
 /// </summary>
 public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache embeddings)
-    : IConsumer<BacklogQuery>, IConsumer<ProjectResolveQuery>
+    : IConsumer<BacklogQuery>,
+        IConsumer<ProjectResolveQuery>
 {
-    public Task Consume(ConsumeContext<BacklogQuery> context) => context.AnswerAsync(gitlab, context.Message.CredentialRef, async client =>
-    {
-        var query = context.Message;
-        var cancellationToken = context.CancellationToken;
-        var project = await client.GetProjectAsync(query.ProjectId, cancellationToken);
-        var filter = new WorkItemFilter { State = query.State, Labels = query.Labels, Search = query.Search };
-        var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
+    public Task Consume(ConsumeContext<BacklogQuery> context) =>
+        context.AnswerAsync(
+            gitlab,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var query = context.Message;
+                var cancellationToken = context.CancellationToken;
+                var project = await client.GetProjectAsync(query.ProjectId, cancellationToken);
+                var filter = new WorkItemFilter
+                {
+                    State = query.State,
+                    Labels = query.Labels,
+                    Search = query.Search,
+                };
+                var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
 
-        var page = await BacklogPaging.ReadAsync(
-            query.Page,
-            query.PerPage,
-            epicsGroup is null ? null : (gitLabPage, perPage) => client.GetEpicsPageAsync(epicsGroup.Value, filter, gitLabPage, perPage, cancellationToken),
-            (gitLabPage, perPage) => client.GetIssuesPageAsync(project.Id, filter, gitLabPage, perPage, cancellationToken));
+                var page = await BacklogPaging.ReadAsync(
+                    query.Page,
+                    query.PerPage,
+                    epicsGroup is null
+                        ? null
+                        : (gitLabPage, perPage) =>
+                            client.GetEpicsPageAsync(epicsGroup.Value, filter, gitLabPage, perPage, cancellationToken),
+                    (gitLabPage, perPage) => client.GetIssuesPageAsync(project.Id, filter, gitLabPage, perPage, cancellationToken)
+                );
 
-        var items = page.Epics.Select(BacklogSource.WorkItem).Concat(page.Issues.Select(BacklogSource.WorkItem)).ToList();
-        var cached = await embeddings.GetManyAsync(project.Id, [.. items.Select(item => EmbeddingKeys.WorkItemId(item.Kind, item.Id))], cancellationToken);
-        return new BacklogPage(
-            [.. items.Select(item => item with { TitleEmbedding = cached.GetValueOrDefault(EmbeddingKeys.WorkItemId(item.Kind, item.Id)) })],
-            query.Page, query.PerPage, page.NextPage, query.Page > 1 ? query.Page - 1 : null, page.Total, epicsGroup is null);
-    });
+                var items = page.Epics.Select(BacklogSource.WorkItem).Concat(page.Issues.Select(BacklogSource.WorkItem)).ToList();
+                var cached = await embeddings.GetManyAsync(
+                    project.Id,
+                    [.. items.Select(item => EmbeddingKeys.WorkItemId(item.Kind, item.Id))],
+                    cancellationToken
+                );
+                return new BacklogPage(
+                    [
+                        .. items.Select(item =>
+                            item with
+                            {
+                                TitleEmbedding = cached.GetValueOrDefault(EmbeddingKeys.WorkItemId(item.Kind, item.Id)),
+                            }
+                        ),
+                    ],
+                    query.Page,
+                    query.PerPage,
+                    page.NextPage,
+                    query.Page > 1 ? query.Page - 1 : null,
+                    page.Total,
+                    epicsGroup is null
+                );
+            }
+        );
 
-    public Task Consume(ConsumeContext<ProjectResolveQuery> context) => context.AnswerAsync(gitlab, context.Message.CredentialRef, async client =>
-    {
-        var project = await client.GetProjectAsync(context.Message.Path, context.CancellationToken);
-        return new ResolvedProject(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), project.PathWithNamespace, project.Name, project.WebUrl);
-    });
+    public Task Consume(ConsumeContext<ProjectResolveQuery> context) =>
+        context.AnswerAsync(
+            gitlab,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var project = await client.GetProjectAsync(context.Message.Path, context.CancellationToken);
+                return new ResolvedProject(
+                    project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    project.PathWithNamespace,
+                    project.Name,
+                    project.WebUrl
+                );
+            }
+        );
 }

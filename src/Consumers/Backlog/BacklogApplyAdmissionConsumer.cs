@@ -27,7 +27,9 @@ public sealed class BacklogApplyAdmissionConsumer(IBacklogApplyLedger ledger, Op
             var claim = await ledger.ClaimAsync(key, apply.OperationId, PendingClaim, cancellationToken);
             if (claim.OperationId != apply.OperationId || claim.Response is not null)
             {
-                await context.RespondAsync(new BacklogApplyHeld(claim.OperationId, claim.Response is { } earlier ? ApplyBacklogResponse.From(earlier) : null));
+                await context.RespondAsync(
+                    new BacklogApplyHeld(claim.OperationId, claim.Response is { } earlier ? ApplyBacklogResponse.From(earlier) : null)
+                );
                 return;
             }
         }
@@ -35,7 +37,9 @@ public sealed class BacklogApplyAdmissionConsumer(IBacklogApplyLedger ledger, Op
         if (!await operations.LaunchAsync(apply.OperationId, OperationKinds.ApplyBacklog, apply, cancellationToken))
         {
             await ledger.ReleaseAsync(key, apply.OperationId, CancellationToken.None);
-            await context.RespondAsync(new RequestRefused(ErrorCodes.BusUnavailable, "the message bus did not accept the request; retry later", null));
+            await context.RespondAsync(
+                new RequestRefused(ErrorCodes.BusUnavailable, "the message bus did not accept the request; retry later", null)
+            );
             return;
         }
 

@@ -25,4 +25,8 @@ public sealed record BacklogApplyClaim(string OperationId, Contracts.BacklogAppl
 
 /// <summary>What a step did with one input item, recorded as soon as GitLab answered, so a redelivery does not do it again.</summary>
 public sealed record BacklogItemRecord(
-    int InputIndex, Contracts.BacklogItemResult? Result, Contracts.BacklogItemError? Error, IReadOnlyList<Contracts.BacklogItemWarning> Warnings);
+    int InputIndex,
+    Contracts.BacklogItemResult? Result,
+    Contracts.BacklogItemError? Error,
+    IReadOnlyList<Contracts.BacklogItemWarning> Warnings
+);

@@ -7,9 +7,16 @@ namespace GitLabBus.Consumers.Backlog;
 public sealed class BacklogItemsApplyRequestRules : IMessageRules<BacklogItemsApplyRequested>
 {
     public string? Problem(BacklogItemsApplyRequested message) =>
-        message.Scope is not (BacklogApplyRules.EpicScope or BacklogApplyRules.IssueScope) ? "scope must be epic or issue"
-        : BacklogApplyRules.Problem(message.OperationId, message.ProjectId, message.PromptId, message.Epics, message.Issues,
-            message.Scope == BacklogApplyRules.EpicScope ? message.Epics?.Count ?? 0 : BacklogApplyRules.MaxItems);
+        message.Scope is not (BacklogApplyRules.EpicScope or BacklogApplyRules.IssueScope)
+            ? "scope must be epic or issue"
+            : BacklogApplyRules.Problem(
+                message.OperationId,
+                message.ProjectId,
+                message.PromptId,
+                message.Epics,
+                message.Issues,
+                message.Scope == BacklogApplyRules.EpicScope ? message.Epics?.Count ?? 0 : BacklogApplyRules.MaxItems
+            );
 }
 
 /// <summary>What an apply's end must name before it is recorded under its prompt and operation.</summary>
@@ -18,7 +25,8 @@ public sealed class BacklogApplyEndRules : IMessageRules<BacklogApplied>, IMessa
     public string? Problem(BacklogApplied message) => Problem(message.OperationId, message.ProjectId, message.PromptId);
 
     public string? Problem(BacklogApplyFailed message) =>
-        Problem(message.OperationId, message.ProjectId, message.PromptId) ?? (string.IsNullOrWhiteSpace(message.Code) ? "code is required" : null);
+        Problem(message.OperationId, message.ProjectId, message.PromptId)
+        ?? (string.IsNullOrWhiteSpace(message.Code) ? "code is required" : null);
 
     private static string? Problem(string operationId, string projectId, string promptId) =>
         !Guid.TryParse(operationId, out _) ? "operation_id must be a GUID"

@@ -1,8 +1,6 @@
 using GitLabBus.Contracts;
-using GitLabBus.Consumers.Backlog;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Backlog;
 
@@ -11,8 +9,11 @@ namespace GitLabBus.Consumers.Backlog;
 /// <c>IDEMPOTENCY_TTL_SECONDS</c>) and as its operation's result; a failure lets the prompt go, so it can be applied
 /// again, and fails the operation with its code. Both are safe to receive twice.
 /// </summary>
-public sealed class BacklogApplyOutcomeConsumer(IBacklogApplyLedger ledger, IOperationProgress progress, ILogger<BacklogApplyOutcomeConsumer> logger)
-    : IConsumer<BacklogApplied>, IConsumer<BacklogApplyFailed>
+public sealed class BacklogApplyOutcomeConsumer(
+    IBacklogApplyLedger ledger,
+    IOperationProgress progress,
+    ILogger<BacklogApplyOutcomeConsumer> logger
+) : IConsumer<BacklogApplied>, IConsumer<BacklogApplyFailed>
 {
     public async Task Consume(ConsumeContext<BacklogApplied> context)
     {
@@ -39,8 +40,13 @@ public sealed class BacklogApplyOutcomeConsumer(IBacklogApplyLedger ledger, IOpe
             await progress.FailedAsync(failed.OperationId, failed.Code, failed.Message, failed.GitLabStatus, cancellationToken);
         }
 
-        logger.LogWarning("Operation {OperationId}: backlog apply failed ({Code}, GitLab {GitLabStatus}): {Reason}",
-            failed.OperationId, failed.Code, failed.GitLabStatus, failed.Message);
+        logger.LogWarning(
+            "Operation {OperationId}: backlog apply failed ({Code}, GitLab {GitLabStatus}): {Reason}",
+            failed.OperationId,
+            failed.Code,
+            failed.GitLabStatus,
+            failed.Message
+        );
     }
 
     private async Task<bool> IsOpenAsync(string operationId, CancellationToken cancellationToken) =>

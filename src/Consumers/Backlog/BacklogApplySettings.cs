@@ -7,7 +7,9 @@ namespace GitLabBus.Consumers.Backlog;
 /// so how soon a step whose consumer died can run again.</param>
 public sealed record BacklogApplySettings(TimeSpan IdempotencyTtl, TimeSpan StepLease)
 {
-    public static BacklogApplySettings Read(SettingsReader reader) => new(
-        TimeSpan.FromSeconds(reader.Int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400)),
-        TimeSpan.FromSeconds(reader.Double("APPLY_STEP_LEASE_SECONDS", 30, 1, 3_600)));
+    public static BacklogApplySettings Read(SettingsReader reader) =>
+        new(
+            TimeSpan.FromSeconds(reader.Int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400)),
+            TimeSpan.FromSeconds(reader.Double("APPLY_STEP_LEASE_SECONDS", 30, 1, 3_600))
+        );
 }

@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Consumers.Backlog;
-using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Backlog;
 
@@ -21,11 +19,15 @@ namespace GitLabBus.Consumers.Backlog;
 /// A step holds a lease while it writes, so two deliveries of it never write at once.
 /// </summary>
 public sealed class BacklogItemsApplyConsumer(
-    GitLabClients gitlab, IBacklogApplyLedger ledger, IJobLease leases, BacklogApplySettings settings, IOperationProgress progress, TimeProvider time,
-    ILogger<BacklogItemsApplyConsumer> logger)
-    : IConsumer<BacklogItemsApplyRequested>
+    GitLabClients gitlab,
+    IBacklogApplyLedger ledger,
+    IJobLease leases,
+    BacklogApplySettings settings,
+    IOperationProgress progress,
+    TimeProvider time,
+    ILogger<BacklogItemsApplyConsumer> logger
+) : IConsumer<BacklogItemsApplyRequested>
 {
-
     public async Task Consume(ConsumeContext<BacklogItemsApplyRequested> context)
     {
         var step = context.Message;
@@ -38,14 +40,25 @@ public sealed class BacklogItemsApplyConsumer(
             await Task.WhenAll(starting, earlierApply);
             if (await earlierApply is { } earlier)
             {
-                await context.Publish(new BacklogItemsApplied { OperationId = step.OperationId, Scope = step.Scope, Earlier = earlier }, cancellationToken);
+                await context.Publish(
+                    new BacklogItemsApplied
+                    {
+                        OperationId = step.OperationId,
+                        Scope = step.Scope,
+                        Earlier = earlier,
+                    },
+                    cancellationToken
+                );
                 return;
             }
         }
 
-        await using var lease = step.DryRun ? null
+        await using var lease = step.DryRun
+            ? null
             : await StepLease.TryAcquireAsync(leases, settings.StepLease, time, key, step.Scope, cancellationToken)
-                ?? throw new BacklogApplyBusyException($"the {step.Scope}s of this prompt are being applied by another delivery; this one waits for it");
+                ?? throw new BacklogApplyBusyException(
+                    $"the {step.Scope}s of this prompt are being applied by another delivery; this one waits for it"
+                );
         BacklogItemsApplied outcome;
         try
         {
@@ -60,27 +73,60 @@ public sealed class BacklogItemsApplyConsumer(
         await context.Publish(outcome, cancellationToken);
     }
 
-    private async Task<BacklogItemsApplied> RunAsync(BacklogApplyKey key, BacklogItemsApplyRequested step, GitLabClient client, CancellationToken cancellationToken)
+    private async Task<BacklogItemsApplied> RunAsync(
+        BacklogApplyKey key,
+        BacklogItemsApplyRequested step,
+        GitLabClient client,
+        CancellationToken cancellationToken
+    )
     {
         var started = time.GetTimestamp();
         var project = await client.GetProjectAsync(step.ProjectId, cancellationToken);
         var epics = step.Scope == BacklogApplyRules.EpicScope;
         var inputs = epics ? step.Epics : (IReadOnlyList<BacklogEpicInput>)step.Issues;
-        var epicsGroup = epics || step.Issues.Any(issue => issue.EpicId is not null && BacklogApplyRules.NewEpicIndex(issue.EpicId) is null)
-            ? await BacklogSource.EpicsGroupAsync(client, project, cancellationToken)
-            : null;
+        var epicsGroup =
+            epics || step.Issues.Any(issue => issue.EpicId is not null && BacklogApplyRules.NewEpicIndex(issue.EpicId) is null)
+                ? await BacklogSource.EpicsGroupAsync(client, project, cancellationToken)
+                : null;
 
         IReadOnlyList<BacklogItemRecord> records;
         if (epics && epicsGroup is null)
         {
-            records = [.. inputs.Select((_, index) => new BacklogItemRecord(index, null,
-                new BacklogItemError(step.Scope, index, "no group above the project has epics (GitLab serves epics on paid tiers)", 403), []))];
+            records =
+            [
+                .. inputs.Select(
+                    (_, index) =>
+                        new BacklogItemRecord(
+                            index,
+                            null,
+                            new BacklogItemError(
+                                step.Scope,
+                                index,
+                                "no group above the project has epics (GitLab serves epics on paid tiers)",
+                                403
+                            ),
+                            []
+                        )
+                ),
+            ];
         }
         else
         {
             IBacklogSide side = epics ? new EpicSide(client, epicsGroup!.Value) : new IssueSide(client, project.Id);
-            var run = new BacklogStep(side, ledger, key, step.Scope, step.DryRun, time, done => ReportAsync(step, done, inputs.Count, cancellationToken));
-            records = await run.RunAsync(inputs, index => epics ? (null, null) : EpicLink(step, step.Issues[index], epicsGroup is not null), cancellationToken);
+            var run = new BacklogStep(
+                side,
+                ledger,
+                key,
+                step.Scope,
+                step.DryRun,
+                time,
+                done => ReportAsync(step, done, inputs.Count, cancellationToken)
+            );
+            records = await run.RunAsync(
+                inputs,
+                index => epics ? (null, null) : EpicLink(step, step.Issues[index], epicsGroup is not null),
+                cancellationToken
+            );
         }
 
         var outcome = new BacklogItemsApplied
@@ -92,10 +138,19 @@ public sealed class BacklogItemsApplyConsumer(
             Warnings = [.. records.SelectMany(r => r.Warnings)],
         };
         logger.LogInformation(
-            "Operation {OperationId}: {Scope}s of project {ProjectId} {Mode} in {ElapsedMs:0} ms: {Created} created, {Updated} updated, {Unchanged} unchanged, {Refused} refused, {Warnings} warnings",
-            step.OperationId, step.Scope, project.Id, step.DryRun ? "planned" : "applied", time.GetElapsedTime(started).TotalMilliseconds,
-            outcome.Results.Count(r => r.Action == "created"), outcome.Results.Count(r => r.Action == "updated"),
-            outcome.Results.Count(r => r.Action == "unchanged"), outcome.Errors.Count, outcome.Warnings.Count);
+            "Operation {OperationId}: {Scope}s of project {ProjectId} {Mode} in {ElapsedMs:0} ms: "
+                + "{Created} created, {Updated} updated, {Unchanged} unchanged, {Refused} refused, {Warnings} warnings",
+            step.OperationId,
+            step.Scope,
+            project.Id,
+            step.DryRun ? "planned" : "applied",
+            time.GetElapsedTime(started).TotalMilliseconds,
+            outcome.Results.Count(r => r.Action == "created"),
+            outcome.Results.Count(r => r.Action == "updated"),
+            outcome.Results.Count(r => r.Action == "unchanged"),
+            outcome.Errors.Count,
+            outcome.Warnings.Count
+        );
         return outcome;
     }
 
@@ -109,7 +164,9 @@ public sealed class BacklogItemsApplyConsumer(
 
         if (BacklogApplyRules.NewEpicIndex(epicId) is not { } index)
         {
-            return groupHasEpics ? (long.Parse(epicId, CultureInfo.InvariantCulture), null) : (null, "no group above the project has epics, so the issue is not linked to one");
+            return groupHasEpics
+                ? (long.Parse(epicId, CultureInfo.InvariantCulture), null)
+                : (null, "no group above the project has epics, so the issue is not linked to one");
         }
 
         var epic = step.EpicResults.FirstOrDefault(result => result.InputIndex == index);
@@ -122,7 +179,11 @@ public sealed class BacklogItemsApplyConsumer(
     /// The holder's answer when another operation applied (or applies) this prompt; null when this operation holds it.
     /// Waits through retries while the holder still runs.
     /// </summary>
-    private async Task<BacklogApplied?> EarlierApplyAsync(BacklogApplyKey key, BacklogItemsApplyRequested step, CancellationToken cancellationToken)
+    private async Task<BacklogApplied?> EarlierApplyAsync(
+        BacklogApplyKey key,
+        BacklogItemsApplyRequested step,
+        CancellationToken cancellationToken
+    )
     {
         var claim = await ledger.ClaimAsync(key, step.OperationId, settings.IdempotencyTtl, cancellationToken);
         if (claim.OperationId == step.OperationId)
@@ -132,12 +193,17 @@ public sealed class BacklogItemsApplyConsumer(
 
         if (claim.Response is { } earlier)
         {
-            logger.LogInformation("Operation {OperationId}: prompt already applied by operation {EarlierOperationId}; answering its result, writing nothing",
-                step.OperationId, claim.OperationId);
+            logger.LogInformation(
+                "Operation {OperationId}: prompt already applied by operation {EarlierOperationId}; answering its result, writing nothing",
+                step.OperationId,
+                claim.OperationId
+            );
             return earlier;
         }
 
-        throw new BacklogApplyBusyException($"the same prompt is being applied by operation {claim.OperationId}; this apply answers its result once it finishes");
+        throw new BacklogApplyBusyException(
+            $"the same prompt is being applied by operation {claim.OperationId}; this apply answers its result once it finishes"
+        );
     }
 
     /// <summary>The gateway records its operations before it publishes; those other systems publish start here.</summary>
@@ -150,8 +216,25 @@ public sealed class BacklogItemsApplyConsumer(
     }
 
     private Task ReportAsync(BacklogItemsApplyRequested step, int done, int total, CancellationToken cancellationToken) =>
-        progress.AppendAsync(step.OperationId, OperationEventTypes.Progress, JsonSerializer.SerializeToElement(new { step = step.Scope + "s", done, total }), cancellationToken);
+        progress.AppendAsync(
+            step.OperationId,
+            OperationEventTypes.Progress,
+            JsonSerializer.SerializeToElement(
+                new
+                {
+                    step = step.Scope + "s",
+                    done,
+                    total,
+                }
+            ),
+            cancellationToken
+        );
 
     private static BacklogItemsApplied Failed(BacklogItemsApplyRequested step, BacklogApplyFailure failure) =>
-        new() { OperationId = step.OperationId, Scope = step.Scope, Failure = failure };
+        new()
+        {
+            OperationId = step.OperationId,
+            Scope = step.Scope,
+            Failure = failure,
+        };
 }

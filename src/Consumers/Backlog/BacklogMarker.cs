@@ -16,7 +16,10 @@ public static partial class BacklogMarker
     public static string Token(BacklogApplyKey key, string scope, int inputIndex)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{key.ProjectId}\n{key.PromptId}\n{scope}\n{inputIndex}")), hash);
+        SHA256.HashData(
+            Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{key.ProjectId}\n{key.PromptId}\n{scope}\n{inputIndex}")),
+            hash
+        );
         return "gitlabbus-apply-" + Convert.ToHexStringLower(hash[..8]);
     }
 

@@ -17,24 +17,32 @@ public static class BacklogPaging
         int page,
         int perPage,
         Func<int, int, Task<GitLabPage<GitLabEpic>>>? epicsPage,
-        Func<int, int, Task<GitLabPage<GitLabIssue>>> issuesPage)
+        Func<int, int, Task<GitLabPage<GitLabIssue>>> issuesPage
+    )
     {
         var start = (long)(page - 1) * perPage;
         var (epics, epicTotal) = epicsPage is null ? ([], 0) : await RangeAsync(epicsPage, start, perPage, perPage);
 
         // GitLab leaves x-total out beyond 10,000 rows; the epics' end is still known when it falls on this page.
         epicTotal ??= epics.Count > 0 && epics.Count < perPage ? (int)start + epics.Count : null;
-        var (issues, issueTotal) = epics.Count == perPage || epicTotal is null
-            ? ([], await TotalAsync(issuesPage, perPage))
-            : await RangeAsync(issuesPage, Math.Max(0, start - epicTotal.Value), perPage - epics.Count, perPage);
+        var (issues, issueTotal) =
+            epics.Count == perPage || epicTotal is null
+                ? ([], await TotalAsync(issuesPage, perPage))
+                : await RangeAsync(issuesPage, Math.Max(0, start - epicTotal.Value), perPage - epics.Count, perPage);
 
         var total = epicTotal + issueTotal;
         var hasMore = total is { } known ? start + perPage < known : epics.Count + issues.Count == perPage;
         return new Slice(epics, issues, hasMore ? page + 1 : null, total);
     }
 
-    /// <summary>Items <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> from at most two GitLab pages.</summary>
-    private static async Task<(List<T> Items, int? Total)> RangeAsync<T>(Func<int, int, Task<GitLabPage<T>>> read, long start, int count, int pageSize)
+    /// <summary>Items <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> from at most two GitLab
+    /// pages.</summary>
+    private static async Task<(List<T> Items, int? Total)> RangeAsync<T>(
+        Func<int, int, Task<GitLabPage<T>>> read,
+        long start,
+        int count,
+        int pageSize
+    )
     {
         var first = (int)(start / pageSize) + 1;
         var skip = (int)(start % pageSize);
@@ -50,5 +58,6 @@ public static class BacklogPaging
         return (items, current.Total);
     }
 
-    private static async Task<int?> TotalAsync<T>(Func<int, int, Task<GitLabPage<T>>> read, int pageSize) => (await read(1, pageSize)).Total;
+    private static async Task<int?> TotalAsync<T>(Func<int, int, Task<GitLabPage<T>>> read, int pageSize) =>
+        (await read(1, pageSize)).Total;
 }

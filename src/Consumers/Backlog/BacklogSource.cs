@@ -3,11 +3,11 @@ using System.Runtime.CompilerServices;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
-using GitLabBus.Consumers.Backlog;
 
 namespace GitLabBus.Consumers.Backlog;
 
-/// <summary>Where a project's backlog comes from in GitLab, and how its records read as the seed's <c>GitLabWorkItem</c>
+/// <summary>Where a project's backlog comes from in GitLab, and how its records read as the gitlab_client_service contract's
+/// <c>GitLabWorkItem</c>
 /// (descriptions without the marks <see cref="BacklogMarker"/> leaves).</summary>
 public static class BacklogSource
 {
@@ -22,7 +22,7 @@ public static class BacklogSource
             return null;
         }
 
-        for (long? groupId = owner.Id; groupId is { } id;)
+        for (long? groupId = owner.Id; groupId is { } id; )
         {
             try
             {
@@ -40,7 +40,11 @@ public static class BacklogSource
 
     /// <summary>Every epic of <paramref name="epicsGroup"/> then every issue of the project, open or closed, page after page.</summary>
     public static async IAsyncEnumerable<BacklogWorkItem> ListAllAsync(
-        GitLabClient client, GitLabProject project, long? epicsGroup, [EnumeratorCancellation] CancellationToken cancellationToken)
+        GitLabClient client,
+        GitLabProject project,
+        long? epicsGroup,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var all = new WorkItemFilter { State = "all" };
         if (epicsGroup is { } group)
@@ -63,6 +67,25 @@ public static class BacklogSource
     public static BacklogWorkItem WorkItem(GitLabIssue issue) =>
         WorkItem("issue", issue.Id, issue.Iid, issue.Title, issue.Description, issue.State, issue.Labels, issue.WebUrl);
 
-    private static BacklogWorkItem WorkItem(string kind, long id, long iid, string title, string? description, string state, IReadOnlyList<string> labels, string webUrl) =>
-        new(kind, id.ToString(CultureInfo.InvariantCulture), iid.ToString(CultureInfo.InvariantCulture), title, BacklogMarker.Strip(description), state, labels, webUrl, null);
+    private static BacklogWorkItem WorkItem(
+        string kind,
+        long id,
+        long iid,
+        string title,
+        string? description,
+        string state,
+        IReadOnlyList<string> labels,
+        string webUrl
+    ) =>
+        new(
+            kind,
+            id.ToString(CultureInfo.InvariantCulture),
+            iid.ToString(CultureInfo.InvariantCulture),
+            title,
+            BacklogMarker.Strip(description),
+            state,
+            labels,
+            webUrl,
+            null
+        );
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
@@ -16,7 +15,14 @@ namespace GitLabBus.Consumers.Backlog;
 /// GitLab refusing an item (validation, permission, not found, state) is that item's error; the step goes on.
 /// </summary>
 internal sealed class BacklogStep(
-    IBacklogSide side, IBacklogApplyLedger ledger, BacklogApplyKey key, string scope, bool dryRun, TimeProvider time, Func<int, Task> reportProgress)
+    IBacklogSide side,
+    IBacklogApplyLedger ledger,
+    BacklogApplyKey key,
+    string scope,
+    bool dryRun,
+    TimeProvider time,
+    Func<int, Task> reportProgress
+)
 {
     public const string Pending = "(pending)";
 
@@ -24,11 +30,16 @@ internal sealed class BacklogStep(
     private const int RecordBatch = 16;
 
     public async Task<IReadOnlyList<BacklogItemRecord>> RunAsync(
-        IReadOnlyList<BacklogEpicInput> inputs, Func<int, (long? EpicId, string? Warning)> epicLink, CancellationToken cancellationToken)
+        IReadOnlyList<BacklogEpicInput> inputs,
+        Func<int, (long? EpicId, string? Warning)> epicLink,
+        CancellationToken cancellationToken
+    )
     {
         // GitLab's labels and our records are independent reads: one wait for both.
         var labelsRead = side.LabelsAsync(cancellationToken);
-        var recordsRead = dryRun ? Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>()) : ledger.ItemsAsync(key, scope, cancellationToken);
+        var recordsRead = dryRun
+            ? Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>())
+            : ledger.ItemsAsync(key, scope, cancellationToken);
         var attempt = dryRun ? Task.FromResult(0L) : ledger.BeginStepAsync(key, scope, cancellationToken);
         await Task.WhenAll(labelsRead, recordsRead, attempt);
         var (labels, recorded, mayHaveWritten) = (await labelsRead, await recordsRead, await attempt > 1);
@@ -73,8 +84,14 @@ internal sealed class BacklogStep(
     }
 
     private async Task<BacklogItemRecord> ApplyAsync(
-        int index, BacklogEpicInput input, IReadOnlyDictionary<string, string> labels, (long? EpicId, string? Warning) link,
-        IReadOnlyDictionary<long, GitLabItem> existing, bool mayHaveWritten, CancellationToken cancellationToken)
+        int index,
+        BacklogEpicInput input,
+        IReadOnlyDictionary<string, string> labels,
+        (long? EpicId, string? Warning) link,
+        IReadOnlyDictionary<long, GitLabItem> existing,
+        bool mayHaveWritten,
+        CancellationToken cancellationToken
+    )
     {
         var warnings = new List<BacklogItemWarning>();
         var known = new List<string>();
@@ -117,7 +134,8 @@ internal sealed class BacklogStep(
             }
 
             var token = BacklogMarker.Token(key, scope, index);
-            var created = (mayHaveWritten ? await side.FindMarkedAsync(token, cancellationToken) : null)
+            var created =
+                (mayHaveWritten ? await side.FindMarkedAsync(token, cancellationToken) : null)
                 ?? await side.CreateAsync(desired, token, cancellationToken);
             return Applied(index, "created", created, warnings);
         }
@@ -127,11 +145,16 @@ internal sealed class BacklogStep(
         }
     }
 
-    /// <summary>The items the inputs name by id, read from GitLab's list until all of them were seen (GitLab has no lookup by global id).</summary>
+    /// <summary>The items the inputs name by id, read from GitLab's list until all of them were seen (GitLab has no lookup by global
+    /// id).</summary>
     private async Task<IReadOnlyDictionary<long, GitLabItem>> FindExistingAsync(
-        IReadOnlyList<BacklogEpicInput> inputs, IReadOnlyDictionary<int, BacklogItemRecord> recorded, CancellationToken cancellationToken)
+        IReadOnlyList<BacklogEpicInput> inputs,
+        IReadOnlyDictionary<int, BacklogItemRecord> recorded,
+        CancellationToken cancellationToken
+    )
     {
-        var wanted = inputs.Select((input, index) => (input.Id, index))
+        var wanted = inputs
+            .Select((input, index) => (input.Id, index))
             .Where(item => item.Id is not null && !recorded.ContainsKey(item.index))
             .Select(item => long.Parse(item.Id!, CultureInfo.InvariantCulture))
             .ToHashSet();

@@ -56,10 +56,18 @@ public sealed class InMemoryBacklogApplyLedger(BacklogApplySettings settings, Ti
     public Task<long> BeginStepAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
         Task.FromResult(Live(key).Attempts.AddOrUpdate(scope, 1, (_, count) => count + 1));
 
-    public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>(Live(key).Items(scope)));
+    public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(
+        BacklogApplyKey key,
+        string scope,
+        CancellationToken cancellationToken
+    ) => Task.FromResult<IReadOnlyDictionary<int, BacklogItemRecord>>(new Dictionary<int, BacklogItemRecord>(Live(key).Items(scope)));
 
-    public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken)
+    public Task RecordAsync(
+        BacklogApplyKey key,
+        string scope,
+        IReadOnlyList<BacklogItemRecord> records,
+        CancellationToken cancellationToken
+    )
     {
         var items = Live(key).Items(scope);
         foreach (var record in records)
@@ -77,7 +85,8 @@ public sealed class InMemoryBacklogApplyLedger(BacklogApplySettings settings, Ti
         return _entries.AddOrUpdate(
             key,
             _ => new Entry(now + settings.IdempotencyTtl),
-            (_, existing) => existing.ExpiresAt > now ? existing : new Entry(now + settings.IdempotencyTtl));
+            (_, existing) => existing.ExpiresAt > now ? existing : new Entry(now + settings.IdempotencyTtl)
+        );
     }
 
     private sealed class Entry(DateTimeOffset expiresAt)

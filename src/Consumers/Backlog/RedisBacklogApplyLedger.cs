@@ -13,7 +13,8 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly LuaScript Claim = LuaScript.Prepare("""
+    private static readonly LuaScript Claim = LuaScript.Prepare(
+        """
         local holder = redis.call('HGET', @key, 'operation_id')
         if not holder then
           redis.call('HSET', @key, 'operation_id', @operationId)
@@ -22,23 +23,37 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
         end
         if holder == @operationId and redis.call('PTTL', @key) < tonumber(@holdMs) then redis.call('PEXPIRE', @key, @holdMs) end
         return { holder, redis.call('HGET', @key, 'response') }
-        """);
+        """
+    );
 
-    private static readonly LuaScript Release = LuaScript.Prepare("""
+    private static readonly LuaScript Release = LuaScript.Prepare(
+        """
         if redis.call('HGET', @key, 'operation_id') == @operationId then redis.call('DEL', @key) end
         return true
-        """);
+        """
+    );
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken)
+    public async Task<BacklogApplyClaim> ClaimAsync(
+        BacklogApplyKey key,
+        string operationId,
+        TimeSpan hold,
+        CancellationToken cancellationToken
+    )
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(Claim, new
-        {
-            key = (RedisKey)key.RedisKey,
-            operationId,
-            holdMs = (long)hold.TotalMilliseconds,
-        }))!;
+        var result = (RedisResult[])
+            (
+                await Db.ScriptEvaluateAsync(
+                    Claim,
+                    new
+                    {
+                        key = (RedisKey)key.RedisKey,
+                        operationId,
+                        holdMs = (long)hold.TotalMilliseconds,
+                    }
+                )
+            )!;
         var response = result[1].IsNull ? null : JsonSerializer.Deserialize<BacklogApplied>((string)result[1]!, Json);
         return new BacklogApplyClaim((string)result[0]!, response);
     }
@@ -60,17 +75,32 @@ public sealed class RedisBacklogApplyLedger(IConnectionMultiplexer redis, Backlo
         return await count;
     }
 
-    public async Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(
+        BacklogApplyKey key,
+        string scope,
+        CancellationToken cancellationToken
+    )
     {
         var entries = await Db.HashGetAllAsync(ItemsKey(key, scope));
-        return entries.ToDictionary(entry => (int)entry.Name, entry => JsonSerializer.Deserialize<BacklogItemRecord>((string)entry.Value!, Json)!);
+        return entries.ToDictionary(
+            entry => (int)entry.Name,
+            entry => JsonSerializer.Deserialize<BacklogItemRecord>((string)entry.Value!, Json)!
+        );
     }
 
-    public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken)
+    public Task RecordAsync(
+        BacklogApplyKey key,
+        string scope,
+        IReadOnlyList<BacklogItemRecord> records,
+        CancellationToken cancellationToken
+    )
     {
         var items = ItemsKey(key, scope);
         var batch = Db.CreateBatch();
-        var write = batch.HashSetAsync(items, [.. records.Select(record => new HashEntry(record.InputIndex, JsonSerializer.Serialize(record, Json)))]);
+        var write = batch.HashSetAsync(
+            items,
+            [.. records.Select(record => new HashEntry(record.InputIndex, JsonSerializer.Serialize(record, Json)))]
+        );
         var expire = batch.KeyExpireAsync(items, settings.IdempotencyTtl);
         batch.Execute();
         return Task.WhenAll(write, expire);

@@ -1,4 +1,3 @@
-using GitLabBus.Consumers.Backlog;
 using GitLabBus.Runtime.Jobs;
 
 namespace GitLabBus.Consumers.Backlog;
@@ -22,7 +21,13 @@ internal sealed class StepLease : IAsyncDisposable
     }
 
     public static async Task<StepLease?> TryAcquireAsync(
-        IJobLease leases, TimeSpan duration, TimeProvider time, BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
+        IJobLease leases,
+        TimeSpan duration,
+        TimeProvider time,
+        BacklogApplyKey key,
+        string scope,
+        CancellationToken cancellationToken
+    ) =>
         await leases.TryAcquireAsync($"backlog-apply:{key.ProjectId}:{key.PromptId}:{scope}", duration, cancellationToken) is { } held
             ? new StepLease(held, duration, time)
             : null;

@@ -1,13 +1,8 @@
 using GitLabBus.Consumers.Backlog;
-using GitLabBus.Contracts;
-using GitLabBus.GitLab;
-using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.Operations;
-using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
+using GitLabBus.Runtime.Operations;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Embeddings;
 
@@ -15,12 +10,20 @@ namespace GitLabBus.Consumers.Embeddings;
 /// Embeds the title of every epic and issue of a project and replaces its cached vectors: scans GitLab page after
 /// page, embeds in batches of <c>OAI_EMBED_BATCH</c> with <c>OAI_EMBED_CONCURRENCY</c> batches at once, writing each
 /// batch's vectors as they come, then removes the stale ones (so readers never see an empty cache). Every step is a
-/// seed event (progress at most twice a second, <see cref="ProgressThrottle"/>); a provider failure ends with an <c>error</c> event and the operation failed as <c>embedding_unavailable</c>.
+/// gitlab_client_service contract event (progress at most twice a second, <see cref="ProgressThrottle"/>); a provider failure ends with an
+/// <c>error</c> event and the
+/// operation failed as <c>embedding_unavailable</c>.
 /// </summary>
 public sealed class CacheEmbeddingsConsumer(
-    GitLabClients gitlab, IEmbeddingProvider provider, IEmbeddingCache cache, EmbeddingEvents events, IOperationProgress progress,
-    EmbeddingSettings settings, TimeProvider time, ILogger<CacheEmbeddingsConsumer> logger)
-    : IConsumer<CacheEmbeddingsRequested>
+    GitLabClients gitlab,
+    IEmbeddingProvider provider,
+    IEmbeddingCache cache,
+    EmbeddingEvents events,
+    IOperationProgress progress,
+    EmbeddingSettings settings,
+    TimeProvider time,
+    ILogger<CacheEmbeddingsConsumer> logger
+) : IConsumer<CacheEmbeddingsRequested>
 {
     public async Task Consume(ConsumeContext<CacheEmbeddingsRequested> context)
     {
@@ -42,26 +45,55 @@ public sealed class CacheEmbeddingsConsumer(
                 titles.Add((EmbeddingKeys.WorkItemId(item.Kind, item.Id), item.Title));
                 if (scanning.Due())
                 {
-                    await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = titles.Count, total = (int?)null }, cancellationToken);
+                    await events.PublishAsync(
+                        request.OperationId,
+                        request.ProjectId,
+                        "progress",
+                        new { scanned = titles.Count, total = (int?)null },
+                        cancellationToken
+                    );
                 }
             }
 
-            await events.PublishAsync(request.OperationId, request.ProjectId, "progress", new { scanned = titles.Count, total = titles.Count }, cancellationToken);
+            await events.PublishAsync(
+                request.OperationId,
+                request.ProjectId,
+                "progress",
+                new { scanned = titles.Count, total = titles.Count },
+                cancellationToken
+            );
             var dimensions = await EmbedAndWriteAsync(request.OperationId, request.ProjectId, projectId, titles, cancellationToken);
             await cache.RemoveAllExceptAsync(projectId, titles.Select(item => item.Id).ToHashSet(), cancellationToken);
             await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = titles.Count }, cancellationToken);
             await events.PublishAsync(request.OperationId, request.ProjectId, "completed", null, cancellationToken);
-            await progress.CompletedAsync(request.OperationId, new { project_id = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture), cached = titles.Count, provider = provider.Name }, cancellationToken);
-            await context.Publish(new EmbeddingsCached
-            {
-                OperationId = request.OperationId,
-                ProjectId = projectId,
-                Cached = titles.Count,
-                Provider = provider.Name,
-                Dimensions = dimensions,
-            }, cancellationToken);
-            logger.LogInformation("Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Provider}",
-                request.OperationId, titles.Count, ProjectRedaction.Redact(projectId), provider.Name);
+            await progress.CompletedAsync(
+                request.OperationId,
+                new
+                {
+                    project_id = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    cached = titles.Count,
+                    provider = provider.Name,
+                },
+                cancellationToken
+            );
+            await context.Publish(
+                new EmbeddingsCached
+                {
+                    OperationId = request.OperationId,
+                    ProjectId = projectId,
+                    Cached = titles.Count,
+                    Provider = provider.Name,
+                    Dimensions = dimensions,
+                },
+                cancellationToken
+            );
+            logger.LogInformation(
+                "Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Provider}",
+                request.OperationId,
+                titles.Count,
+                ProjectRedaction.Redact(projectId),
+                provider.Name
+            );
         }
         catch (EmbeddingUnavailableException unavailable)
         {
@@ -78,7 +110,13 @@ public sealed class CacheEmbeddingsConsumer(
     /// Embeds the titles batch by batch, several batches at once, and writes each batch's vectors as soon as it has them:
     /// only the titles and the batches in flight are held, whatever the project's size. Returns the vectors' dimensions.
     /// </summary>
-    private async Task<int> EmbedAndWriteAsync(string operationId, string projectName, long projectId, List<(string Id, string Title)> titles, CancellationToken cancellationToken)
+    private async Task<int> EmbedAndWriteAsync(
+        string operationId,
+        string projectName,
+        long projectId,
+        List<(string Id, string Title)> titles,
+        CancellationToken cancellationToken
+    )
     {
         var dimensions = 0;
         var completed = 0;
@@ -96,16 +134,27 @@ public sealed class CacheEmbeddingsConsumer(
                 {
                     await events.PublishAsync(operationId, projectName, "embedded", new { completed = done, total = titles.Count }, token);
                 }
-            });
+            }
+        );
         return dimensions;
     }
 
     /// <param name="projectId">The resolved id, 0 when GitLab refused before the project was known.</param>
-    private async Task FailAsync(CacheEmbeddingsRequested request, long projectId, string code, string message, CancellationToken cancellationToken)
+    private async Task FailAsync(
+        CacheEmbeddingsRequested request,
+        long projectId,
+        string code,
+        string message,
+        CancellationToken cancellationToken
+    )
     {
         await events.PublishAsync(request.OperationId, request.ProjectId, "error", new { message }, cancellationToken);
         await progress.FailedAsync(request.OperationId, code, message, cancellationToken);
-        logger.LogWarning("Operation {OperationId}: title embeddings of {Project} not cached: {Reason}",
-            request.OperationId, projectId == 0 ? "the project" : ProjectRedaction.Redact(projectId), message);
+        logger.LogWarning(
+            "Operation {OperationId}: title embeddings of {Project} not cached: {Reason}",
+            request.OperationId,
+            projectId == 0 ? "the project" : ProjectRedaction.Redact(projectId),
+            message
+        );
     }
 }

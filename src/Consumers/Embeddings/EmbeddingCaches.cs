@@ -6,7 +6,11 @@ namespace GitLabBus.Consumers.Embeddings;
 
 public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddingCache
 {
-    public async Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(long projectId, IReadOnlyCollection<string> workItemIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
+        long projectId,
+        IReadOnlyCollection<string> workItemIds,
+        CancellationToken cancellationToken
+    )
     {
         if (workItemIds.Count == 0)
         {
@@ -27,10 +31,23 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         return found;
     }
 
-    public Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken) =>
+    public Task WriteAsync(
+        long projectId,
+        IReadOnlyCollection<KeyValuePair<string, float[]>> vectors,
+        CancellationToken cancellationToken
+    ) =>
         vectors.Count == 0
             ? Task.CompletedTask
-            : redis.GetDatabase().StringSetAsync([.. vectors.Select(pair => KeyValuePair.Create((RedisKey)EmbeddingKeys.Key(projectId, pair.Key), (RedisValue)JsonSerializer.Serialize(pair.Value)))]);
+            : redis
+                .GetDatabase()
+                .StringSetAsync([
+                    .. vectors.Select(pair =>
+                        KeyValuePair.Create(
+                            (RedisKey)EmbeddingKeys.Key(projectId, pair.Key),
+                            (RedisValue)JsonSerializer.Serialize(pair.Value)
+                        )
+                    ),
+                ]);
 
     public async Task RemoveAllExceptAsync(long projectId, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
@@ -65,7 +82,11 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, float[]>> _projects = new();
 
-    public Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(long projectId, IReadOnlyCollection<string> workItemIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
+        long projectId,
+        IReadOnlyCollection<string> workItemIds,
+        CancellationToken cancellationToken
+    )
     {
         var cached = Project(projectId);
         IReadOnlyDictionary<string, float[]> found = workItemIds.Where(cached.ContainsKey).ToDictionary(id => id, id => cached[id]);

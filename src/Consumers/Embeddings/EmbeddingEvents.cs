@@ -1,13 +1,13 @@
 using System.Text.Json;
-using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.Operations;
+using GitLabBus.Runtime.Settings;
 using StackExchange.Redis;
 
 namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
-/// The seed's progress events of an embedding run (<c>{"event":"progress","project_id":"123","scanned":150,"total":320}</c>, ...):
+/// The gitlab_client_service contract's progress events of an embedding run
+/// (<c>{"event":"progress","project_id":"123","scanned":150,"total":320}</c>, ...):
 /// each goes to the operation's events, and, with Redis, to the channel <c>${EMBEDDINGS_PUBSUB_PREFIX}{project_id}</c>.
 /// </summary>
 public sealed class EmbeddingEvents(IOperationProgress progress, EmbeddingChannel channel, IServiceProvider services)

@@ -3,19 +3,32 @@ using GitLabBus.Runtime.Settings;
 namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
-/// Which embedding provider computes title vectors, with the seed's variables. <c>EMBEDDINGS_PROVIDER</c> is
+/// Which embedding provider computes title vectors, with the gitlab_client_service contract's variables. <c>EMBEDDINGS_PROVIDER</c> is
 /// <c>local</c> unless <c>OAI_BASE_URL</c> and <c>OAI_KEY</c> are set (then <c>openai</c>, or <c>azure</c> when
 /// <c>OAI_API_VERSION</c> is set too).
 /// </summary>
 public sealed record EmbeddingSettings(
-    string Provider, Uri? BaseUrl, string? Key, string? ApiVersion, string Model, string? Deployment, int Batch, int Concurrency)
+    string Provider,
+    Uri? BaseUrl,
+    string? Key,
+    string? ApiVersion,
+    string Model,
+    string? Deployment,
+    int Batch,
+    int Concurrency
+)
 {
     public static EmbeddingSettings Read(SettingsReader reader)
     {
         var baseUrl = reader.AbsoluteUri("OAI_BASE_URL", "http", "https");
         var key = reader.Optional("OAI_KEY");
         var apiVersion = reader.Optional("OAI_API_VERSION");
-        var detected = baseUrl is not null && key is not null ? apiVersion is not null ? "azure" : "openai" : "local";
+        var detected =
+            baseUrl is not null && key is not null
+                ? apiVersion is not null
+                    ? "azure"
+                    : "openai"
+                : "local";
         var provider = (reader.Optional("EMBEDDINGS_PROVIDER") ?? detected).ToLowerInvariant();
         if (provider is not ("local" or "openai" or "azure"))
         {
@@ -24,15 +37,25 @@ public sealed record EmbeddingSettings(
 
         if (provider != "local" && (baseUrl is null || key is null))
         {
-            throw new InvalidSettingException(baseUrl is null ? "OAI_BASE_URL" : "OAI_KEY", $"is required by the {provider} embedding provider");
+            throw new InvalidSettingException(
+                baseUrl is null ? "OAI_BASE_URL" : "OAI_KEY",
+                $"is required by the {provider} embedding provider"
+            );
         }
 
         var model = reader.Optional("OAI_EMBED_MODEL_NAME") ?? "text-embedding-3-small";
         return new EmbeddingSettings(
-            provider, baseUrl, key, apiVersion, model, reader.Optional("OAI_EMBED_DEPLOYMENT_NAME") ?? model,
+            provider,
+            baseUrl,
+            key,
+            apiVersion,
+            model,
+            reader.Optional("OAI_EMBED_DEPLOYMENT_NAME") ?? model,
             reader.Int("OAI_EMBED_BATCH", 16, 1, 2_048),
-            reader.Int("OAI_EMBED_CONCURRENCY", 2, 1, 64));
+            reader.Int("OAI_EMBED_CONCURRENCY", 2, 1, 64)
+        );
     }
 
-    public override string ToString() => $"EmbeddingSettings({Provider}, {BaseUrl?.Host ?? "-"}, model {Model}, batch {Batch}, concurrency {Concurrency})";
+    public override string ToString() =>
+        $"EmbeddingSettings({Provider}, {BaseUrl?.Host ?? "-"}, model {Model}, batch {Batch}, concurrency {Concurrency})";
 }

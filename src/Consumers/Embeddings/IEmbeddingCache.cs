@@ -8,7 +8,11 @@ namespace GitLabBus.Consumers.Embeddings;
 public interface IEmbeddingCache
 {
     /// <summary>The cached vectors of these items (one round trip), absent ones left out.</summary>
-    Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(long projectId, IReadOnlyCollection<string> workItemIds, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
+        long projectId,
+        IReadOnlyCollection<string> workItemIds,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Adds or overwrites these vectors of the project (one round trip).</summary>
     Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken);

@@ -20,7 +20,9 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
         var options = new OpenAIClientOptions { NetworkTimeout = TimeSpan.FromSeconds(60) };
         if (settings.Provider == "azure")
         {
-            options.Endpoint = new Uri($"{settings.BaseUrl!.ToString().TrimEnd('/')}/openai/deployments/{Uri.EscapeDataString(settings.Deployment!)}/");
+            options.Endpoint = new Uri(
+                $"{settings.BaseUrl!.ToString().TrimEnd('/')}/openai/deployments/{Uri.EscapeDataString(settings.Deployment!)}/"
+            );
             options.AddPolicy(new AzureKeyPolicy(settings.Key!, settings.ApiVersion!), PipelinePosition.BeforeTransport);
         }
         else
@@ -28,7 +30,11 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
             options.Endpoint = settings.BaseUrl;
         }
 
-        _client = new EmbeddingClient(settings.Provider == "azure" ? settings.Deployment : settings.Model, new ApiKeyCredential(settings.Key!), options);
+        _client = new EmbeddingClient(
+            settings.Provider == "azure" ? settings.Deployment : settings.Model,
+            new ApiKeyCredential(settings.Key!),
+            options
+        );
     }
 
     public string Name { get; }
@@ -46,7 +52,10 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
         }
         catch (HttpRequestException unreachable)
         {
-            throw new EmbeddingUnavailableException($"the {Name} embedding provider could not be reached ({unreachable.HttpRequestError})", unreachable);
+            throw new EmbeddingUnavailableException(
+                $"the {Name} embedding provider could not be reached ({unreachable.HttpRequestError})",
+                unreachable
+            );
         }
     }
 
@@ -70,7 +79,9 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
             message.Request.Headers.Remove("Authorization");
             message.Request.Headers.Set("api-key", key);
             var uri = message.Request.Uri!;
-            message.Request.Uri = new Uri(uri + (string.IsNullOrEmpty(uri.Query) ? "?" : "&") + "api-version=" + Uri.EscapeDataString(apiVersion));
+            message.Request.Uri = new Uri(
+                uri + (string.IsNullOrEmpty(uri.Query) ? "?" : "&") + "api-version=" + Uri.EscapeDataString(apiVersion)
+            );
         }
     }
 }

@@ -12,8 +12,12 @@ public static class GitLabAnswers
     /// GitLab's (or an expired caller token) is answered as <see cref="RequestRefused"/> after <paramref name="refused"/> saw it.
     /// </summary>
     public static async Task AnswerAsync<T>(
-        this ConsumeContext<T> context, GitLabClients gitlab, string? credentialRef, Func<GitLabClient, Task<object>> answer,
-        Action<RequestRefused>? refused = null)
+        this ConsumeContext<T> context,
+        GitLabClients gitlab,
+        string? credentialRef,
+        Func<GitLabClient, Task<object>> answer,
+        Action<RequestRefused>? refused = null
+    )
         where T : class
     {
         object response;

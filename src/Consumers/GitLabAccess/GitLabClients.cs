@@ -3,10 +3,12 @@ using GitLabBus.Runtime.Credentials;
 
 namespace GitLabBus.Consumers.GitLabAccess;
 
-/// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service token.</summary>
+/// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service
+/// token.</summary>
 public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore credentials)
 {
-    /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its caller.</exception>
+    /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its
+    /// caller.</exception>
     public async Task<GitLabClient> ForAsync(string? credentialRef, CancellationToken cancellationToken) =>
         credentialRef is null ? factory.Create() : factory.Create(await TokenAsync(credentialRef, cancellationToken));
 

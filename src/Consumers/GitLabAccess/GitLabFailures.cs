@@ -20,7 +20,8 @@ public static class GitLabFailures
     public static bool RefusesOnlyTheItem(GitLabException failure) =>
         !failure.IsTransient && failure.Kind is not (GitLabErrorKind.Authentication or GitLabErrorKind.Configuration);
 
-    /// <summary>True for what a request is answered with rather than left to time out: every failure of GitLab's, transient or not.</summary>
+    /// <summary>True for what a request is answered with rather than left to time out: every failure of GitLab's, transient or
+    /// not.</summary>
     public static bool IsAnswerable(Exception failure) => failure is CredentialUnavailableException or GitLabException;
 
     /// <summary>
@@ -28,22 +29,28 @@ public static class GitLabFailures
     /// <c>gitlab_unavailable</c> / <c>rate_limited</c> for a transient failure a caller is waiting on. <paramref name="context"/>
     /// prefixes GitLab's words.
     /// </summary>
-    public static RequestRefused Refusal(Exception failure, string? context = null) => failure switch
-    {
-        CredentialUnavailableException expired => new(ErrorCodes.Unauthorized, expired.Message, null),
-        GitLabException refused => new(CodeOf(refused.Kind), context is null ? refused.GitLabMessage : $"{context}: {refused.GitLabMessage}", (int?)refused.Status),
-        _ => throw new ArgumentException($"{failure.GetType().Name} is not a GitLab failure", nameof(failure)),
-    };
+    public static RequestRefused Refusal(Exception failure, string? context = null) =>
+        failure switch
+        {
+            CredentialUnavailableException expired => new(ErrorCodes.Unauthorized, expired.Message, null),
+            GitLabException refused => new(
+                CodeOf(refused.Kind),
+                context is null ? refused.GitLabMessage : $"{context}: {refused.GitLabMessage}",
+                (int?)refused.Status
+            ),
+            _ => throw new ArgumentException($"{failure.GetType().Name} is not a GitLab failure", nameof(failure)),
+        };
 
     /// <summary>The contract's code for a kind of GitLab failure; transient kinds read as <c>gitlab_unavailable</c>.</summary>
-    public static string CodeOf(GitLabErrorKind kind) => kind switch
-    {
-        GitLabErrorKind.Authentication => ErrorCodes.Unauthorized,
-        GitLabErrorKind.Permission => ErrorCodes.Forbidden,
-        GitLabErrorKind.NotFound => ErrorCodes.NotFound,
-        GitLabErrorKind.State => ErrorCodes.Conflict,
-        GitLabErrorKind.Validation => ErrorCodes.InvalidRequest,
-        GitLabErrorKind.RateLimited => ErrorCodes.RateLimited,
-        _ => ErrorCodes.GitLabUnavailable,
-    };
+    public static string CodeOf(GitLabErrorKind kind) =>
+        kind switch
+        {
+            GitLabErrorKind.Authentication => ErrorCodes.Unauthorized,
+            GitLabErrorKind.Permission => ErrorCodes.Forbidden,
+            GitLabErrorKind.NotFound => ErrorCodes.NotFound,
+            GitLabErrorKind.State => ErrorCodes.Conflict,
+            GitLabErrorKind.Validation => ErrorCodes.InvalidRequest,
+            GitLabErrorKind.RateLimited => ErrorCodes.RateLimited,
+            _ => ErrorCodes.GitLabUnavailable,
+        };
 }

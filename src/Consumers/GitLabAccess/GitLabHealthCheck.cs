@@ -1,7 +1,6 @@
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GitLabBus.Consumers.GitLabAccess;
@@ -31,6 +30,8 @@ public sealed class GitLabHealthCheck(GitLabClientFactory clients) : IHealthChec
     public static void Register(IServiceCollection services)
     {
         services.AddSingleton<GitLabHealthCheck>();
-        services.AddHealthChecks().AddCheck<GitLabHealthCheck>("gitlab", timeout: TimeSpan.FromSeconds(10), tags: [HealthEndpoints.GitLabTag]);
+        services
+            .AddHealthChecks()
+            .AddCheck<GitLabHealthCheck>("gitlab", timeout: TimeSpan.FromSeconds(10), tags: [HealthEndpoints.GitLabTag]);
     }
 }

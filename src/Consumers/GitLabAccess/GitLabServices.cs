@@ -1,6 +1,5 @@
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Settings;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Consumers.GitLabAccess;
@@ -8,7 +7,8 @@ namespace GitLabBus.Consumers.GitLabAccess;
 public static class GitLabServices
 {
     /// <summary>
-    /// The GitLab client as the consumers use it (the seed's settings: <c>GITLAB_VERIFY_SSL</c>, <c>HTTP_CONNECTION_TIMEOUT</c>,
+    /// The GitLab client as the consumers use it (the gitlab_client_service contract's settings: <c>GITLAB_VERIFY_SSL</c>,
+    /// <c>HTTP_CONNECTION_TIMEOUT</c>,
     /// <c>RETRY_MAX_ATTEMPTS</c>, <c>RETRY_BACKOFF_FACTOR</c>, ...), clients per caller, and GitLab's health as the consumers see it.
     /// </summary>
     public static IServiceCollection AddGitLab(this IServiceCollection services, SettingsReader reader)

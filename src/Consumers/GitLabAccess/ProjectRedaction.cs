@@ -4,7 +4,7 @@ using System.Text;
 namespace GitLabBus.Consumers.GitLabAccess;
 
 /// <summary>
-/// Project ids as the pipelines seed wants them in logs and spans: not in clear, yet the same project always reads the
+/// Project ids as the gitlab-pipelines contract wants them in logs and spans: not in clear, yet the same project always reads the
 /// same, so an operator can follow one project through the logs (<c>project-3f9a1c2b</c>).
 /// </summary>
 public static class ProjectRedaction

@@ -4,7 +4,6 @@ using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Pipelines;
 
@@ -15,87 +14,166 @@ namespace GitLabBus.Consumers.Pipelines;
 /// pipeline not in a state for the action is a 409 <c>conflict</c>). A retry or a play resumes the pipeline's monitor.
 /// </summary>
 public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTelemetry metrics, ILogger<PipelineApiConsumer> logger)
-    : IConsumer<PipelineQuery>, IConsumer<PipelineJobsQuery>, IConsumer<EnvironmentsQuery>, IConsumer<PipelineActionRequested>,
-      IConsumer<JobTraceQuery>, IConsumer<JobArtifactsQuery>
+    : IConsumer<PipelineQuery>,
+        IConsumer<PipelineJobsQuery>,
+        IConsumer<EnvironmentsQuery>,
+        IConsumer<PipelineActionRequested>,
+        IConsumer<JobTraceQuery>,
+        IConsumer<JobArtifactsQuery>
 {
     /// <summary>The largest piece of an artifact one request may ask for.</summary>
     public const int MaxArtifactChunk = 8 * 1024 * 1024;
 
-    public Task Consume(ConsumeContext<PipelineQuery> context) => AnswerAsync(context, "gitlab.pipeline.get", context.Message.ProjectId, context.Message.CredentialRef,
-        async client => Resource(await client.GetPipelineAsync(context.Message.ProjectId, context.Message.PipelineId, context.CancellationToken)));
+    public Task Consume(ConsumeContext<PipelineQuery> context) =>
+        AnswerAsync(
+            context,
+            "gitlab.pipeline.get",
+            context.Message.ProjectId,
+            context.Message.CredentialRef,
+            async client =>
+                Resource(await client.GetPipelineAsync(context.Message.ProjectId, context.Message.PipelineId, context.CancellationToken))
+        );
 
-    public Task Consume(ConsumeContext<PipelineJobsQuery> context) => AnswerAsync(context, "gitlab.pipeline.jobs", context.Message.ProjectId, context.Message.CredentialRef,
-        async client => Resource(await client.ListPipelineJobsAsync(context.Message.ProjectId, context.Message.PipelineId, context.CancellationToken)
-            .ToListAsync(context.CancellationToken)));
+    public Task Consume(ConsumeContext<PipelineJobsQuery> context) =>
+        AnswerAsync(
+            context,
+            "gitlab.pipeline.jobs",
+            context.Message.ProjectId,
+            context.Message.CredentialRef,
+            async client =>
+                Resource(
+                    await client
+                        .ListPipelineJobsAsync(context.Message.ProjectId, context.Message.PipelineId, context.CancellationToken)
+                        .ToListAsync(context.CancellationToken)
+                )
+        );
 
-    public Task Consume(ConsumeContext<EnvironmentsQuery> context) => AnswerAsync(context, "gitlab.environments.list", context.Message.ProjectId, context.Message.CredentialRef,
-        async client => Resource(await client.ListEnvironmentsAsync(context.Message.ProjectId, context.CancellationToken).ToListAsync(context.CancellationToken)));
+    public Task Consume(ConsumeContext<EnvironmentsQuery> context) =>
+        AnswerAsync(
+            context,
+            "gitlab.environments.list",
+            context.Message.ProjectId,
+            context.Message.CredentialRef,
+            async client =>
+                Resource(
+                    await client
+                        .ListEnvironmentsAsync(context.Message.ProjectId, context.CancellationToken)
+                        .ToListAsync(context.CancellationToken)
+                )
+        );
 
     public Task Consume(ConsumeContext<PipelineActionRequested> context)
     {
         var request = context.Message;
-        return AnswerAsync(context, SpanName(request.Action), request.ProjectId, request.CredentialRef, async client =>
-        {
-            var (project, id, cancellationToken) = (request.ProjectId, request.TargetId, context.CancellationToken);
-            object answer = request.Action switch
+        return AnswerAsync(
+            context,
+            SpanName(request.Action),
+            request.ProjectId,
+            request.CredentialRef,
+            async client =>
             {
-                PipelineAction.CancelPipeline => Resource(await client.CancelPipelineAsync(project, id, cancellationToken)),
-                PipelineAction.RetryPipeline => Resource(await client.RetryPipelineAsync(project, id, cancellationToken)),
-                PipelineAction.RetryJob => Resource(await client.RetryJobAsync(project, id, cancellationToken)),
-                PipelineAction.CancelJob => Resource(await client.CancelJobAsync(project, id, cancellationToken)),
-                PipelineAction.PlayJob => Resource(await client.PlayJobAsync(project, id, cancellationToken)),
-                PipelineAction.StopEnvironment => Resource(await client.StopEnvironmentAsync(project, id, cancellationToken)),
-                _ => Invalid($"unknown action {request.Action}"),
-            };
-
-            if (answer is GitLabResource resource && request.Action is PipelineAction.RetryPipeline or PipelineAction.RetryJob or PipelineAction.PlayJob)
-            {
-                var pipelineId = request.Action == PipelineAction.RetryPipeline ? id : resource.Body.GetProperty("pipeline").GetProperty("id").GetInt64();
-                await context.Publish(new PipelineMonitoringRequested
+                var (project, id, cancellationToken) = (request.ProjectId, request.TargetId, context.CancellationToken);
+                object answer = request.Action switch
                 {
-                    ProjectId = project, PipelineId = pipelineId, Reason = request.Action == PipelineAction.PlayJob ? "played" : "retried",
-                }, cancellationToken);
-            }
+                    PipelineAction.CancelPipeline => Resource(await client.CancelPipelineAsync(project, id, cancellationToken)),
+                    PipelineAction.RetryPipeline => Resource(await client.RetryPipelineAsync(project, id, cancellationToken)),
+                    PipelineAction.RetryJob => Resource(await client.RetryJobAsync(project, id, cancellationToken)),
+                    PipelineAction.CancelJob => Resource(await client.CancelJobAsync(project, id, cancellationToken)),
+                    PipelineAction.PlayJob => Resource(await client.PlayJobAsync(project, id, cancellationToken)),
+                    PipelineAction.StopEnvironment => Resource(await client.StopEnvironmentAsync(project, id, cancellationToken)),
+                    _ => Invalid($"unknown action {request.Action}"),
+                };
 
-            return answer;
-        });
+                if (
+                    answer is GitLabResource resource
+                    && request.Action is PipelineAction.RetryPipeline or PipelineAction.RetryJob or PipelineAction.PlayJob
+                )
+                {
+                    var pipelineId =
+                        request.Action == PipelineAction.RetryPipeline
+                            ? id
+                            : resource.Body.GetProperty("pipeline").GetProperty("id").GetInt64();
+                    await context.Publish(
+                        new PipelineMonitoringRequested
+                        {
+                            ProjectId = project,
+                            PipelineId = pipelineId,
+                            Reason = request.Action == PipelineAction.PlayJob ? "played" : "retried",
+                        },
+                        cancellationToken
+                    );
+                }
+
+                return answer;
+            }
+        );
     }
 
-    public Task Consume(ConsumeContext<JobTraceQuery> context) => AnswerAsync(context, "gitlab.job.trace", context.Message.ProjectId, context.Message.CredentialRef, async client =>
-    {
-        var query = context.Message;
-        if (query.Offset < 0)
-        {
-            return Invalid("offset must be 0 or more");
-        }
+    public Task Consume(ConsumeContext<JobTraceQuery> context) =>
+        AnswerAsync(
+            context,
+            "gitlab.job.trace",
+            context.Message.ProjectId,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var query = context.Message;
+                if (query.Offset < 0)
+                {
+                    return Invalid("offset must be 0 or more");
+                }
 
-        var trace = await client.GetTraceAsync(query.ProjectId, query.JobId, query.Offset, context.CancellationToken);
-        return new JobTraceTail(query.StripAnsi ? Ansi().Replace(trace.Text, "") : trace.Text, trace.Offset, trace.NextOffset, trace.Complete);
-    });
+                var trace = await client.GetTraceAsync(query.ProjectId, query.JobId, query.Offset, context.CancellationToken);
+                return new JobTraceTail(
+                    query.StripAnsi ? Ansi().Replace(trace.Text, "") : trace.Text,
+                    trace.Offset,
+                    trace.NextOffset,
+                    trace.Complete
+                );
+            }
+        );
 
-    public Task Consume(ConsumeContext<JobArtifactsQuery> context) => AnswerAsync(context, "gitlab.job.artifacts", context.Message.ProjectId, context.Message.CredentialRef, async client =>
-    {
-        var query = context.Message;
-        if (query.Offset < 0 || query.Length is <= 0 or > MaxArtifactChunk)
-        {
-            return Invalid($"offset must be 0 or more and length 1 to {MaxArtifactChunk} bytes");
-        }
+    public Task Consume(ConsumeContext<JobArtifactsQuery> context) =>
+        AnswerAsync(
+            context,
+            "gitlab.job.artifacts",
+            context.Message.ProjectId,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var query = context.Message;
+                if (query.Offset < 0 || query.Length is <= 0 or > MaxArtifactChunk)
+                {
+                    return Invalid($"offset must be 0 or more and length 1 to {MaxArtifactChunk} bytes");
+                }
 
-        // The first piece is asked for without a range: it works for an empty file, and the answer says the file's size.
-        var cancellationToken = context.CancellationToken;
-        await using var download = await client.DownloadArtifactsAsync(
-            query.ProjectId, query.JobId, query.Path, cancellationToken, query.Offset == 0 ? null : (query.Offset, query.Length));
-        if (download.Offset < query.Offset)
-        {
-            // A server that ignores ranges sends the file from its start.
-            await SkipAsync(download.Content, query.Offset - download.Offset, cancellationToken);
-        }
+                // The first piece is asked for without a range: it works for an empty file, and the answer says the file's size.
+                var cancellationToken = context.CancellationToken;
+                await using var download = await client.DownloadArtifactsAsync(
+                    query.ProjectId,
+                    query.JobId,
+                    query.Path,
+                    cancellationToken,
+                    query.Offset == 0 ? null : (query.Offset, query.Length)
+                );
+                if (download.Offset < query.Offset)
+                {
+                    // A server that ignores ranges sends the file from its start.
+                    await SkipAsync(download.Content, query.Offset - download.Offset, cancellationToken);
+                }
 
-        var buffer = new byte[query.Length];
-        var read = await download.Content.ReadAtLeastAsync(buffer, query.Length, throwOnEndOfStream: false, cancellationToken);
-        metrics.ArtifactBytes(read);
-        return new ArtifactChunk(buffer[..read], query.Offset, download.TotalLength ?? query.Offset + read, download.ContentType, download.FileName);
-    });
+                var buffer = new byte[query.Length];
+                var read = await download.Content.ReadAtLeastAsync(buffer, query.Length, throwOnEndOfStream: false, cancellationToken);
+                metrics.ArtifactBytes(read);
+                return new ArtifactChunk(
+                    buffer[..read],
+                    query.Offset,
+                    download.TotalLength ?? query.Offset + read,
+                    download.ContentType,
+                    download.FileName
+                );
+            }
+        );
 
     private static async Task SkipAsync(Stream content, long count, CancellationToken cancellationToken)
     {
@@ -112,28 +190,46 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         }
     }
 
-    /// <summary>One span per request (e.g. <c>gitlab.job.retry</c>, the project redacted), and GitLab's refusals logged without secrets.</summary>
-    private async Task AnswerAsync<T>(ConsumeContext<T> context, string span, long projectId, string? credentialRef, Func<GitLabClient, Task<object>> answer)
+    /// <summary>One span per request (e.g. <c>gitlab.job.retry</c>, the project redacted), and GitLab's refusals logged without
+    /// secrets.</summary>
+    private async Task AnswerAsync<T>(
+        ConsumeContext<T> context,
+        string span,
+        long projectId,
+        string? credentialRef,
+        Func<GitLabClient, Task<object>> answer
+    )
         where T : class
     {
         using var activity = PipelineTelemetry.Start(span, projectId);
-        await context.AnswerAsync(gitlab, credentialRef, answer, refusal =>
-        {
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, refusal.Code);
-            logger.LogInformation("GitLab refused {Request} for {Project}: {GitLabStatus} {GitLabMessage}",
-                typeof(T).Name, ProjectRedaction.Redact(projectId), refusal.GitLabStatus, refusal.Message);
-        });
+        await context.AnswerAsync(
+            gitlab,
+            credentialRef,
+            answer,
+            refusal =>
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, refusal.Code);
+                logger.LogInformation(
+                    "GitLab refused {Request} for {Project}: {GitLabStatus} {GitLabMessage}",
+                    typeof(T).Name,
+                    ProjectRedaction.Redact(projectId),
+                    refusal.GitLabStatus,
+                    refusal.Message
+                );
+            }
+        );
     }
 
-    private static string SpanName(PipelineAction action) => action switch
-    {
-        PipelineAction.CancelPipeline => "gitlab.pipeline.cancel",
-        PipelineAction.RetryPipeline => "gitlab.pipeline.retry",
-        PipelineAction.RetryJob => "gitlab.job.retry",
-        PipelineAction.CancelJob => "gitlab.job.cancel",
-        PipelineAction.PlayJob => "gitlab.job.play",
-        _ => "gitlab.environment.stop",
-    };
+    private static string SpanName(PipelineAction action) =>
+        action switch
+        {
+            PipelineAction.CancelPipeline => "gitlab.pipeline.cancel",
+            PipelineAction.RetryPipeline => "gitlab.pipeline.retry",
+            PipelineAction.RetryJob => "gitlab.job.retry",
+            PipelineAction.CancelJob => "gitlab.job.cancel",
+            PipelineAction.PlayJob => "gitlab.job.play",
+            _ => "gitlab.environment.stop",
+        };
 
     private static GitLabResource Resource<T>(T value) => new(JsonSerializer.SerializeToElement(value, GitLabJson.Options));
 

@@ -1,6 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Consumers.Pipelines;
-using GitLabBus.Consumers.GitLabAccess;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Pipelines;

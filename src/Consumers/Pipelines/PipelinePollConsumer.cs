@@ -1,7 +1,5 @@
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
-using GitLabBus.Consumers.Pipelines;
-using GitLabBus.Consumers.GitLabAccess;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Pipelines;
@@ -27,32 +25,50 @@ public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer
         }
         catch (GitLabException gone) when (gone.Kind == GitLabErrorKind.NotFound)
         {
-            await context.Publish(new PipelinePolled { ProjectId = projectId, PipelineId = pipelineId, Found = false }, cancellationToken);
+            await context.Publish(
+                new PipelinePolled
+                {
+                    ProjectId = projectId,
+                    PipelineId = pipelineId,
+                    Found = false,
+                },
+                cancellationToken
+            );
             return;
         }
 
-        var jobs = await client.ListPipelineJobsAsync(projectId, pipelineId, cancellationToken)
+        var jobs = await client
+            .ListPipelineJobsAsync(projectId, pipelineId, cancellationToken)
             .Select(job => new PipelineJobSummary(job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.Duration))
             .ToListAsync(cancellationToken);
-        var downstream = await client.ListPipelineBridgesAsync(projectId, pipelineId, cancellationToken)
+        var downstream = await client
+            .ListPipelineBridgesAsync(projectId, pipelineId, cancellationToken)
             .Where(bridge => bridge.DownstreamPipeline is not null)
-            .Select(bridge => new DownstreamPipeline(bridge.DownstreamPipeline!.ProjectId, bridge.DownstreamPipeline.Id, bridge.DownstreamPipeline.Status, bridge.Name))
+            .Select(bridge => new DownstreamPipeline(
+                bridge.DownstreamPipeline!.ProjectId,
+                bridge.DownstreamPipeline.Id,
+                bridge.DownstreamPipeline.Status,
+                bridge.Name
+            ))
             .ToListAsync(cancellationToken);
 
-        await context.Publish(new PipelinePolled
-        {
-            ProjectId = projectId,
-            PipelineId = pipelineId,
-            Status = pipeline.Status,
-            Ref = pipeline.Ref,
-            Sha = pipeline.Sha,
-            WebUrl = pipeline.WebUrl,
-            CreatedAt = pipeline.CreatedAt,
-            StartedAt = pipeline.StartedAt,
-            FinishedAt = pipeline.FinishedAt,
-            DurationSeconds = pipeline.Duration,
-            Jobs = jobs,
-            Downstream = downstream,
-        }, cancellationToken);
+        await context.Publish(
+            new PipelinePolled
+            {
+                ProjectId = projectId,
+                PipelineId = pipelineId,
+                Status = pipeline.Status,
+                Ref = pipeline.Ref,
+                Sha = pipeline.Sha,
+                WebUrl = pipeline.WebUrl,
+                CreatedAt = pipeline.CreatedAt,
+                StartedAt = pipeline.StartedAt,
+                FinishedAt = pipeline.FinishedAt,
+                DurationSeconds = pipeline.Duration,
+                Jobs = jobs,
+                Downstream = downstream,
+            },
+            cancellationToken
+        );
     }
 }

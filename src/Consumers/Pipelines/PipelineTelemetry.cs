@@ -6,7 +6,7 @@ using GitLabBus.Contracts;
 namespace GitLabBus.Consumers.Pipelines;
 
 /// <summary>
-/// The pipelines seed's metrics (Prometheus adds <c>_total</c> to counters): <c>gitlab_pipelines_triggered_total</c>,
+/// The gitlab-pipelines contract's metrics (Prometheus adds <c>_total</c> to counters): <c>gitlab_pipelines_triggered_total</c>,
 /// <c>gitlab_pipelines_completed_total</c> and <c>gitlab_jobs_total</c> by status, <c>gitlab_pipeline_duration_seconds</c>
 /// and <c>gitlab_job_duration_seconds</c> histograms, <c>gitlab_artifacts_downloaded_bytes_total</c>; and the spans of
 /// the pipeline work on activity source <see cref="Name"/>.
@@ -29,9 +29,15 @@ public sealed class PipelineTelemetry
         var meter = meters.Create(Name);
         _triggered = meter.CreateCounter<long>("gitlab_pipelines_triggered", description: "Pipelines created in GitLab on request");
         _completed = meter.CreateCounter<long>("gitlab_pipelines_completed", description: "Monitored pipelines that ended, by status");
-        _pipelineDuration = meter.CreateHistogram<double>("gitlab_pipeline_duration_seconds", description: "Running time of monitored pipelines that ended");
+        _pipelineDuration = meter.CreateHistogram<double>(
+            "gitlab_pipeline_duration_seconds",
+            description: "Running time of monitored pipelines that ended"
+        );
         _jobs = meter.CreateCounter<long>("gitlab_jobs", description: "Jobs of monitored pipelines that ended, by final status");
-        _jobDuration = meter.CreateHistogram<double>("gitlab_job_duration_seconds", description: "Running time of the jobs of monitored pipelines");
+        _jobDuration = meter.CreateHistogram<double>(
+            "gitlab_job_duration_seconds",
+            description: "Running time of the jobs of monitored pipelines"
+        );
         _artifactBytes = meter.CreateCounter<long>("gitlab_artifacts_downloaded_bytes", description: "Artifact bytes streamed from GitLab");
     }
 
@@ -43,7 +49,11 @@ public sealed class PipelineTelemetry
         return activity;
     }
 
-    public void Triggered(string gitRef) => _triggered.Add(1, new KeyValuePair<string, object?>("ref_kind", gitRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? "tag" : "branch"));
+    public void Triggered(string gitRef) =>
+        _triggered.Add(
+            1,
+            new KeyValuePair<string, object?>("ref_kind", gitRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? "tag" : "branch")
+        );
 
     public void ArtifactBytes(long bytes) => _artifactBytes.Add(bytes);
 

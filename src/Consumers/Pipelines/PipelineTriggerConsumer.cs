@@ -1,12 +1,10 @@
 using GitLabBus.Consumers.GitLabAccess;
-using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Operations;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Pipelines;
 
@@ -19,8 +17,12 @@ namespace GitLabBus.Consumers.Pipelines;
 /// and every pipeline we create carries the variable <see cref="OperationVariable"/>, so a redelivery after a crash
 /// between GitLab's answer and our record finds the pipeline in GitLab before creating another.
 /// </summary>
-public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProgress progress, PipelineTelemetry metrics, ILogger<PipelineTriggerConsumer> logger)
-    : IConsumer<PipelineTriggered>
+public sealed class PipelineTriggerConsumer(
+    GitLabClients gitlab,
+    IOperationProgress progress,
+    PipelineTelemetry metrics,
+    ILogger<PipelineTriggerConsumer> logger
+) : IConsumer<PipelineTriggered>
 {
     public const string OperationVariable = "GITLABBUS_OPERATION_ID";
 
@@ -40,7 +42,11 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
             if (done.Result is { } result && result.TryGetProperty("pipeline_id", out var pipelineId))
             {
                 var client = await gitlab.ForAsync(null, cancellationToken);
-                await AnnounceAsync(context, request.OperationId, await client.GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken));
+                await AnnounceAsync(
+                    context,
+                    request.OperationId,
+                    await client.GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken)
+                );
             }
 
             return;
@@ -58,36 +64,56 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
             var pipeline = MayHaveRunBefore(context) ? await FindOursAsync(client, request, cancellationToken) : null;
             pipeline ??= await CreateAsync(client, request, cancellationToken);
 
-            await progress.CompletedAsync(request.OperationId, new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl }, cancellationToken);
+            await progress.CompletedAsync(
+                request.OperationId,
+                new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl },
+                cancellationToken
+            );
             await AnnounceAsync(context, request.OperationId, pipeline);
             metrics.Triggered(request.Ref);
             activity?.SetTag("gitlab.pipeline_id", pipeline.Id);
-            logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} created on {Ref} of {Project}",
-                request.OperationId, pipeline.Id, request.Ref, ProjectRedaction.Redact(request.ProjectId));
+            logger.LogInformation(
+                "Operation {OperationId}: pipeline {PipelineId} created on {Ref} of {Project}",
+                request.OperationId,
+                pipeline.Id,
+                request.Ref,
+                ProjectRedaction.Redact(request.ProjectId)
+            );
         }
         catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {
             var refusal = GitLabFailures.Refusal(failure, "GitLab refused the pipeline");
             await progress.FailedAsync(request.OperationId, refusal, cancellationToken);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, refusal.Code);
-            logger.LogWarning("Operation {OperationId}: no pipeline on {Ref} of {Project}: {Code} ({GitLabStatus}: {Reason})",
-                request.OperationId, request.Ref, ProjectRedaction.Redact(request.ProjectId), refusal.Code, refusal.GitLabStatus, refusal.Message);
+            logger.LogWarning(
+                "Operation {OperationId}: no pipeline on {Ref} of {Project}: {Code} ({GitLabStatus}: {Reason})",
+                request.OperationId,
+                request.Ref,
+                ProjectRedaction.Redact(request.ProjectId),
+                refusal.Code,
+                refusal.GitLabStatus,
+                refusal.Message
+            );
         }
     }
 
-    private static Task AnnounceAsync(ConsumeContext context, string operationId, GitLabPipeline pipeline) => context.Publish(new PipelineCreated
-    {
-        OperationId = operationId,
-        ProjectId = pipeline.ProjectId,
-        PipelineId = pipeline.Id,
-        PipelineIid = pipeline.Iid,
-        Ref = pipeline.Ref,
-        Sha = pipeline.Sha,
-        Status = pipeline.Status,
-        Source = pipeline.Source,
-        WebUrl = pipeline.WebUrl,
-        CreatedAt = pipeline.CreatedAt,
-    }, context.CancellationToken);
+    private static Task AnnounceAsync(ConsumeContext context, string operationId, GitLabPipeline pipeline) =>
+        context.Publish(
+            new PipelineCreated
+            {
+                OperationId = operationId,
+                ProjectId = pipeline.ProjectId,
+                PipelineId = pipeline.Id,
+                PipelineIid = pipeline.Iid,
+                Ref = pipeline.Ref,
+                Sha = pipeline.Sha,
+                Status = pipeline.Status,
+                Source = pipeline.Source,
+                WebUrl = pipeline.WebUrl,
+                CreatedAt = pipeline.CreatedAt,
+            },
+            context.CancellationToken
+        );
 
     /// <summary>With a trigger token, through GitLab's trigger API (variables as <c>variables[KEY]</c>); else the pipelines API.</summary>
     private async Task<GitLabPipeline> CreateAsync(GitLabClient client, PipelineTriggered request, CancellationToken cancellationToken)
@@ -96,13 +122,27 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
         {
             var variables = request.Variables.ToDictionary(v => v.Key, v => v.Value);
             variables[OperationVariable] = request.OperationId;
-            return await client.TriggerPipelineAsync(request.ProjectId, await gitlab.TokenAsync(triggerRef, cancellationToken), request.Ref, variables, cancellationToken);
+            return await client.TriggerPipelineAsync(
+                request.ProjectId,
+                await gitlab.TokenAsync(triggerRef, cancellationToken),
+                request.Ref,
+                variables,
+                cancellationToken
+            );
         }
 
-        return await client.CreatePipelineAsync(request.ProjectId, new NewGitLabPipeline(request.Ref)
-        {
-            Variables = [.. request.Variables.Select(v => new GitLabPipelineVariable(v.Key, v.Value, v.VariableType)), new(OperationVariable, request.OperationId)],
-        }, cancellationToken);
+        return await client.CreatePipelineAsync(
+            request.ProjectId,
+            new NewGitLabPipeline(request.Ref)
+            {
+                Variables =
+                [
+                    .. request.Variables.Select(v => new GitLabPipelineVariable(v.Key, v.Value, v.VariableType)),
+                    new(OperationVariable, request.OperationId),
+                ],
+            },
+            cancellationToken
+        );
     }
 
     /// <summary>Redelivered by the broker, or retried here: the previous attempt may have reached GitLab.</summary>
@@ -118,8 +158,11 @@ public sealed class PipelineTriggerConsumer(GitLabClients gitlab, IOperationProg
             var variables = await client.GetPipelineVariablesAsync(request.ProjectId, candidate.Id, cancellationToken);
             if (variables.Any(v => v.Key == OperationVariable && v.Value == request.OperationId))
             {
-                logger.LogInformation("Operation {OperationId}: pipeline {PipelineId} was created by an earlier attempt; reusing it",
-                    request.OperationId, candidate.Id);
+                logger.LogInformation(
+                    "Operation {OperationId}: pipeline {PipelineId} was created by an earlier attempt; reusing it",
+                    request.OperationId,
+                    candidate.Id
+                );
                 return await client.GetPipelineAsync(request.ProjectId, candidate.Id, cancellationToken);
             }
         }

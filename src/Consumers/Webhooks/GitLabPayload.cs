@@ -10,12 +10,7 @@ namespace GitLabBus.Consumers.Webhooks;
 /// </summary>
 public readonly record struct GitLabPayload(JsonElement Root)
 {
-    private static readonly string[] TimestampFormats =
-    [
-        "yyyy-MM-dd HH:mm:ss 'UTC'",
-        "yyyy-MM-dd HH:mm:ss zzz",
-        "yyyy-MM-dd HH:mm:ss",
-    ];
+    private static readonly string[] TimestampFormats = ["yyyy-MM-dd HH:mm:ss 'UTC'", "yyyy-MM-dd HH:mm:ss zzz", "yyyy-MM-dd HH:mm:ss"];
 
     public JsonElement? Find(params string[] path)
     {
@@ -34,33 +29,39 @@ public readonly record struct GitLabPayload(JsonElement Root)
     public GitLabPayload? Object(params string[] path) =>
         Find(path) is { ValueKind: JsonValueKind.Object } element ? new GitLabPayload(element) : null;
 
-    public string? String(params string[] path) => Find(path) switch
-    {
-        { ValueKind: JsonValueKind.String } e => e.GetString(),
-        { ValueKind: JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } e => e.GetRawText(),
-        _ => null,
-    };
+    public string? String(params string[] path) =>
+        Find(path) switch
+        {
+            { ValueKind: JsonValueKind.String } e => e.GetString(),
+            { ValueKind: JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } e => e.GetRawText(),
+            _ => null,
+        };
 
-    public long? Long(params string[] path) => Find(path) switch
-    {
-        { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
-        { ValueKind: JsonValueKind.String } e when long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
-        _ => null,
-    };
+    public long? Long(params string[] path) =>
+        Find(path) switch
+        {
+            { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
+            { ValueKind: JsonValueKind.String } e
+                when long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+            _ => null,
+        };
 
-    public double? Double(params string[] path) => Find(path) switch
-    {
-        { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
-        { ValueKind: JsonValueKind.String } e when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) => n,
-        _ => null,
-    };
+    public double? Double(params string[] path) =>
+        Find(path) switch
+        {
+            { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+            { ValueKind: JsonValueKind.String } e
+                when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) => n,
+            _ => null,
+        };
 
-    public bool Bool(params string[] path) => Find(path) switch
-    {
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.String } e => string.Equals(e.GetString(), "true", StringComparison.OrdinalIgnoreCase),
-        _ => false,
-    };
+    public bool Bool(params string[] path) =>
+        Find(path) switch
+        {
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.String } e => string.Equals(e.GetString(), "true", StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
 
     public DateTimeOffset? Timestamp(params string[] path) => ParseTimestamp(String(path));
 
@@ -77,13 +78,16 @@ public readonly record struct GitLabPayload(JsonElement Root)
     /// <summary>Label titles, from either a list of label objects or a list of names.</summary>
     public IReadOnlyList<string> LabelTitles(params string[] path) =>
         Find(path) is { ValueKind: JsonValueKind.Array } array
-            ? array.EnumerateArray()
-                .Select(e => e.ValueKind switch
-                {
-                    JsonValueKind.String => e.GetString(),
-                    JsonValueKind.Object => new GitLabPayload(e).String("title"),
-                    _ => null,
-                })
+            ? array
+                .EnumerateArray()
+                .Select(e =>
+                    e.ValueKind switch
+                    {
+                        JsonValueKind.String => e.GetString(),
+                        JsonValueKind.Object => new GitLabPayload(e).String("title"),
+                        _ => null,
+                    }
+                )
                 .OfType<string>()
                 .ToList()
             : [];

@@ -18,9 +18,7 @@ public static partial class SlashCommandParser
 
         var firstLine = note.TrimStart().Split('\n', 2)[0].TrimEnd('\r', ' ', '\t');
         var match = CommandLine().Match(firstLine);
-        return match.Success
-            ? new SlashCommand(match.Groups["name"].Value.ToLowerInvariant(), match.Groups["args"].Value.Trim())
-            : null;
+        return match.Success ? new SlashCommand(match.Groups["name"].Value.ToLowerInvariant(), match.Groups["args"].Value.Trim()) : null;
     }
 
     [GeneratedRegex(@"^/(?<name>[A-Za-z][A-Za-z0-9_-]{0,63})(?:[ \t]+(?<args>.*))?$", RegexOptions.CultureInvariant)]

@@ -31,26 +31,27 @@ public static class WebhookRouter
         };
     }
 
-    public static WebhookKind KindOf(string? eventName, string? objectKind) => eventName?.Trim() switch
-    {
-        "Merge Request Hook" => WebhookKind.MergeRequest,
-        "Note Hook" or "Confidential Note Hook" => WebhookKind.Note,
-        "Pipeline Hook" => WebhookKind.Pipeline,
-        "Job Hook" => WebhookKind.Job,
-        "Issue Hook" or "Confidential Issue Hook" => WebhookKind.Issue,
-        "Push Hook" or "Tag Push Hook" => WebhookKind.Push,
-        null or "" => objectKind switch
+    public static WebhookKind KindOf(string? eventName, string? objectKind) =>
+        eventName?.Trim() switch
         {
-            "merge_request" => WebhookKind.MergeRequest,
-            "note" => WebhookKind.Note,
-            "pipeline" => WebhookKind.Pipeline,
-            "build" => WebhookKind.Job,
-            "issue" or "work_item" => WebhookKind.Issue,
-            "push" or "tag_push" => WebhookKind.Push,
+            "Merge Request Hook" => WebhookKind.MergeRequest,
+            "Note Hook" or "Confidential Note Hook" => WebhookKind.Note,
+            "Pipeline Hook" => WebhookKind.Pipeline,
+            "Job Hook" => WebhookKind.Job,
+            "Issue Hook" or "Confidential Issue Hook" => WebhookKind.Issue,
+            "Push Hook" or "Tag Push Hook" => WebhookKind.Push,
+            null or "" => objectKind switch
+            {
+                "merge_request" => WebhookKind.MergeRequest,
+                "note" => WebhookKind.Note,
+                "pipeline" => WebhookKind.Pipeline,
+                "build" => WebhookKind.Job,
+                "issue" or "work_item" => WebhookKind.Issue,
+                "push" or "tag_push" => WebhookKind.Push,
+                _ => WebhookKind.Unknown,
+            },
             _ => WebhookKind.Unknown,
-        },
-        _ => WebhookKind.Unknown,
-    };
+        };
 
     private static MergeRequestChanged MergeRequest(Guid deliveryId, GitLabPayload payload)
     {
@@ -113,9 +114,16 @@ public static class WebhookRouter
             Tag = pipeline.Bool("tag"),
             Source = pipeline.String("source"),
             Stages = pipeline.Strings("stages"),
-            Jobs = payload.Array("builds")
+            Jobs = payload
+                .Array("builds")
                 .Select(job => new PipelineJobSummary(
-                    job.Long("id") ?? 0, job.String("name") ?? "", job.String("stage") ?? "", job.String("status") ?? "", job.Bool("allow_failure"), job.Double("duration")))
+                    job.Long("id") ?? 0,
+                    job.String("name") ?? "",
+                    job.String("stage") ?? "",
+                    job.String("status") ?? "",
+                    job.Bool("allow_failure"),
+                    job.Double("duration")
+                ))
                 .ToList(),
             MergeRequestIid = payload.Long("merge_request", "iid"),
             UpstreamProjectId = payload.Long("source_pipeline", "project", "id"),
@@ -127,24 +135,25 @@ public static class WebhookRouter
         };
     }
 
-    private static JobStatusChanged Job(Guid deliveryId, GitLabPayload payload) => new()
-    {
-        DeliveryId = deliveryId,
-        ProjectId = ProjectId(deliveryId, payload, null),
-        JobId = payload.Long("build_id") ?? throw Missing(deliveryId, "Job Hook", "build_id"),
-        PipelineId = payload.Long("pipeline_id") ?? throw Missing(deliveryId, "Job Hook", "pipeline_id"),
-        Name = payload.String("build_name") ?? "",
-        Stage = payload.String("build_stage") ?? "",
-        Status = payload.String("build_status") ?? throw Missing(deliveryId, "Job Hook", "build_status"),
-        Ref = payload.String("ref") ?? "",
-        Sha = payload.String("sha") ?? "",
-        AllowFailure = payload.Bool("build_allow_failure"),
-        FailureReason = payload.String("build_failure_reason"),
-        RetriesCount = (int?)payload.Long("retries_count"),
-        StartedAt = payload.Timestamp("build_started_at_iso") ?? payload.Timestamp("build_started_at"),
-        FinishedAt = payload.Timestamp("build_finished_at_iso") ?? payload.Timestamp("build_finished_at"),
-        DurationSeconds = payload.Double("build_duration"),
-    };
+    private static JobStatusChanged Job(Guid deliveryId, GitLabPayload payload) =>
+        new()
+        {
+            DeliveryId = deliveryId,
+            ProjectId = ProjectId(deliveryId, payload, null),
+            JobId = payload.Long("build_id") ?? throw Missing(deliveryId, "Job Hook", "build_id"),
+            PipelineId = payload.Long("pipeline_id") ?? throw Missing(deliveryId, "Job Hook", "pipeline_id"),
+            Name = payload.String("build_name") ?? "",
+            Stage = payload.String("build_stage") ?? "",
+            Status = payload.String("build_status") ?? throw Missing(deliveryId, "Job Hook", "build_status"),
+            Ref = payload.String("ref") ?? "",
+            Sha = payload.String("sha") ?? "",
+            AllowFailure = payload.Bool("build_allow_failure"),
+            FailureReason = payload.String("build_failure_reason"),
+            RetriesCount = (int?)payload.Long("retries_count"),
+            StartedAt = payload.Timestamp("build_started_at_iso") ?? payload.Timestamp("build_started_at"),
+            FinishedAt = payload.Timestamp("build_finished_at_iso") ?? payload.Timestamp("build_finished_at"),
+            DurationSeconds = payload.Double("build_duration"),
+        };
 
     private static IssueChanged Issue(Guid deliveryId, GitLabPayload payload)
     {
@@ -165,22 +174,25 @@ public static class WebhookRouter
         };
     }
 
-    private static PushReceived Push(Guid deliveryId, GitLabPayload payload) => new()
-    {
-        DeliveryId = deliveryId,
-        ProjectId = ProjectId(deliveryId, payload, null),
-        Ref = payload.String("ref") ?? throw Missing(deliveryId, "Push Hook", "ref"),
-        Before = payload.String("before") ?? "",
-        After = payload.String("after") ?? "",
-        CheckoutSha = payload.String("checkout_sha"),
-        UserUsername = payload.String("user_username"),
-        TotalCommitsCount = (int)(payload.Long("total_commits_count") ?? 0),
-        CommitShas = payload.Array("commits").Select(c => c.String("id")).OfType<string>().ToList(),
-    };
+    private static PushReceived Push(Guid deliveryId, GitLabPayload payload) =>
+        new()
+        {
+            DeliveryId = deliveryId,
+            ProjectId = ProjectId(deliveryId, payload, null),
+            Ref = payload.String("ref") ?? throw Missing(deliveryId, "Push Hook", "ref"),
+            Before = payload.String("before") ?? "",
+            After = payload.String("after") ?? "",
+            CheckoutSha = payload.String("checkout_sha"),
+            UserUsername = payload.String("user_username"),
+            TotalCommitsCount = (int)(payload.Long("total_commits_count") ?? 0),
+            CommitShas = payload.Array("commits").Select(c => c.String("id")).OfType<string>().ToList(),
+        };
 
     /// <summary>The hook's project: <c>project.id</c> first (GitLab's doc examples disagree with the nested ids).</summary>
     private static long ProjectId(Guid deliveryId, GitLabPayload payload, long? nested) =>
-        payload.Long("project", "id") ?? payload.Long("project_id") ?? nested
+        payload.Long("project", "id")
+        ?? payload.Long("project_id")
+        ?? nested
         ?? throw new InvalidMessageException($"delivery {deliveryId}: payload names no project (project.id or project_id)");
 
     private static InvalidMessageException Missing(Guid deliveryId, string kind, string field) =>

@@ -1,33 +1,47 @@
 using GitLabBus.Contracts;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Consumers.Webhooks;
 
-/// <summary>Publishes the typed event for each delivery, and <see cref="WebhookRouted"/> saying where it went (for the delivery log).</summary>
-public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
-    : IConsumer<WebhookReceived>
+/// <summary>Publishes the typed event for each delivery, and <see cref="WebhookRouted"/> saying where it went (for the delivery
+/// log).</summary>
+public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger) : IConsumer<WebhookReceived>
 {
     public async Task Consume(ConsumeContext<WebhookReceived> context)
     {
         // Raw-JSON publishers may leave the delivery id out: fall back to the transport's message id.
-        var webhook = context.Message.DeliveryId == Guid.Empty
-            ? context.Message with { DeliveryId = context.MessageId ?? NewId.NextGuid() }
-            : context.Message;
+        var webhook =
+            context.Message.DeliveryId == Guid.Empty
+                ? context.Message with
+                {
+                    DeliveryId = context.MessageId ?? NewId.NextGuid(),
+                }
+                : context.Message;
 
         var typed = WebhookRouter.Route(webhook);
         if (typed is null)
         {
-            logger.LogInformation("Delivery {DeliveryId} ({EventName}) is a kind nothing consumes; recorded, not routed",
-                webhook.DeliveryId, webhook.EventName);
+            logger.LogInformation(
+                "Delivery {DeliveryId} ({EventName}) is a kind nothing consumes; recorded, not routed",
+                webhook.DeliveryId,
+                webhook.EventName
+            );
             await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [] }, context.CancellationToken);
             return;
         }
 
         var eventType = typed.GetType();
         await context.Publish(typed, eventType, context.CancellationToken);
-        await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [eventType.Name] }, context.CancellationToken);
-        logger.LogInformation("Delivery {DeliveryId} ({EventName}) routed as {EventType}{Replay}",
-            webhook.DeliveryId, webhook.EventName, eventType.Name, webhook.Replayed ? " (replay)" : "");
+        await context.Publish(
+            new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [eventType.Name] },
+            context.CancellationToken
+        );
+        logger.LogInformation(
+            "Delivery {DeliveryId} ({EventName}) routed as {EventType}{Replay}",
+            webhook.DeliveryId,
+            webhook.EventName,
+            eventType.Name,
+            webhook.Replayed ? " (replay)" : ""
+        );
     }
 }

@@ -36,12 +36,15 @@ public static class JwtAuthentication
                     OnForbidden = async context =>
                     {
                         context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                        await context.Response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.Forbidden, "the token's roles do not allow this operation"));
+                        await context.Response.WriteAsJsonAsync(
+                            ApiError.Body(ErrorCodes.Forbidden, "the token's roles do not allow this operation")
+                        );
                     },
                 };
             });
 
-        services.AddAuthorizationBuilder()
+        services
+            .AddAuthorizationBuilder()
             .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers))
             .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers))
             .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
@@ -50,20 +53,21 @@ public static class JwtAuthentication
 
     public static SymmetricSecurityKey SigningKey(GatewaySettings settings) => new(Encoding.UTF8.GetBytes(settings.JwtSecret));
 
-    private static TokenValidationParameters ValidationParameters(GatewaySettings settings) => new()
-    {
-        IssuerSigningKey = SigningKey(settings),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ValidateIssuerSigningKey = true,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateLifetime = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
-        ValidateIssuer = settings.JwtIssuer is not null,
-        ValidIssuer = settings.JwtIssuer,
-        ValidateAudience = settings.JwtAudience is not null,
-        ValidAudience = settings.JwtAudience,
-        NameClaimType = "sub",
-        RoleClaimType = "roles",
-    };
+    private static TokenValidationParameters ValidationParameters(GatewaySettings settings) =>
+        new()
+        {
+            IssuerSigningKey = SigningKey(settings),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            ValidateIssuer = settings.JwtIssuer is not null,
+            ValidIssuer = settings.JwtIssuer,
+            ValidateAudience = settings.JwtAudience is not null,
+            ValidAudience = settings.JwtAudience,
+            NameClaimType = "sub",
+            RoleClaimType = "roles",
+        };
 }

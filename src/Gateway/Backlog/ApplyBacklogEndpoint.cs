@@ -9,19 +9,23 @@ using MassTransit;
 namespace GitLabBus.Gateway.Backlog;
 
 /// <summary>
-/// <c>POST /gitlab/projects/{project_id}/apply-backlog[?dry_run=true]</c> with the seed's <c>ApplyBacklogRequest</c>: the
+/// <c>POST /gitlab/projects/{project_id}/apply-backlog[?dry_run=true]</c> with the gitlab_client_service contract's
+/// <c>ApplyBacklogRequest</c>: the
 /// request is checked, the backlog consumers admit it (they keep the prompts' ledger, see
 /// <see cref="BacklogApplyAdmissionRequested"/>), and the answer waits up to <c>APPLY_SYNC_TIMEOUT_SECONDS</c> for the
-/// operation to end: the seed's <c>ApplyBacklogResponse</c>, the failure's error body, or <c>202</c> with the operation to
+/// operation to end: that contract's <c>ApplyBacklogResponse</c>, the failure's error body, or <c>202</c> with the operation to
 /// follow. A prompt applied before answers its first response with <c>Idempotent-Replayed: true</c>.
 /// </summary>
 public static class ApplyBacklogEndpoint
 {
     public static RouteHandlerBuilder MapApplyBacklog(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/gitlab/projects/{project_id}/apply-backlog", ApplyAsync)
+        endpoints
+            .MapPost("/gitlab/projects/{project_id}/apply-backlog", ApplyAsync)
             .WithTags("backlog")
             .RequireAuthorization(Roles.WritePolicy)
-            .WithSummary("Create or update the backlog's epics then issues in GitLab, once per prompt_id; dry_run=true plans without writing")
+            .WithSummary(
+                "Create or update the backlog's epics then issues in GitLab, once per prompt_id; dry_run=true plans without writing"
+            )
             .Produces<ApplyBacklogResponse>()
             .Produces<OperationAccepted>(StatusCodes.Status202Accepted)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
@@ -30,8 +34,13 @@ public static class ApplyBacklogEndpoint
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ApplyAsync(
-        [AsParameters] ApplyBacklogServices services, CallerCredential caller, string project_id, bool? dry_run, ApplyBacklogRequest? body,
-        CancellationToken cancellationToken)
+        [AsParameters] ApplyBacklogServices services,
+        CallerCredential caller,
+        string project_id,
+        bool? dry_run,
+        ApplyBacklogRequest? body,
+        CancellationToken cancellationToken
+    )
     {
         if (body is null)
         {
@@ -44,16 +53,20 @@ public static class ApplyBacklogEndpoint
         }
 
         var message = body.ToMessage(project_id, dry_run ?? false, caller.Ref);
-        var problem = body.ProjectId is { Length: > 0 } named && ProjectNames.Canonical(named) != ProjectNames.Canonical(project_id)
-            ? "project_id in the body must name the project of the path"
-            : BacklogApplyRules.Problem(message);
+        var problem =
+            body.ProjectId is { Length: > 0 } named && ProjectNames.Canonical(named) != ProjectNames.Canonical(project_id)
+                ? "project_id in the body must name the project of the path"
+                : BacklogApplyRules.Problem(message);
         if (problem is not null)
         {
             return ApiError.InvalidRequest(problem);
         }
 
-        var (admitted, held, refused) = await services.Consumers.AskAsync<BacklogApplyAdmissionRequested, BacklogApplyAdmitted, BacklogApplyHeld>(
-            new BacklogApplyAdmissionRequested { Apply = message }, cancellationToken);
+        var (admitted, held, refused) = await services.Consumers.AskAsync<
+            BacklogApplyAdmissionRequested,
+            BacklogApplyAdmitted,
+            BacklogApplyHeld
+        >(new BacklogApplyAdmissionRequested { Apply = message }, cancellationToken);
         if (refused is not null)
         {
             return refused;
@@ -95,30 +108,64 @@ public static class ApplyBacklogEndpoint
     }
 
     /// <summary>What the handler works with, bound as one parameter (eShop's <c>OrderServices</c>).</summary>
-    private sealed record ApplyBacklogServices(HttpContext Http, BusRequests Consumers, IOperationProgress Progress, GatewaySettings Settings);
+    private sealed record ApplyBacklogServices(
+        HttpContext Http,
+        BusRequests Consumers,
+        IOperationProgress Progress,
+        GatewaySettings Settings
+    );
 }
 
-/// <summary>The seed's <c>ApplyBacklogRequest</c>: <c>project_id</c> (optional here: the path names the project), <c>prompt_id</c>, epics, issues.</summary>
+/// <summary>The gitlab_client_service contract's <c>ApplyBacklogRequest</c>: <c>project_id</c> (optional here: the path names the project),
+/// <c>prompt_id</c>, epics,
+/// issues.</summary>
 public sealed record ApplyBacklogRequest(
-    string? ProjectId, string? PromptId, string? InternalProjectId, IReadOnlyList<ApplyBacklogEpic?>? Epics, IReadOnlyList<ApplyBacklogIssue?>? Issues)
+    string? ProjectId,
+    string? PromptId,
+    string? InternalProjectId,
+    IReadOnlyList<ApplyBacklogEpic?>? Epics,
+    IReadOnlyList<ApplyBacklogIssue?>? Issues
+)
 {
-    public BacklogApplyRequested ToMessage(string projectId, bool dryRun, string? credentialRef) => new()
-    {
-        OperationId = NewId.NextGuid().ToString(),
-        ProjectId = projectId,
-        PromptId = PromptId ?? "",
-        InternalProjectId = InternalProjectId,
-        Epics = [.. (Epics ?? []).Select(epic => epic is null ? null! : new BacklogEpicInput
+    public BacklogApplyRequested ToMessage(string projectId, bool dryRun, string? credentialRef) =>
+        new()
         {
-            Id = epic.Id, Title = epic.Title ?? "", Description = epic.Description ?? "", Labels = epic.Labels ?? [],
-        })],
-        Issues = [.. (Issues ?? []).Select(issue => issue is null ? null! : new BacklogIssueInput
-        {
-            Id = issue.Id, Title = issue.Title ?? "", Description = issue.Description ?? "", Labels = issue.Labels ?? [], EpicId = issue.EpicId,
-        })],
-        DryRun = dryRun,
-        CredentialRef = credentialRef,
-    };
+            OperationId = NewId.NextGuid().ToString(),
+            ProjectId = projectId,
+            PromptId = PromptId ?? "",
+            InternalProjectId = InternalProjectId,
+            Epics =
+            [
+                .. (Epics ?? []).Select(epic =>
+                    epic is null
+                        ? null!
+                        : new BacklogEpicInput
+                        {
+                            Id = epic.Id,
+                            Title = epic.Title ?? "",
+                            Description = epic.Description ?? "",
+                            Labels = epic.Labels ?? [],
+                        }
+                ),
+            ],
+            Issues =
+            [
+                .. (Issues ?? []).Select(issue =>
+                    issue is null
+                        ? null!
+                        : new BacklogIssueInput
+                        {
+                            Id = issue.Id,
+                            Title = issue.Title ?? "",
+                            Description = issue.Description ?? "",
+                            Labels = issue.Labels ?? [],
+                            EpicId = issue.EpicId,
+                        }
+                ),
+            ],
+            DryRun = dryRun,
+            CredentialRef = credentialRef,
+        };
 }
 
 /// <summary>An epic to create (<c>id</c> null) or update (<c>id</c> as the backlog lists it).</summary>

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GitLabBus.Gateway.Backlog;
 
 /// <summary>
-/// The backlog API (seed <c>gitlab_client_service</c>, same paths and bodies): a project's backlog as
+/// The backlog API (the gitlab_client_service contract's paths and bodies): a project's backlog as
 /// <c>ListResponse&lt;GitLabWorkItem&gt;</c>, title embeddings refreshed, a reviewed backlog applied
 /// (<see cref="ApplyBacklogEndpoint"/>), and project paths or URLs resolved to ids. GitLab is read and written by the consumers.
 /// </summary>
@@ -22,14 +22,22 @@ public static class BacklogEndpoints
         var read = endpoints.MapGroup("/gitlab/projects").WithTags("backlog").RequireAuthorization(Roles.ReadPolicy);
 
         read.MapGet("/{project_id}/backlog", GetBacklog)
-            .WithSummary("The project's epics (from its nearest group with epics) then issues, filtered by GitLab, with cached title embeddings")
+            .WithSummary(
+                "The project's epics (from its nearest group with epics) then issues, filtered by GitLab, with cached title embeddings"
+            )
             .Produces<BacklogList>()
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        endpoints.MapGroup("/gitlab/projects").WithTags("backlog").RequireAuthorization(Roles.WritePolicy)
+        endpoints
+            .MapGroup("/gitlab/projects")
+            .WithTags("backlog")
+            .RequireAuthorization(Roles.WritePolicy)
             .MapPost("/{project_id}/cache-embeddings", CacheEmbeddings)
-            .WithSummary("Recompute the title embeddings of every epic and issue of the project; 202 with the Redis channel and the operation reporting progress")
+            .WithSummary(
+                "Recompute the title embeddings of every epic and issue of the project; "
+                    + "202 with the Redis channel and the operation reporting progress"
+            )
             .Produces<CacheEmbeddingsAccepted>(StatusCodes.Status202Accepted)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
@@ -45,8 +53,13 @@ public static class BacklogEndpoints
     }
 
     private static async Task<IResult> GetBacklog(
-        HttpContext http, BusRequests gitlab, CallerCredential caller, GitLabSettings settings, [AsParameters] BacklogFilter filter,
-        CancellationToken cancellationToken)
+        HttpContext http,
+        BusRequests gitlab,
+        CallerCredential caller,
+        GitLabSettings settings,
+        [AsParameters] BacklogFilter filter,
+        CancellationToken cancellationToken
+    )
     {
         var (project_id, labels, state, search, page, per_page) = filter;
         var problem =
@@ -82,18 +95,31 @@ public static class BacklogEndpoints
             http.Response.Headers["X-GitLab-Epics-Disabled"] = "true";
         }
 
-        return Results.Ok(new BacklogList(answer.Items, new Pagination(answer.Page, answer.PerPage, answer.NextPage, answer.PrevPage, answer.Total)));
+        return Results.Ok(
+            new BacklogList(answer.Items, new Pagination(answer.Page, answer.PerPage, answer.NextPage, answer.PrevPage, answer.Total))
+        );
     }
 
     private static async Task<IResult> CacheEmbeddings(
-        HttpContext http, OperationStarter operations, EmbeddingChannel channel, CallerCredential caller, string project_id, CancellationToken cancellationToken)
+        HttpContext http,
+        OperationStarter operations,
+        EmbeddingChannel channel,
+        CallerCredential caller,
+        string project_id,
+        CancellationToken cancellationToken
+    )
     {
         if (!ProjectNames.IsIdOrPath(project_id))
         {
             return ApiError.InvalidRequest("project_id must be a numeric id or a namespace/project path");
         }
 
-        var message = new CacheEmbeddingsRequested { OperationId = NewId.NextGuid().ToString(), ProjectId = project_id, CredentialRef = caller.Ref };
+        var message = new CacheEmbeddingsRequested
+        {
+            OperationId = NewId.NextGuid().ToString(),
+            ProjectId = project_id,
+            CredentialRef = caller.Ref,
+        };
         if (await operations.StartAsync(message.OperationId, OperationKinds.CacheEmbeddings, message, cancellationToken) is { } refused)
         {
             return refused;
@@ -102,10 +128,16 @@ public static class BacklogEndpoints
         http.Response.Headers.Location = $"/operations/{message.OperationId}";
         return Results.Json(
             new CacheEmbeddingsAccepted("Embedding cache refresh started", project_id, channel.For(project_id), message.OperationId),
-            statusCode: StatusCodes.Status202Accepted);
+            statusCode: StatusCodes.Status202Accepted
+        );
     }
 
-    private static async Task<IResult> Resolve(BusRequests gitlab, CallerCredential caller, ResolveProjectRequest? body, CancellationToken cancellationToken)
+    private static async Task<IResult> Resolve(
+        BusRequests gitlab,
+        CallerCredential caller,
+        ResolveProjectRequest? body,
+        CancellationToken cancellationToken
+    )
     {
         var path = body switch
         {
@@ -118,11 +150,15 @@ public static class BacklogEndpoints
             return ApiError.InvalidRequest("give gitlab_path (namespace/project) or gitlab_url (https://host/namespace/project)");
         }
 
-        var (answer, error) = await gitlab.AskAsync<ProjectResolveQuery, ResolvedProject>(new ProjectResolveQuery { Path = path, CredentialRef = caller.Ref }, cancellationToken);
+        var (answer, error) = await gitlab.AskAsync<ProjectResolveQuery, ResolvedProject>(
+            new ProjectResolveQuery { Path = path, CredentialRef = caller.Ref },
+            cancellationToken
+        );
         return error ?? Results.Ok(answer);
     }
 
-    /// <summary>The project path in a project's URL: <c>https://host/group/project</c>, with or without <c>.git</c> or a <c>/-/...</c> page.</summary>
+    /// <summary>The project path in a project's URL: <c>https://host/group/project</c>, with or without <c>.git</c> or a <c>/-/...</c>
+    /// page.</summary>
     private static string? PathOfUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
@@ -138,22 +174,23 @@ public static class BacklogEndpoints
     }
 }
 
-/// <summary>The backlog's query string (the seed's names), with the project from the path.</summary>
+/// <summary>The backlog's query string (the gitlab_client_service contract's names), with the project from the path.</summary>
 public sealed record BacklogFilter(
     [FromRoute(Name = "project_id")] string ProjectId,
     string? Labels,
     string? State,
     string? Search,
     int? Page,
-    [FromQuery(Name = "per_page")] int? PerPage);
+    [FromQuery(Name = "per_page")] int? PerPage
+);
 
-/// <summary>The seed's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>
+/// <summary>The gitlab_client_service contract's <c>ListResponse&lt;GitLabWorkItem&gt;</c>.</summary>
 public sealed record BacklogList(IReadOnlyList<BacklogWorkItem> Items, Pagination Pagination);
 
 public sealed record Pagination(int Page, int PerPage, int? NextPage, int? PrevPage, int? Total);
 
-/// <summary>The seed's answer to <c>cache-embeddings</c>, plus the operation that reports the run.</summary>
+/// <summary>The gitlab_client_service contract's answer to <c>cache-embeddings</c>, plus the operation that reports the run.</summary>
 public sealed record CacheEmbeddingsAccepted(string Message, string ProjectId, string Channel, string OperationId);
 
-/// <summary>The seed's <c>ResolveProjectRequest</c>, with a project URL accepted too.</summary>
+/// <summary>The gitlab_client_service contract's <c>ResolveProjectRequest</c>, with a project URL accepted too.</summary>
 public sealed record ResolveProjectRequest(string? GitlabPath, string? GitlabUrl);

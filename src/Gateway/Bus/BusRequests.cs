@@ -38,9 +38,13 @@ public sealed class BusRequests(IClientFactory clients, ILogger<BusRequests> log
         return (answer, refused is null ? null : ApiError.Refused(refused));
     }
 
-    /// <summary>The answer, or why there is none: the refusal, or <c>gitlab_unavailable</c> when no one answered within <paramref name="timeout"/>.</summary>
+    /// <summary>The answer, or why there is none: the refusal, or <c>gitlab_unavailable</c> when no one answered within <paramref
+    /// name="timeout"/>.</summary>
     public async Task<(TAnswer? Answer, RequestRefused? Refused)> TryAskAsync<TRequest, TAnswer>(
-        TRequest request, CancellationToken cancellationToken, TimeSpan? timeout = null)
+        TRequest request,
+        CancellationToken cancellationToken,
+        TimeSpan? timeout = null
+    )
         where TRequest : class
         where TAnswer : class
     {
@@ -58,7 +62,10 @@ public sealed class BusRequests(IClientFactory clients, ILogger<BusRequests> log
     }
 
     /// <summary>For requests with two kinds of answer beside a refusal; exactly one of the three is set.</summary>
-    public async Task<(TFirst? First, TSecond? Second, IResult? Error)> AskAsync<TRequest, TFirst, TSecond>(TRequest request, CancellationToken cancellationToken)
+    public async Task<(TFirst? First, TSecond? Second, IResult? Error)> AskAsync<TRequest, TFirst, TSecond>(
+        TRequest request,
+        CancellationToken cancellationToken
+    )
         where TRequest : class
         where TFirst : class
         where TSecond : class
@@ -80,12 +87,15 @@ public sealed class BusRequests(IClientFactory clients, ILogger<BusRequests> log
     private static readonly RequestRefused Unexpected = new(ErrorCodes.Internal, "unexpected answer on the bus", null);
 
     private static RequestRefused Refusal<TAnswer>(Response<TAnswer, RequestRefused> response)
-        where TAnswer : class =>
-        response.Is(out Response<RequestRefused>? refused) ? refused.Message : Unexpected;
+        where TAnswer : class => response.Is(out Response<RequestRefused>? refused) ? refused.Message : Unexpected;
 
     private RequestRefused NoAnswer<TRequest>(TimeSpan wait)
     {
         logger.LogWarning("No answer to {Request} within {Timeout}: are the consumers and sagas running?", typeof(TRequest).Name, wait);
-        return new RequestRefused(ErrorCodes.GitLabUnavailable, $"no answer from the consumers within {wait.TotalSeconds:0} s; retry later", null);
+        return new RequestRefused(
+            ErrorCodes.GitLabUnavailable,
+            $"no answer from the consumers within {wait.TotalSeconds:0} s; retry later",
+            null
+        );
     }
 }

@@ -37,10 +37,18 @@ public static class ApiError
     /// <summary>The answer for an operation that failed: its <c>code</c>, <c>message</c> and <c>gitlab_status</c>.</summary>
     public static IResult OperationFailed(JsonElement? failure)
     {
-        string Text(string name) => failure is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()! : "";
-        var gitLabStatus = failure is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("gitlab_status", out var status) && status.ValueKind == JsonValueKind.Number
-            ? status.GetInt32() : (int?)null;
+        string Text(string name) =>
+            failure is { ValueKind: JsonValueKind.Object } data
+            && data.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String
+                ? value.GetString()!
+                : "";
+        var gitLabStatus =
+            failure is { ValueKind: JsonValueKind.Object } body
+            && body.TryGetProperty("gitlab_status", out var status)
+            && status.ValueKind == JsonValueKind.Number
+                ? status.GetInt32()
+                : (int?)null;
         return Result(Text("code") is { Length: > 0 } given ? given : ErrorCodes.Internal, Text("message"), gitLabStatus: gitLabStatus);
     }
 }

@@ -12,15 +12,21 @@ public static class ErrorHandling
 {
     public static WebApplication UseContractErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(handler => handler.Run(async context =>
-        {
-            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, code, message) = failure is BadHttpRequestException bad
-                ? (bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), "the request could not be read")
-                : (500, ErrorCodes.Internal, $"unexpected error; the gateway log has the details under request id {context.TraceIdentifier}");
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(ApiError.Body(code, message));
-        }));
+        app.UseExceptionHandler(handler =>
+            handler.Run(async context =>
+            {
+                var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var (status, code, message) = failure is BadHttpRequestException bad
+                    ? (bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), "the request could not be read")
+                    : (
+                        500,
+                        ErrorCodes.Internal,
+                        $"unexpected error; the gateway log has the details under request id {context.TraceIdentifier}"
+                    );
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsJsonAsync(ApiError.Body(code, message));
+            })
+        );
 
         app.UseStatusCodePages(async pages =>
         {

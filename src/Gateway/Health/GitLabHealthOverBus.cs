@@ -17,7 +17,11 @@ public sealed class GitLabHealthOverBus(IRequestClient<GitLabHealthQuery> consum
     {
         try
         {
-            var answer = await consumers.GetResponse<GitLabHealthReport>(new GitLabHealthQuery(), cancellationToken, RequestTimeout.After(s: (int)Timeout.TotalSeconds));
+            var answer = await consumers.GetResponse<GitLabHealthReport>(
+                new GitLabHealthQuery(),
+                cancellationToken,
+                RequestTimeout.After(s: (int)Timeout.TotalSeconds)
+            );
             return answer.Message.Healthy
                 ? HealthCheckResult.Healthy($"{answer.Message.Description} (as the consumers see it)")
                 : HealthCheckResult.Unhealthy($"{answer.Message.Description} (as the consumers see it)");
@@ -30,7 +34,9 @@ public sealed class GitLabHealthOverBus(IRequestClient<GitLabHealthQuery> consum
 
     public static IServiceCollection Register(IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<GitLabHealthOverBus>("gitlab", timeout: Timeout + TimeSpan.FromSeconds(2), tags: [HealthEndpoints.GitLabTag]);
+        services
+            .AddHealthChecks()
+            .AddCheck<GitLabHealthOverBus>("gitlab", timeout: Timeout + TimeSpan.FromSeconds(2), tags: [HealthEndpoints.GitLabTag]);
         return services;
     }
 }

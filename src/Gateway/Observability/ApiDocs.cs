@@ -15,36 +15,40 @@ public static class ApiDocs
     public static IServiceCollection AddGatewayApiDocs(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
-            options.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "GitLabBus gateway";
-                document.Info.Description = "Ingress of GitLabBus: GitLab webhooks, the delivery log, operation progress, health and metrics. " +
-                                            "Webhooks authenticate with X-Gitlab-Token; the other protected endpoints take " +
-                                            "Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET, roles claim).";
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            options.AddDocumentTransformer(
+                (document, _, _) =>
                 {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "HS256 JWT signed with LOCAL_JWT_SECRET; claims sub, oid, roles, exp.",
-                };
-                return Task.CompletedTask;
-            });
-            options.AddOperationTransformer((operation, context, _) =>
-            {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
-                {
-                    operation.Security ??= [];
-                    operation.Security.Add(new OpenApiSecurityRequirement
+                    document.Info.Title = "GitLabBus gateway";
+                    document.Info.Description =
+                        "Ingress of GitLabBus: GitLab webhooks, the delivery log, operation progress, health and metrics. "
+                        + "Webhooks authenticate with X-Gitlab-Token; the other protected endpoints take "
+                        + "Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET, roles claim).";
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                    document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
                     {
-                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
-                    });
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "HS256 JWT signed with LOCAL_JWT_SECRET; claims sub, oid, roles, exp.",
+                    };
+                    return Task.CompletedTask;
                 }
+            );
+            options.AddOperationTransformer(
+                (operation, context, _) =>
+                {
+                    if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                    {
+                        operation.Security ??= [];
+                        operation.Security.Add(
+                            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }
+                        );
+                    }
 
-                return Task.CompletedTask;
-            });
+                    return Task.CompletedTask;
+                }
+            );
         });
 
     public static IEndpointRouteBuilder MapGatewayApiDocs(this IEndpointRouteBuilder endpoints)

@@ -10,14 +10,16 @@ public static class RequestIds
 {
     public static WebApplication UseRequestIds(this WebApplication app)
     {
-        app.Use(async (context, next) =>
-        {
-            var requestId = RequestContext.Normalize(context.Request.Headers[RequestContext.HeaderName]);
-            context.TraceIdentifier = requestId;
-            context.Response.Headers[RequestContext.HeaderName] = requestId;
-            RequestContext.RequestId = requestId;
-            await next(context);
-        });
+        app.Use(
+            async (context, next) =>
+            {
+                var requestId = RequestContext.Normalize(context.Request.Headers[RequestContext.HeaderName]);
+                context.TraceIdentifier = requestId;
+                context.Response.Headers[RequestContext.HeaderName] = requestId;
+                RequestContext.RequestId = requestId;
+                await next(context);
+            }
+        );
         return app;
     }
 }

@@ -16,9 +16,7 @@ public static class Telemetry
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
         services.AddSingleton<WebhookMetrics>();
-        return services.AddGitLabBusMetrics(metrics => metrics
-            .AddMeter(WebhookMetrics.MeterName)
-            .AddAspNetCoreInstrumentation());
+        return services.AddGitLabBusMetrics(metrics => metrics.AddMeter(WebhookMetrics.MeterName).AddAspNetCoreInstrumentation());
     }
 
     public static WebApplication UseRequestLogging(this WebApplication app)
@@ -28,7 +26,8 @@ public static class Telemetry
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (context, _, failure) =>
                 failure is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Debug
+                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                    ? LogEventLevel.Debug
                 : LogEventLevel.Information;
         });
         return app;

@@ -16,12 +16,14 @@ public static class OperationEndpoints
     {
         var operations = endpoints.MapGroup("/operations").WithTags("operations").RequireAuthorization(Roles.ReadPolicy);
 
-        operations.MapGet("/{operation_id}", Get)
+        operations
+            .MapGet("/{operation_id}", Get)
             .WithSummary("An operation's status, events and result")
             .Produces<OperationView>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        operations.MapGet("/{operation_id}/events", Events)
+        operations
+            .MapGet("/{operation_id}/events", Events)
             .WithSummary("The operation's events as text/event-stream: history, then live, closed after the final event")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return endpoints;
@@ -49,11 +51,17 @@ public static class OperationEndpoints
 
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(Stream(progress, operation_id, lastEventId.Length == 0 ? null : lastEventId, cancellationToken));
+        return TypedResults.ServerSentEvents(
+            Stream(progress, operation_id, lastEventId.Length == 0 ? null : lastEventId, cancellationToken)
+        );
     }
 
     private static async IAsyncEnumerable<SseItem<OperationEvent>> Stream(
-        IOperationProgress progress, string operationId, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IOperationProgress progress,
+        string operationId,
+        string? lastEventId,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await foreach (var next in progress.FollowAsync(operationId, lastEventId, cancellationToken))
         {

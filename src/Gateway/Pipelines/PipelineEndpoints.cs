@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace GitLabBus.Gateway.Pipelines;
 
 /// <summary>
-/// The pipelines API (seed <c>gitlab-pipelines</c>): trigger (an operation), read a pipeline with what its monitor
+/// The pipelines API (the gitlab-pipelines contract's): trigger (an operation), read a pipeline with what its monitor
 /// tracks, jobs, job logs by offset, cancel, retry, play, environments. Every GitLab call happens in the consumers; what
 /// the monitor tracks comes from the sagas role.
 /// </summary>
@@ -28,7 +28,8 @@ public static class PipelineEndpoints
         var read = endpoints.MapGroup("/gitlab/projects/{project_id}").WithTags("pipelines").RequireAuthorization(Roles.ReadPolicy);
         var write = endpoints.MapGroup("/gitlab/projects/{project_id}").WithTags("pipelines").RequireAuthorization(Roles.WritePolicy);
 
-        write.MapPost("/pipelines", Trigger)
+        write
+            .MapPost("/pipelines", Trigger)
             .WithSummary("Trigger a pipeline on a ref; 202 with the operation that reports the new pipeline's id")
             .Produces<OperationAccepted>(StatusCodes.Status202Accepted)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
@@ -39,17 +40,27 @@ public static class PipelineEndpoints
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         read.MapGet("/pipelines/{pipeline_id}/jobs", GetJobs).WithSummary("The pipeline's jobs, as GitLab lists them");
         write.MapPost("/pipelines/{pipeline_id}/cancel", CancelPipeline).WithSummary("Cancel the pipeline's unfinished jobs");
-        write.MapPost("/pipelines/{pipeline_id}/retry", RetryPipeline)
+        write
+            .MapPost("/pipelines/{pipeline_id}/retry", RetryPipeline)
             .WithSummary("Retry the pipeline's failed and canceled jobs; its monitor follows it again; 409 when GitLab says it cannot")
             .Produces<ErrorBody>(StatusCodes.Status409Conflict);
-        write.MapPost("/jobs/{job_id}/retry", RetryJob).WithSummary("Retry a job; 409 when the job is not in a state for it")
+        write
+            .MapPost("/jobs/{job_id}/retry", RetryJob)
+            .WithSummary("Retry a job; 409 when the job is not in a state for it")
             .Produces<ErrorBody>(StatusCodes.Status409Conflict);
-        write.MapPost("/jobs/{job_id}/cancel", CancelJob).WithSummary("Cancel a job; 409 when the job is not in a state for it")
+        write
+            .MapPost("/jobs/{job_id}/cancel", CancelJob)
+            .WithSummary("Cancel a job; 409 when the job is not in a state for it")
             .Produces<ErrorBody>(StatusCodes.Status409Conflict);
-        write.MapPost("/jobs/{job_id}/play", PlayJob).WithSummary("Start a manual job; 409 when the job is not in a state for it")
+        write
+            .MapPost("/jobs/{job_id}/play", PlayJob)
+            .WithSummary("Start a manual job; 409 when the job is not in a state for it")
             .Produces<ErrorBody>(StatusCodes.Status409Conflict);
         read.MapGet("/jobs/{job_id}/trace", Trace)
-            .WithSummary("A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, X-Job-Complete whether more can come")
+            .WithSummary(
+                "A job's log from ?offset= on (plain text); X-Trace-Offset says where the next read starts, "
+                    + "X-Job-Complete whether more can come"
+            )
             .Produces<string>(contentType: "text/plain");
         read.MapGet("/jobs/{job_id}/artifacts", ArchiveArtifacts)
             .WithSummary("The job's artifacts archive, streamed through piece by piece")
@@ -63,8 +74,14 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> Trigger(
-        HttpContext http, OperationStarter operations, ICredentialStore credentials, CallerCredential caller,
-        string project_id, TriggerPipelineRequest? body, CancellationToken cancellationToken)
+        HttpContext http,
+        OperationStarter operations,
+        ICredentialStore credentials,
+        CallerCredential caller,
+        string project_id,
+        TriggerPipelineRequest? body,
+        CancellationToken cancellationToken
+    )
     {
         if (ProjectId(project_id, out var project) is { } invalid)
         {
@@ -88,7 +105,9 @@ public static class PipelineEndpoints
             Ref = body.Ref ?? "",
             Variables = [.. (body.Variables ?? []).Select(v => new PipelineVariable(v.Key ?? "", v.Value!, v.VariableType ?? "env_var"))],
             CredentialRef = caller.Ref,
-            TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken) ? null : await credentials.PutAsync(new Credential(body.TriggerToken), cancellationToken),
+            TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken)
+                ? null
+                : await credentials.PutAsync(new Credential(body.TriggerToken), cancellationToken),
         };
         if (PipelineTriggerRules.Problem(message) is { } problem)
         {
@@ -100,15 +119,31 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> GetPipeline(
-        [AsParameters] PipelineTarget target, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
+        [AsParameters] PipelineTarget target,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken
+    )
     {
         if (target.Ids(out var project, out var pipeline) is { } invalid)
         {
             return invalid;
         }
 
-        var reading = target.Bus.GetAsync(new PipelineQuery { ProjectId = project, PipelineId = pipeline, CredentialRef = target.Caller.Ref }, cancellationToken);
-        var tracking = target.Bus.TryAskAsync<PipelineTrackingQuery, PipelineTracking>(new PipelineTrackingQuery(project, pipeline), cancellationToken, TrackingWait);
+        var reading = target.Bus.GetAsync(
+            new PipelineQuery
+            {
+                ProjectId = project,
+                PipelineId = pipeline,
+                CredentialRef = target.Caller.Ref,
+            },
+            cancellationToken
+        );
+        var tracking = target.Bus.TryAskAsync<PipelineTrackingQuery, PipelineTracking>(
+            new PipelineTrackingQuery(project, pipeline),
+            cancellationToken,
+            TrackingWait
+        );
         var (body, error) = await reading;
         var (tracked, untracked) = await tracking;
         if (error is not null)
@@ -118,7 +153,9 @@ public static class PipelineEndpoints
 
         if (untracked is { Code: not ErrorCodes.NotFound })
         {
-            loggers.CreateLogger(typeof(PipelineEndpoints)).LogWarning("tracked_state of pipeline {PipelineId} left out: {Reason}", pipeline, untracked.Message);
+            loggers
+                .CreateLogger(typeof(PipelineEndpoints))
+                .LogWarning("tracked_state of pipeline {PipelineId} left out: {Reason}", pipeline, untracked.Message);
         }
 
         var answer = JsonSerializer.SerializeToNode(body)!.AsObject();
@@ -129,7 +166,15 @@ public static class PipelineEndpoints
     private static Task<IResult> GetJobs([AsParameters] PipelineTarget target, CancellationToken cancellationToken) =>
         target.Ids(out var project, out var pipeline) is { } invalid
             ? Task.FromResult(invalid)
-            : target.Bus.AnswerAsync(new PipelineJobsQuery { ProjectId = project, PipelineId = pipeline, CredentialRef = target.Caller.Ref }, cancellationToken);
+            : target.Bus.AnswerAsync(
+                new PipelineJobsQuery
+                {
+                    ProjectId = project,
+                    PipelineId = pipeline,
+                    CredentialRef = target.Caller.Ref,
+                },
+                cancellationToken
+            );
 
     private static Task<IResult> CancelPipeline([AsParameters] PipelineTarget target, CancellationToken cancellationToken) =>
         ActAsync(target, PipelineAction.CancelPipeline, cancellationToken);
@@ -149,12 +194,22 @@ public static class PipelineEndpoints
     private static Task<IResult> StopEnvironment([AsParameters] EnvironmentTarget target, CancellationToken cancellationToken) =>
         ActAsync(target, PipelineAction.StopEnvironment, cancellationToken);
 
-    private static Task<IResult> GetEnvironments(BusRequests bus, CallerCredential caller, string project_id, CancellationToken cancellationToken) =>
+    private static Task<IResult> GetEnvironments(
+        BusRequests bus,
+        CallerCredential caller,
+        string project_id,
+        CancellationToken cancellationToken
+    ) =>
         ProjectId(project_id, out var project) is { } invalid
             ? Task.FromResult(invalid)
             : bus.AnswerAsync(new EnvironmentsQuery { ProjectId = project, CredentialRef = caller.Ref }, cancellationToken);
 
-    private static async Task<IResult> Trace([AsParameters] JobTarget target, long? offset, bool? strip_ansi, CancellationToken cancellationToken)
+    private static async Task<IResult> Trace(
+        [AsParameters] JobTarget target,
+        long? offset,
+        bool? strip_ansi,
+        CancellationToken cancellationToken
+    )
     {
         if (target.Ids(out var project, out var job) is { } invalid)
         {
@@ -167,8 +222,16 @@ public static class PipelineEndpoints
         }
 
         var (tail, error) = await target.Bus.AskAsync<JobTraceQuery, JobTraceTail>(
-            new JobTraceQuery { ProjectId = project, JobId = job, Offset = offset ?? 0, StripAnsi = strip_ansi ?? false, CredentialRef = target.Caller.Ref },
-            cancellationToken);
+            new JobTraceQuery
+            {
+                ProjectId = project,
+                JobId = job,
+                Offset = offset ?? 0,
+                StripAnsi = strip_ansi ?? false,
+                CredentialRef = target.Caller.Ref,
+            },
+            cancellationToken
+        );
         if (error is not null)
         {
             return error;
@@ -179,18 +242,30 @@ public static class PipelineEndpoints
         return Results.Text(tail.Text, "text/plain; charset=utf-8");
     }
 
-    private static Task<IResult> ArchiveArtifacts([AsParameters] JobTarget target, GatewaySettings settings, CancellationToken cancellationToken) =>
-        ArtifactsAsync(target, settings, null, cancellationToken);
+    private static Task<IResult> ArchiveArtifacts(
+        [AsParameters] JobTarget target,
+        GatewaySettings settings,
+        CancellationToken cancellationToken
+    ) => ArtifactsAsync(target, settings, null, cancellationToken);
 
-    private static Task<IResult> FileArtifacts([AsParameters] JobTarget target, GatewaySettings settings, string path, CancellationToken cancellationToken) =>
-        ArtifactsAsync(target, settings, path, cancellationToken);
+    private static Task<IResult> FileArtifacts(
+        [AsParameters] JobTarget target,
+        GatewaySettings settings,
+        string path,
+        CancellationToken cancellationToken
+    ) => ArtifactsAsync(target, settings, path, cancellationToken);
 
     /// <summary>
     /// Asks the consumers for the download piece by piece (<see cref="GatewaySettings.ArtifactChunkBytes"/> each) and
     /// writes each piece before asking for the next: memory stays at one piece whatever the file's size. A failure
     /// once the answer has started aborts the connection, so a client never takes a cut file for a whole one.
     /// </summary>
-    private static async Task<IResult> ArtifactsAsync(JobTarget target, GatewaySettings settings, string? path, CancellationToken cancellationToken)
+    private static async Task<IResult> ArtifactsAsync(
+        JobTarget target,
+        GatewaySettings settings,
+        string? path,
+        CancellationToken cancellationToken
+    )
     {
         if (target.Ids(out var project, out var job) is { } invalid)
         {
@@ -199,7 +274,12 @@ public static class PipelineEndpoints
 
         var query = new JobArtifactsQuery
         {
-            ProjectId = project, JobId = job, Path = path, Offset = 0, Length = settings.ArtifactChunkBytes, CredentialRef = target.Caller.Ref,
+            ProjectId = project,
+            JobId = job,
+            Path = path,
+            Offset = 0,
+            Length = settings.ArtifactChunkBytes,
+            CredentialRef = target.Caller.Ref,
         };
         var (first, error) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
         if (error is not null)
@@ -208,35 +288,53 @@ public static class PipelineEndpoints
         }
 
         target.Http.Response.ContentLength = first!.TotalLength;
-        return Results.Stream(async body =>
-        {
-            var chunk = first;
-            while (true)
+        return Results.Stream(
+            async body =>
             {
-                await body.WriteAsync(chunk.Data, cancellationToken);
-                var next = chunk.Offset + chunk.Data.Length;
-                if (next >= chunk.TotalLength || chunk.Data.Length == 0)
+                var chunk = first;
+                while (true)
                 {
-                    return;
-                }
+                    await body.WriteAsync(chunk.Data, cancellationToken);
+                    var next = chunk.Offset + chunk.Data.Length;
+                    if (next >= chunk.TotalLength || chunk.Data.Length == 0)
+                    {
+                        return;
+                    }
 
-                var (answer, failed) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(query with { Offset = next }, cancellationToken);
-                if (failed is not null)
-                {
-                    target.Http.Abort();
-                    return;
-                }
+                    var (answer, failed) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(
+                        query with
+                        {
+                            Offset = next,
+                        },
+                        cancellationToken
+                    );
+                    if (failed is not null)
+                    {
+                        target.Http.Abort();
+                        return;
+                    }
 
-                chunk = answer!;
-            }
-        }, first.ContentType, first.FileName ?? (path is null ? "artifacts.zip" : Path.GetFileName(path)));
+                    chunk = answer!;
+                }
+            },
+            first.ContentType,
+            first.FileName ?? (path is null ? "artifacts.zip" : Path.GetFileName(path))
+        );
     }
 
     private static Task<IResult> ActAsync(ITarget target, PipelineAction action, CancellationToken cancellationToken) =>
         target.Ids(out var project, out var id) is { } invalid
             ? Task.FromResult(invalid)
             : target.Bus.AnswerAsync(
-                new PipelineActionRequested { ProjectId = project, Action = action, TargetId = id, CredentialRef = target.Caller.Ref }, cancellationToken);
+                new PipelineActionRequested
+                {
+                    ProjectId = project,
+                    Action = action,
+                    TargetId = id,
+                    CredentialRef = target.Caller.Ref,
+                },
+                cancellationToken
+            );
 
     private static IResult? ProjectId(string raw, out long project) =>
         long.TryParse(raw, out project) && project > 0 ? null : ApiError.InvalidRequest("project_id must be a positive GitLab project id");
@@ -260,28 +358,41 @@ public static class PipelineEndpoints
     }
 
     private sealed record PipelineTarget(
-        BusRequests Bus, CallerCredential Caller,
-        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "pipeline_id")] string PipelineId) : ITarget
+        BusRequests Bus,
+        CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId,
+        [FromRoute(Name = "pipeline_id")] string PipelineId
+    ) : ITarget
     {
-        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, PipelineId, "pipeline_id", out project, out id);
+        public IResult? Ids(out long project, out long id) =>
+            PipelineEndpoints.Ids(ProjectId, PipelineId, "pipeline_id", out project, out id);
     }
 
     private sealed record JobTarget(
-        HttpContext Http, BusRequests Bus, CallerCredential Caller,
-        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "job_id")] string JobId) : ITarget
+        HttpContext Http,
+        BusRequests Bus,
+        CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId,
+        [FromRoute(Name = "job_id")] string JobId
+    ) : ITarget
     {
         public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, JobId, "job_id", out project, out id);
     }
 
     private sealed record EnvironmentTarget(
-        BusRequests Bus, CallerCredential Caller,
-        [FromRoute(Name = "project_id")] string ProjectId, [FromRoute(Name = "environment_id")] string EnvironmentId) : ITarget
+        BusRequests Bus,
+        CallerCredential Caller,
+        [FromRoute(Name = "project_id")] string ProjectId,
+        [FromRoute(Name = "environment_id")] string EnvironmentId
+    ) : ITarget
     {
-        public IResult? Ids(out long project, out long id) => PipelineEndpoints.Ids(ProjectId, EnvironmentId, "environment_id", out project, out id);
+        public IResult? Ids(out long project, out long id) =>
+            PipelineEndpoints.Ids(ProjectId, EnvironmentId, "environment_id", out project, out id);
     }
 }
 
-/// <param name="TriggerToken">A pipeline trigger token: the pipeline is then created through GitLab's trigger API (no file variables).</param>
+/// <param name="TriggerToken">A pipeline trigger token: the pipeline is then created through GitLab's trigger API (no file
+/// variables).</param>
 public sealed record TriggerPipelineRequest(string? Ref, IReadOnlyList<TriggerPipelineVariable>? Variables, string? TriggerToken = null);
 
 public sealed record TriggerPipelineVariable(string? Key, string? Value, string? VariableType);

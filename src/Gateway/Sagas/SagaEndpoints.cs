@@ -18,21 +18,22 @@ public static class SagaEndpoints
         // Replay is a POST because it computes, but it changes nothing anywhere: readers may run it.
         var sagas = endpoints.MapGroup("/sagas").WithTags("sagas").RequireAuthorization(Roles.ReadPolicy);
 
-        sagas.MapGet("/", ListSagas)
-            .WithSummary("The names of the platform's sagas")
-            .Produces<SagaList>();
+        sagas.MapGet("/", ListSagas).WithSummary("The names of the platform's sagas").Produces<SagaList>();
 
-        sagas.MapGet("/{saga}/{correlation_id}", GetState)
+        sagas
+            .MapGet("/{saga}/{correlation_id}", GetState)
             .WithSummary("A saga instance's current state (or, once it is gone, its last journalled state)")
             .Produces<JsonObject>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        sagas.MapGet("/{saga}/{correlation_id}/journal", GetJournal)
+        sagas
+            .MapGet("/{saga}/{correlation_id}/journal", GetJournal)
             .WithSummary("Every message the saga instance consumed, in order, with its state before and after")
             .Produces<JsonObject>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        sagas.MapPost("/{saga}/{correlation_id}/replay", Replay)
+        sagas
+            .MapPost("/{saga}/{correlation_id}/replay", Replay)
             .WithSummary("Re-runs the journal on a fresh instance without side effects and says whether it ends in the stored state")
             .Produces<JsonObject>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
@@ -55,7 +56,11 @@ public static class SagaEndpoints
         InspectAsync(sagas, correlation_id, id => new SagaReplayRequested(saga, id), cancellationToken);
 
     private static async Task<IResult> InspectAsync<TQuery>(
-        BusRequests sagas, string correlationId, Func<Guid, TQuery> query, CancellationToken cancellationToken)
+        BusRequests sagas,
+        string correlationId,
+        Func<Guid, TQuery> query,
+        CancellationToken cancellationToken
+    )
         where TQuery : class
     {
         if (!Guid.TryParse(correlationId, out var id))

@@ -11,11 +11,16 @@ public static class Banner
 {
     public static void ShowOnStart(WebApplication app, RuntimeSettings runtime, GatewaySettings gateway, GitLabSettings gitlab) =>
         app.Lifetime.ApplicationStarted.Register(() =>
-            Console.Out.Write(Render(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080", runtime, gateway, gitlab, TimeProvider.System.GetUtcNow())));
+            Console.Out.Write(
+                Render(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080", runtime, gateway, gitlab, TimeProvider.System.GetUtcNow())
+            )
+        );
 
     public static string Render(string baseUrl, RuntimeSettings runtime, GatewaySettings gateway, GitLabSettings gitlab, DateTimeOffset now)
     {
-        var roles = gateway.RunsAllRoles ? "gateway + consumers + sagas in this process" : "gateway only (consumers and sagas run as their own hosts)";
+        var roles = gateway.RunsAllRoles
+            ? "gateway + consumers + sagas in this process"
+            : "gateway only (consumers and sagas run as their own hosts)";
         var lines = new List<string>
         {
             "",
@@ -31,7 +36,10 @@ public static class Banner
         if (gitlab.UsesSimulator)
         {
             var simulator = gitlab.SimulatorUrl.ToString().TrimEnd('/');
-            lines.Add($"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {(gitlab.SimulatorTokens[0] == GitLabSettings.SimulatorToken ? GitLabSettings.SimulatorToken : "from SIMULATOR_TOKENS")}), controls {simulator}/_sim; demo/shop sends its webhooks here");
+            lines.Add(
+                $"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {SimulatorToken(gitlab)}), controls {simulator}/_sim; "
+                    + "demo/shop sends its webhooks here"
+            );
         }
 
         if (gateway.JwtSecretGenerated)
@@ -44,8 +52,13 @@ public static class Banner
         {
             lines.Add($"  webhook secret (generated for this run): {gateway.WebhookSecret}");
             lines.Add("  try it:");
-            lines.Add($"    curl -i {baseUrl}/webhooks/gitlab -H 'X-Gitlab-Token: {gateway.WebhookSecret}' -H 'X-Gitlab-Event: Push Hook' \\");
-            lines.Add("      -H 'Content-Type: application/json' -d '{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"project\":{\"id\":1}}'");
+            lines.Add(
+                $"    curl -i {baseUrl}/webhooks/gitlab -H 'X-Gitlab-Token: {gateway.WebhookSecret}' -H 'X-Gitlab-Event: Push Hook' \\"
+            );
+            lines.Add(
+                "      -H 'Content-Type: application/json' "
+                    + "-d '{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"project\":{\"id\":1}}'"
+            );
             if (gateway.JwtSecretGenerated)
             {
                 lines.Add($"    curl -s {baseUrl}/webhooks/deliveries -H 'Authorization: Bearer <the token above>'");
@@ -55,4 +68,7 @@ public static class Banner
         lines.Add("");
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
+
+    private static string SimulatorToken(GitLabSettings gitlab) =>
+        gitlab.SimulatorTokens[0] == GitLabSettings.SimulatorToken ? GitLabSettings.SimulatorToken : "from SIMULATOR_TOKENS";
 }

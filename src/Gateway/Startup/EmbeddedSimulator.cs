@@ -12,15 +12,22 @@ namespace GitLabBus.Gateway.Startup;
 /// the demo, and — once the gateway listens — a hook on <c>demo/shop</c> pointing at its webhook endpoint with the webhook
 /// secret, so the simulator's events flow through the bus as GitLab's would.
 /// </summary>
-public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gateway, IServer server, IHostApplicationLifetime lifetime, ILogger<EmbeddedSimulator> logger)
-    : IHostedService
+public sealed class EmbeddedSimulator(
+    GitLabSettings gitlab,
+    GatewaySettings gateway,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    ILogger<EmbeddedSimulator> logger
+) : IHostedService
 {
     private WebApplication? _simulator;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _simulator = await SimulatorApp.StartAsync(
-            new SimulatorOptions { PublicUrl = gitlab.SimulatorUrl.ToString().TrimEnd('/'), Tokens = gitlab.SimulatorTokens }, cancellationToken);
+            new SimulatorOptions { PublicUrl = gitlab.SimulatorUrl.ToString().TrimEnd('/'), Tokens = gitlab.SimulatorTokens },
+            cancellationToken
+        );
         lifetime.ApplicationStarted.Register(HookUpTheGateway);
     }
 
@@ -42,14 +49,19 @@ public sealed class EmbeddedSimulator(GitLabSettings gitlab, GatewaySettings gat
             return;
         }
 
-        var url = $"{address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/')}/webhooks/gitlab";
-        _simulator.Services.GetRequiredService<SimStore>().Write(store =>
-        {
-            if (store.FindProject("1") is { } demo)
+        var loopback = address
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
+        var url = $"{loopback.TrimEnd('/')}/webhooks/gitlab";
+        _simulator
+            .Services.GetRequiredService<SimStore>()
+            .Write(store =>
             {
-                HookEndpoints.AddHook(store, SimHookOwner.Of(demo), url, gateway.WebhookSecret);
-            }
-        });
+                if (store.FindProject("1") is { } demo)
+                {
+                    HookEndpoints.AddHook(store, SimHookOwner.Of(demo), url, gateway.WebhookSecret);
+                }
+            });
         logger.LogInformation("Simulator project demo/shop delivers its webhooks to {WebhookUrl}", url);
     }
 }

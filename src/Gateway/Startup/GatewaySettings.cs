@@ -27,21 +27,28 @@ public sealed record GatewaySettings
     /// <summary>The gateway also runs the consumers and sagas roles (embedded mode, or <c>GITLABBUS_ALL_IN_ONE</c>).</summary>
     public bool RunsAllRoles { get; init; }
 
-    public override string ToString() => $"GatewaySettings(issuer: {JwtIssuer ?? "-"}, audience: {JwtAudience ?? "-"}, all roles: {RunsAllRoles})";
+    public override string ToString() =>
+        $"GatewaySettings(issuer: {JwtIssuer ?? "-"}, audience: {JwtAudience ?? "-"}, all roles: {RunsAllRoles})";
 
     public static GatewaySettings Read(SettingsReader reader, RuntimeSettings runtime)
     {
         var embedded = runtime.Bus.InMemory;
         if (!embedded && !runtime.Bus.AllInOne && runtime.Redis.InMemory)
         {
-            throw new InvalidSettingException("REDIS_URL", "is required when the gateway runs on RabbitMQ beside separate consumers and sagas hosts");
+            throw new InvalidSettingException(
+                "REDIS_URL",
+                "is required when the gateway runs on RabbitMQ beside separate consumers and sagas hosts"
+            );
         }
 
         var webhookSecret = embedded ? reader.Optional("GITLAB_WEBHOOK_SECRET") : reader.Required("GITLAB_WEBHOOK_SECRET");
         var jwtSecret = embedded ? reader.Optional("LOCAL_JWT_SECRET") : reader.Required("LOCAL_JWT_SECRET");
         if (jwtSecret is { Length: < MinimumJwtSecretLength })
         {
-            throw new InvalidSettingException("LOCAL_JWT_SECRET", $"must be at least {MinimumJwtSecretLength} characters (HS256 needs a 256-bit key)");
+            throw new InvalidSettingException(
+                "LOCAL_JWT_SECRET",
+                $"must be at least {MinimumJwtSecretLength} characters (HS256 needs a 256-bit key)"
+            );
         }
 
         return new GatewaySettings
@@ -58,5 +65,6 @@ public sealed record GatewaySettings
         };
     }
 
-    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string NewSecret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Errors;
-using GitLabBus.Gateway.Webhooks;
 
 namespace GitLabBus.Gateway.Webhooks;
 
@@ -14,18 +13,21 @@ public static class DeliveryEndpoints
     {
         var deliveries = endpoints.MapGroup("/webhooks/deliveries").WithTags("webhooks");
 
-        deliveries.MapGet("", List)
+        deliveries
+            .MapGet("", List)
             .RequireAuthorization(Roles.ReadPolicy)
             .WithSummary("List webhook deliveries, newest first")
             .Produces<DeliveryList>();
 
-        deliveries.MapGet("/{delivery_id}", Get)
+        deliveries
+            .MapGet("/{delivery_id}", Get)
             .RequireAuthorization(Roles.ReadPolicy)
             .WithSummary("One delivery: headers (never the token), payload, received_at, routed_to")
             .Produces<DeliveryView>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
-        deliveries.MapPost("/{delivery_id}/replay", Replay)
+        deliveries
+            .MapPost("/{delivery_id}/replay", Replay)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithSummary("Publish a stored delivery again (admin)")
             .Produces<ReplayAccepted>(StatusCodes.Status202Accepted)
@@ -47,11 +49,14 @@ public static class DeliveryEndpoints
     }
 
     private static async Task<IResult> Get(IWebhookDeliveryStore store, string delivery_id, CancellationToken cancellationToken) =>
-        await Find(store, delivery_id, cancellationToken) is { } delivery
-            ? Results.Ok(DeliveryView.From(delivery))
-            : NotFound(delivery_id);
+        await Find(store, delivery_id, cancellationToken) is { } delivery ? Results.Ok(DeliveryView.From(delivery)) : NotFound(delivery_id);
 
-    private static async Task<IResult> Replay(IWebhookDeliveryStore store, WebhookIngest ingest, string delivery_id, CancellationToken cancellationToken)
+    private static async Task<IResult> Replay(
+        IWebhookDeliveryStore store,
+        WebhookIngest ingest,
+        string delivery_id,
+        CancellationToken cancellationToken
+    )
     {
         if (await Find(store, delivery_id, cancellationToken) is not { } delivery)
         {
@@ -72,15 +77,27 @@ public static class DeliveryEndpoints
 
 public sealed record DeliveryList(IReadOnlyList<DeliverySummary> Deliveries);
 
-public sealed record DeliverySummary(Guid DeliveryId, string Event, DateTimeOffset ReceivedAt, string Status, IReadOnlyList<string>? RoutedTo)
+public sealed record DeliverySummary(
+    Guid DeliveryId,
+    string Event,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    IReadOnlyList<string>? RoutedTo
+)
 {
     public static DeliverySummary From(WebhookDelivery d) =>
         new(d.DeliveryId, d.EventName, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);
 }
 
 public sealed record DeliveryView(
-    Guid DeliveryId, string Event, IReadOnlyDictionary<string, string> Headers, JsonElement Payload,
-    DateTimeOffset ReceivedAt, string Status, IReadOnlyList<string>? RoutedTo)
+    Guid DeliveryId,
+    string Event,
+    IReadOnlyDictionary<string, string> Headers,
+    JsonElement Payload,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    IReadOnlyList<string>? RoutedTo
+)
 {
     public static DeliveryView From(WebhookDelivery d) =>
         new(d.DeliveryId, d.EventName, d.Headers, d.Payload, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);

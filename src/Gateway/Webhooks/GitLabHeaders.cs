@@ -13,7 +13,12 @@ public static class GitLabHeaders
     /// <summary>Headers that may carry a secret: never stored, logged or published.</summary>
     public static readonly HashSet<string> Secret = new(StringComparer.OrdinalIgnoreCase)
     {
-        Token, "Authorization", "Proxy-Authorization", "Cookie", "GitLab-Access-Token", "PRIVATE-TOKEN",
+        Token,
+        "Authorization",
+        "Proxy-Authorization",
+        "Cookie",
+        "GitLab-Access-Token",
+        "PRIVATE-TOKEN",
     };
 
     /// <summary>

@@ -22,7 +22,9 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
             {
                 if (_keys.TryGetValue(dedupKey, out var existing) && existing.ExpiresAt > now)
                 {
-                    return Task.FromResult(new DeliveryClaim(existing.Pending ? ClaimOutcome.InFlight : ClaimOutcome.Duplicate, existing.Id));
+                    return Task.FromResult(
+                        new DeliveryClaim(existing.Pending ? ClaimOutcome.InFlight : ClaimOutcome.Duplicate, existing.Id)
+                    );
                 }
 
                 _keys[dedupKey] = (delivery.DeliveryId, true, now + PendingWindow);
@@ -86,7 +88,10 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
         lock (_gate)
         {
             Trim(clock.GetUtcNow());
-            IReadOnlyList<WebhookDelivery> page = _newestFirst.Take(limit).Select(id => _deliveries[id] with { Payload = default }).ToList();
+            IReadOnlyList<WebhookDelivery> page = _newestFirst
+                .Take(limit)
+                .Select(id => _deliveries[id] with { Payload = default })
+                .ToList();
             return Task.FromResult(page);
         }
     }
@@ -107,8 +112,10 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
     private void Trim(DateTimeOffset now)
     {
         var oldestKept = now - settings.Retention;
-        while (_newestFirst.Last is { } last
-               && (_newestFirst.Count > settings.MaxDeliveries || _deliveries[last.Value].ReceivedAt < oldestKept))
+        while (
+            _newestFirst.Last is { } last
+            && (_newestFirst.Count > settings.MaxDeliveries || _deliveries[last.Value].ReceivedAt < oldestKept)
+        )
         {
             _deliveries.Remove(last.Value);
             _newestFirst.RemoveLast();

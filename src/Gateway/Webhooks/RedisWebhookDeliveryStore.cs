@@ -26,7 +26,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    private static readonly LuaScript Claim = LuaScript.Prepare("""
+    private static readonly LuaScript Claim = LuaScript.Prepare(
+        """
         if @hasKey == '1' then
           local existing = redis.call('GET', @dedupKey)
           if existing then return existing end
@@ -39,46 +40,56 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         local extra = redis.call('ZCARD', @indexKey) - tonumber(@maxCount)
         if extra > 0 then redis.call('ZREMRANGEBYRANK', @indexKey, 0, extra - 1) end
         return false
-        """);
+        """
+    );
 
-    private static readonly LuaScript Confirm = LuaScript.Prepare("""
+    private static readonly LuaScript Confirm = LuaScript.Prepare(
+        """
         if @hasKey == '1' then redis.call('SET', @dedupKey, @id, 'PX', @dedupMs) end
         if redis.call('EXISTS', @deliveryKey) == 1 then redis.call('HSET', @deliveryKey, 'status', 'accepted') end
         return true
-        """);
+        """
+    );
 
-    private static readonly LuaScript Release = LuaScript.Prepare("""
+    private static readonly LuaScript Release = LuaScript.Prepare(
+        """
         if @hasKey == '1' and redis.call('GET', @dedupKey) == @pending then redis.call('DEL', @dedupKey) end
         redis.call('DEL', @deliveryKey)
         redis.call('ZREM', @indexKey, @id)
         return true
-        """);
+        """
+    );
 
-    private static readonly LuaScript MarkRouted = LuaScript.Prepare("""
+    private static readonly LuaScript MarkRouted = LuaScript.Prepare(
+        """
         if redis.call('EXISTS', @deliveryKey) == 1 then redis.call('HSET', @deliveryKey, 'routed_to', @routedTo) end
         return true
-        """);
+        """
+    );
 
     private IDatabase Db => redis.GetDatabase();
 
     public async Task<DeliveryClaim> ClaimAsync(WebhookDelivery delivery, string? dedupKey, CancellationToken cancellationToken)
     {
         var id = delivery.DeliveryId.ToString();
-        var result = await Db.ScriptEvaluateAsync(Claim, new
-        {
-            hasKey = dedupKey is null ? "0" : "1",
-            dedupKey = DedupKey(dedupKey),
-            pending = PendingPrefix + id,
-            pendingMs = (long)PendingWindow.TotalMilliseconds,
-            deliveryKey = DeliveryKey(delivery.DeliveryId),
-            meta = JsonSerializer.Serialize(DeliveryMeta.From(delivery), Json),
-            payload = delivery.Payload.GetRawText(),
-            retentionMs = (long)settings.Retention.TotalMilliseconds,
-            indexKey = (RedisKey)IndexKey,
-            nowMs = delivery.ReceivedAt.ToUnixTimeMilliseconds(),
-            id,
-            maxCount = settings.MaxDeliveries,
-        });
+        var result = await Db.ScriptEvaluateAsync(
+            Claim,
+            new
+            {
+                hasKey = dedupKey is null ? "0" : "1",
+                dedupKey = DedupKey(dedupKey),
+                pending = PendingPrefix + id,
+                pendingMs = (long)PendingWindow.TotalMilliseconds,
+                deliveryKey = DeliveryKey(delivery.DeliveryId),
+                meta = JsonSerializer.Serialize(DeliveryMeta.From(delivery), Json),
+                payload = delivery.Payload.GetRawText(),
+                retentionMs = (long)settings.Retention.TotalMilliseconds,
+                indexKey = (RedisKey)IndexKey,
+                nowMs = delivery.ReceivedAt.ToUnixTimeMilliseconds(),
+                id,
+                maxCount = settings.MaxDeliveries,
+            }
+        );
 
         if (result.IsNull)
         {
@@ -92,25 +103,31 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
     }
 
     public Task ConfirmAsync(Guid deliveryId, string? dedupKey, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(Confirm, new
-        {
-            hasKey = dedupKey is null ? "0" : "1",
-            dedupKey = DedupKey(dedupKey),
-            id = deliveryId.ToString(),
-            dedupMs = (long)settings.DedupWindow.TotalMilliseconds,
-            deliveryKey = DeliveryKey(deliveryId),
-        });
+        Db.ScriptEvaluateAsync(
+            Confirm,
+            new
+            {
+                hasKey = dedupKey is null ? "0" : "1",
+                dedupKey = DedupKey(dedupKey),
+                id = deliveryId.ToString(),
+                dedupMs = (long)settings.DedupWindow.TotalMilliseconds,
+                deliveryKey = DeliveryKey(deliveryId),
+            }
+        );
 
     public Task ReleaseAsync(Guid deliveryId, string? dedupKey, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(Release, new
-        {
-            hasKey = dedupKey is null ? "0" : "1",
-            dedupKey = DedupKey(dedupKey),
-            pending = PendingPrefix + deliveryId,
-            deliveryKey = DeliveryKey(deliveryId),
-            indexKey = (RedisKey)IndexKey,
-            id = deliveryId.ToString(),
-        });
+        Db.ScriptEvaluateAsync(
+            Release,
+            new
+            {
+                hasKey = dedupKey is null ? "0" : "1",
+                dedupKey = DedupKey(dedupKey),
+                pending = PendingPrefix + deliveryId,
+                deliveryKey = DeliveryKey(deliveryId),
+                indexKey = (RedisKey)IndexKey,
+                id = deliveryId.ToString(),
+            }
+        );
 
     public async Task<WebhookDelivery?> GetAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
@@ -130,16 +147,17 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
     }
 
     public Task MarkRoutedAsync(Guid deliveryId, IReadOnlyList<string> routedTo, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(MarkRouted, new
-        {
-            deliveryKey = DeliveryKey(deliveryId),
-            routedTo = JsonSerializer.Serialize(routedTo, Json),
-        });
+        Db.ScriptEvaluateAsync(
+            MarkRouted,
+            new { deliveryKey = DeliveryKey(deliveryId), routedTo = JsonSerializer.Serialize(routedTo, Json) }
+        );
 
     private static RedisKey DeliveryKey(Guid deliveryId) => $"gitlabbus:webhooks:delivery:{deliveryId}";
 
     private static RedisKey DedupKey(string? key) =>
-        key is null ? "gitlabbus:webhooks:dedup:none" : "gitlabbus:webhooks:dedup:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        key is null
+            ? "gitlabbus:webhooks:dedup:none"
+            : "gitlabbus:webhooks:dedup:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private static WebhookDelivery? Read(RedisValue[] fields)
     {

@@ -12,11 +12,15 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/webhooks/gitlab", Receive)
+        endpoints
+            .MapPost("/webhooks/gitlab", Receive)
             .WithTags("webhooks")
             .WithSummary("Receive a GitLab webhook delivery")
-            .WithDescription("Authenticated by X-Gitlab-Token. 202 once the broker confirmed the WebhookReceived publish; " +
-                             "200 with duplicate=true for a delivery seen before (Idempotency-Key, else X-Gitlab-Webhook-UUID + X-Gitlab-Event-UUID).")
+            .WithDescription(
+                "Authenticated by X-Gitlab-Token. 202 once the broker confirmed the WebhookReceived publish; "
+                    + "200 with duplicate=true for a delivery seen before "
+                    + "(Idempotency-Key, else X-Gitlab-Webhook-UUID + X-Gitlab-Event-UUID)."
+            )
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
             .Produces<WebhookAccepted>(StatusCodes.Status200OK)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
@@ -28,7 +32,12 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> Receive(
-        HttpContext http, WebhookSecret secret, WebhookIngest ingest, WebhookSettings settings, CancellationToken cancellationToken)
+        HttpContext http,
+        WebhookSecret secret,
+        WebhookIngest ingest,
+        WebhookSettings settings,
+        CancellationToken cancellationToken
+    )
     {
         var request = http.Request;
         if (!secret.Matches(request.Headers[GitLabHeaders.Token]))
@@ -68,23 +77,33 @@ public static class WebhookEndpoints
             return ApiError.InvalidRequest("the body must be a JSON object");
         }
 
-        var headers = request.Headers
-            .Where(h => !GitLabHeaders.Secret.Contains(h.Key))
+        var headers = request
+            .Headers.Where(h => !GitLabHeaders.Secret.Contains(h.Key))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
         return result.Outcome switch
         {
-            IngestOutcome.Accepted => Results.Json(new WebhookAccepted(result.DeliveryId, false), statusCode: StatusCodes.Status202Accepted),
+            IngestOutcome.Accepted => Results.Json(
+                new WebhookAccepted(result.DeliveryId, false),
+                statusCode: StatusCodes.Status202Accepted
+            ),
             IngestOutcome.Duplicate => Results.Json(new WebhookAccepted(result.DeliveryId, true), statusCode: StatusCodes.Status200OK),
             IngestOutcome.InFlight => InFlight(http, result.DeliveryId),
-            IngestOutcome.StateUnavailable => ApiError.Result(ErrorCodes.CacheUnavailable,
-                "the state store could not record the delivery; retry later"),
+            IngestOutcome.StateUnavailable => ApiError.Result(
+                ErrorCodes.CacheUnavailable,
+                "the state store could not record the delivery; retry later"
+            ),
             _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
         };
     }
 
-    /// <summary>Reads the body, or returns null once it passes <paramref name="maxBytes"/> (chunked bodies have no Content-Length).</summary>
-    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(HttpContext http, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>Reads the body, or returns null once it passes <paramref name="maxBytes"/> (chunked bodies have no
+    /// Content-Length).</summary>
+    private static async Task<ArrayBufferWriter<byte>?> ReadBoundedAsync(
+        HttpContext http,
+        int maxBytes,
+        CancellationToken cancellationToken
+    )
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -122,7 +141,9 @@ public static class WebhookEndpoints
     {
         http.Response.Headers.RetryAfter = "1";
         return ApiError.Conflict(
-            $"delivery {deliveryId} with the same key is still being published; retry shortly", new { delivery_id = deliveryId });
+            $"delivery {deliveryId} with the same key is still being published; retry shortly",
+            new { delivery_id = deliveryId }
+        );
     }
 }
 

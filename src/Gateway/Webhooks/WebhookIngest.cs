@@ -3,7 +3,6 @@ using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Gateway.Webhooks;
 using MassTransit;
 
 namespace GitLabBus.Gateway.Webhooks;
@@ -20,7 +19,8 @@ public sealed class WebhookIngest(
     WebhookSettings settings,
     TimeProvider clock,
     WebhookMetrics metrics,
-    ILogger<WebhookIngest> logger)
+    ILogger<WebhookIngest> logger
+)
 {
     public async Task<IngestResult> AcceptAsync(IncomingWebhook incoming, CancellationToken cancellationToken)
     {
@@ -41,7 +41,11 @@ public sealed class WebhookIngest(
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
             // Without the claim there is no dedup: refuse, and let GitLab retry once state is back.
-            logger.LogWarning("Could not record {EventName} delivery: state store unavailable ({Reason})", incoming.EventName, failure.GetType().Name);
+            logger.LogWarning(
+                "Could not record {EventName} delivery: state store unavailable ({Reason})",
+                incoming.EventName,
+                failure.GetType().Name
+            );
             metrics.Count(incoming.EventName, "cache_unavailable");
             return new IngestResult(IngestOutcome.StateUnavailable, delivery.DeliveryId);
         }
@@ -49,21 +53,36 @@ public sealed class WebhookIngest(
         if (claim.Outcome != ClaimOutcome.Claimed)
         {
             metrics.Count(incoming.EventName, claim.Outcome == ClaimOutcome.Duplicate ? "duplicate" : "in_flight");
-            logger.LogInformation("{EventName} delivery is a {Outcome} of {DeliveryId}; nothing published",
-                incoming.EventName, claim.Outcome, claim.DeliveryId);
-            return new IngestResult(claim.Outcome == ClaimOutcome.Duplicate ? IngestOutcome.Duplicate : IngestOutcome.InFlight, claim.DeliveryId);
+            logger.LogInformation(
+                "{EventName} delivery is a {Outcome} of {DeliveryId}; nothing published",
+                incoming.EventName,
+                claim.Outcome,
+                claim.DeliveryId
+            );
+            return new IngestResult(
+                claim.Outcome == ClaimOutcome.Duplicate ? IngestOutcome.Duplicate : IngestOutcome.InFlight,
+                claim.DeliveryId
+            );
         }
 
         if (!await TryPublishAsync(ToMessage(delivery, incoming, replayed: false), cancellationToken))
         {
-            await BestEffortAsync(() => deliveries.ReleaseAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None), "release", delivery.DeliveryId);
+            await BestEffortAsync(
+                () => deliveries.ReleaseAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None),
+                "release",
+                delivery.DeliveryId
+            );
             metrics.Count(incoming.EventName, "bus_unavailable");
             return new IngestResult(IngestOutcome.BusUnavailable, delivery.DeliveryId);
         }
 
         // The broker has the message: it is accepted whatever happens next. A failed confirm only means the
         // in-flight mark expires instead of becoming the dedup record.
-        await BestEffortAsync(() => deliveries.ConfirmAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None), "confirm", delivery.DeliveryId);
+        await BestEffortAsync(
+            () => deliveries.ConfirmAsync(delivery.DeliveryId, incoming.DedupKey, CancellationToken.None),
+            "confirm",
+            delivery.DeliveryId
+        );
         metrics.Count(incoming.EventName, "accepted");
         logger.LogInformation("{EventName} delivery {DeliveryId} accepted", incoming.EventName, delivery.DeliveryId);
         return new IngestResult(IngestOutcome.Accepted, delivery.DeliveryId);
@@ -74,8 +93,12 @@ public sealed class WebhookIngest(
     {
         var incoming = IncomingWebhook.FromHeaders(delivery.EventName, delivery.Headers, delivery.Payload);
         var published = await TryPublishAsync(ToMessage(delivery, incoming, replayed: true), cancellationToken);
-        logger.LogInformation("{EventName} delivery {DeliveryId} replay {Outcome}",
-            delivery.EventName, delivery.DeliveryId, published ? "published" : "not confirmed by the broker");
+        logger.LogInformation(
+            "{EventName} delivery {DeliveryId} replay {Outcome}",
+            delivery.EventName,
+            delivery.DeliveryId,
+            published ? "published" : "not confirmed by the broker"
+        );
         return published;
     }
 
@@ -91,8 +114,13 @@ public sealed class WebhookIngest(
         catch (Exception failure)
         {
             // Whatever the cause (broker down, confirm timeout, caller gone), the delivery was not accepted.
-            logger.LogWarning("The broker did not confirm {EventName} delivery {DeliveryId} within {Timeout}: {Reason}",
-                message.EventName, message.DeliveryId, settings.PublishTimeout, failure.GetType().Name);
+            logger.LogWarning(
+                "The broker did not confirm {EventName} delivery {DeliveryId} within {Timeout}: {Reason}",
+                message.EventName,
+                message.DeliveryId,
+                settings.PublishTimeout,
+                failure.GetType().Name
+            );
             return false;
         }
     }
@@ -105,23 +133,28 @@ public sealed class WebhookIngest(
         }
         catch (Exception failure)
         {
-            logger.LogWarning("Could not {Step} delivery {DeliveryId} in the state store ({Reason}); its in-flight mark expires on its own",
-                step, deliveryId, failure.GetType().Name);
+            logger.LogWarning(
+                "Could not {Step} delivery {DeliveryId} in the state store ({Reason}); its in-flight mark expires on its own",
+                step,
+                deliveryId,
+                failure.GetType().Name
+            );
         }
     }
 
-    private static WebhookReceived ToMessage(WebhookDelivery delivery, IncomingWebhook incoming, bool replayed) => new()
-    {
-        DeliveryId = delivery.DeliveryId,
-        EventName = delivery.EventName,
-        Payload = delivery.Payload,
-        ReceivedAt = delivery.ReceivedAt,
-        IdempotencyKey = incoming.IdempotencyKey,
-        EventUuid = incoming.EventUuid,
-        WebhookUuid = incoming.WebhookUuid,
-        Instance = incoming.Instance,
-        Replayed = replayed,
-    };
+    private static WebhookReceived ToMessage(WebhookDelivery delivery, IncomingWebhook incoming, bool replayed) =>
+        new()
+        {
+            DeliveryId = delivery.DeliveryId,
+            EventName = delivery.EventName,
+            Payload = delivery.Payload,
+            ReceivedAt = delivery.ReceivedAt,
+            IdempotencyKey = incoming.IdempotencyKey,
+            EventUuid = incoming.EventUuid,
+            WebhookUuid = incoming.WebhookUuid,
+            Instance = incoming.Instance,
+            Replayed = replayed,
+        };
 }
 
 public sealed record IngestResult(IngestOutcome Outcome, Guid DeliveryId);
@@ -147,7 +180,8 @@ public sealed record IncomingWebhook(
     string? IdempotencyKey,
     string? EventUuid,
     string? WebhookUuid,
-    string? Instance)
+    string? Instance
+)
 {
     public string? DedupKey => GitLabHeaders.DedupKey(IdempotencyKey, WebhookUuid, EventUuid);
 
@@ -166,7 +200,8 @@ public sealed record IncomingWebhook(
             lookup.GetValueOrDefault(GitLabHeaders.IdempotencyKey),
             lookup.GetValueOrDefault(GitLabHeaders.EventUuid),
             lookup.GetValueOrDefault(GitLabHeaders.WebhookUuid),
-            lookup.GetValueOrDefault(GitLabHeaders.Instance));
+            lookup.GetValueOrDefault(GitLabHeaders.Instance)
+        );
     }
 }
 
@@ -175,8 +210,9 @@ public sealed class WebhookMetrics(IMeterFactory meters)
 {
     public const string MeterName = "GitLabBus.Gateway";
 
-    private readonly Counter<long> _events = meters.Create(MeterName).CreateCounter<long>(
-        "gitlab_webhook_events", description: "GitLab webhook deliveries by event and outcome");
+    private readonly Counter<long> _events = meters
+        .Create(MeterName)
+        .CreateCounter<long>("gitlab_webhook_events", description: "GitLab webhook deliveries by event and outcome");
 
     public void Count(string eventName, string outcome) =>
         _events.Add(1, new KeyValuePair<string, object?>("event", eventName), new KeyValuePair<string, object?>("outcome", outcome));

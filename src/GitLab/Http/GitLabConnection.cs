@@ -1,5 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -12,7 +12,13 @@ namespace GitLabBus.GitLab.Http;
 /// Sends one REST call with a token and turns the answer into a value or a <see cref="GitLabException"/>; reads pages
 /// and follows them. Paths are relative to <c>/api/v4/</c>.
 /// </summary>
-internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int defaultPageSize, TimeProvider time, GitLabTelemetry telemetry)
+internal sealed class GitLabConnection(
+    HttpClient http,
+    GitLabToken? token,
+    int defaultPageSize,
+    TimeProvider time,
+    GitLabTelemetry telemetry
+)
 {
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
@@ -28,11 +34,21 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     /// <summary>A successful answer, its body not yet read (traces, artifacts); the caller disposes it.</summary>
     /// <param name="range">For downloads: the bytes wanted (GitLab serves artifacts with range support).</param>
     public async Task<HttpResponseMessage> SendRawAsync(
-        HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken, RangeHeaderValue? range = null)
+        HttpMethod method,
+        string path,
+        object? body,
+        HttpCompletionOption completion,
+        CancellationToken cancellationToken,
+        RangeHeaderValue? range = null
+    )
     {
         if (token is null)
         {
-            throw new GitLabException(GitLabErrorKind.Configuration, "no GitLab token: set GITLAB_TOKEN or pass a user token", request: CallOf(method, path));
+            throw new GitLabException(
+                GitLabErrorKind.Configuration,
+                "no GitLab token: set GITLAB_TOKEN or pass a user token",
+                request: CallOf(method, path)
+            );
         }
 
         using var request = new HttpRequestMessage(method, path);
@@ -47,7 +63,11 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         return await SendAsync(request, cancellationToken, completion);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead
+    )
     {
         var call = CallOf(request);
         HttpResponseMessage response;
@@ -77,7 +97,12 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
     }
 
     /// <summary>The trigger API: a form whose <c>token</c> field is the trigger token, and no other credential.</summary>
-    public async Task<T> TriggerAsync<T>(string path, GitLabToken trigger, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    public async Task<T> TriggerAsync<T>(
+        string path,
+        GitLabToken trigger,
+        IEnumerable<KeyValuePair<string, string>> form,
+        CancellationToken cancellationToken
+    )
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Options.Set(GitLabResilience.Partition, trigger.Fingerprint);
@@ -98,7 +123,8 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
             Header(response, "x-next-page"),
             Header(response, "x-prev-page"),
             Header(response, "x-total"),
-            Header(response, "x-total-pages"))
+            Header(response, "x-total-pages")
+        )
         {
             NextLink = NextLink(response),
         };
@@ -143,7 +169,13 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         }
         catch (JsonException invalid)
         {
-            throw new GitLabException(GitLabErrorKind.Server, $"unreadable answer ({invalid.Message})", response.StatusCode, CallOf(response.RequestMessage!), invalid);
+            throw new GitLabException(
+                GitLabErrorKind.Server,
+                $"unreadable answer ({invalid.Message})",
+                response.StatusCode,
+                CallOf(response.RequestMessage!),
+                invalid
+            );
         }
     }
 
@@ -165,8 +197,10 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         {
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && (root.TryGetProperty("message", out var message) || root.TryGetProperty("error", out message)))
+            if (
+                root.ValueKind == JsonValueKind.Object
+                && (root.TryGetProperty("message", out var message) || root.TryGetProperty("error", out message))
+            )
             {
                 return message.ValueKind == JsonValueKind.String ? message.GetString()! : Flatten(message);
             }
@@ -179,16 +213,27 @@ internal sealed class GitLabConnection(HttpClient http, GitLabToken? token, int 
         return $"{(int)status} {status}";
     }
 
-    private static string Flatten(JsonElement message) => message.ValueKind == JsonValueKind.Object
-        ? string.Join("; ", message.EnumerateObject().Select(field => $"{field.Name} {string.Join(", ", field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray().Select(e => e.ToString()) : [field.Value.ToString()])}"))
-        : message.ToString();
+    private static string Flatten(JsonElement message) =>
+        message.ValueKind == JsonValueKind.Object
+            ? string.Join(
+                "; ",
+                message
+                    .EnumerateObject()
+                    .Select(field =>
+                        $"{field.Name} {string.Join(", ", field.Value.ValueKind == JsonValueKind.Array
+                            ? field.Value.EnumerateArray().Select(e => e.ToString())
+                            : [field.Value.ToString()])}"
+                    )
+            )
+            : message.ToString();
 
-    private static string Describe(Exception failure) => failure switch
-    {
-        TimeoutRejectedException => "GitLab did not answer in time",
-        HttpRequestException { HttpRequestError: var error } => $"GitLab unreachable ({error})",
-        _ => "GitLab marked unavailable after repeated failures (circuit open); calls resume after a pause",
-    };
+    private static string Describe(Exception failure) =>
+        failure switch
+        {
+            TimeoutRejectedException => "GitLab did not answer in time",
+            HttpRequestException { HttpRequestError: var error } => $"GitLab unreachable ({error})",
+            _ => "GitLab marked unavailable after repeated failures (circuit open); calls resume after a pause",
+        };
 
     /// <summary>Method and path, never the query string: what an error may say about the call.</summary>
     private static string CallOf(HttpMethod method, string path) => $"{method} {path.Split('?', 2)[0]}";

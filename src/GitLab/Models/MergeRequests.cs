@@ -1,6 +1,15 @@
 namespace GitLabBus.GitLab.Models;
 
-public sealed record GitLabMergeRequest(long Id, long Iid, long ProjectId, string Title, string State, string SourceBranch, string TargetBranch, string WebUrl)
+public sealed record GitLabMergeRequest(
+    long Id,
+    long Iid,
+    long ProjectId,
+    string Title,
+    string State,
+    string SourceBranch,
+    string TargetBranch,
+    string WebUrl
+)
 {
     public string? Description { get; init; }
 

@@ -48,12 +48,16 @@ public sealed record WorkItemFilter
 
     public string? Search { get; init; }
 
-    internal string Query() => string.Join('&', new[]
-    {
-        State is { Length: > 0 } state ? $"state={Uri.EscapeDataString(state)}" : null,
-        Labels is { Count: > 0 } labels ? $"labels={Uri.EscapeDataString(string.Join(',', labels))}" : null,
-        Search is { Length: > 0 } search ? $"search={Uri.EscapeDataString(search)}" : null,
-    }.Where(part => part is not null));
+    internal string Query() =>
+        string.Join(
+            '&',
+            new[]
+            {
+                State is { Length: > 0 } state ? $"state={Uri.EscapeDataString(state)}" : null,
+                Labels is { Count: > 0 } labels ? $"labels={Uri.EscapeDataString(string.Join(',', labels))}" : null,
+                Search is { Length: > 0 } search ? $"search={Uri.EscapeDataString(search)}" : null,
+            }.Where(part => part is not null)
+        );
 }
 
 public sealed record NewGitLabIssue(string Title)

@@ -6,7 +6,8 @@ namespace GitLabBus.GitLab.Recording;
 /// <summary>One request and GitLab's answer, as a line of a recording (<c>GITLAB_RECORD</c>, <c>GITLAB_REPLAY</c>).</summary>
 /// <param name="Path">Relative to <c>/api/v4/</c>, query included, secrets redacted.</param>
 /// <param name="RequestBody">The request's body (JSON or form text) with secrets redacted; null when it had none.</param>
-/// <param name="Body">A text answer as is (JSON with secrets redacted), else null and <paramref name="BodyBase64"/> holds the bytes.</param>
+/// <param name="Body">A text answer as is (JSON with secrets redacted), else null and <paramref name="BodyBase64"/> holds the
+/// bytes.</param>
 public sealed record RecordedInteraction(
     DateTimeOffset RecordedAt,
     string Method,
@@ -16,7 +17,8 @@ public sealed record RecordedInteraction(
     IReadOnlyDictionary<string, string> Headers,
     string? ContentType,
     string? Body,
-    string? BodyBase64)
+    string? BodyBase64
+)
 {
     public string Key => RecordedRequest.KeyOf(Method, Path, RequestBody);
 }
@@ -28,10 +30,14 @@ internal sealed record RecordedRequest(string Method, string Path, string? Body)
 
     public static string KeyOf(string method, string path, string? body) => $"{method} {path} {body}";
 
-    public static async Task<RecordedRequest> OfAsync(HttpRequestMessage request, CancellationToken cancellationToken) => new(
-        request.Method.Method,
-        Redaction.Path(GitLabRecordingFile.RelativePath(request.RequestUri!)),
-        request.Content is null ? null : Redaction.Body(request.Content.Headers.ContentType?.MediaType, await request.Content.ReadAsStringAsync(cancellationToken)));
+    public static async Task<RecordedRequest> OfAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        new(
+            request.Method.Method,
+            Redaction.Path(GitLabRecordingFile.RelativePath(request.RequestUri!)),
+            request.Content is null
+                ? null
+                : Redaction.Body(request.Content.Headers.ContentType?.MediaType, await request.Content.ReadAsStringAsync(cancellationToken))
+        );
 }
 
 /// <summary>What never goes into a recording: tokens in query strings, JSON and form bodies.</summary>
@@ -39,7 +45,14 @@ internal static class Redaction
 {
     public const string Redacted = "[REDACTED]";
 
-    private static readonly HashSet<string> SecretNames = new(StringComparer.OrdinalIgnoreCase) { "token", "private_token", "access_token", "password", "secret" };
+    private static readonly HashSet<string> SecretNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "token",
+        "private_token",
+        "access_token",
+        "password",
+        "secret",
+    };
 
     public static string Path(string path)
     {
@@ -48,11 +61,16 @@ internal static class Redaction
     }
 
     /// <summary>A form or query string with secret fields' values replaced.</summary>
-    public static string Form(string form) => string.Join('&', form.Split('&').Select(pair =>
-    {
-        var name = Uri.UnescapeDataString(pair.Split('=', 2)[0]);
-        return SecretNames.Contains(name) ? $"{pair.Split('=', 2)[0]}={Uri.EscapeDataString(Redacted)}" : pair;
-    }));
+    public static string Form(string form) =>
+        string.Join(
+            '&',
+            form.Split('&')
+                .Select(pair =>
+                {
+                    var name = Uri.UnescapeDataString(pair.Split('=', 2)[0]);
+                    return SecretNames.Contains(name) ? $"{pair.Split('=', 2)[0]}={Uri.EscapeDataString(Redacted)}" : pair;
+                })
+        );
 
     public static string Json(string json)
     {

@@ -12,8 +12,19 @@ internal sealed class RecordingHandler(GitLabRecordingFile file, TimeProvider ti
 {
     private static readonly HashSet<string> KeptHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "x-page", "x-per-page", "x-next-page", "x-prev-page", "x-total", "x-total-pages", "Link", "Retry-After",
-        "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Observed", "Content-Disposition",
+        "x-page",
+        "x-per-page",
+        "x-next-page",
+        "x-prev-page",
+        "x-total",
+        "x-total-pages",
+        "Link",
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "RateLimit-Observed",
+        "Content-Disposition",
     };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -24,20 +35,28 @@ internal sealed class RecordingHandler(GitLabRecordingFile file, TimeProvider ti
         // The answer is buffered to be recorded, then handed on as a fresh content with the same headers.
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var contentType = response.Content.Headers.ContentType?.ToString();
-        var isText = contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase);
-        var headers = response.Headers.Concat(response.Content.Headers)
+        var isText =
+            contentType is null
+            || contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase);
+        var headers = response
+            .Headers.Concat(response.Content.Headers)
             .Where(header => KeptHeaders.Contains(header.Key))
             .ToDictionary(header => header.Key, header => string.Join(", ", header.Value), StringComparer.OrdinalIgnoreCase);
-        await file.AppendAsync(new RecordedInteraction(
-            time.GetUtcNow(),
-            recorded.Method,
-            recorded.Path,
-            recorded.Body,
-            (int)response.StatusCode,
-            headers,
-            contentType,
-            isText ? Redaction.Body(contentType, Encoding.UTF8.GetString(bytes)) : null,
-            isText ? null : Convert.ToBase64String(bytes)), cancellationToken);
+        await file.AppendAsync(
+            new RecordedInteraction(
+                time.GetUtcNow(),
+                recorded.Method,
+                recorded.Path,
+                recorded.Body,
+                (int)response.StatusCode,
+                headers,
+                contentType,
+                isText ? Redaction.Body(contentType, Encoding.UTF8.GetString(bytes)) : null,
+                isText ? null : Convert.ToBase64String(bytes)
+            ),
+            cancellationToken
+        );
 
         var replaced = new ByteArrayContent(bytes);
         foreach (var header in response.Content.Headers)
@@ -72,9 +91,11 @@ public sealed class GitLabRecordingFile(string path)
     }
 
     public static IReadOnlyList<RecordedInteraction> Read(string path) =>
-        [.. File.ReadLines(path)
-            .Where(line => !string.IsNullOrWhiteSpace(line))
-            .Select(line => JsonSerializer.Deserialize<RecordedInteraction>(line, GitLabJson.Options)!)];
+        [
+            .. File.ReadLines(path)
+                .Where(line => !string.IsNullOrWhiteSpace(line))
+                .Select(line => JsonSerializer.Deserialize<RecordedInteraction>(line, GitLabJson.Options)!),
+        ];
 
     /// <summary>The part after <c>/api/v4/</c>, so a recording made against one host replays against any.</summary>
     internal static string RelativePath(Uri uri)
@@ -102,7 +123,8 @@ internal sealed class ReplayHandler : HttpMessageHandler
             throw new GitLabException(GitLabErrorKind.Configuration, $"GITLAB_REPLAY file not found: {path}");
         }
 
-        _answers = GitLabRecordingFile.Read(path)
+        _answers = GitLabRecordingFile
+            .Read(path)
             .GroupBy(interaction => interaction.Key)
             .ToDictionary(group => group.Key, group => new Queue<RecordedInteraction>(group));
     }
@@ -120,14 +142,20 @@ internal sealed class ReplayHandler : HttpMessageHandler
             }
             else if (!_last.TryGetValue(key, out answer!))
             {
-                throw new GitLabException(GitLabErrorKind.Configuration, "GITLAB_REPLAY has no recorded answer for this request", request: $"{recorded.Method} {recorded.Path.Split('?', 2)[0]}");
+                throw new GitLabException(
+                    GitLabErrorKind.Configuration,
+                    "GITLAB_REPLAY has no recorded answer for this request",
+                    request: $"{recorded.Method} {recorded.Path.Split('?', 2)[0]}"
+                );
             }
         }
 
         var response = new HttpResponseMessage((System.Net.HttpStatusCode)answer.Status)
         {
             RequestMessage = request,
-            Content = answer.BodyBase64 is { } binary ? new ByteArrayContent(Convert.FromBase64String(binary)) : new StringContent(answer.Body ?? "", Encoding.UTF8),
+            Content = answer.BodyBase64 is { } binary
+                ? new ByteArrayContent(Convert.FromBase64String(binary))
+                : new StringContent(answer.Body ?? "", Encoding.UTF8),
         };
         if (answer.ContentType is { } contentType)
         {

@@ -4,30 +4,69 @@ namespace GitLabBus.GitLab;
 
 public sealed partial class GitLabClient
 {
-    public IAsyncEnumerable<GitLabMergeRequest> ListMergeRequestsAsync(ProjectRef project, WorkItemFilter? filter, CancellationToken cancellationToken) =>
-        _connection.ListAsync<GitLabMergeRequest>(Query($"projects/{project.Encoded}/merge_requests", filter?.Query() ?? ""), cancellationToken);
+    public IAsyncEnumerable<GitLabMergeRequest> ListMergeRequestsAsync(
+        ProjectRef project,
+        WorkItemFilter? filter,
+        CancellationToken cancellationToken
+    ) =>
+        _connection.ListAsync<GitLabMergeRequest>(
+            Query($"projects/{project.Encoded}/merge_requests", filter?.Query() ?? ""),
+            cancellationToken
+        );
 
-    public Task<GitLabPage<GitLabMergeRequest>> GetMergeRequestsPageAsync(ProjectRef project, WorkItemFilter? filter, int page, int? perPage, CancellationToken cancellationToken) =>
-        _connection.GetPageAsync<GitLabMergeRequest>(Query($"projects/{project.Encoded}/merge_requests", filter?.Query() ?? ""), page, perPage, cancellationToken);
+    public Task<GitLabPage<GitLabMergeRequest>> GetMergeRequestsPageAsync(
+        ProjectRef project,
+        WorkItemFilter? filter,
+        int page,
+        int? perPage,
+        CancellationToken cancellationToken
+    ) =>
+        _connection.GetPageAsync<GitLabMergeRequest>(
+            Query($"projects/{project.Encoded}/merge_requests", filter?.Query() ?? ""),
+            page,
+            perPage,
+            cancellationToken
+        );
 
-    /// <summary><paramref name="includeRebaseInProgress"/> fills <see cref="GitLabMergeRequest.RebaseInProgress"/> (rebases are asynchronous).</summary>
-    public Task<GitLabMergeRequest> GetMergeRequestAsync(ProjectRef project, long iid, bool includeRebaseInProgress, CancellationToken cancellationToken) =>
+    /// <summary><paramref name="includeRebaseInProgress"/> fills <see cref="GitLabMergeRequest.RebaseInProgress"/> (rebases are
+    /// asynchronous).</summary>
+    public Task<GitLabMergeRequest> GetMergeRequestAsync(
+        ProjectRef project,
+        long iid,
+        bool includeRebaseInProgress,
+        CancellationToken cancellationToken
+    ) =>
         GetAsync<GitLabMergeRequest>(
-            Query($"projects/{project.Encoded}/merge_requests/{iid}", includeRebaseInProgress ? "include_rebase_in_progress=true" : ""), cancellationToken);
+            Query($"projects/{project.Encoded}/merge_requests/{iid}", includeRebaseInProgress ? "include_rebase_in_progress=true" : ""),
+            cancellationToken
+        );
 
-    public Task<GitLabMergeRequest> CreateMergeRequestAsync(ProjectRef project, NewGitLabMergeRequest request, CancellationToken cancellationToken) =>
-        PostAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests", request, cancellationToken);
+    public Task<GitLabMergeRequest> CreateMergeRequestAsync(
+        ProjectRef project,
+        NewGitLabMergeRequest request,
+        CancellationToken cancellationToken
+    ) => PostAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests", request, cancellationToken);
 
-    public Task<GitLabMergeRequest> UpdateMergeRequestAsync(ProjectRef project, long iid, GitLabMergeRequestUpdate update, CancellationToken cancellationToken) =>
-        PutAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests/{iid}", update, cancellationToken);
+    public Task<GitLabMergeRequest> UpdateMergeRequestAsync(
+        ProjectRef project,
+        long iid,
+        GitLabMergeRequestUpdate update,
+        CancellationToken cancellationToken
+    ) => PutAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests/{iid}", update, cancellationToken);
 
-    /// <summary>Starts a rebase; follow it with <see cref="GetMergeRequestAsync"/> until <c>rebase_in_progress</c> is false, then read <c>merge_error</c>.</summary>
+    /// <summary>Starts a rebase; follow it with <see cref="GetMergeRequestAsync"/> until <c>rebase_in_progress</c> is false, then read
+    /// <c>merge_error</c>.</summary>
     public Task<GitLabRebaseAccepted> RebaseMergeRequestAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
         PutAsync<GitLabRebaseAccepted>($"projects/{project.Encoded}/merge_requests/{iid}/rebase", null, cancellationToken);
 
-    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable; 409 when the head is no longer <see cref="GitLabMergeOptions.Sha"/>.</summary>
-    public Task<GitLabMergeRequest> MergeMergeRequestAsync(ProjectRef project, long iid, GitLabMergeOptions options, CancellationToken cancellationToken) =>
-        PutAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests/{iid}/merge", options, cancellationToken);
+    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable; 409 when the head is no longer <see
+    /// cref="GitLabMergeOptions.Sha"/>.</summary>
+    public Task<GitLabMergeRequest> MergeMergeRequestAsync(
+        ProjectRef project,
+        long iid,
+        GitLabMergeOptions options,
+        CancellationToken cancellationToken
+    ) => PutAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests/{iid}/merge", options, cancellationToken);
 
     public Task<GitLabApprovals> GetApprovalsAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
         GetAsync<GitLabApprovals>($"projects/{project.Encoded}/merge_requests/{iid}/approvals", cancellationToken);
@@ -39,8 +78,11 @@ public sealed partial class GitLabClient
         _connection.ListAsync<GitLabDiff>($"projects/{project.Encoded}/merge_requests/{iid}/diffs", cancellationToken);
 
     /// <summary>Newest first: the first version's shas are what an inline comment's position needs.</summary>
-    public IAsyncEnumerable<GitLabMergeRequestVersion> ListVersionsAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
-        _connection.ListAsync<GitLabMergeRequestVersion>($"projects/{project.Encoded}/merge_requests/{iid}/versions", cancellationToken);
+    public IAsyncEnumerable<GitLabMergeRequestVersion> ListVersionsAsync(
+        ProjectRef project,
+        long iid,
+        CancellationToken cancellationToken
+    ) => _connection.ListAsync<GitLabMergeRequestVersion>($"projects/{project.Encoded}/merge_requests/{iid}/versions", cancellationToken);
 
     public IAsyncEnumerable<GitLabNote> ListMergeRequestNotesAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
         _connection.ListAsync<GitLabNote>($"projects/{project.Encoded}/merge_requests/{iid}/notes", cancellationToken);
@@ -52,8 +94,12 @@ public sealed partial class GitLabClient
         _connection.ListAsync<GitLabDiscussion>($"projects/{project.Encoded}/merge_requests/{iid}/discussions", cancellationToken);
 
     /// <summary>A thread, inline when <see cref="NewGitLabDiscussion.Position"/> is set.</summary>
-    public Task<GitLabDiscussion> CreateDiscussionAsync(ProjectRef project, long iid, NewGitLabDiscussion discussion, CancellationToken cancellationToken) =>
-        PostAsync<GitLabDiscussion>($"projects/{project.Encoded}/merge_requests/{iid}/discussions", discussion, cancellationToken);
+    public Task<GitLabDiscussion> CreateDiscussionAsync(
+        ProjectRef project,
+        long iid,
+        NewGitLabDiscussion discussion,
+        CancellationToken cancellationToken
+    ) => PostAsync<GitLabDiscussion>($"projects/{project.Encoded}/merge_requests/{iid}/discussions", discussion, cancellationToken);
 
     public Task<GitLabBranch> GetBranchAsync(ProjectRef project, string branch, CancellationToken cancellationToken) =>
         GetAsync<GitLabBranch>($"projects/{project.Encoded}/repository/branches/{Uri.EscapeDataString(branch)}", cancellationToken);

@@ -25,8 +25,10 @@ public static class BusRegistration
 
     /// <param name="roles">Each role registers its consumers or sagas, e.g. <c>services.AddConsumersRole(settings)</c>.</param>
     public static IServiceCollection AddGitLabBus(
-        this IServiceCollection services, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles) =>
-        services.AddMassTransit(x => Configure(x, settings, roles));
+        this IServiceCollection services,
+        BusSettings settings,
+        params Action<IBusRegistrationConfigurator>[] roles
+    ) => services.AddMassTransit(x => Configure(x, settings, roles));
 
     /// <summary>The registration itself, so MassTransit's test harness can run the very same bus.</summary>
     public static void Configure(IBusRegistrationConfigurator x, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
@@ -42,81 +44,93 @@ public static class BusRegistration
             role(x);
         }
 
-        x.AddConfigureEndpointsCallback((context, name, endpoint) =>
-        {
-            if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        x.AddConfigureEndpointsCallback(
+            (context, name, endpoint) =>
             {
-                rabbit.SetQuorumQueue();
+                if (settings.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+
+                endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
+                endpoint.UseConsumeFilter(typeof(MessageRulesConsumeFilter<>), context);
+
+                // What still fails after the immediate retries (GitLab or Redis down for a while) comes back later,
+                // through the scheduler, before it is given up to the _error queue. The scheduler's own endpoint
+                // cannot schedule through itself, and invalid messages never improve with time.
+                if (name != SchedulerQueue && settings.RedeliveryIntervals.Count > 0)
+                {
+                    void Redelivery(IRetryConfigurator redelivery)
+                    {
+                        redelivery.Ignore<InvalidMessageException>();
+                        redelivery.Intervals([.. settings.RedeliveryIntervals]);
+                    }
+
+                    if (settings.InMemory)
+                    {
+                        endpoint.UseDelayedRedelivery(Redelivery);
+                    }
+                    else
+                    {
+                        endpoint.UseScheduledRedelivery(Redelivery);
+                    }
+                }
+
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<InvalidMessageException>();
+                    retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+                });
+
+                // A saga instance written by another replica since it was loaded: reload and apply again, quickly and
+                // often. Inside the general retry and outside the outbox, so every attempt starts with an empty outbox.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<ConcurrencyException>();
+                    retry.Handle<SagaException>();
+                    retry.Exponential(25, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(15));
+                });
+                endpoint.UseInMemoryOutbox(context);
             }
-
-            endpoint.UseConsumeFilter(typeof(RequestIdConsumeFilter<>), context);
-            endpoint.UseConsumeFilter(typeof(MessageRulesConsumeFilter<>), context);
-
-            // What still fails after the immediate retries (GitLab or Redis down for a while) comes back later,
-            // through the scheduler, before it is given up to the _error queue. The scheduler's own endpoint
-            // cannot schedule through itself, and invalid messages never improve with time.
-            if (name != SchedulerQueue && settings.RedeliveryIntervals.Count > 0)
-            {
-                void Redelivery(IRetryConfigurator redelivery)
-                {
-                    redelivery.Ignore<InvalidMessageException>();
-                    redelivery.Intervals([.. settings.RedeliveryIntervals]);
-                }
-
-                if (settings.InMemory)
-                {
-                    endpoint.UseDelayedRedelivery(Redelivery);
-                }
-                else
-                {
-                    endpoint.UseScheduledRedelivery(Redelivery);
-                }
-            }
-
-            endpoint.UseMessageRetry(retry =>
-            {
-                retry.Ignore<InvalidMessageException>();
-                retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
-            });
-
-            // A saga instance written by another replica since it was loaded: reload and apply again, quickly and
-            // often. Inside the general retry and outside the outbox, so every attempt starts with an empty outbox.
-            endpoint.UseMessageRetry(retry =>
-            {
-                retry.Handle<ConcurrencyException>();
-                retry.Handle<SagaException>();
-                retry.Exponential(25, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(15));
-            });
-            endpoint.UseInMemoryOutbox(context);
-        });
+        );
 
         if (settings.RabbitMq is { } rabbitMq)
         {
             x.AddMessageScheduler(SchedulerAddress);
-            x.UsingRabbitMq((context, cfg) =>
-            {
-                cfg.Host(rabbitMq.Host, (ushort)rabbitMq.Port, rabbitMq.VirtualHost, "gitlabbus", host =>
+            x.UsingRabbitMq(
+                (context, cfg) =>
                 {
-                    host.Username(rabbitMq.Username);
-                    host.Password(rabbitMq.Password);
-                    if (rabbitMq.UseTls)
-                    {
-                        host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
-                    }
-                });
-                cfg.UseMessageScheduler(SchedulerAddress);
-                ConfigureCommon(cfg, context);
-            });
+                    cfg.Host(
+                        rabbitMq.Host,
+                        (ushort)rabbitMq.Port,
+                        rabbitMq.VirtualHost,
+                        "gitlabbus",
+                        host =>
+                        {
+                            host.Username(rabbitMq.Username);
+                            host.Password(rabbitMq.Password);
+                            if (rabbitMq.UseTls)
+                            {
+                                host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);
+                            }
+                        }
+                    );
+                    cfg.UseMessageScheduler(SchedulerAddress);
+                    ConfigureCommon(cfg, context);
+                }
+            );
         }
         else
         {
             // The in-memory transport delays messages itself; nothing to persist in embedded mode.
             x.AddDelayedMessageScheduler();
-            x.UsingInMemory((context, cfg) =>
-            {
-                cfg.UseDelayedMessageScheduler();
-                ConfigureCommon(cfg, context);
-            });
+            x.UsingInMemory(
+                (context, cfg) =>
+                {
+                    cfg.UseDelayedMessageScheduler();
+                    ConfigureCommon(cfg, context);
+                }
+            );
         }
     }
 

@@ -10,9 +10,11 @@ namespace GitLabBus.Runtime.Bus;
 /// </summary>
 public sealed class OutgoingMessagePolicy : IPublishObserver, ISendObserver
 {
-    public Task PrePublish<T>(PublishContext<T> context) where T : class => Stamp(context);
+    public Task PrePublish<T>(PublishContext<T> context)
+        where T : class => Stamp(context);
 
-    public Task PreSend<T>(SendContext<T> context) where T : class
+    public Task PreSend<T>(SendContext<T> context)
+        where T : class
     {
         if (context.DestinationAddress?.AbsolutePath.EndsWith("/" + BusRegistration.SchedulerQueue, StringComparison.Ordinal) == true)
         {
@@ -22,13 +24,17 @@ public sealed class OutgoingMessagePolicy : IPublishObserver, ISendObserver
         return Stamp(context);
     }
 
-    public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+    public Task PostPublish<T>(PublishContext<T> context)
+        where T : class => Task.CompletedTask;
 
-    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+        where T : class => Task.CompletedTask;
 
-    public Task PostSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
+    public Task PostSend<T>(SendContext<T> context)
+        where T : class => Task.CompletedTask;
 
-    public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    public Task SendFault<T>(SendContext<T> context, Exception exception)
+        where T : class => Task.CompletedTask;
 
     private static Task Stamp(SendContext context)
     {

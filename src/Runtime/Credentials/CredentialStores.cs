@@ -10,14 +10,21 @@ namespace GitLabBus.Runtime.Credentials;
 /// wrote), stored under <c>gitlabbus:credentials:{ref}</c> with their lifetime as the key's expiry. References are
 /// random, so knowing one reveals nothing and guessing one is hopeless.
 /// </summary>
-public sealed class RedisCredentialStore(IConnectionMultiplexer redis, IDataProtectionProvider protection, CredentialSettings settings) : ICredentialStore
+public sealed class RedisCredentialStore(IConnectionMultiplexer redis, IDataProtectionProvider protection, CredentialSettings settings)
+    : ICredentialStore
 {
     private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
 
     public async Task<string> PutAsync(Credential credential, CancellationToken cancellationToken)
     {
         var reference = CredentialReferences.New();
-        await redis.GetDatabase().StringSetAsync(CredentialReferences.Key(reference), _protector.Protect(CredentialReferences.Seal(credential)), settings.Lifetime);
+        await redis
+            .GetDatabase()
+            .StringSetAsync(
+                CredentialReferences.Key(reference),
+                _protector.Protect(CredentialReferences.Seal(credential)),
+                settings.Lifetime
+            );
         return reference;
     }
 
@@ -34,7 +41,8 @@ public sealed class RedisCredentialStore(IConnectionMultiplexer redis, IDataProt
 }
 
 /// <summary>The embedded mode's store: the same encryption, in this process's memory.</summary>
-public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, CredentialSettings settings, TimeProvider time) : ICredentialStore
+public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, CredentialSettings settings, TimeProvider time)
+    : ICredentialStore
 {
     private readonly IDataProtector _protector = protection.CreateProtector(CredentialReferences.Purpose);
     private readonly ConcurrentDictionary<string, (string Protected, DateTimeOffset Expires)> _entries = new();
@@ -53,9 +61,11 @@ public sealed class InMemoryCredentialStore(IDataProtectionProvider protection, 
     }
 
     public Task<Credential?> GetAsync(string credentialRef, CancellationToken cancellationToken) =>
-        Task.FromResult(_entries.TryGetValue(credentialRef, out var entry) && entry.Expires > time.GetUtcNow()
-            ? CredentialReferences.Open(_protector.Unprotect(entry.Protected))
-            : null);
+        Task.FromResult(
+            _entries.TryGetValue(credentialRef, out var entry) && entry.Expires > time.GetUtcNow()
+                ? CredentialReferences.Open(_protector.Unprotect(entry.Protected))
+                : null
+        );
 }
 
 internal static class CredentialReferences
@@ -70,10 +80,13 @@ internal static class CredentialReferences
     /// <summary>The plaintext that gets encrypted: the token's kind, then its value.</summary>
     public static string Seal(Credential credential) => credential.Reveal(value => (credential.IsOAuth ? "oauth:" : "token:") + value);
 
-    public static Credential Open(string plaintext) => plaintext.StartsWith("oauth:", StringComparison.Ordinal)
-        ? new Credential(plaintext["oauth:".Length..], isOAuth: true)
-        : new Credential(plaintext["token:".Length..]);
+    public static Credential Open(string plaintext) =>
+        plaintext.StartsWith("oauth:", StringComparison.Ordinal)
+            ? new Credential(plaintext["oauth:".Length..], isOAuth: true)
+            : new Credential(plaintext["token:".Length..]);
 
     public static bool IsWellFormed(string reference) =>
-        reference.Length == Prefix.Length + 32 && reference.StartsWith(Prefix, StringComparison.Ordinal) && reference[Prefix.Length..].All(char.IsAsciiHexDigitLower);
+        reference.Length == Prefix.Length + 32
+        && reference.StartsWith(Prefix, StringComparison.Ordinal)
+        && reference[Prefix.Length..].All(char.IsAsciiHexDigitLower);
 }

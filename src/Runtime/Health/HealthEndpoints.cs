@@ -36,13 +36,12 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    /// <summary>Lets a later capability add its own <c>/health/{name}</c> for checks tagged <paramref name="tag"/>.</summary>
-    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string path, Func<HealthCheckRegistration, bool> predicate) =>
-        endpoints.MapHealthChecks(path, new HealthCheckOptions
-        {
-            Predicate = predicate,
-            ResponseWriter = WriteJson,
-        }).WithTags("health");
+    /// <summary>Lets a later capability add its own <c>/health/{name}</c> for the checks <paramref name="predicate"/> picks.</summary>
+    public static IEndpointConventionBuilder Map(
+        IEndpointRouteBuilder endpoints,
+        string path,
+        Func<HealthCheckRegistration, bool> predicate
+    ) => endpoints.MapHealthChecks(path, new HealthCheckOptions { Predicate = predicate, ResponseWriter = WriteJson }).WithTags("health");
 
     private static Task WriteJson(HttpContext context, HealthReport report)
     {
@@ -57,7 +56,8 @@ public static class HealthEndpoints
                     status = entry.Value.Status.ToString().ToLowerInvariant(),
                     description = entry.Value.Description,
                     duration_ms = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
-                }),
+                }
+            ),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }

@@ -7,9 +7,7 @@ using GitLabBus.Runtime.State;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 
@@ -23,14 +21,20 @@ public static class RoleHost
 {
     /// <param name="addRole">Registers the role's services and returns its bus registrations.</param>
     public static WebApplication Build(
-        string[] args, string role, string defaultUrl,
-        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole)
+        string[] args,
+        string role,
+        string defaultUrl,
+        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole
+    )
     {
         var builder = WebApplication.CreateBuilder(args);
         var settings = RuntimeSettings.Read(builder.Configuration);
         if (settings.Bus.InMemory)
         {
-            throw new InvalidSettingException("RABBITMQ_URL", $"is required by the {role} host (without it, run the gateway alone: it hosts every role)");
+            throw new InvalidSettingException(
+                "RABBITMQ_URL",
+                $"is required by the {role} host (without it, run the gateway alone: it hosts every role)"
+            );
         }
 
         if (settings.Redis.InMemory)
@@ -47,15 +51,27 @@ public static class RoleHost
         var app = builder.Build();
         app.MapGitLabBusHealth();
         app.MapGitLabBusMetrics();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ILoggerFactory>()
-            .CreateLogger("GitLabBus").LogInformation("{Role} host started: bus {Bus}, state {State}, health on {Urls}",
-                role, settings.Bus.Describe(), settings.Redis.Describe(), string.Join(", ", app.Urls)));
+        app.Lifetime.ApplicationStarted.Register(() =>
+            app
+                .Services.GetRequiredService<ILoggerFactory>()
+                .CreateLogger("GitLabBus")
+                .LogInformation(
+                    "{Role} host started: bus {Bus}, state {State}, health on {Urls}",
+                    role,
+                    settings.Bus.Describe(),
+                    settings.Redis.Describe(),
+                    string.Join(", ", app.Urls)
+                )
+        );
         return app;
     }
 
     public static async Task<int> RunAsync(
-        string[] args, string role, string defaultUrl,
-        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole)
+        string[] args,
+        string role,
+        string defaultUrl,
+        Func<IServiceCollection, RuntimeSettings, Action<IBusRegistrationConfigurator>> addRole
+    )
     {
         WebApplication app;
         try
@@ -88,5 +104,6 @@ public static class RoleHost
     public static void AddLogging(WebApplicationBuilder builder, string role) =>
         builder.Services.AddSerilog(
             (services, logger) => SerilogSetup.Configure(logger, builder.Configuration, role).ReadFrom.Services(services),
-            preserveStaticLogger: true);
+            preserveStaticLogger: true
+        );
 }

@@ -12,6 +12,7 @@ public interface IHeldJobLease
     /// <summary>Extends the lease while the run goes on; false when it was lost (expired and taken by another replica).</summary>
     Task<bool> RenewAsync(TimeSpan duration);
 
-    /// <summary>Ends the run, keeping the lease <paramref name="keepFor"/> longer so nobody runs the job again before its next turn.</summary>
+    /// <summary>Ends the run, keeping the lease <paramref name="keepFor"/> longer so nobody runs the job again before its next
+    /// turn.</summary>
     Task ReleaseAsync(TimeSpan keepFor);
 }

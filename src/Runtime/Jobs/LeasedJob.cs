@@ -10,8 +10,12 @@ namespace GitLabBus.Runtime.Jobs;
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed partial class LeasedJob<TJob>(
-    IServiceScopeFactory scopes, IJobLease lease, RecurringJobOptions<TJob> options, TimeProvider time, ILogger<LeasedJob<TJob>> logger)
-    : IJob
+    IServiceScopeFactory scopes,
+    IJobLease lease,
+    RecurringJobOptions<TJob> options,
+    TimeProvider time,
+    ILogger<LeasedJob<TJob>> logger
+) : IJob
     where TJob : class, IRecurringJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
@@ -69,6 +73,9 @@ internal sealed partial class LeasedJob<TJob>(
     [LoggerMessage(Level = LogLevel.Error, Message = "Recurring job {Job} failed; it runs again at its next turn (every {Interval})")]
     private partial void LogFailed(Exception failure, string job, TimeSpan interval);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recurring job {Job} lost its lease while running (a pause longer than the lease?); another replica may start it")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Recurring job {Job} lost its lease while running (a pause longer than the lease?); another replica may start it"
+    )]
     private partial void LogLeaseLost(string job);
 }

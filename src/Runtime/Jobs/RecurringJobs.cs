@@ -19,7 +19,12 @@ public sealed record RecurringJobOptions<TJob>(string Name, TimeSpan Interval)
 public static class RecurringJobs
 {
     /// <param name="name">Kebab-case, unique per platform, e.g. <c>merge-request-poller</c>: the lease key uses it.</param>
-    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, RedisSettings redis, string name, TimeSpan interval)
+    public static IServiceCollection AddRecurringJob<TJob>(
+        this IServiceCollection services,
+        RedisSettings redis,
+        string name,
+        TimeSpan interval
+    )
         where TJob : class, IRecurringJob
     {
         services.TryAddScoped<TJob>();
@@ -30,13 +35,19 @@ public static class RecurringJobs
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<LeasedJob<TJob>>(job => job.WithIdentity(name).DisallowConcurrentExecution());
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(name)
-                .WithIdentity(name)
-                .StartNow()
-                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(interval).RepeatForever()));
+            quartz.AddTrigger(trigger =>
+                trigger
+                    .ForJob(name)
+                    .WithIdentity(name)
+                    .StartNow()
+                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(interval).RepeatForever())
+            );
         });
-        if (!services.Any(service => service.ServiceType == typeof(QuartzHostedServiceOptions) || service.ImplementationType == typeof(QuartzHostedService)))
+        if (
+            !services.Any(service =>
+                service.ServiceType == typeof(QuartzHostedServiceOptions) || service.ImplementationType == typeof(QuartzHostedService)
+            )
+        )
         {
             services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         }

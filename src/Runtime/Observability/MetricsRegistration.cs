@@ -11,19 +11,19 @@ namespace GitLabBus.Runtime.Observability;
 /// </summary>
 public static class MetricsRegistration
 {
-    /// <summary>Every meter of ours is named <c>GitLabBus.Something</c>: a capability's meter is exported without being listed here.</summary>
+    /// <summary>Every meter of ours is named <c>GitLabBus.Something</c>: a capability's meter is exported without being listed
+    /// here.</summary>
     public const string OurMeters = "GitLabBus.*";
 
     public static IServiceCollection AddGitLabBusMetrics(this IServiceCollection services, Action<MeterProviderBuilder>? hostMetrics = null)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            metrics
-                .AddMeter("MassTransit", OurMeters)
-                .AddRuntimeInstrumentation()
-                .AddPrometheusExporter();
-            hostMetrics?.Invoke(metrics);
-        });
+        services
+            .AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter("MassTransit", OurMeters).AddRuntimeInstrumentation().AddPrometheusExporter();
+                hostMetrics?.Invoke(metrics);
+            });
         return services;
     }
 

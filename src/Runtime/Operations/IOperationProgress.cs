@@ -22,21 +22,63 @@ public interface IOperationProgress
 
 public static class OperationProgressExtensions
 {
-    public static Task<OperationEvent> StartedAsync(this IOperationProgress progress, string operationId, string kind, CancellationToken cancellationToken) =>
-        progress.AppendAsync(operationId, OperationEventTypes.Started, JsonSerializer.SerializeToElement(new { kind }), cancellationToken);
+    public static Task<OperationEvent> StartedAsync(
+        this IOperationProgress progress,
+        string operationId,
+        string kind,
+        CancellationToken cancellationToken
+    ) => progress.AppendAsync(operationId, OperationEventTypes.Started, JsonSerializer.SerializeToElement(new { kind }), cancellationToken);
 
-    public static Task<OperationEvent> CompletedAsync(this IOperationProgress progress, string operationId, object result, CancellationToken cancellationToken) =>
-        progress.AppendAsync(operationId, OperationEventTypes.Completed, JsonSerializer.SerializeToElement(result), cancellationToken);
+    public static Task<OperationEvent> CompletedAsync(
+        this IOperationProgress progress,
+        string operationId,
+        object result,
+        CancellationToken cancellationToken
+    ) => progress.AppendAsync(operationId, OperationEventTypes.Completed, JsonSerializer.SerializeToElement(result), cancellationToken);
 
-    public static Task<OperationEvent> FailedAsync(this IOperationProgress progress, string operationId, string code, string message, CancellationToken cancellationToken) =>
-        progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message }), cancellationToken);
+    public static Task<OperationEvent> FailedAsync(
+        this IOperationProgress progress,
+        string operationId,
+        string code,
+        string message,
+        CancellationToken cancellationToken
+    ) =>
+        progress.AppendAsync(
+            operationId,
+            OperationEventTypes.Failed,
+            JsonSerializer.SerializeToElement(new { code, message }),
+            cancellationToken
+        );
 
     /// <summary>A failure GitLab's answer caused: its status travels with the code, as the error body carries it.</summary>
     public static Task<OperationEvent> FailedAsync(
-        this IOperationProgress progress, string operationId, string code, string message, int? gitLabStatus, CancellationToken cancellationToken) =>
-        progress.AppendAsync(operationId, OperationEventTypes.Failed, JsonSerializer.SerializeToElement(new { code, message, gitlab_status = gitLabStatus }), cancellationToken);
+        this IOperationProgress progress,
+        string operationId,
+        string code,
+        string message,
+        int? gitLabStatus,
+        CancellationToken cancellationToken
+    ) =>
+        progress.AppendAsync(
+            operationId,
+            OperationEventTypes.Failed,
+            JsonSerializer.SerializeToElement(
+                new
+                {
+                    code,
+                    message,
+                    gitlab_status = gitLabStatus,
+                }
+            ),
+            cancellationToken
+        );
 
-    /// <summary>The one way work fails an operation on a refusal: its code, words and GitLab's status, as the error body carries them.</summary>
-    public static Task<OperationEvent> FailedAsync(this IOperationProgress progress, string operationId, RequestRefused refusal, CancellationToken cancellationToken) =>
-        progress.FailedAsync(operationId, refusal.Code, refusal.Message, refusal.GitLabStatus, cancellationToken);
+    /// <summary>The one way work fails an operation on a refusal: its code, words and GitLab's status, as the error body carries
+    /// them.</summary>
+    public static Task<OperationEvent> FailedAsync(
+        this IOperationProgress progress,
+        string operationId,
+        RequestRefused refusal,
+        CancellationToken cancellationToken
+    ) => progress.FailedAsync(operationId, refusal.Code, refusal.Message, refusal.GitLabStatus, cancellationToken);
 }

@@ -18,8 +18,13 @@ public sealed class InMemoryOperationProgress(TimeProvider clock) : IOperationPr
             var now = clock.GetUtcNow();
             Forget(now);
             var operation = GetOrCreate(operationId, now);
-            appended = new OperationEvent($"{now.ToUnixTimeMilliseconds()}-{operation.Events.Count}", type, now, data?.Clone(),
-                OperationEventTypes.IsFinal(type));
+            appended = new OperationEvent(
+                $"{now.ToUnixTimeMilliseconds()}-{operation.Events.Count}",
+                type,
+                now,
+                data?.Clone(),
+                OperationEventTypes.IsFinal(type)
+            );
             operation.Events.Add(appended);
             operation.LastWrite = now;
             changed = operation.Changed;
@@ -40,7 +45,10 @@ public sealed class InMemoryOperationProgress(TimeProvider clock) : IOperationPr
     }
 
     public async IAsyncEnumerable<OperationEvent> FollowAsync(
-        string operationId, string? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string operationId,
+        string? afterId,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         // Ids are "{milliseconds}-{index}": resume after the index the caller saw last.
         var seen = afterId is not null && int.TryParse(afterId.AsSpan(afterId.IndexOf('-') + 1), out var index) ? index + 1 : 0;
@@ -81,7 +89,9 @@ public sealed class InMemoryOperationProgress(TimeProvider clock) : IOperationPr
 
     private void Forget(DateTimeOffset now)
     {
-        foreach (var expired in _operations.Where(o => now - o.Value.LastWrite > RedisOperationProgress.Retention).Select(o => o.Key).ToList())
+        foreach (
+            var expired in _operations.Where(o => now - o.Value.LastWrite > RedisOperationProgress.Retention).Select(o => o.Key).ToList()
+        )
         {
             _operations.Remove(expired);
         }

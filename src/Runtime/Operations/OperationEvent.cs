@@ -9,12 +9,19 @@ namespace GitLabBus.Runtime.Operations;
 public sealed record OperationEvent(string Id, string Type, DateTimeOffset At, JsonElement? Data, bool Final);
 
 /// <summary>What <c>GET /operations/{id}</c> answers: every event so far and the status they add up to.</summary>
-public sealed record OperationView(string OperationId, string Kind, string Status, IReadOnlyList<OperationEvent> Events, JsonElement? Result)
+public sealed record OperationView(
+    string OperationId,
+    string Kind,
+    string Status,
+    IReadOnlyList<OperationEvent> Events,
+    JsonElement? Result
+)
 {
     public static OperationView From(string operationId, IReadOnlyList<OperationEvent> events)
     {
         var started = events.FirstOrDefault(e => e.Type == OperationEventTypes.Started);
-        var kind = started?.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "";
+        var kind =
+            started?.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "";
         var final = events.LastOrDefault(e => e.Final);
         var status = final?.Type switch
         {

@@ -28,7 +28,12 @@ public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILo
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("The broker did not confirm {Message} for operation {OperationId}: {Reason}", typeof(T).Name, operationId, failure.GetType().Name);
+            logger.LogWarning(
+                "The broker did not confirm {Message} for operation {OperationId}: {Reason}",
+                typeof(T).Name,
+                operationId,
+                failure.GetType().Name
+            );
             await progress.FailedAsync(operationId, ErrorCodes.BusUnavailable, "the request could not be queued", CancellationToken.None);
             return false;
         }

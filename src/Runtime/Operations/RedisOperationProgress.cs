@@ -20,13 +20,15 @@ public sealed class RedisOperationProgress(IConnectionMultiplexer redis, TimePro
         var at = clock.GetUtcNow();
         var final = OperationEventTypes.IsFinal(type);
         var db = redis.GetDatabase();
-        var id = await db.StreamAddAsync(StreamKey(operationId),
-        [
-            new NameValueEntry("type", type),
-            new NameValueEntry("at", at.ToUnixTimeMilliseconds()),
-            new NameValueEntry("data", data?.GetRawText() ?? ""),
-            new NameValueEntry("final", final ? "1" : "0"),
-        ]);
+        var id = await db.StreamAddAsync(
+            StreamKey(operationId),
+            [
+                new NameValueEntry("type", type),
+                new NameValueEntry("at", at.ToUnixTimeMilliseconds()),
+                new NameValueEntry("data", data?.GetRawText() ?? ""),
+                new NameValueEntry("final", final ? "1" : "0"),
+            ]
+        );
         var appended = new OperationEvent(id.ToString(), type, at, data, final);
 
         var batch = db.CreateBatch();
@@ -41,7 +43,10 @@ public sealed class RedisOperationProgress(IConnectionMultiplexer redis, TimePro
         (await redis.GetDatabase().StreamRangeAsync(StreamKey(operationId))).Select(ToEvent).ToList();
 
     public async IAsyncEnumerable<OperationEvent> FollowAsync(
-        string operationId, string? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string operationId,
+        string? afterId,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var subscriber = redis.GetSubscriber();
@@ -95,6 +100,7 @@ public sealed class RedisOperationProgress(IConnectionMultiplexer redis, TimePro
             (string)entry["type"]!,
             DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]),
             string.IsNullOrEmpty(data) ? null : JsonSerializer.Deserialize<JsonElement>(data),
-            entry["final"] == "1");
+            entry["final"] == "1"
+        );
     }
 }

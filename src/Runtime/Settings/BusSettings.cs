@@ -20,13 +20,14 @@ public sealed record BusSettings
 
     public string Describe() => RabbitMq is null ? "in-memory transport" : $"RabbitMQ {RabbitMq}";
 
-    public static BusSettings Read(SettingsReader reader) => new()
-    {
-        RabbitMq = reader.AbsoluteUri("RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
-        QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
-        AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
-        RedeliveryIntervals = ReadIntervals(reader.Optional("REDELIVERY_INTERVALS_SECONDS")),
-    };
+    public static BusSettings Read(SettingsReader reader) =>
+        new()
+        {
+            RabbitMq = reader.AbsoluteUri("RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
+            QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
+            AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
+            RedeliveryIntervals = ReadIntervals(reader.Optional("REDELIVERY_INTERVALS_SECONDS")),
+        };
 
     private static TimeSpan[] ReadIntervals(string? raw)
     {
@@ -43,7 +44,10 @@ public sealed record BusSettings
         var parts = raw.Split(',', StringSplitOptions.TrimEntries);
         return parts.All(p => int.TryParse(p, out var seconds) && seconds is > 0 and <= 86_400) && parts.Length <= 10
             ? parts.Select(p => TimeSpan.FromSeconds(int.Parse(p))).ToArray()
-            : throw new InvalidSettingException("REDELIVERY_INTERVALS_SECONDS", "must be up to 10 comma-separated whole seconds from 1 to 86400, or none");
+            : throw new InvalidSettingException(
+                "REDELIVERY_INTERVALS_SECONDS",
+                "must be up to 10 comma-separated whole seconds from 1 to 86400, or none"
+            );
     }
 }
 
@@ -67,6 +71,5 @@ public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, 
         return new RabbitMqAddress(url.Host, port, virtualHost, username, password, tls);
     }
 
-    public override string ToString() =>
-        $"{(UseTls ? "amqps" : "amqp")}://{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
+    public override string ToString() => $"{(UseTls ? "amqps" : "amqp")}://{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
 }

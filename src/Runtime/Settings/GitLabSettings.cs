@@ -12,7 +12,8 @@ public sealed record GitLabSettings
 
     public required Uri SimulatorUrl { get; init; }
 
-    /// <summary><c>SIMULATOR_TOKENS</c>: what the embedded simulator accepts; the first is the service token unless <c>GITLAB_TOKEN</c> is set.</summary>
+    /// <summary><c>SIMULATOR_TOKENS</c>: what the embedded simulator accepts; the first is the service token unless <c>GITLAB_TOKEN</c> is
+    /// set.</summary>
     public required IReadOnlyList<string> SimulatorTokens { get; init; }
 
     /// <summary>Where the client goes: <see cref="BaseUrl"/>, or the simulator's address when it is unset.</summary>
@@ -50,6 +51,6 @@ public sealed record GitLabSettings
         };
     }
 
-    public string Describe() => UsesSimulator ? $"built-in simulator {SimulatorUrl.ToString().TrimEnd('/')} (demo/shop, id 1)" : $"GitLab {BaseUrl}";
+    public string Describe() =>
+        UsesSimulator ? $"built-in simulator {SimulatorUrl.ToString().TrimEnd('/')} (demo/shop, id 1)" : $"GitLab {BaseUrl}";
 }
-

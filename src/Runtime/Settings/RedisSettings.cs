@@ -13,7 +13,8 @@ public sealed record RedisSettings
 
     public bool InMemory => Url is null;
 
-    public string Describe() => Url is null ? "in-memory state" : $"Redis {Url.Scheme}://{Url.Host}:{(Url.IsDefaultPort ? 6379 : Url.Port)}/{Database}";
+    public string Describe() =>
+        Url is null ? "in-memory state" : $"Redis {Url.Scheme}://{Url.Host}:{(Url.IsDefaultPort ? 6379 : Url.Port)}/{Database}";
 
     public static RedisSettings Read(SettingsReader reader)
     {
@@ -22,11 +23,17 @@ public sealed record RedisSettings
         var path = url?.AbsolutePath.Trim('/');
         if (!string.IsNullOrEmpty(path))
         {
-            database = int.TryParse(path, out var fromPath) && fromPath >= 0
-                ? fromPath
-                : throw new InvalidSettingException("REDIS_URL", "must name the database as a number, e.g. redis://host:6379/0");
+            database =
+                int.TryParse(path, out var fromPath) && fromPath >= 0
+                    ? fromPath
+                    : throw new InvalidSettingException("REDIS_URL", "must name the database as a number, e.g. redis://host:6379/0");
         }
 
-        return new RedisSettings { Url = url, Password = reader.Optional("REDIS_PASSWORD"), Database = database };
+        return new RedisSettings
+        {
+            Url = url,
+            Password = reader.Optional("REDIS_PASSWORD"),
+            Database = database,
+        };
     }
 }

@@ -15,8 +15,7 @@ public sealed class SettingsReader(IConfiguration configuration)
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    public string Required(string name) =>
-        Optional(name) ?? throw new InvalidSettingException(name, "is required but not set");
+    public string Required(string name) => Optional(name) ?? throw new InvalidSettingException(name, "is required but not set");
 
     public int Int(string name, int defaultValue, int min, int max)
     {
@@ -70,8 +69,11 @@ public sealed class SettingsReader(IConfiguration configuration)
             return null;
         }
 
-        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
-            || string.IsNullOrEmpty(uri.Host))
+        if (
+            !Uri.TryCreate(raw, UriKind.Absolute, out var uri)
+            || !schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
+            || string.IsNullOrEmpty(uri.Host)
+        )
         {
             throw new InvalidSettingException(name, $"must be an absolute {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
         }

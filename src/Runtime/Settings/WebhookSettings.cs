@@ -19,12 +19,13 @@ public sealed record WebhookSettings
     /// GitLab gives up after 10 s, so the default leaves room for the rest of the request.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public static WebhookSettings Read(SettingsReader reader) => new()
-    {
-        MaxBytes = reader.Int("WEBHOOK_MAX_BYTES", 25 * 1024 * 1024, 1024, int.MaxValue - 1),
-        DedupWindow = TimeSpan.FromSeconds(reader.Int("WEBHOOK_DEDUP_TTL_SECONDS", 86_400, 60, 30 * 86_400)),
-        Retention = TimeSpan.FromHours(reader.Int("WEBHOOK_DELIVERY_RETENTION_HOURS", 168, 1, 24 * 365)),
-        MaxDeliveries = reader.Int("WEBHOOK_DELIVERY_MAX_COUNT", 10_000, 10, 10_000_000),
-        PublishTimeout = TimeSpan.FromSeconds(reader.Double("WEBHOOK_PUBLISH_TIMEOUT_SECONDS", 5, 0.1, 9)),
-    };
+    public static WebhookSettings Read(SettingsReader reader) =>
+        new()
+        {
+            MaxBytes = reader.Int("WEBHOOK_MAX_BYTES", 25 * 1024 * 1024, 1024, int.MaxValue - 1),
+            DedupWindow = TimeSpan.FromSeconds(reader.Int("WEBHOOK_DEDUP_TTL_SECONDS", 86_400, 60, 30 * 86_400)),
+            Retention = TimeSpan.FromHours(reader.Int("WEBHOOK_DELIVERY_RETENTION_HOURS", 168, 1, 24 * 365)),
+            MaxDeliveries = reader.Int("WEBHOOK_DELIVERY_MAX_COUNT", 10_000, 10, 10_000_000),
+            PublishTimeout = TimeSpan.FromSeconds(reader.Double("WEBHOOK_PUBLISH_TIMEOUT_SECONDS", 5, 0.1, 9)),
+        };
 }

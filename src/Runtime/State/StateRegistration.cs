@@ -36,23 +36,32 @@ public static class StateRegistration
         services.AddStore<IOperationProgress, InMemoryOperationProgress, RedisOperationProgress>(settings.Redis);
         if (settings.Redis.InMemory)
         {
-            services.AddHealthChecks().AddCheck(
-                "redis",
-                () => HealthCheckResult.Healthy("in-memory state (REDIS_URL not set)"),
-                [HealthTag, HealthEndpoints.ReadyTag]);
+            services
+                .AddHealthChecks()
+                .AddCheck(
+                    "redis",
+                    () => HealthCheckResult.Healthy("in-memory state (REDIS_URL not set)"),
+                    [HealthTag, HealthEndpoints.ReadyTag]
+                );
             return services;
         }
 
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnection.Connect(settings.Redis));
 
         // Every host encrypts and decrypts the same credentials: one key ring, in Redis.
-        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
-            keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "gitlabbus:data-protection-keys"));
-        services.AddHealthChecks().AddRedis(
-            sp => sp.GetRequiredService<IConnectionMultiplexer>(),
-            name: "redis",
-            tags: [HealthTag, HealthEndpoints.ReadyTag],
-            timeout: TimeSpan.FromSeconds(3));
+        services
+            .AddOptions<KeyManagementOptions>()
+            .Configure<IConnectionMultiplexer>(
+                (keys, redis) => keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "gitlabbus:data-protection-keys")
+            );
+        services
+            .AddHealthChecks()
+            .AddRedis(
+                sp => sp.GetRequiredService<IConnectionMultiplexer>(),
+                name: "redis",
+                tags: [HealthTag, HealthEndpoints.ReadyTag],
+                timeout: TimeSpan.FromSeconds(3)
+            );
         return services;
     }
 

@@ -23,64 +23,99 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, e => e.CorrelateById(m => Correlation(m.Message.OperationId)));
-        Event(() => StepApplied, e =>
-        {
-            e.CorrelateById(m => Correlation(m.Message.OperationId));
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => StepFaulted, e =>
-        {
-            e.CorrelateById(m => Correlation(m.Message.Message.OperationId));
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Schedule(() => Expiry, x => x.ExpiryToken, s =>
-        {
-            s.Delay = settings.KeepFinished;
-            s.Received = r =>
+        Event(
+            () => StepApplied,
+            e =>
             {
-                r.CorrelateById(m => m.Message.CorrelationId);
-                r.OnMissingInstance(m => m.Discard());
-            };
-        });
+                e.CorrelateById(m => Correlation(m.Message.OperationId));
+                e.OnMissingInstance(m => m.Discard());
+            }
+        );
+        Event(
+            () => StepFaulted,
+            e =>
+            {
+                e.CorrelateById(m => Correlation(m.Message.Message.OperationId));
+                e.OnMissingInstance(m => m.Discard());
+            }
+        );
+        Schedule(
+            () => Expiry,
+            x => x.ExpiryToken,
+            s =>
+            {
+                s.Delay = settings.KeepFinished;
+                s.Received = r =>
+                {
+                    r.CorrelateById(m => m.Message.CorrelationId);
+                    r.OnMissingInstance(m => m.Discard());
+                };
+            }
+        );
 
         Initially(
-            When(Requested)
-                .Then(c => c.Saga.Start(c.Message))
-                .Publish(c => c.Saga.EpicsStep(c.Message.Epics))
-                .TransitionTo(ApplyingEpics));
+            When(Requested).Then(c => c.Saga.Start(c.Message)).Publish(c => c.Saga.EpicsStep(c.Message.Epics)).TransitionTo(ApplyingEpics)
+        );
 
         // One binding per event and state; its branches exclude one another by construction.
-        During(ApplyingEpics,
+        During(
+            ApplyingEpics,
             When(Requested).Publish(c => c.Saga.EpicsStep(c.Message.Epics)),
-            When(StepApplied).IfElse(
-                c => c.Message.Earlier is not null,
-                reused => End(reused.Then(c => c.Saga.Reuse(c.Message.Earlier!))),
-                ran => ran.IfElse(
-                    c => c.Message.Failure is not null,
-                    failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
-                    applied => applied.If(
-                        c => IsEpics(c.Message),
-                        epics => epics.Then(c => c.Saga.Record(c.Message)).Publish(c => c.Saga.IssuesStep()).TransitionTo(ApplyingIssues)))),
-            When(StepFaulted).If(c => c.Message.Message.Scope == BacklogApplyRules.EpicScope, faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))));
+            When(StepApplied)
+                .IfElse(
+                    c => c.Message.Earlier is not null,
+                    reused => End(reused.Then(c => c.Saga.Reuse(c.Message.Earlier!))),
+                    ran =>
+                        ran.IfElse(
+                            c => c.Message.Failure is not null,
+                            failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
+                            applied =>
+                                applied.If(
+                                    c => IsEpics(c.Message),
+                                    epics =>
+                                        epics
+                                            .Then(c => c.Saga.Record(c.Message))
+                                            .Publish(c => c.Saga.IssuesStep())
+                                            .TransitionTo(ApplyingIssues)
+                                )
+                        )
+                ),
+            When(StepFaulted)
+                .If(
+                    c => c.Message.Message.Scope == BacklogApplyRules.EpicScope,
+                    faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))
+                )
+        );
 
-        During(ApplyingIssues,
+        During(
+            ApplyingIssues,
             When(Requested).Publish(c => c.Saga.IssuesStep()),
-            When(StepApplied).IfElse(
-                c => IsEpics(c.Message),
-                repeatedEpics => repeatedEpics.Publish(c => c.Saga.IssuesStep()),
-                issues => issues.IfElse(
-                    c => c.Message.Failure is not null,
-                    failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
-                    applied => End(applied.Then(c => c.Saga.Record(c.Message))))),
-
+            When(StepApplied)
+                .IfElse(
+                    c => IsEpics(c.Message),
+                    repeatedEpics => repeatedEpics.Publish(c => c.Saga.IssuesStep()),
+                    issues =>
+                        issues.IfElse(
+                            c => c.Message.Failure is not null,
+                            failed => End(failed.Then(c => c.Saga.Fail(c.Message.Failure!))),
+                            applied => End(applied.Then(c => c.Saga.Record(c.Message)))
+                        )
+                ),
             // A repeated epics step that gave up after the first one answered changes nothing.
-            When(StepFaulted).If(c => c.Message.Message.Scope == BacklogApplyRules.IssueScope, faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))));
+            When(StepFaulted)
+                .If(
+                    c => c.Message.Message.Scope == BacklogApplyRules.IssueScope,
+                    faulted => End(faulted.Then(c => c.Saga.Fail(StepFault(c.Message))))
+                )
+        );
 
-        During(Finished,
+        During(
+            Finished,
             When(Requested).ThenAsync(AnnounceAsync),
             When(StepApplied).ThenAsync(AnnounceAsync),
             Ignore(StepFaulted),
-            When(Expiry!.Received).Finalize());
+            When(Expiry!.Received).Finalize()
+        );
 
         SetCompletedWhenFinalized();
     }
@@ -110,20 +145,19 @@ public sealed class BacklogApplyStateMachine : MassTransitStateMachine<BacklogAp
         var reason = fault.Exceptions.FirstOrDefault();
         return reason is not null && reason.ExceptionType == typeof(BacklogApplyBusyException).FullName
             ? new BacklogApplyFailure(ErrorCodes.Conflict, reason.Message, null)
-            : new BacklogApplyFailure(ErrorCodes.GitLabUnavailable, $"the {fault.Message.Scope}s could not be applied after every retry: {reason?.Message}", null);
+            : new BacklogApplyFailure(
+                ErrorCodes.GitLabUnavailable,
+                $"the {fault.Message.Scope}s could not be applied after every retry: {reason?.Message}",
+                null
+            );
     }
 
     /// <summary>The end: the outcome out, and a while in <c>Finished</c> before the instance goes.</summary>
     private EventActivityBinder<BacklogApplyState, T> End<T>(EventActivityBinder<BacklogApplyState, T> binder)
         where T : class =>
-        binder
-            .ThenAsync(AnnounceAsync)
-            .Schedule(Expiry, c => new BacklogApplyExpired(c.Saga.CorrelationId))
-            .TransitionTo(Finished);
+        binder.ThenAsync(AnnounceAsync).Schedule(Expiry, c => new BacklogApplyExpired(c.Saga.CorrelationId)).TransitionTo(Finished);
 
     private static Task AnnounceAsync<T>(BehaviorContext<BacklogApplyState, T> context)
         where T : class =>
-        context.Saga.Failure is { } failure
-            ? context.Publish(context.Saga.ToFailed(failure))
-            : context.Publish(context.Saga.ToApplied());
+        context.Saga.Failure is { } failure ? context.Publish(context.Saga.ToFailed(failure)) : context.Publish(context.Saga.ToApplied());
 }

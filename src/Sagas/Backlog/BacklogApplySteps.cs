@@ -18,10 +18,17 @@ public static class BacklogApplySteps
 
     /// <summary>The epics travel in the request itself (and again in a redelivered one); they are not kept.</summary>
     public static BacklogItemsApplyRequested EpicsStep(this BacklogApplyState apply, IReadOnlyList<BacklogEpicInput> epics) =>
-        Step(apply, BacklogApplyRules.EpicScope) with { Epics = epics };
+        Step(apply, BacklogApplyRules.EpicScope) with
+        {
+            Epics = epics,
+        };
 
     public static BacklogItemsApplyRequested IssuesStep(this BacklogApplyState apply) =>
-        Step(apply, BacklogApplyRules.IssueScope) with { Issues = apply.Issues, EpicResults = apply.EpicResults };
+        Step(apply, BacklogApplyRules.IssueScope) with
+        {
+            Issues = apply.Issues,
+            EpicResults = apply.EpicResults,
+        };
 
     public static void Record(this BacklogApplyState apply, BacklogItemsApplied step)
     {
@@ -58,36 +65,39 @@ public static class BacklogApplySteps
         apply.Outcome = "failed";
     }
 
-    public static BacklogApplied ToApplied(this BacklogApplyState apply) => new()
-    {
-        OperationId = apply.OperationId,
-        ProjectId = apply.ProjectId,
-        PromptId = apply.PromptId,
-        DryRun = apply.DryRun,
-        Reused = apply.Reused,
-        Epics = apply.EpicResults,
-        Issues = apply.IssueResults,
-        Errors = apply.Errors,
-        Warnings = apply.Warnings,
-    };
+    public static BacklogApplied ToApplied(this BacklogApplyState apply) =>
+        new()
+        {
+            OperationId = apply.OperationId,
+            ProjectId = apply.ProjectId,
+            PromptId = apply.PromptId,
+            DryRun = apply.DryRun,
+            Reused = apply.Reused,
+            Epics = apply.EpicResults,
+            Issues = apply.IssueResults,
+            Errors = apply.Errors,
+            Warnings = apply.Warnings,
+        };
 
-    public static BacklogApplyFailed ToFailed(this BacklogApplyState apply, BacklogApplyFailure failure) => new()
-    {
-        OperationId = apply.OperationId,
-        ProjectId = apply.ProjectId,
-        PromptId = apply.PromptId,
-        Code = failure.Code,
-        Message = failure.Message,
-        GitLabStatus = failure.GitLabStatus,
-    };
+    public static BacklogApplyFailed ToFailed(this BacklogApplyState apply, BacklogApplyFailure failure) =>
+        new()
+        {
+            OperationId = apply.OperationId,
+            ProjectId = apply.ProjectId,
+            PromptId = apply.PromptId,
+            Code = failure.Code,
+            Message = failure.Message,
+            GitLabStatus = failure.GitLabStatus,
+        };
 
-    private static BacklogItemsApplyRequested Step(BacklogApplyState apply, string scope) => new()
-    {
-        OperationId = apply.OperationId,
-        ProjectId = apply.ProjectId,
-        PromptId = apply.PromptId,
-        Scope = scope,
-        DryRun = apply.DryRun,
-        CredentialRef = apply.CredentialRef,
-    };
+    private static BacklogItemsApplyRequested Step(BacklogApplyState apply, string scope) =>
+        new()
+        {
+            OperationId = apply.OperationId,
+            ProjectId = apply.ProjectId,
+            PromptId = apply.PromptId,
+            Scope = scope,
+            DryRun = apply.DryRun,
+            CredentialRef = apply.CredentialRef,
+        };
 }

@@ -5,7 +5,6 @@ using GitLabBus.Sagas.Persistence;
 using GitLabBus.Sagas.Replay;
 using MassTransit;
 using MassTransit.Serialization;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace GitLabBus.Sagas.Inspection;
@@ -19,7 +18,12 @@ public abstract class SagaDescriptor
     internal abstract Task<StoredInstance?> LoadAsync(IServiceProvider services, Guid correlationId, CancellationToken cancellationToken);
 
     internal abstract Task<SagaReplayResult> ReplayAsync(
-        IServiceProvider services, Guid correlationId, IReadOnlyList<SagaJournalEntry> journal, JsonElement? storedState, CancellationToken cancellationToken);
+        IServiceProvider services,
+        Guid correlationId,
+        IReadOnlyList<SagaJournalEntry> journal,
+        JsonElement? storedState,
+        CancellationToken cancellationToken
+    );
 }
 
 internal sealed record StoredInstance(string State, bool Finished, int? Version, JsonElement Instance);
@@ -33,7 +37,11 @@ public sealed class SagaDescriptor<TMachine, TInstance>(RedisSagaRepositoryOptio
 
     public override string Name => options.SagaName;
 
-    internal override async Task<StoredInstance?> LoadAsync(IServiceProvider services, Guid correlationId, CancellationToken cancellationToken)
+    internal override async Task<StoredInstance?> LoadAsync(
+        IServiceProvider services,
+        Guid correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var (_, states, _) = Machine(services);
         if (services.GetRequiredService<RedisSettings>().InMemory)
@@ -56,8 +64,12 @@ public sealed class SagaDescriptor<TMachine, TInstance>(RedisSagaRepositoryOptio
     }
 
     internal override Task<SagaReplayResult> ReplayAsync(
-        IServiceProvider services, Guid correlationId, IReadOnlyList<SagaJournalEntry> journal, JsonElement? storedState, CancellationToken cancellationToken) =>
-        Machine(services).Replayer.ReplayAsync(correlationId, journal, storedState, cancellationToken);
+        IServiceProvider services,
+        Guid correlationId,
+        IReadOnlyList<SagaJournalEntry> journal,
+        JsonElement? storedState,
+        CancellationToken cancellationToken
+    ) => Machine(services).Replayer.ReplayAsync(correlationId, journal, storedState, cancellationToken);
 
     /// <summary>The host's own state machine where it runs sagas; made here otherwise (a gateway inspecting a remote sagas role).</summary>
     private (TMachine Machine, StateNames<TInstance> States, SagaReplayer<TInstance> Replayer) Machine(IServiceProvider services)

@@ -21,13 +21,30 @@ public sealed class SagaInspector(IEnumerable<SagaDescriptor> descriptors, ISaga
         var entries = await journal.ReadAsync(saga, correlationId, cancellationToken);
         if (await descriptor.LoadAsync(services, correlationId, cancellationToken) is { } stored)
         {
-            return new SagaStateView(saga, correlationId, stored.State, stored.Finished, stored.Version,
-                stored.Finished ? "finished" : "repository", stored.Instance, entries.Count);
+            return new SagaStateView(
+                saga,
+                correlationId,
+                stored.State,
+                stored.Finished,
+                stored.Version,
+                stored.Finished ? "finished" : "repository",
+                stored.Instance,
+                entries.Count
+            );
         }
 
         return entries.Count == 0
             ? null
-            : new SagaStateView(saga, correlationId, entries[^1].StateAfter, entries[^1].Finished, null, "journal", entries[^1].InstanceAfter, entries.Count);
+            : new SagaStateView(
+                saga,
+                correlationId,
+                entries[^1].StateAfter,
+                entries[^1].Finished,
+                null,
+                "journal",
+                entries[^1].InstanceAfter,
+                entries.Count
+            );
     }
 
     public Task<IReadOnlyList<SagaJournalEntry>> GetJournalAsync(string saga, Guid correlationId, CancellationToken cancellationToken)
@@ -51,7 +68,5 @@ public sealed class SagaInspector(IEnumerable<SagaDescriptor> descriptors, ISaga
     }
 
     private SagaDescriptor Descriptor(string saga) =>
-        _sagas.TryGetValue(saga, out var descriptor)
-            ? descriptor
-            : throw new ArgumentException($"no saga named '{saga}'", nameof(saga));
+        _sagas.TryGetValue(saga, out var descriptor) ? descriptor : throw new ArgumentException($"no saga named '{saga}'", nameof(saga));
 }

@@ -2,7 +2,6 @@ using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GitLabBus.Sagas.Inspection;
@@ -16,21 +15,37 @@ public static class SagaRegistration
     /// </summary>
     /// <param name="name">Kebab-case, e.g. <c>pipeline-monitor</c>: the Redis keys and the <c>/sagas/{saga}</c> path use it.</param>
     public static ISagaRegistrationConfigurator<TInstance> AddJournaledSaga<TMachine, TInstance>(
-        this IBusRegistrationConfigurator bus, RuntimeSettings settings, string name, bool pessimistic = false)
+        this IBusRegistrationConfigurator bus,
+        RuntimeSettings settings,
+        string name,
+        bool pessimistic = false
+    )
         where TMachine : class, SagaStateMachine<TInstance>
         where TInstance : class, SagaStateMachineInstance, ISagaVersion
     {
         var options = bus.AddSagaDescriptor<TMachine, TInstance>(settings, name, pessimistic);
-        var saga = bus.AddSagaStateMachine<TMachine, TInstance>((context, configurator) => configurator.UseFilter(
-            new SagaJournalFilter<TInstance>(
-                name, context.GetRequiredService<TMachine>(), context.GetRequiredService<ISagaJournal>(), context.GetRequiredService<TimeProvider>())));
+        var saga = bus.AddSagaStateMachine<TMachine, TInstance>(
+            (context, configurator) =>
+                configurator.UseFilter(
+                    new SagaJournalFilter<TInstance>(
+                        name,
+                        context.GetRequiredService<TMachine>(),
+                        context.GetRequiredService<ISagaJournal>(),
+                        context.GetRequiredService<TimeProvider>()
+                    )
+                )
+        );
         saga.Persist(settings.Redis, options);
         return saga;
     }
 
     /// <summary>Only what reading and replaying needs: for a host that inspects sagas another process runs.</summary>
     public static RedisSagaRepositoryOptions<TInstance> AddSagaDescriptor<TMachine, TInstance>(
-        this IServiceCollection services, RuntimeSettings settings, string name, bool pessimistic = false)
+        this IServiceCollection services,
+        RuntimeSettings settings,
+        string name,
+        bool pessimistic = false
+    )
         where TMachine : class, SagaStateMachine<TInstance>
         where TInstance : class, SagaStateMachineInstance, ISagaVersion
     {

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 
 namespace GitLabBus.Sagas.Journal;
 
-/// <summary>Embedded mode: journals in this process, dropped <see cref="SagaRetentionSettings.JournalRetention"/> after their last entry.</summary>
+/// <summary>Embedded mode: journals in this process, dropped <see cref="SagaRetentionSettings.JournalRetention"/> after their last
+/// entry.</summary>
 public sealed class InMemorySagaJournal(SagaRetentionSettings settings, TimeProvider time) : ISagaJournal
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
@@ -57,8 +58,9 @@ public sealed class InMemorySagaJournal(SagaRetentionSettings settings, TimeProv
                 return Task.FromResult<IReadOnlyList<SagaJournalEntry>>([]);
             }
 
-            return Task.FromResult<IReadOnlyList<SagaJournalEntry>>(
-                [.. journal.Entries.Select((json, index) => SagaJournalJson.Deserialize(json, index + 1))]);
+            return Task.FromResult<IReadOnlyList<SagaJournalEntry>>([
+                .. journal.Entries.Select((json, index) => SagaJournalJson.Deserialize(json, index + 1)),
+            ]);
         }
     }
 

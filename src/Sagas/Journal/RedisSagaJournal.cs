@@ -16,7 +16,13 @@ public sealed class RedisSagaJournal(IConnectionMultiplexer redis, SagaRetention
     {
         var key = SagaKeys.Journal(saga, correlationId);
         var batch = redis.GetDatabase().CreateTransaction();
-        _ = batch.StreamAddAsync(key, EntryField, SagaJournalJson.Serialize(entry), maxLength: settings.JournalMaxEntries, useApproximateMaxLength: true);
+        _ = batch.StreamAddAsync(
+            key,
+            EntryField,
+            SagaJournalJson.Serialize(entry),
+            maxLength: settings.JournalMaxEntries,
+            useApproximateMaxLength: true
+        );
         _ = batch.KeyExpireAsync(key, settings.JournalRetention);
         await batch.ExecuteAsync();
     }

@@ -20,7 +20,8 @@ public sealed record SagaJournalEntry(
     JsonElement? InstanceBefore,
     JsonElement InstanceAfter,
     JsonElement Message,
-    IReadOnlyDictionary<string, string> Headers)
+    IReadOnlyDictionary<string, string> Headers
+)
 {
     /// <summary>Position in the journal, from 1; given when the journal is read.</summary>
     public int Sequence { get; init; }

@@ -16,7 +16,8 @@ public sealed class SagaJournalFilter<TInstance>(string saga, SagaStateMachine<T
     public async Task Send(SagaConsumeContext<TInstance> context, IPipe<SagaConsumeContext<TInstance>> next)
     {
         var stateBefore = _states.Of(context.Saga);
-        var instanceBefore = stateBefore == machine.Initial.Name ? (System.Text.Json.JsonElement?)null : ConsumedMessage.Snapshot(context.Saga);
+        var instanceBefore =
+            stateBefore == machine.Initial.Name ? (System.Text.Json.JsonElement?)null : ConsumedMessage.Snapshot(context.Saga);
 
         await next.Send(context);
 
@@ -31,7 +32,8 @@ public sealed class SagaJournalFilter<TInstance>(string saga, SagaStateMachine<T
             instanceBefore,
             ConsumedMessage.Snapshot(context.Saga),
             body,
-            ConsumedMessage.Headers(context));
+            ConsumedMessage.Headers(context)
+        );
 
         if (context.TryGetPayload<PendingJournalEntry>(out var pending) && pending.TravelsWithInstanceWrite(context.IsCompleted))
         {

@@ -13,5 +13,8 @@ public static class SagaJournalJson
     public static string Serialize(SagaJournalEntry entry) => JsonSerializer.Serialize(entry, Options);
 
     public static SagaJournalEntry Deserialize(string json, int sequence) =>
-        (JsonSerializer.Deserialize<SagaJournalEntry>(json, Options) ?? throw new JsonException("empty journal entry")) with { Sequence = sequence };
+        (JsonSerializer.Deserialize<SagaJournalEntry>(json, Options) ?? throw new JsonException("empty journal entry")) with
+        {
+            Sequence = sequence,
+        };
 }

@@ -17,7 +17,10 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
     private readonly ISagaConsumeContextFactory<RedisSagaStore<TSaga>, TSaga> _factory;
 
     public RedisSagaRepositoryContext(
-        RedisSagaStore<TSaga> store, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<RedisSagaStore<TSaga>, TSaga> factory)
+        RedisSagaStore<TSaga> store,
+        ConsumeContext<TMessage> context,
+        ISagaConsumeContextFactory<RedisSagaStore<TSaga>, TSaga> factory
+    )
         : base(context)
     {
         _store = store;
@@ -50,15 +53,22 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
 
     public Task Undo(SagaConsumeContext<TSaga> sagaContext) => Task.CompletedTask;
 
-    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
-        where T : class =>
-        CreateAsync(consumeContext, instance, mode);
+    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(
+        ConsumeContext<T> consumeContext,
+        TSaga instance,
+        SagaConsumeContextMode mode
+    )
+        where T : class => CreateAsync(consumeContext, instance, mode);
 
     private static string PendingJournalJson(SagaConsumeContext<TSaga> sagaContext) =>
         sagaContext.TryGetPayload<PendingJournalEntry>(out var pending) ? pending.TakeJson() : "";
 
     /// <summary>Every saga context this repository hands out carries the slot its journal entry travels in.</summary>
-    private async Task<SagaConsumeContext<TSaga, T>> CreateAsync<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
+    private async Task<SagaConsumeContext<TSaga, T>> CreateAsync<T>(
+        ConsumeContext<T> consumeContext,
+        TSaga instance,
+        SagaConsumeContextMode mode
+    )
         where T : class
     {
         var sagaContext = await _factory.CreateSagaConsumeContext(_store, consumeContext, instance, mode);
@@ -69,7 +79,8 @@ public sealed class RedisSagaRepositoryContext<TSaga, TMessage> : ConsumeContext
 
 /// <summary>Loading outside a message (the saga endpoints of the gateway, replay).</summary>
 public sealed class RedisLoadSagaRepositoryContext<TSaga>(RedisSagaStore<TSaga> store, CancellationToken cancellationToken)
-    : BasePipeContext(cancellationToken), LoadSagaRepositoryContext<TSaga>
+    : BasePipeContext(cancellationToken),
+        LoadSagaRepositoryContext<TSaga>
     where TSaga : class, ISagaVersion
 {
     // MassTransit's interface is not nullable-annotated; null is its "no such instance".

@@ -8,8 +8,8 @@ public sealed class RedisSagaRepositoryContextFactory<TSaga>(
     IConnectionMultiplexer redis,
     ISagaConsumeContextFactory<RedisSagaStore<TSaga>, TSaga> factory,
     RedisSagaRepositoryOptions<TSaga> options,
-    TimeProvider time)
-    : ISagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
+    TimeProvider time
+) : ISagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISagaVersion
 {
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
@@ -26,9 +26,14 @@ public sealed class RedisSagaRepositoryContextFactory<TSaga>(
 
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class =>
-        throw new NotSupportedException($"{options.SagaName}: sagas are correlated by CorrelationId only; derive it from the message instead of querying");
+        throw new NotSupportedException(
+            $"{options.SagaName}: sagas are correlated by CorrelationId only; derive it from the message instead of querying"
+        );
 
-    public async Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+    public async Task<T> Execute<T>(
+        Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod,
+        CancellationToken cancellationToken = default
+    )
         where T : class
     {
         await using var store = new RedisSagaStore<TSaga>(redis.GetDatabase(), options, time);

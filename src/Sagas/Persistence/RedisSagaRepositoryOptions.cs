@@ -8,7 +8,11 @@ namespace GitLabBus.Sagas.Persistence;
 /// <param name="Pessimistic">Lock each instance for the whole consume instead of relying on the version check alone.</param>
 /// <param name="LockTimeout">In pessimistic mode, how long a lock is held at most and how long to wait for one.</param>
 public sealed record RedisSagaRepositoryOptions<TSaga>(
-    string SagaName, SagaRetentionSettings Retention, bool Pessimistic = false, TimeSpan? LockTimeout = null)
+    string SagaName,
+    SagaRetentionSettings Retention,
+    bool Pessimistic = false,
+    TimeSpan? LockTimeout = null
+)
 {
     public TimeSpan EffectiveLockTimeout => LockTimeout ?? TimeSpan.FromSeconds(30);
 

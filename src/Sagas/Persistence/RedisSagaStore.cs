@@ -11,7 +11,8 @@ namespace GitLabBus.Sagas.Persistence;
 /// <see cref="ConcurrencyException"/>; the endpoint's retry reloads the instance and applies the message again.
 /// The same script appends the message's journal entry, so only committed messages are journalled, each once.
 /// </summary>
-public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options, TimeProvider? time = null) : IAsyncDisposable
+public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositoryOptions<TSaga> options, TimeProvider? time = null)
+    : IAsyncDisposable
     where TSaga : class, ISagaVersion
 {
     /// <summary>The journal entry, written by each instance write's own script so it commits with it (none when empty).</summary>
@@ -22,23 +23,28 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         end
         """;
 
-    private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare($$"""
+    private static readonly LuaScript InsertIfAbsent = LuaScript.Prepare(
+        $$"""
         if redis.call('EXISTS', @key) == 1 then return 0 end
         redis.call('HSET', @key, 'v', @version, 'data', @data)
         {{AppendJournalEntry}}
         return 1
-        """);
+        """
+    );
 
-    private static readonly LuaScript CompareAndSet = LuaScript.Prepare($$"""
+    private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
+        $$"""
         local current = redis.call('HGET', @key, 'v')
         if not current then return -1 end
         if current ~= @expected then return 0 end
         redis.call('HSET', @key, 'v', @version, 'data', @data)
         {{AppendJournalEntry}}
         return 1
-        """);
+        """
+    );
 
-    private static readonly LuaScript CompareAndFinish = LuaScript.Prepare($$"""
+    private static readonly LuaScript CompareAndFinish = LuaScript.Prepare(
+        $$"""
         local current = redis.call('HGET', @key, 'v')
         if not current then return -1 end
         if current ~= @expected then return 0 end
@@ -46,12 +52,15 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         redis.call('DEL', @key)
         {{AppendJournalEntry}}
         return 1
-        """);
+        """
+    );
 
-    private static readonly LuaScript ReleaseLock = LuaScript.Prepare("""
+    private static readonly LuaScript ReleaseLock = LuaScript.Prepare(
+        """
         if redis.call('GET', @key) == @token then return redis.call('DEL', @key) end
         return 0
-        """);
+        """
+    );
 
     private (RedisKey Key, string Token)? _lock;
 
@@ -69,7 +78,11 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     {
         if (!await TryInsertAsync(serializer, instance, journalEntry))
         {
-            throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} was created concurrently", typeof(TSaga), instance.CorrelationId);
+            throw new ConcurrencyException(
+                $"{options.SagaName} {instance.CorrelationId} was created concurrently",
+                typeof(TSaga),
+                instance.CorrelationId
+            );
         }
     }
 
@@ -111,17 +124,19 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
     }
 
     /// <summary>What the three write scripts read; each uses the names it needs.</summary>
-    private SagaWriteArguments Arguments(IObjectDeserializer serializer, TSaga instance, string journalEntry, int expected) => new(
-        options.InstanceKey(instance.CorrelationId),
-        options.FinishedKey(instance.CorrelationId),
-        options.JournalKey(instance.CorrelationId),
-        expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        instance.Version,
-        serializer.SerializeObject(instance).GetString(),
-        (long)options.Retention.FinishedRetention.TotalMilliseconds,
-        journalEntry,
-        options.Retention.JournalMaxEntries,
-        (long)options.Retention.JournalRetention.TotalMilliseconds);
+    private SagaWriteArguments Arguments(IObjectDeserializer serializer, TSaga instance, string journalEntry, int expected) =>
+        new(
+            options.InstanceKey(instance.CorrelationId),
+            options.FinishedKey(instance.CorrelationId),
+            options.JournalKey(instance.CorrelationId),
+            expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            instance.Version,
+            serializer.SerializeObject(instance).GetString(),
+            (long)options.Retention.FinishedRetention.TotalMilliseconds,
+            journalEntry,
+            options.Retention.JournalMaxEntries,
+            (long)options.Retention.JournalRetention.TotalMilliseconds
+        );
 
     /// <summary>Pessimistic mode: waits for the instance's lock (up to the lock timeout) and holds it until disposed.</summary>
     public async Task LockAsync(Guid correlationId, CancellationToken cancellationToken)
@@ -135,7 +150,11 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
         {
             if (clock.GetUtcNow() >= deadline)
             {
-                throw new ConcurrencyException($"{options.SagaName} {correlationId} stayed locked for {options.EffectiveLockTimeout}", typeof(TSaga), correlationId);
+                throw new ConcurrencyException(
+                    $"{options.SagaName} {correlationId} stayed locked for {options.EffectiveLockTimeout}",
+                    typeof(TSaga),
+                    correlationId
+                );
             }
 
             await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(5)), clock, cancellationToken);
@@ -163,7 +182,11 @@ public sealed class RedisSagaStore<TSaga>(IDatabase database, RedisSagaRepositor
 
         instance.Version = expected;
         var reason = result == 0 ? "was changed by another consumer" : "no longer exists";
-        throw new ConcurrencyException($"{options.SagaName} {instance.CorrelationId} {reason} (loaded version {expected})", typeof(TSaga), instance.CorrelationId);
+        throw new ConcurrencyException(
+            $"{options.SagaName} {instance.CorrelationId} {reason} (loaded version {expected})",
+            typeof(TSaga),
+            instance.CorrelationId
+        );
     }
 }
 
@@ -178,4 +201,5 @@ internal sealed record SagaWriteArguments(
     long retentionMs,
     string entry,
     int journalMax,
-    long journalTtlMs);
+    long journalTtlMs
+);

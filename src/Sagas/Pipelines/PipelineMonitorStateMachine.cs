@@ -30,52 +30,77 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
         Event(() => MonitoringRequested, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
         Event(() => StatusChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
         Event(() => JobChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
-        Event(() => Polled, e =>
-        {
-            e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId));
-            e.OnMissingInstance(m => m.Discard());
-        });
+        Event(
+            () => Polled,
+            e =>
+            {
+                e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId));
+                e.OnMissingInstance(m => m.Discard());
+            }
+        );
 
         // Every monitor publishes PipelineFinished; a parent hears those of its downstream pipelines, the rest find no instance.
-        Event(() => DownstreamFinished, e =>
-        {
-            e.CorrelateById(m => m.Message.UpstreamPipelineId is { } upstream
-                ? PipelineCorrelation.For(m.Message.UpstreamProjectId ?? m.Message.ProjectId, upstream)
-                : Guid.Empty);
-            e.OnMissingInstance(m => m.Discard());
-        });
+        Event(
+            () => DownstreamFinished,
+            e =>
+            {
+                e.CorrelateById(m =>
+                    m.Message.UpstreamPipelineId is { } upstream
+                        ? PipelineCorrelation.For(m.Message.UpstreamProjectId ?? m.Message.ProjectId, upstream)
+                        : Guid.Empty
+                );
+                e.OnMissingInstance(m => m.Discard());
+            }
+        );
 
-        Schedule(() => PollDue, x => x.PollToken, s => s.Received = r =>
-        {
-            r.CorrelateById(m => m.Message.CorrelationId);
-            r.OnMissingInstance(m => m.Discard());
-        });
-        Schedule(() => MaxWait, x => x.MaxWaitToken, s =>
-        {
-            s.Delay = settings.MaxWait;
-            s.Received = r =>
+        Schedule(
+            () => PollDue,
+            x => x.PollToken,
+            s =>
+                s.Received = r =>
+                {
+                    r.CorrelateById(m => m.Message.CorrelationId);
+                    r.OnMissingInstance(m => m.Discard());
+                }
+        );
+        Schedule(
+            () => MaxWait,
+            x => x.MaxWaitToken,
+            s =>
             {
-                r.CorrelateById(m => m.Message.CorrelationId);
-                r.OnMissingInstance(m => m.Discard());
-            };
-        });
-        Schedule(() => Expiry, x => x.ForgetToken, s =>
-        {
-            s.Delay = settings.KeepFinished;
-            s.Received = r =>
+                s.Delay = settings.MaxWait;
+                s.Received = r =>
+                {
+                    r.CorrelateById(m => m.Message.CorrelationId);
+                    r.OnMissingInstance(m => m.Discard());
+                };
+            }
+        );
+        Schedule(
+            () => Expiry,
+            x => x.ForgetToken,
+            s =>
             {
-                r.CorrelateById(m => m.Message.CorrelationId);
-                r.OnMissingInstance(m => m.Discard());
-            };
-        });
+                s.Delay = settings.KeepFinished;
+                s.Received = r =>
+                {
+                    r.CorrelateById(m => m.Message.CorrelationId);
+                    r.OnMissingInstance(m => m.Discard());
+                };
+            }
+        );
 
         Initially(
             Begin(When(Created).Then(c => c.Saga.Apply(c.Message))),
             Begin(When(MonitoringRequested).Then(c => c.Saga.Apply(c.Message)).Publish(c => PollNow(c.Saga))),
             Begin(When(StatusChanged).Then(c => c.Saga.Apply(c.Message))),
-            Begin(When(JobChanged).Then(c => c.Saga.Apply(c.Message))));
+            Begin(When(JobChanged).Then(c => c.Saga.Apply(c.Message)))
+        );
 
-        During(Monitoring, Settling, WaitingForDownstream,
+        During(
+            Monitoring,
+            Settling,
+            WaitingForDownstream,
             Decide(When(Created).Then(c => Observed(c.Saga, c.Saga.Apply(c.Message)))),
             Decide(When(MonitoringRequested).Then(c => Observed(c.Saga, c.Saga.Apply(c.Message)))),
             Decide(When(StatusChanged).Then(c => Observed(c.Saga, c.Saga.Apply(c.Message)))),
@@ -87,9 +112,11 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
                 .Then(c => c.Saga.QuietPolls++)
                 .Publish(c => PollNow(c.Saga))
                 .Schedule(PollDue, c => new PipelinePollDue(c.Saga.CorrelationId), c => _settings.NextPoll(c.Saga.QuietPolls)),
-            End(When(MaxWait!.Received).Then(c => c.Saga.Outcome = "timed_out")));
+            End(When(MaxWait!.Received).Then(c => c.Saga.Outcome = "timed_out"))
+        );
 
-        During(Finished,
+        During(
+            Finished,
             Ignore(Created),
             Ignore(StatusChanged),
             Ignore(JobChanged),
@@ -97,8 +124,15 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
             Ignore(DownstreamFinished),
             Ignore(PollDue.Received),
             Ignore(MaxWait.Received),
-            Begin(When(MonitoringRequested).Then(c => c.Saga.Reopen()).Then(c => c.Saga.Apply(c.Message)).Unschedule(Expiry).Publish(c => PollNow(c.Saga))),
-            When(Expiry!.Received).Finalize());
+            Begin(
+                When(MonitoringRequested)
+                    .Then(c => c.Saga.Reopen())
+                    .Then(c => c.Saga.Apply(c.Message))
+                    .Unschedule(Expiry)
+                    .Publish(c => PollNow(c.Saga))
+            ),
+            When(Expiry!.Received).Finalize()
+        );
 
         SetCompletedWhenFinalized();
     }
@@ -131,7 +165,8 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
 
     public Schedule<PipelineMonitorState, PipelineMonitorExpired> Expiry { get; private set; } = null!;
 
-    private static PipelinePollRequested PollNow(PipelineMonitorState monitor) => new() { ProjectId = monitor.ProjectId, PipelineId = monitor.PipelineId };
+    private static PipelinePollRequested PollNow(PipelineMonitorState monitor) =>
+        new() { ProjectId = monitor.ProjectId, PipelineId = monitor.PipelineId };
 
     /// <summary>News resets the polling backoff.</summary>
     private static void Observed(PipelineMonitorState monitor, bool changed)
@@ -155,8 +190,7 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
 
     /// <summary>A monitor starting (or resuming): the maximum wait starts now, then the first decision.</summary>
     private EventActivityBinder<PipelineMonitorState, T> Begin<T>(EventActivityBinder<PipelineMonitorState, T> binder)
-        where T : class =>
-        Decide(binder.Schedule(MaxWait, c => new PipelineMaxWaitReached(c.Saga.CorrelationId)).TransitionTo(Monitoring));
+        where T : class => Decide(binder.Schedule(MaxWait, c => new PipelineMaxWaitReached(c.Saga.CorrelationId)).TransitionTo(Monitoring));
 
     /// <summary>
     /// After each observation: ask for monitors of newly seen downstream pipelines (each is followed as a pipeline of
@@ -165,28 +199,34 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
     /// </summary>
     private EventActivityBinder<PipelineMonitorState, T> Decide<T>(EventActivityBinder<PipelineMonitorState, T> binder)
         where T : class =>
-        binder.ThenAsync(RequestDownstreamMonitorsAsync).IfElse(c => c.Saga.IsComplete(),
-            End,
-            open => open
-                .If(c => PipelineObservations.IsFinal(c.Saga.Status) && !c.Saga.Settled && c.Saga.CurrentState != Settling.Name,
-                    settle => settle
-                        .Publish(c => PollNow(c.Saga))
-                        .TransitionTo(Settling))
-                .If(c => c.Saga.Settled, wait => wait.TransitionTo(WaitingForDownstream))
-                .Schedule(PollDue, c => new PipelinePollDue(c.Saga.CorrelationId), c => _settings.NextPoll(c.Saga.QuietPolls)));
+        binder
+            .ThenAsync(RequestDownstreamMonitorsAsync)
+            .IfElse(
+                c => c.Saga.IsComplete(),
+                End,
+                open =>
+                    open.If(
+                            c => PipelineObservations.IsFinal(c.Saga.Status) && !c.Saga.Settled && c.Saga.CurrentState != Settling.Name,
+                            settle => settle.Publish(c => PollNow(c.Saga)).TransitionTo(Settling)
+                        )
+                        .If(c => c.Saga.Settled, wait => wait.TransitionTo(WaitingForDownstream))
+                        .Schedule(PollDue, c => new PipelinePollDue(c.Saga.CorrelationId), c => _settings.NextPoll(c.Saga.QuietPolls))
+            );
 
     private static async Task RequestDownstreamMonitorsAsync(BehaviorContext<PipelineMonitorState> context)
     {
         foreach (var downstream in context.Saga.Downstream.Where(d => !d.MonitorRequested))
         {
-            await context.Publish(new PipelineMonitoringRequested
-            {
-                ProjectId = downstream.ProjectId,
-                PipelineId = downstream.PipelineId,
-                UpstreamProjectId = context.Saga.ProjectId,
-                UpstreamPipelineId = context.Saga.PipelineId,
-                Reason = "downstream",
-            });
+            await context.Publish(
+                new PipelineMonitoringRequested
+                {
+                    ProjectId = downstream.ProjectId,
+                    PipelineId = downstream.PipelineId,
+                    UpstreamProjectId = context.Saga.ProjectId,
+                    UpstreamPipelineId = context.Saga.PipelineId,
+                    Reason = "downstream",
+                }
+            );
             downstream.MonitorRequested = true;
         }
     }

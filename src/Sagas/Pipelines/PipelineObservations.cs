@@ -61,7 +61,9 @@ public static class PipelineObservations
     {
         monitor.Identify(changed.ProjectId, changed.PipelineId);
         monitor.WebhookUpdates++;
-        var moved = monitor.Describe(changed.Ref, changed.Sha) | monitor.ChangeJob(changed.JobId, changed.Name, changed.Stage, changed.Status, changed.AllowFailure, changed.DurationSeconds);
+        var moved =
+            monitor.Describe(changed.Ref, changed.Sha)
+            | monitor.ChangeJob(changed.JobId, changed.Name, changed.Stage, changed.Status, changed.AllowFailure, changed.DurationSeconds);
         var job = monitor.Jobs.First(tracked => tracked.Id == changed.JobId);
         if (job.Status == changed.Status)
         {
@@ -81,7 +83,8 @@ public static class PipelineObservations
         monitor.WebUrl ??= polled.WebUrl;
         monitor.CreatedAt ??= polled.CreatedAt;
         monitor.StartedAt ??= polled.StartedAt;
-        var moved = monitor.Describe(polled.Ref, polled.Sha)
+        var moved =
+            monitor.Describe(polled.Ref, polled.Sha)
             | monitor.ChangeStatus(polled.Status, polled.FinishedAt, polled.DurationSeconds)
             | monitor.ChangeJobs(polled.Jobs);
 
@@ -102,7 +105,8 @@ public static class PipelineObservations
     public static bool Apply(this PipelineMonitorState monitor, PipelineFinished downstream) =>
         monitor.ChangeDownstream(downstream.ProjectId, downstream.PipelineId, downstream.Status, "");
 
-    /// <summary>Whether the monitor can end: the pipeline is final, a poll has shown its bridges, and every downstream pipeline is final.</summary>
+    /// <summary>Whether the monitor can end: the pipeline is final, a poll has shown its bridges, and every downstream pipeline is
+    /// final.</summary>
     public static bool IsComplete(this PipelineMonitorState monitor) =>
         IsFinal(monitor.Status) && monitor.Settled && monitor.Downstream.All(downstream => HasEnded(downstream.Status));
 
@@ -117,23 +121,24 @@ public static class PipelineObservations
         monitor.QuietPolls = 0;
     }
 
-    public static PipelineFinished ToFinished(this PipelineMonitorState monitor, DateTimeOffset now) => new()
-    {
-        ProjectId = monitor.ProjectId,
-        PipelineId = monitor.PipelineId,
-        Status = monitor.Outcome ?? monitor.Status,
-        Ref = monitor.Ref,
-        Sha = monitor.Sha,
-        OperationId = monitor.OperationId,
-        UpstreamProjectId = monitor.UpstreamProjectId,
-        UpstreamPipelineId = monitor.UpstreamPipelineId,
-        CreatedAt = monitor.CreatedAt,
-        FinishedAt = monitor.FinishedAt ?? now,
-        DurationSeconds = monitor.DurationSeconds,
-        TotalSeconds = monitor.CreatedAt is { } created ? Math.Max(0, ((monitor.FinishedAt ?? now) - created).TotalSeconds) : 0,
-        Jobs = [.. monitor.Jobs.OrderBy(job => job.Id).Select(job => job.ToSummary())],
-        Downstream = [.. monitor.Downstream.Select(downstream => downstream.ToContract())],
-    };
+    public static PipelineFinished ToFinished(this PipelineMonitorState monitor, DateTimeOffset now) =>
+        new()
+        {
+            ProjectId = monitor.ProjectId,
+            PipelineId = monitor.PipelineId,
+            Status = monitor.Outcome ?? monitor.Status,
+            Ref = monitor.Ref,
+            Sha = monitor.Sha,
+            OperationId = monitor.OperationId,
+            UpstreamProjectId = monitor.UpstreamProjectId,
+            UpstreamPipelineId = monitor.UpstreamPipelineId,
+            CreatedAt = monitor.CreatedAt,
+            FinishedAt = monitor.FinishedAt ?? now,
+            DurationSeconds = monitor.DurationSeconds,
+            TotalSeconds = monitor.CreatedAt is { } created ? Math.Max(0, ((monitor.FinishedAt ?? now) - created).TotalSeconds) : 0,
+            Jobs = [.. monitor.Jobs.OrderBy(job => job.Id).Select(job => job.ToSummary())],
+            Downstream = [.. monitor.Downstream.Select(downstream => downstream.ToContract())],
+        };
 
     private static bool Describe(this PipelineMonitorState monitor, string? gitRef, string? sha)
     {
@@ -151,7 +156,12 @@ public static class PipelineObservations
         return changed;
     }
 
-    private static bool ChangeStatus(this PipelineMonitorState monitor, string? status, DateTimeOffset? finishedAt = null, double? duration = null)
+    private static bool ChangeStatus(
+        this PipelineMonitorState monitor,
+        string? status,
+        DateTimeOffset? finishedAt = null,
+        double? duration = null
+    )
     {
         if (string.IsNullOrEmpty(status) || IsFinal(monitor.Status) || monitor.Status == status)
         {
@@ -179,12 +189,30 @@ public static class PipelineObservations
         return moved;
     }
 
-    private static bool ChangeJob(this PipelineMonitorState monitor, long id, string name, string stage, string status, bool allowFailure, double? duration)
+    private static bool ChangeJob(
+        this PipelineMonitorState monitor,
+        long id,
+        string name,
+        string stage,
+        string status,
+        bool allowFailure,
+        double? duration
+    )
     {
         var job = monitor.Jobs.FirstOrDefault(tracked => tracked.Id == id);
         if (job is null)
         {
-            monitor.Jobs.Add(new TrackedJob { Id = id, Name = name, Stage = stage, Status = status, AllowFailure = allowFailure, DurationSeconds = duration });
+            monitor.Jobs.Add(
+                new TrackedJob
+                {
+                    Id = id,
+                    Name = name,
+                    Stage = stage,
+                    Status = status,
+                    AllowFailure = allowFailure,
+                    DurationSeconds = duration,
+                }
+            );
             return true;
         }
 
@@ -198,12 +226,26 @@ public static class PipelineObservations
         return true;
     }
 
-    private static bool ChangeDownstream(this PipelineMonitorState monitor, long projectId, long pipelineId, string status, string bridgeName)
+    private static bool ChangeDownstream(
+        this PipelineMonitorState monitor,
+        long projectId,
+        long pipelineId,
+        string status,
+        string bridgeName
+    )
     {
         var downstream = monitor.Downstream.FirstOrDefault(known => known.ProjectId == projectId && known.PipelineId == pipelineId);
         if (downstream is null)
         {
-            monitor.Downstream.Add(new TrackedDownstream { ProjectId = projectId, PipelineId = pipelineId, Status = status, BridgeName = bridgeName });
+            monitor.Downstream.Add(
+                new TrackedDownstream
+                {
+                    ProjectId = projectId,
+                    PipelineId = pipelineId,
+                    Status = status,
+                    BridgeName = bridgeName,
+                }
+            );
             return true;
         }
 

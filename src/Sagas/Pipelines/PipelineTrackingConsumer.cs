@@ -28,14 +28,29 @@ public sealed class PipelineTrackingConsumer(SagaInspector inspector) : IConsume
         await context.RespondAsync(Project(monitor, view.State));
     }
 
-    public static PipelineTracking Project(PipelineMonitorState monitor, string state) => new(
-        monitor.Outcome ?? monitor.Status,
-        state,
-        monitor.CorrelationId,
-        [.. monitor.Jobs.OrderBy(job => job.Id).Select(job => new TrackedPipelineJob(
-            job.Id, job.Name, job.Stage, job.Status, job.AllowFailure, job.FailureReason, job.StartedAt, job.FinishedAt, job.DurationSeconds))],
-        [.. monitor.Downstream.Select(downstream => downstream.ToContract())],
-        monitor.Outcome is null ? null : monitor.FinishedAt,
-        monitor.WebhookUpdates,
-        monitor.Polls);
+    public static PipelineTracking Project(PipelineMonitorState monitor, string state) =>
+        new(
+            monitor.Outcome ?? monitor.Status,
+            state,
+            monitor.CorrelationId,
+            [
+                .. monitor
+                    .Jobs.OrderBy(job => job.Id)
+                    .Select(job => new TrackedPipelineJob(
+                        job.Id,
+                        job.Name,
+                        job.Stage,
+                        job.Status,
+                        job.AllowFailure,
+                        job.FailureReason,
+                        job.StartedAt,
+                        job.FinishedAt,
+                        job.DurationSeconds
+                    )),
+            ],
+            [.. monitor.Downstream.Select(downstream => downstream.ToContract())],
+            monitor.Outcome is null ? null : monitor.FinishedAt,
+            monitor.WebhookUpdates,
+            monitor.Polls
+        );
 }

@@ -20,7 +20,8 @@ internal sealed class InstanceComparison
             ? _recordedTokenFor.FirstOrDefault(pair => Guid.Parse(pair.Value) == recorded).Key
             : null;
 
-    /// <summary>Learns which made-up tokens took the place of recorded ones: same path, both Guids, the replayed one issued by this replay.</summary>
+    /// <summary>Learns which made-up tokens took the place of recorded ones: same path, both Guids, the replayed one issued by this
+    /// replay.</summary>
     public void LearnTokens(JsonElement? replayed, JsonElement? recorded, Func<Guid, bool> issuedByReplay)
     {
         if (replayed is null || recorded is null)
@@ -31,8 +32,12 @@ internal sealed class InstanceComparison
         var recordedValues = Leaves(Normalize(recorded)).ToDictionary(leaf => leaf.Path, leaf => leaf.Value);
         foreach (var (path, value) in Leaves(Normalize(replayed)))
         {
-            if (Guid.TryParse(value.Trim('"'), out var token) && issuedByReplay(token) && recordedValues.TryGetValue(path, out var recordedValue)
-                && Guid.TryParse(recordedValue.Trim('"'), out _))
+            if (
+                Guid.TryParse(value.Trim('"'), out var token)
+                && issuedByReplay(token)
+                && recordedValues.TryGetValue(path, out var recordedValue)
+                && Guid.TryParse(recordedValue.Trim('"'), out _)
+            )
             {
                 _recordedTokenFor[value.Trim('"')] = recordedValue.Trim('"');
             }
@@ -43,9 +48,17 @@ internal sealed class InstanceComparison
     {
         var replayedLeaves = Leaves(Translate(Normalize(replayed))).ToDictionary(leaf => leaf.Path, leaf => leaf.Value);
         var recordedLeaves = Leaves(Normalize(recorded)).ToDictionary(leaf => leaf.Path, leaf => leaf.Value);
-        return [.. replayedLeaves.Keys.Union(recordedLeaves.Keys).Order(StringComparer.Ordinal)
-            .Where(path => replayedLeaves.GetValueOrDefault(path) != recordedLeaves.GetValueOrDefault(path))
-            .Select(path => $"{path}: replayed {replayedLeaves.GetValueOrDefault(path) ?? "(absent)"}, recorded {recordedLeaves.GetValueOrDefault(path) ?? "(absent)"}")];
+        return
+        [
+            .. replayedLeaves
+                .Keys.Union(recordedLeaves.Keys)
+                .Order(StringComparer.Ordinal)
+                .Where(path => replayedLeaves.GetValueOrDefault(path) != recordedLeaves.GetValueOrDefault(path))
+                .Select(path =>
+                    $"{path}: replayed {replayedLeaves.GetValueOrDefault(path) ?? "(absent)"}, "
+                    + $"recorded {recordedLeaves.GetValueOrDefault(path) ?? "(absent)"}"
+                ),
+        ];
     }
 
     private static JsonNode? Normalize(JsonElement? instance)
@@ -55,13 +68,15 @@ internal sealed class InstanceComparison
         return node;
     }
 
-    private JsonNode? Translate(JsonNode? node) => node switch
-    {
-        JsonObject obj => new JsonObject(obj.Select(property => KeyValuePair.Create(property.Key, Translate(property.Value)))),
-        JsonArray array => new JsonArray([.. array.Select(Translate)]),
-        JsonValue value when value.TryGetValue<string>(out var text) && _recordedTokenFor.TryGetValue(text, out var recorded) => JsonValue.Create(recorded),
-        _ => node?.DeepClone(),
-    };
+    private JsonNode? Translate(JsonNode? node) =>
+        node switch
+        {
+            JsonObject obj => new JsonObject(obj.Select(property => KeyValuePair.Create(property.Key, Translate(property.Value)))),
+            JsonArray array => new JsonArray([.. array.Select(Translate)]),
+            JsonValue value when value.TryGetValue<string>(out var text) && _recordedTokenFor.TryGetValue(text, out var recorded) =>
+                JsonValue.Create(recorded),
+            _ => node?.DeepClone(),
+        };
 
     private static IEnumerable<(string Path, string Value)> Leaves(JsonNode? node, string path = "$")
     {

@@ -29,6 +29,7 @@ internal sealed class ReplayCapture
             _delivering.Value = false;
         }
     }
+
     private readonly ConcurrentDictionary<Guid, bool> _issuedTokens = new();
 
     /// <summary>What the current message led to; empties the list for the next one.</summary>
@@ -73,7 +74,9 @@ internal sealed class CapturingSendFilter(ReplayCapture capture) : IFilter<SendC
     public void Probe(ProbeContext context) => context.CreateFilterScope("replayCapture");
 
     internal static Type? MessageTypeOf(SendContext context) =>
-        context.GetType().GetInterfaces()
+        context
+            .GetType()
+            .GetInterfaces()
             .FirstOrDefault(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SendContext<>))
             ?.GetGenericArguments()[0];
 }
@@ -95,8 +98,10 @@ internal sealed class CapturingSchedulerFilter(ReplayCapture capture, Func<IBusT
     public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
         context.AddOrUpdatePayload<MessageSchedulerContext>(
-            () => new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(new CapturingScheduleProvider(capture), topology())),
-            existing => existing);
+            () =>
+                new ConsumeMessageSchedulerContext(context, _ => new MessageScheduler(new CapturingScheduleProvider(capture), topology())),
+            existing => existing
+        );
         return next.Send(context);
     }
 
@@ -106,11 +111,23 @@ internal sealed class CapturingSchedulerFilter(ReplayCapture capture, Func<IBusT
 internal sealed class CapturingScheduleProvider(ReplayCapture capture) : IScheduleMessageProvider
 {
     public Task<ScheduledMessage<T>> ScheduleSend<T>(
-        Uri destinationAddress, DateTime scheduledTime, T message, IPipe<SendContext<T>> pipe, CancellationToken cancellationToken)
+        Uri destinationAddress,
+        DateTime scheduledTime,
+        T message,
+        IPipe<SendContext<T>> pipe,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
-        capture.Capture("schedule", typeof(T), destinationAddress, new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc)));
-        return Task.FromResult<ScheduledMessage<T>>(new ScheduledMessageHandle<T>(capture.IssueToken(), scheduledTime, destinationAddress, message));
+        capture.Capture(
+            "schedule",
+            typeof(T),
+            destinationAddress,
+            new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc))
+        );
+        return Task.FromResult<ScheduledMessage<T>>(
+            new ScheduledMessageHandle<T>(capture.IssueToken(), scheduledTime, destinationAddress, message)
+        );
     }
 
     public Task CancelScheduledSend(Guid tokenId, CancellationToken cancellationToken)

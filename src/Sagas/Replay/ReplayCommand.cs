@@ -1,9 +1,6 @@
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using GitLabBus.Sagas.Inspection;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Sagas.Replay;
 
@@ -17,12 +14,19 @@ public static class ReplayCommand
 
     /// <param name="addSagas">Registers the known sagas (tests add their own; the host adds the platform's).</param>
     public static async Task<int> RunAsync(
-        string[] args, IConfiguration configuration, TextWriter output, TextWriter error,
-        Action<IServiceCollection, RuntimeSettings> addSagas, CancellationToken cancellationToken)
+        string[] args,
+        IConfiguration configuration,
+        TextWriter output,
+        TextWriter error,
+        Action<IServiceCollection, RuntimeSettings> addSagas,
+        CancellationToken cancellationToken
+    )
     {
         if (args.Length != 2 || !Guid.TryParse(args[1], out var correlationId))
         {
-            error.WriteLine("usage: replay <saga> <correlation-id>   (correlation id: a GUID; saga: a kebab-case name such as pipeline-monitor)");
+            error.WriteLine(
+                "usage: replay <saga> <correlation-id>   (correlation id: a GUID; saga: a kebab-case name such as pipeline-monitor)"
+            );
             return 2;
         }
 
@@ -39,8 +43,10 @@ public static class ReplayCommand
 
         if (settings.Redis.InMemory)
         {
-            error.WriteLine("configuration error: REDIS_URL is required: journals are read from Redis "
-                + "(in embedded mode they live in the gateway process: POST /sagas/{saga}/{correlation_id}/replay)");
+            error.WriteLine(
+                "configuration error: REDIS_URL is required: journals are read from Redis "
+                    + "(in embedded mode they live in the gateway process: POST /sagas/{saga}/{correlation_id}/replay)"
+            );
             return 2;
         }
 
@@ -52,7 +58,9 @@ public static class ReplayCommand
         var saga = args[0];
         if (!inspector.Knows(saga))
         {
-            error.WriteLine($"no saga named '{saga}'; known sagas: {(inspector.Names.Count == 0 ? "(none)" : string.Join(", ", inspector.Names))}");
+            error.WriteLine(
+                $"no saga named '{saga}'; known sagas: {(inspector.Names.Count == 0 ? "(none)" : string.Join(", ", inspector.Names))}"
+            );
             return 2;
         }
 

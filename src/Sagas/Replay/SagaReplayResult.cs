@@ -12,7 +12,8 @@ public sealed record SagaReplayResult(
     bool EndStateMatches,
     JsonElement? EndState,
     JsonElement? StoredState,
-    IReadOnlyList<string> Differences);
+    IReadOnlyList<string> Differences
+);
 
 /// <summary>One journal entry re-run: the states it went through, what it would have sent, and whether it matches the record.</summary>
 /// <param name="Matches">The replayed instance after this message equals the recorded one.</param>
@@ -27,7 +28,8 @@ public sealed record ReplayedTransition(
     string RecordedStateAfter,
     bool Matches,
     IReadOnlyList<CapturedMessage> Outgoing,
-    string? Fault);
+    string? Fault
+);
 
 /// <summary>A message the saga would have sent, published, scheduled or cancelled; captured, never sent.</summary>
 /// <param name="Kind"><c>publish</c>, <c>send</c>, <c>schedule</c> or <c>cancel</c>.</param>

@@ -17,8 +17,13 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
     private const string SchedulingTokenHeader = "MT-Scheduling-TokenId";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<string, Type> _messageTypes = machine.Events
-        .Select(@event => @event.GetType().GetInterfaces().FirstOrDefault(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Event<>)))
+    private readonly Dictionary<string, Type> _messageTypes = machine
+        .Events.Select(@event =>
+            @event
+                .GetType()
+                .GetInterfaces()
+                .FirstOrDefault(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Event<>))
+        )
         .OfType<Type>()
         .Select(eventType => eventType.GetGenericArguments()[0])
         .Distinct()
@@ -26,7 +31,11 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
 
     /// <param name="storedState">The instance as stored now; null when it is gone, then the journal's last record stands for it.</param>
     public async Task<SagaReplayResult> ReplayAsync(
-        Guid correlationId, IReadOnlyList<SagaJournalEntry> journal, JsonElement? storedState, CancellationToken cancellationToken)
+        Guid correlationId,
+        IReadOnlyList<SagaJournalEntry> journal,
+        JsonElement? storedState,
+        CancellationToken cancellationToken
+    )
     {
         var capture = new ReplayCapture();
         var replayed = new RecordingJournal(correlationId);
@@ -37,12 +46,19 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
         {
             cfg.ConfigureSend(send => send.UseFilter(new CapturingSendFilter(capture)));
             cfg.ConfigurePublish(publish => publish.UseFilter(new CapturingPublishFilter(capture)));
-            cfg.ReceiveEndpoint(queue, endpoint =>
-            {
-                endpoint.UseFilter(new CapturingSchedulerFilter(capture, () => bus!.Topology));
-                endpoint.StateMachineSaga(machine, new InMemorySagaRepository<TInstance>(), sagaConfigurator =>
-                    sagaConfigurator.UseFilter(new SagaJournalFilter<TInstance>(saga, machine, replayed, TimeProvider.System)));
-            });
+            cfg.ReceiveEndpoint(
+                queue,
+                endpoint =>
+                {
+                    endpoint.UseFilter(new CapturingSchedulerFilter(capture, () => bus!.Topology));
+                    endpoint.StateMachineSaga(
+                        machine,
+                        new InMemorySagaRepository<TInstance>(),
+                        sagaConfigurator =>
+                            sagaConfigurator.UseFilter(new SagaJournalFilter<TInstance>(saga, machine, replayed, TimeProvider.System))
+                    );
+                }
+            );
         });
         bus.ConnectReceiveObserver(steps);
 
@@ -75,7 +91,8 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
         StepObserver steps,
         ReplayCapture capture,
         InstanceComparison comparison,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var appliedBefore = replayed.Entries.Count;
         string? fault;
@@ -89,10 +106,18 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
             var messageId = recorded.MessageId ?? NewId.NextGuid();
             var step = steps.Expect(messageId);
             await capture.DeliverAsync(() =>
-                endpoint.Send(message, messageType, Pipe.Execute<SendContext>(send => Restore(send, recorded, messageId, comparison)), cancellationToken));
-            fault = await step.WaitAsync(StepTimeout, cancellationToken).ContinueWith(
-                waited => waited.IsCompletedSuccessfully ? waited.Result : $"not consumed within {StepTimeout.TotalSeconds:0} s",
-                TaskScheduler.Default);
+                endpoint.Send(
+                    message,
+                    messageType,
+                    Pipe.Execute<SendContext>(send => Restore(send, recorded, messageId, comparison)),
+                    cancellationToken
+                )
+            );
+            fault = await step.WaitAsync(StepTimeout, cancellationToken)
+                .ContinueWith(
+                    waited => waited.IsCompletedSuccessfully ? waited.Result : $"not consumed within {StepTimeout.TotalSeconds:0} s",
+                    TaskScheduler.Default
+                );
         }
 
         var applied = replayed.Entries.Count > appliedBefore ? replayed.Entries[^1] : null;
@@ -108,16 +133,18 @@ public sealed class SagaReplayer<TInstance>(string saga, SagaStateMachine<TInsta
             recorded.StateAfter,
             matches,
             capture.TakeCaptured(),
-            applied is null ? fault ?? "the saga did not apply the message" : null);
+            applied is null ? fault ?? "the saga did not apply the message" : null
+        );
     }
 
     private static void Restore(SendContext send, SagaJournalEntry recorded, Guid messageId, InstanceComparison comparison)
     {
         foreach (var (name, value) in recorded.Headers)
         {
-            send.Headers.Set(name, name.Equals(SchedulingTokenHeader, StringComparison.OrdinalIgnoreCase)
-                ? comparison.ReplayedTokenFor(value) ?? value
-                : value);
+            send.Headers.Set(
+                name,
+                name.Equals(SchedulingTokenHeader, StringComparison.OrdinalIgnoreCase) ? comparison.ReplayedTokenFor(value) ?? value : value
+            );
         }
 
         send.MessageId = messageId;

@@ -24,12 +24,17 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         }
     }
 
-    public Task<IReadOnlyList<ScheduledMessage>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ScheduledMessage>> ClaimDueAsync(
+        DateTimeOffset now,
+        int max,
+        TimeSpan lease,
+        CancellationToken cancellationToken
+    )
     {
         lock (_gate)
         {
-            var claimable = _messages.Values
-                .Where(m => m.LeaseUntil is null ? m.Message.DueAt <= now : m.LeaseUntil <= now)
+            var claimable = _messages
+                .Values.Where(m => m.LeaseUntil is null ? m.Message.DueAt <= now : m.LeaseUntil <= now)
                 .OrderBy(m => m.Message.DueAt)
                 .Take(max)
                 .Select(m => m.Message)

@@ -16,21 +16,26 @@ public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : I
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly LuaScript Schedule = LuaScript.Prepare("""
+    private static readonly LuaScript Schedule = LuaScript.Prepare(
+        """
         redis.call('SET', @messageKey, @message)
         redis.call('ZREM', @claimedKey, @token)
         redis.call('ZADD', @dueKey, @dueMs, @token)
         return 1
-        """);
+        """
+    );
 
-    private static readonly LuaScript Cancel = LuaScript.Prepare("""
+    private static readonly LuaScript Cancel = LuaScript.Prepare(
+        """
         local removed = redis.call('ZREM', @dueKey, @token) + redis.call('ZREM', @claimedKey, @token)
         redis.call('DEL', @messageKey)
         return removed
-        """);
+        """
+    );
 
     // Expired leases first (their replica died), then what is due; both move to claimed with a fresh lease.
-    private static readonly LuaScript Claim = LuaScript.Prepare("""
+    private static readonly LuaScript Claim = LuaScript.Prepare(
+        """
         local expired = redis.call('ZRANGEBYSCORE', @claimedKey, '-inf', @nowMs, 'LIMIT', 0, @max)
         for _, token in ipairs(expired) do
           redis.call('ZREM', @claimedKey, token)
@@ -47,57 +52,78 @@ public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : I
           end
         end
         return claimed
-        """);
+        """
+    );
 
-    private static readonly LuaScript Complete = LuaScript.Prepare("""
+    private static readonly LuaScript Complete = LuaScript.Prepare(
+        """
         redis.call('ZREM', @claimedKey, @token)
         redis.call('DEL', @messageKey)
         return 1
-        """);
+        """
+    );
 
     private IDatabase Db => redis.GetDatabase();
 
     public Task ScheduleAsync(ScheduledMessage message, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(Schedule, new
-        {
-            messageKey = MessageKey(message.TokenId),
-            message = JsonSerializer.Serialize(message, Json),
-            claimedKey = (RedisKey)ClaimedKey,
-            dueKey = (RedisKey)DueKey,
-            dueMs = message.DueAt.ToUnixTimeMilliseconds(),
-            token = message.TokenId.ToString("N"),
-        });
+        Db.ScriptEvaluateAsync(
+            Schedule,
+            new
+            {
+                messageKey = MessageKey(message.TokenId),
+                message = JsonSerializer.Serialize(message, Json),
+                claimedKey = (RedisKey)ClaimedKey,
+                dueKey = (RedisKey)DueKey,
+                dueMs = message.DueAt.ToUnixTimeMilliseconds(),
+                token = message.TokenId.ToString("N"),
+            }
+        );
 
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken) =>
-        (int)await Db.ScriptEvaluateAsync(Cancel, new
-        {
-            dueKey = (RedisKey)DueKey,
-            claimedKey = (RedisKey)ClaimedKey,
-            messageKey = MessageKey(tokenId),
-            token = tokenId.ToString("N"),
-        }) > 0;
+        (int)
+            await Db.ScriptEvaluateAsync(
+                Cancel,
+                new
+                {
+                    dueKey = (RedisKey)DueKey,
+                    claimedKey = (RedisKey)ClaimedKey,
+                    messageKey = MessageKey(tokenId),
+                    token = tokenId.ToString("N"),
+                }
+            ) > 0;
 
-    public async Task<IReadOnlyList<ScheduledMessage>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduledMessage>> ClaimDueAsync(
+        DateTimeOffset now,
+        int max,
+        TimeSpan lease,
+        CancellationToken cancellationToken
+    )
     {
-        var result = await Db.ScriptEvaluateAsync(Claim, new
-        {
-            claimedKey = (RedisKey)ClaimedKey,
-            dueKey = (RedisKey)DueKey,
-            nowMs = now.ToUnixTimeMilliseconds(),
-            leaseMs = (now + lease).ToUnixTimeMilliseconds(),
-            max,
-            messagePrefix = MessagePrefix,
-        });
+        var result = await Db.ScriptEvaluateAsync(
+            Claim,
+            new
+            {
+                claimedKey = (RedisKey)ClaimedKey,
+                dueKey = (RedisKey)DueKey,
+                nowMs = now.ToUnixTimeMilliseconds(),
+                leaseMs = (now + lease).ToUnixTimeMilliseconds(),
+                max,
+                messagePrefix = MessagePrefix,
+            }
+        );
         return ((RedisResult[])result!).Select(r => JsonSerializer.Deserialize<ScheduledMessage>((string)r!, Json)!).ToList();
     }
 
     public Task CompleteAsync(Guid tokenId, CancellationToken cancellationToken) =>
-        Db.ScriptEvaluateAsync(Complete, new
-        {
-            claimedKey = (RedisKey)ClaimedKey,
-            messageKey = MessageKey(tokenId),
-            token = tokenId.ToString("N"),
-        });
+        Db.ScriptEvaluateAsync(
+            Complete,
+            new
+            {
+                claimedKey = (RedisKey)ClaimedKey,
+                messageKey = MessageKey(tokenId),
+                token = tokenId.ToString("N"),
+            }
+        );
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {

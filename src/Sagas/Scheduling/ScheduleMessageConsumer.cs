@@ -4,7 +4,6 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
 using MassTransit.Serialization;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Sagas.Scheduling;
 
@@ -13,12 +12,14 @@ namespace GitLabBus.Sagas.Scheduling;
 /// is stored with its serialized body and every header until <see cref="ScheduledMessageDispatcher"/> sends it.
 /// </summary>
 public sealed class ScheduleMessageConsumer(IScheduledMessageStore store, ILogger<ScheduleMessageConsumer> logger)
-    : IConsumer<ScheduleMessage>, IConsumer<CancelScheduledMessage>
+    : IConsumer<ScheduleMessage>,
+        IConsumer<CancelScheduledMessage>
 {
     public async Task Consume(ConsumeContext<ScheduleMessage> context)
     {
         var request = context.Message;
-        var body = context.SerializerContext.GetMessageSerializer(request.Payload, request.PayloadType)
+        var body = context
+            .SerializerContext.GetMessageSerializer(request.Payload, request.PayloadType)
             .GetMessageBody(new MessageSendContext<ScheduleMessage>(request));
 
         var message = new ScheduledMessage
@@ -38,20 +39,29 @@ public sealed class ScheduleMessageConsumer(IScheduledMessageStore store, ILogge
             ResponseAddress = context.ResponseAddress,
             FaultAddress = context.FaultAddress,
             ExpirationTime = context.ExpirationTime,
-            Headers = context.Headers.GetAll()
+            Headers = context
+                .Headers.GetAll()
                 .ToDictionary(h => h.Key, h => JsonSerializer.SerializeToElement(h.Value, SystemTextJsonMessageSerializer.Options)),
         };
 
         await store.ScheduleAsync(message, context.CancellationToken);
-        logger.LogInformation("Scheduled {MessageType} {TokenId} for {DueAt:O} to {Destination}",
-            request.PayloadType.FirstOrDefault(), request.CorrelationId, message.DueAt, request.Destination);
+        logger.LogInformation(
+            "Scheduled {MessageType} {TokenId} for {DueAt:O} to {Destination}",
+            request.PayloadType.FirstOrDefault(),
+            request.CorrelationId,
+            message.DueAt,
+            request.Destination
+        );
     }
 
     public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
     {
         var cancelled = await store.CancelAsync(context.Message.TokenId, context.CancellationToken);
-        logger.LogInformation("Scheduled message {TokenId} {Outcome}", context.Message.TokenId,
-            cancelled ? "cancelled" : "was not waiting (already sent or never scheduled)");
+        logger.LogInformation(
+            "Scheduled message {TokenId} {Outcome}",
+            context.Message.TokenId,
+            cancelled ? "cancelled" : "was not waiting (already sent or never scheduled)"
+        );
     }
 }
 

@@ -1,8 +1,6 @@
 using System.Net.Mime;
 using MassTransit;
 using MassTransit.Serialization;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Sagas.Scheduling;
 
@@ -16,7 +14,8 @@ public sealed class ScheduledMessageDispatcher(
     IBus bus,
     SchedulerSettings settings,
     TimeProvider clock,
-    ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
+    ILogger<ScheduledMessageDispatcher> logger
+) : BackgroundService
 {
     private const int BatchSize = 100;
 
@@ -56,13 +55,23 @@ public sealed class ScheduledMessageDispatcher(
             var endpoint = await bus.GetSendEndpoint(message.Destination);
             await endpoint.Send(new SerializedMessageBody(), new ForwardPipe(message), cancellationToken);
             await store.CompleteAsync(message.TokenId, CancellationToken.None);
-            logger.LogInformation("Sent scheduled {MessageType} {TokenId} to {Destination}, due {DueAt:O}",
-                message.MessageTypes.FirstOrDefault(), message.TokenId, message.Destination, message.DueAt);
+            logger.LogInformation(
+                "Sent scheduled {MessageType} {TokenId} to {Destination}, due {DueAt:O}",
+                message.MessageTypes.FirstOrDefault(),
+                message.TokenId,
+                message.Destination,
+                message.DueAt
+            );
         }
         catch (Exception failure)
         {
-            logger.LogWarning(failure, "Scheduled message {TokenId} could not be sent to {Destination}; it is retried when its claim expires in {Lease}",
-                message.TokenId, message.Destination, settings.Lease);
+            logger.LogWarning(
+                failure,
+                "Scheduled message {TokenId} could not be sent to {Destination}; it is retried when its claim expires in {Lease}",
+                message.TokenId,
+                message.Destination,
+                settings.Lease
+            );
         }
     }
 

@@ -39,33 +39,46 @@ public static class HookEndpoints
 
     private static void MapHooksOf(RouteGroupBuilder api, string collection, string what, Func<SimStore, string, SimHookOwner?> find)
     {
-        api.MapGet($"/{collection}/{{id}}/hooks", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => find(s, id) is { } owner
-            ? SimResults.Page(http, parameters, owner.Hooks, SimJson.Hook)
-            : SimResults.NotFound(what)));
+        api.MapGet(
+            $"/{collection}/{{id}}/hooks",
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
+                store.Read(s =>
+                    find(s, id) is { } owner ? SimResults.Page(http, parameters, owner.Hooks, SimJson.Hook) : SimResults.NotFound(what)
+                )
+        );
 
-        api.MapPost($"/{collection}/{{id}}/hooks", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (find(s, id) is not { } owner)
-            {
-                return SimResults.NotFound(what);
-            }
+        api.MapPost(
+            $"/{collection}/{{id}}/hooks",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s =>
+                {
+                    if (find(s, id) is not { } owner)
+                    {
+                        return SimResults.NotFound(what);
+                    }
 
-            if (parameters.String("url") is not { Length: > 0 } url)
-            {
-                return SimResults.Missing("url");
-            }
+                    if (parameters.String("url") is not { Length: > 0 } url)
+                    {
+                        return SimResults.Missing("url");
+                    }
 
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-            {
-                return SimResults.Invalid(new { url = new[] { "is blocked: Only allowed schemes are http, https" } });
-            }
+                    if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                    {
+                        return SimResults.Invalid(new { url = new[] { "is blocked: Only allowed schemes are http, https" } });
+                    }
 
-            return SimResults.Created(SimJson.Hook(AddHook(s, owner, url, parameters.String("token"), parameters)));
-        }));
+                    return SimResults.Created(SimJson.Hook(AddHook(s, owner, url, parameters.String("token"), parameters)));
+                })
+        );
 
-        api.MapDelete($"/{collection}/{{id}}/hooks/{{hookId:long}}", (SimStore store, string id, long hookId) => store.Write(s =>
-            find(s, id) is not { } owner ? SimResults.NotFound(what)
-            : owner.Hooks.RemoveAll(hook => hook.Id == hookId) > 0 ? SimResults.NoContent()
-            : SimResults.NotFound("Hook")));
+        api.MapDelete(
+            $"/{collection}/{{id}}/hooks/{{hookId:long}}",
+            (SimStore store, string id, long hookId) =>
+                store.Write(s =>
+                    find(s, id) is not { } owner ? SimResults.NotFound(what)
+                    : owner.Hooks.RemoveAll(hook => hook.Id == hookId) > 0 ? SimResults.NoContent()
+                    : SimResults.NotFound("Hook")
+                )
+        );
     }
 }

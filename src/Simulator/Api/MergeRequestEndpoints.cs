@@ -2,180 +2,406 @@ using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
 
-/// <summary>Merge requests: list, get, create, update, rebase (asynchronous), merge (head check), approvals, changes, versions, notes, discussions.</summary>
+/// <summary>Merge requests: list, get, create, update, rebase (asynchronous), merge (head check), approvals, changes, versions, notes,
+/// discussions.</summary>
 public static class MergeRequestEndpoints
 {
     public static void MapMergeRequests(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{id}/merge_requests", (HttpContext http, SimStore store, SimParams parameters, string id) =>
-        {
-            var sourceBranch = parameters.String("source_branch");
-            var targetBranch = parameters.String("target_branch");
-            return store.Read(s => s.FindProject(id) is { } project
-                ? SimResults.Page(http, parameters, WorkItemEndpoints.Filter(s.MergeRequests.Where(m => m.ProjectId == project.Id), parameters, m => m.State, m => m.Labels, m => m.Title, m => m.Description)
-                    .Where(m => (sourceBranch is null || m.SourceBranch == sourceBranch) && (targetBranch is null || m.TargetBranch == targetBranch))
-                    .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).ToList(), mr => SimJson.MergeRequest(s, project, mr, false))
-                : SimResults.NotFound("Project"));
-        });
-
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) => SimResults.Ok(SimJson.MergeRequest(s, project, mr, parameters.Bool("include_rebase_in_progress") == true)))));
-
-        api.MapPost("/projects/{id}/merge_requests", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
+        api.MapGet(
+            "/projects/{id}/merge_requests",
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
             {
-                return SimResults.NotFound("Project");
+                var sourceBranch = parameters.String("source_branch");
+                var targetBranch = parameters.String("target_branch");
+                return store.Read(s =>
+                    s.FindProject(id) is { } project
+                        ? SimResults.Page(
+                            http,
+                            parameters,
+                            WorkItemEndpoints
+                                .Filter(
+                                    s.MergeRequests.Where(m => m.ProjectId == project.Id),
+                                    parameters,
+                                    m => m.State,
+                                    m => m.Labels,
+                                    m => m.Title,
+                                    m => m.Description
+                                )
+                                .Where(m =>
+                                    (sourceBranch is null || m.SourceBranch == sourceBranch)
+                                    && (targetBranch is null || m.TargetBranch == targetBranch)
+                                )
+                                .OrderByDescending(m => m.CreatedAt)
+                                .ThenByDescending(m => m.Id)
+                                .ToList(),
+                            mr => SimJson.MergeRequest(s, project, mr, false)
+                        )
+                        : SimResults.NotFound("Project")
+                );
             }
+        );
 
-            foreach (var required in new[] { "source_branch", "target_branch", "title" })
-            {
-                if (parameters.String(required) is not { Length: > 0 })
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}",
+            (SimStore store, SimParams parameters, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            SimResults.Ok(SimJson.MergeRequest(s, project, mr, parameters.Bool("include_rebase_in_progress") == true))
+                    )
+                )
+        );
+
+        api.MapPost(
+            "/projects/{id}/merge_requests",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s =>
                 {
-                    return SimResults.Missing(required);
-                }
-            }
+                    if (s.FindProject(id) is not { } project)
+                    {
+                        return SimResults.NotFound("Project");
+                    }
 
-            var source = parameters.String("source_branch")!;
-            var target = parameters.String("target_branch")!;
-            if (!project.Branches.ContainsKey(source) || !project.Branches.ContainsKey(target))
-            {
-                return SimResults.Invalid(new { source_branch = project.Branches.ContainsKey(source) ? Array.Empty<string>() : ["is invalid"], target_branch = project.Branches.ContainsKey(target) ? Array.Empty<string>() : ["is invalid"] });
-            }
+                    foreach (var required in new[] { "source_branch", "target_branch", "title" })
+                    {
+                        if (parameters.String(required) is not { Length: > 0 })
+                        {
+                            return SimResults.Missing(required);
+                        }
+                    }
 
-            if (s.MergeRequests.Any(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source && m.TargetBranch == target))
-            {
-                return SimResults.Conflict($"Another open merge request already exists for this source branch: !{s.MergeRequests.First(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source).Iid}");
-            }
+                    var source = parameters.String("source_branch")!;
+                    var target = parameters.String("target_branch")!;
+                    if (!project.Branches.ContainsKey(source) || !project.Branches.ContainsKey(target))
+                    {
+                        return SimResults.Invalid(
+                            new
+                            {
+                                source_branch = project.Branches.ContainsKey(source) ? Array.Empty<string>() : ["is invalid"],
+                                target_branch = project.Branches.ContainsKey(target) ? Array.Empty<string>() : ["is invalid"],
+                            }
+                        );
+                    }
 
-            var mr = s.OpenMergeRequest(project, source, target, parameters.String("title")!, parameters.String("description"), parameters.Labels("labels") ?? [], s.Root.Id);
-            return SimResults.Created(SimJson.MergeRequest(s, project, mr, false));
-        }));
+                    if (
+                        s.MergeRequests.Any(m =>
+                            m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source && m.TargetBranch == target
+                        )
+                    )
+                    {
+                        var open = s.MergeRequests.First(m => m.ProjectId == project.Id && m.State == "opened" && m.SourceBranch == source);
+                        return SimResults.Conflict($"Another open merge request already exists for this source branch: !{open.Iid}");
+                    }
 
-        api.MapPut("/projects/{id}/merge_requests/{iid:long}", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
-        {
-            mr.Title = parameters.String("title") ?? mr.Title;
-            mr.Description = parameters.Has("description") ? parameters.String("description") : mr.Description;
-            mr.TargetBranch = parameters.String("target_branch") ?? mr.TargetBranch;
-            mr.Labels = WorkItemEndpoints.UpdatedLabels(mr.Labels, parameters);
-            var before = mr.State;
-            if (mr.State != "merged")
-            {
-                WorkItemEndpoints.ApplyStateEvent(parameters, s, state => mr.State = state, at => mr.ClosedAt = at);
-            }
+                    var mr = s.OpenMergeRequest(
+                        project,
+                        source,
+                        target,
+                        parameters.String("title")!,
+                        parameters.String("description"),
+                        parameters.Labels("labels") ?? [],
+                        s.Root.Id
+                    );
+                    return SimResults.Created(SimJson.MergeRequest(s, project, mr, false));
+                })
+        );
 
-            mr.UpdatedAt = s.Now;
-            var action = mr.State == before ? "update" : mr.State == "closed" ? "close" : "reopen";
-            s.Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(s, project, mr, action));
-            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
-        })));
+        api.MapPut(
+            "/projects/{id}/merge_requests/{iid:long}",
+            (SimStore store, SimParams parameters, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                        {
+                            mr.Title = parameters.String("title") ?? mr.Title;
+                            mr.Description = parameters.Has("description") ? parameters.String("description") : mr.Description;
+                            mr.TargetBranch = parameters.String("target_branch") ?? mr.TargetBranch;
+                            mr.Labels = WorkItemEndpoints.UpdatedLabels(mr.Labels, parameters);
+                            var before = mr.State;
+                            if (mr.State != "merged")
+                            {
+                                WorkItemEndpoints.ApplyStateEvent(parameters, s, state => mr.State = state, at => mr.ClosedAt = at);
+                            }
 
-        api.MapPut("/projects/{id}/merge_requests/{iid:long}/rebase", (SimStore store, string id, long iid) => store.Write(s => With(s, id, iid, (_, mr) =>
-        {
-            if (mr.State != "opened")
-            {
-                return SimResults.Forbidden();
-            }
+                            mr.UpdatedAt = s.Now;
+                            var action =
+                                mr.State == before ? "update"
+                                : mr.State == "closed" ? "close"
+                                : "reopen";
+                            s.Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(s, project, mr, action));
+                            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
+                        }
+                    )
+                )
+        );
 
-            if (mr.RebaseDoneAt is not null)
-            {
-                return SimResults.Conflict("Rebase is already in progress");
-            }
+        api.MapPut(
+            "/projects/{id}/merge_requests/{iid:long}/rebase",
+            (SimStore store, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                        {
+                            if (mr.State != "opened")
+                            {
+                                return SimResults.Forbidden();
+                            }
 
-            s.StartRebase(mr);
-            return SimResults.Ok(new { rebase_in_progress = true }, 202);
-        })));
+                            if (mr.RebaseDoneAt is not null)
+                            {
+                                return SimResults.Conflict("Rebase is already in progress");
+                            }
 
-        api.MapPut("/projects/{id}/merge_requests/{iid:long}/merge", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
-        {
-            var status = s.DetailedMergeStatus(project, mr);
-            if (status != "mergeable")
-            {
-                return status == "not_open" ? SimResults.NotAllowed("405 Method Not Allowed") : SimResults.NotAllowed($"405 Method Not Allowed - {status}");
-            }
+                            s.StartRebase(mr);
+                            return SimResults.Ok(new { rebase_in_progress = true }, 202);
+                        }
+                    )
+                )
+        );
 
-            if (parameters.String("sha") is { Length: > 0 } sha && sha != project.Branches[mr.SourceBranch].Head)
-            {
-                return SimResults.Conflict("SHA does not match HEAD of source branch: " + project.Branches[mr.SourceBranch].Head);
-            }
+        api.MapPut(
+            "/projects/{id}/merge_requests/{iid:long}/merge",
+            (SimStore store, SimParams parameters, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                        {
+                            var status = s.DetailedMergeStatus(project, mr);
+                            if (status != "mergeable")
+                            {
+                                return status == "not_open"
+                                    ? SimResults.NotAllowed("405 Method Not Allowed")
+                                    : SimResults.NotAllowed($"405 Method Not Allowed - {status}");
+                            }
 
-            s.Merge(project, mr, parameters.Bool("squash") == true);
-            if (parameters.Bool("should_remove_source_branch") == true)
-            {
-                project.Branches.Remove(mr.SourceBranch);
-            }
+                            if (parameters.String("sha") is { Length: > 0 } sha && sha != project.Branches[mr.SourceBranch].Head)
+                            {
+                                return SimResults.Conflict(
+                                    "SHA does not match HEAD of source branch: " + project.Branches[mr.SourceBranch].Head
+                                );
+                            }
 
-            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
-        })));
+                            s.Merge(project, mr, parameters.Bool("squash") == true);
+                            if (parameters.Bool("should_remove_source_branch") == true)
+                            {
+                                project.Branches.Remove(mr.SourceBranch);
+                            }
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/approvals", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
-            SimResults.Ok(new
-            {
-                id = mr.Id,
-                iid = mr.Iid,
-                project_id = mr.ProjectId,
-                approved = mr.ApprovedBy.Count > 0,
-                approvals_required = 0,
-                approvals_left = 0,
-                approved_by = mr.ApprovedBy.Select(user => new { user = SimJson.User(s, s.UserById(user)) }).ToArray(),
-            }))));
+                            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
+                        }
+                    )
+                )
+        );
 
-        api.MapPost("/projects/{id}/merge_requests/{iid:long}/approve", (SimStore store, string id, long iid) => store.Write(s => With(s, id, iid, (_, mr) =>
-        {
-            if (!mr.ApprovedBy.Add(s.Root.Id))
-            {
-                return SimResults.Ok(new { message = "401 Unauthorized" }, 401);
-            }
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/approvals",
+            (SimStore store, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                            SimResults.Ok(
+                                new
+                                {
+                                    id = mr.Id,
+                                    iid = mr.Iid,
+                                    project_id = mr.ProjectId,
+                                    approved = mr.ApprovedBy.Count > 0,
+                                    approvals_required = 0,
+                                    approvals_left = 0,
+                                    approved_by = mr.ApprovedBy.Select(user => new { user = SimJson.User(s, s.UserById(user)) }).ToArray(),
+                                }
+                            )
+                    )
+                )
+        );
 
-            return SimResults.Created(new { id = mr.Id, iid = mr.Iid, approved = true, approved_by = new[] { new { user = SimJson.User(s, s.Root) } } });
-        })));
+        api.MapPost(
+            "/projects/{id}/merge_requests/{iid:long}/approve",
+            (SimStore store, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                        {
+                            if (!mr.ApprovedBy.Add(s.Root.Id))
+                            {
+                                return SimResults.Ok(new { message = "401 Unauthorized" }, 401);
+                            }
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/changes", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) =>
-            SimResults.Ok(new { id = mr.Id, iid = mr.Iid, title = mr.Title, state = mr.State, changes = Diffs(s, project, mr) }))));
+                            return SimResults.Created(
+                                new
+                                {
+                                    id = mr.Id,
+                                    iid = mr.Iid,
+                                    approved = true,
+                                    approved_by = new[] { new { user = SimJson.User(s, s.Root) } },
+                                }
+                            );
+                        }
+                    )
+                )
+        );
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/diffs", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, Diffs(s, project, mr), diff => diff))));
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/changes",
+            (SimStore store, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            SimResults.Ok(
+                                new
+                                {
+                                    id = mr.Id,
+                                    iid = mr.Iid,
+                                    title = mr.Title,
+                                    state = mr.State,
+                                    changes = Diffs(s, project, mr),
+                                }
+                            )
+                    )
+                )
+        );
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/versions", (SimStore store, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
-            SimResults.Ok(mr.Versions.Select(version => new
-            {
-                id = version.Id,
-                head_commit_sha = version.HeadSha,
-                base_commit_sha = version.BaseSha,
-                start_commit_sha = version.StartSha,
-                created_at = SimFormat.Api(version.CreatedAt),
-                merge_request_id = mr.Id,
-                state = "collected",
-                real_size = "1",
-            }).ToArray()))));
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/diffs",
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
+                store.Read(s => With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, Diffs(s, project, mr), diff => diff)))
+        );
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/notes", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
-            SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).OrderByDescending(n => n.Id).ToList(), note => SimJson.Note(s, note)))));
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/versions",
+            (SimStore store, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                            SimResults.Ok(
+                                mr.Versions.Select(version => new
+                                    {
+                                        id = version.Id,
+                                        head_commit_sha = version.HeadSha,
+                                        base_commit_sha = version.BaseSha,
+                                        start_commit_sha = version.StartSha,
+                                        created_at = SimFormat.Api(version.CreatedAt),
+                                        merge_request_id = mr.Id,
+                                        state = "collected",
+                                        real_size = "1",
+                                    })
+                                    .ToArray()
+                            )
+                    )
+                )
+        );
 
-        api.MapPost("/projects/{id}/merge_requests/{iid:long}/notes", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
-            parameters.String("body") is { Length: > 0 } body
-                ? SimResults.Created(SimJson.Note(s, s.AddNote(project, mr, body)))
-                : SimResults.Missing("body"))));
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/notes",
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                            SimResults.Page(
+                                http,
+                                parameters,
+                                s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id)
+                                    .OrderByDescending(n => n.Id)
+                                    .ToList(),
+                                note => SimJson.Note(s, note)
+                            )
+                    )
+                )
+        );
 
-        api.MapGet("/projects/{id}/merge_requests/{iid:long}/discussions", (HttpContext http, SimStore store, SimParams parameters, string id, long iid) => store.Read(s => With(s, id, iid, (_, mr) =>
-            SimResults.Page(http, parameters, s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id).GroupBy(n => n.DiscussionId).ToList(),
-                thread => SimJson.Discussion(s, thread.Key, thread)))));
+        api.MapPost(
+            "/projects/{id}/merge_requests/{iid:long}/notes",
+            (SimStore store, SimParams parameters, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            parameters.String("body") is { Length: > 0 } body
+                                ? SimResults.Created(SimJson.Note(s, s.AddNote(project, mr, body)))
+                                : SimResults.Missing("body")
+                    )
+                )
+        );
 
-        api.MapPost("/projects/{id}/merge_requests/{iid:long}/discussions", (SimStore store, SimParams parameters, string id, long iid) => store.Write(s => With(s, id, iid, (project, mr) =>
-        {
-            if (parameters.String("body") is not { Length: > 0 } body)
-            {
-                return SimResults.Missing("body");
-            }
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/discussions",
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                            SimResults.Page(
+                                http,
+                                parameters,
+                                s.Notes.Where(n => n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id)
+                                    .GroupBy(n => n.DiscussionId)
+                                    .ToList(),
+                                thread => SimJson.Discussion(s, thread.Key, thread)
+                            )
+                    )
+                )
+        );
 
-            var position = parameters.Raw("position");
-            if (position is { } given && PositionError(s, project, mr, given) is { } error)
-            {
-                return SimResults.BadRequest(error);
-            }
+        api.MapPost(
+            "/projects/{id}/merge_requests/{iid:long}/discussions",
+            (SimStore store, SimParams parameters, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                        {
+                            if (parameters.String("body") is not { Length: > 0 } body)
+                            {
+                                return SimResults.Missing("body");
+                            }
 
-            var discussionId = s.NewSha();
-            var note = s.AddNote(project, mr, body, position, discussionId);
-            return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
-        })));
+                            var position = parameters.Raw("position");
+                            if (position is { } given && PositionError(s, project, mr, given) is { } error)
+                            {
+                                return SimResults.BadRequest(error);
+                            }
+
+                            var discussionId = s.NewSha();
+                            var note = s.AddNote(project, mr, body, position, discussionId);
+                            return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
+                        }
+                    )
+                )
+        );
     }
 
     private static IResult With(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>
@@ -184,24 +410,40 @@ public static class MergeRequestEndpoints
         : SimResults.NotFound("Merge Request");
 
     private static List<object> Diffs(SimStore store, SimProject project, SimMergeRequest mr) =>
-        [.. store.ChangedFiles(project, mr).Order(StringComparer.Ordinal).Select(path => (object)new
-        {
-            old_path = path,
-            new_path = path,
-            a_mode = "100644",
-            b_mode = "100644",
-            new_file = false,
-            renamed_file = false,
-            deleted_file = false,
-            diff = $"@@ -1,3 +1,4 @@\n line 1\n-line 2\n+line 2 changed in {mr.SourceBranch}\n+line 3 added\n line 4\n",
-        })];
+        [
+            .. store
+                .ChangedFiles(project, mr)
+                .Order(StringComparer.Ordinal)
+                .Select(path =>
+                    (object)
+                        new
+                        {
+                            old_path = path,
+                            new_path = path,
+                            a_mode = "100644",
+                            b_mode = "100644",
+                            new_file = false,
+                            renamed_file = false,
+                            deleted_file = false,
+                            diff = $"@@ -1,3 +1,4 @@\n line 1\n-line 2\n+line 2 changed in {mr.SourceBranch}\n+line 3 added\n line 4\n",
+                        }
+                ),
+        ];
 
     /// <summary>GitLab refuses an inline comment whose shas are not the MR's latest version, or whose file is not in the diff.</summary>
     private static string? PositionError(SimStore store, SimProject project, SimMergeRequest mr, System.Text.Json.JsonElement position)
     {
-        string? Field(string name) => position.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        string? Field(string name) =>
+            position.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? value.GetString()
+                : null;
         var version = mr.Versions.FirstOrDefault();
-        if (version is null || Field("head_sha") != version.HeadSha || Field("base_sha") != version.BaseSha || Field("start_sha") != version.StartSha)
+        if (
+            version is null
+            || Field("head_sha") != version.HeadSha
+            || Field("base_sha") != version.BaseSha
+            || Field("start_sha") != version.StartSha
+        )
         {
             return "Note {:line_code=>[\"can't be blank\", \"must be a valid line code\"]}";
         }

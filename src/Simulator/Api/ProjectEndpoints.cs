@@ -11,121 +11,199 @@ public static class ProjectEndpoints
         api.MapGet("/version", () => SimResults.Ok(new { version = "17.11.0-simulator", revision = "gitlabbus" }));
         api.MapGet("/user", (SimStore store) => store.Read(s => SimResults.Ok(SimJson.User(s, s.Root))));
 
-        api.MapGet("/groups/{id}", (SimStore store, string id) => store.Read(s =>
-            s.FindGroup(id) is { } group ? SimResults.Ok(SimJson.Group(s, group)) : SimResults.NotFound("Group")));
+        api.MapGet(
+            "/groups/{id}",
+            (SimStore store, string id) =>
+                store.Read(s => s.FindGroup(id) is { } group ? SimResults.Ok(SimJson.Group(s, group)) : SimResults.NotFound("Group"))
+        );
 
-        api.MapGet("/projects", (HttpContext http, SimStore store, SimParams parameters) =>
-        {
-            var search = parameters.String("search");
-            return store.Read(s => SimResults.Page(http, parameters,
-                [.. s.Projects.Where(p => search is null || p.FullPath.Contains(search, StringComparison.OrdinalIgnoreCase) || p.Name.Contains(search, StringComparison.OrdinalIgnoreCase))],
-                p => SimJson.Project(s, p)));
-        });
+        api.MapGet(
+            "/projects",
+            (HttpContext http, SimStore store, SimParams parameters) =>
+            {
+                var search = parameters.String("search");
+                return store.Read(s =>
+                    SimResults.Page(
+                        http,
+                        parameters,
+                        [
+                            .. s.Projects.Where(p =>
+                                search is null
+                                || p.FullPath.Contains(search, StringComparison.OrdinalIgnoreCase)
+                                || p.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                            ),
+                        ],
+                        p => SimJson.Project(s, p)
+                    )
+                );
+            }
+        );
 
-        api.MapGet("/projects/{id}", (SimStore store, string id) => store.Read(s =>
-            s.FindProject(id) is { } project ? SimResults.Ok(SimJson.Project(s, project)) : SimResults.NotFound("Project")));
+        api.MapGet(
+            "/projects/{id}",
+            (SimStore store, string id) =>
+                store.Read(s =>
+                    s.FindProject(id) is { } project ? SimResults.Ok(SimJson.Project(s, project)) : SimResults.NotFound("Project")
+                )
+        );
 
         // Like GitLab, both lists include the labels of ancestor groups unless include_ancestor_groups=false.
-        api.MapGet("/projects/{id}/labels", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
-            ? SimResults.Page(http, parameters, [.. project.Labels, .. InheritedLabels(s, project.Group, parameters)], label => SimJson.Label(label))
-            : SimResults.NotFound("Project")));
+        api.MapGet(
+            "/projects/{id}/labels",
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
+                store.Read(s =>
+                    s.FindProject(id) is { } project
+                        ? SimResults.Page(
+                            http,
+                            parameters,
+                            [.. project.Labels, .. InheritedLabels(s, project.Group, parameters)],
+                            label => SimJson.Label(label)
+                        )
+                        : SimResults.NotFound("Project")
+                )
+        );
 
-        api.MapGet("/groups/{id}/labels", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindGroup(id) is { } group
-            ? SimResults.Page(http, parameters, InheritedLabels(s, group, parameters).ToList(), label => SimJson.Label(label))
-            : SimResults.NotFound("Group")));
+        api.MapGet(
+            "/groups/{id}/labels",
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
+                store.Read(s =>
+                    s.FindGroup(id) is { } group
+                        ? SimResults.Page(http, parameters, InheritedLabels(s, group, parameters).ToList(), label => SimJson.Label(label))
+                        : SimResults.NotFound("Group")
+                )
+        );
 
-        api.MapPost("/groups/{id}/labels", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-            s.FindGroup(id) is not { } group ? SimResults.NotFound("Group") : AddLabel(s, group.Labels, parameters)));
+        api.MapPost(
+            "/groups/{id}/labels",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s => s.FindGroup(id) is not { } group ? SimResults.NotFound("Group") : AddLabel(s, group.Labels, parameters))
+        );
 
-        api.MapPost("/projects/{id}/labels", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-            s.FindProject(id) is not { } project ? SimResults.NotFound("Project") : AddLabel(s, project.Labels, parameters)));
+        api.MapPost(
+            "/projects/{id}/labels",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s =>
+                    s.FindProject(id) is not { } project ? SimResults.NotFound("Project") : AddLabel(s, project.Labels, parameters)
+                )
+        );
 
-        api.MapGet("/projects/{id}/repository/branches", (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => s.FindProject(id) is { } project
-            ? SimResults.Page(http, parameters, [.. project.Branches.Values.OrderBy(b => b.Name, StringComparer.Ordinal)], branch => SimJson.Branch(s, project, branch))
-            : SimResults.NotFound("Project")));
+        api.MapGet(
+            "/projects/{id}/repository/branches",
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
+                store.Read(s =>
+                    s.FindProject(id) is { } project
+                        ? SimResults.Page(
+                            http,
+                            parameters,
+                            [.. project.Branches.Values.OrderBy(b => b.Name, StringComparer.Ordinal)],
+                            branch => SimJson.Branch(s, project, branch)
+                        )
+                        : SimResults.NotFound("Project")
+                )
+        );
 
-        api.MapGet("/projects/{id}/repository/branches/{*branch}", (SimStore store, string id, string branch) => store.Read(s =>
-            s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
-            : project.Branches.TryGetValue(Uri.UnescapeDataString(branch), out var found) ? SimResults.Ok(SimJson.Branch(s, project, found))
-            : SimResults.NotFound("Branch")));
+        api.MapGet(
+            "/projects/{id}/repository/branches/{*branch}",
+            (SimStore store, string id, string branch) =>
+                store.Read(s =>
+                    s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
+                    : project.Branches.TryGetValue(Uri.UnescapeDataString(branch), out var found)
+                        ? SimResults.Ok(SimJson.Branch(s, project, found))
+                    : SimResults.NotFound("Branch")
+                )
+        );
 
-        api.MapPost("/projects/{id}/repository/branches", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
-            {
-                return SimResults.NotFound("Project");
-            }
-
-            if (parameters.String("branch") is not { Length: > 0 } name)
-            {
-                return SimResults.Missing("branch");
-            }
-
-            if (parameters.String("ref") is not { Length: > 0 } fromRef)
-            {
-                return SimResults.Missing("ref");
-            }
-
-            if (project.Branches.ContainsKey(name))
-            {
-                return SimResults.BadRequest("Branch already exists");
-            }
-
-            if (!project.Branches.ContainsKey(fromRef) && !project.Branches.Values.Any(b => b.Contains(fromRef)))
-            {
-                return SimResults.BadRequest("Invalid reference name: " + fromRef);
-            }
-
-            return SimResults.Created(SimJson.Branch(s, project, s.CreateBranch(project, name, fromRef)));
-        }));
-
-        api.MapDelete("/projects/{id}/repository/branches/{*branch}", (SimStore store, string id, string branch) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
-            {
-                return SimResults.NotFound("Project");
-            }
-
-            var name = Uri.UnescapeDataString(branch);
-            if (name == project.DefaultBranch)
-            {
-                return SimResults.BadRequest("Cannot remove the default branch");
-            }
-
-            return project.Branches.Remove(name) ? SimResults.NoContent() : SimResults.NotFound("Branch");
-        }));
-
-        api.MapPost("/projects/{id}/repository/commits", (SimStore store, SimParams parameters, string id) => store.Write(s =>
-        {
-            if (s.FindProject(id) is not { } project)
-            {
-                return SimResults.NotFound("Project");
-            }
-
-            var missing = new[] { "branch", "commit_message", "actions" }.Where(name => !parameters.Has(name)).ToList();
-            if (missing.Count > 0)
-            {
-                return SimResults.Ok(new { error = string.Join(", ", missing.Select(name => name + " is missing")) }, 400);
-            }
-
-            if (CommitFiles(parameters.Raw("actions")!.Value) is not { } files)
-            {
-                return SimResults.Ok(new { error = "actions[action] does not have a valid value" }, 400);
-            }
-
-            var name = parameters.String("branch")!;
-            if (!project.Branches.TryGetValue(name, out var branch))
-            {
-                if (parameters.String("start_branch") is not { Length: > 0 } start || !project.Branches.ContainsKey(start))
+        api.MapPost(
+            "/projects/{id}/repository/branches",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s =>
                 {
-                    return SimResults.Ok(new { message = "You can only create or edit files when you are on a branch" }, 400);
-                }
+                    if (s.FindProject(id) is not { } project)
+                    {
+                        return SimResults.NotFound("Project");
+                    }
 
-                branch = s.CreateBranch(project, name, start);
-            }
+                    if (parameters.String("branch") is not { Length: > 0 } name)
+                    {
+                        return SimResults.Missing("branch");
+                    }
 
-            return SimResults.Created(SimJson.Commit(s, project, s.Push(project, branch, parameters.String("commit_message")!, files)));
-        }));
+                    if (parameters.String("ref") is not { Length: > 0 } fromRef)
+                    {
+                        return SimResults.Missing("ref");
+                    }
+
+                    if (project.Branches.ContainsKey(name))
+                    {
+                        return SimResults.BadRequest("Branch already exists");
+                    }
+
+                    if (!project.Branches.ContainsKey(fromRef) && !project.Branches.Values.Any(b => b.Contains(fromRef)))
+                    {
+                        return SimResults.BadRequest("Invalid reference name: " + fromRef);
+                    }
+
+                    return SimResults.Created(SimJson.Branch(s, project, s.CreateBranch(project, name, fromRef)));
+                })
+        );
+
+        api.MapDelete(
+            "/projects/{id}/repository/branches/{*branch}",
+            (SimStore store, string id, string branch) =>
+                store.Write(s =>
+                {
+                    if (s.FindProject(id) is not { } project)
+                    {
+                        return SimResults.NotFound("Project");
+                    }
+
+                    var name = Uri.UnescapeDataString(branch);
+                    if (name == project.DefaultBranch)
+                    {
+                        return SimResults.BadRequest("Cannot remove the default branch");
+                    }
+
+                    return project.Branches.Remove(name) ? SimResults.NoContent() : SimResults.NotFound("Branch");
+                })
+        );
+
+        api.MapPost(
+            "/projects/{id}/repository/commits",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s =>
+                {
+                    if (s.FindProject(id) is not { } project)
+                    {
+                        return SimResults.NotFound("Project");
+                    }
+
+                    var missing = new[] { "branch", "commit_message", "actions" }.Where(name => !parameters.Has(name)).ToList();
+                    if (missing.Count > 0)
+                    {
+                        return SimResults.Ok(new { error = string.Join(", ", missing.Select(name => name + " is missing")) }, 400);
+                    }
+
+                    if (CommitFiles(parameters.Raw("actions")!.Value) is not { } files)
+                    {
+                        return SimResults.Ok(new { error = "actions[action] does not have a valid value" }, 400);
+                    }
+
+                    var name = parameters.String("branch")!;
+                    if (!project.Branches.TryGetValue(name, out var branch))
+                    {
+                        if (parameters.String("start_branch") is not { Length: > 0 } start || !project.Branches.ContainsKey(start))
+                        {
+                            return SimResults.Ok(new { message = "You can only create or edit files when you are on a branch" }, 400);
+                        }
+
+                        branch = s.CreateBranch(project, name, start);
+                    }
+
+                    return SimResults.Created(
+                        SimJson.Commit(s, project, s.Push(project, branch, parameters.String("commit_message")!, files))
+                    );
+                })
+        );
     }
 
     /// <summary>The paths a commit's actions touch, or null when an action is not one GitLab knows.</summary>
@@ -139,9 +217,13 @@ public static class ProjectEndpoints
         var files = new List<string>();
         foreach (var action in actions.EnumerateArray())
         {
-            if (action.ValueKind != JsonValueKind.Object
-                || !action.TryGetProperty("action", out var kind) || kind.GetString() is not ("create" or "update" or "delete" or "move" or "chmod")
-                || !action.TryGetProperty("file_path", out var path) || path.GetString() is not { Length: > 0 } file)
+            if (
+                action.ValueKind != JsonValueKind.Object
+                || !action.TryGetProperty("action", out var kind)
+                || kind.GetString() is not ("create" or "update" or "delete" or "move" or "chmod")
+                || !action.TryGetProperty("file_path", out var path)
+                || path.GetString() is not { Length: > 0 } file
+            )
             {
                 return null;
             }
@@ -171,7 +253,13 @@ public static class ProjectEndpoints
             return SimResults.Conflict("Label already exists");
         }
 
-        var created = new SimLabel { Id = store.NewId(), Name = name, Color = parameters.String("color") ?? "#428BCA", Description = parameters.String("description") };
+        var created = new SimLabel
+        {
+            Id = store.NewId(),
+            Name = name,
+            Color = parameters.String("color") ?? "#428BCA",
+            Description = parameters.String("description"),
+        };
         labels.Add(created);
         return SimResults.Created(SimJson.Label(created));
     }

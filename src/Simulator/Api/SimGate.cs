@@ -68,9 +68,12 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
 
     private static string? TokenOf(HttpRequest request) =>
         request.Headers["PRIVATE-TOKEN"].FirstOrDefault()
-        ?? (request.Headers.Authorization.FirstOrDefault() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization["Bearer ".Length..].Trim()
-            : null)
+        ?? (
+            request.Headers.Authorization.FirstOrDefault() is { } authorization
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? authorization["Bearer ".Length..].Trim()
+                : null
+        )
         ?? request.Query["private_token"].FirstOrDefault()
         ?? request.Query["access_token"].FirstOrDefault();
 
@@ -93,7 +96,8 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         var window = _windows.AddOrUpdate(
             token,
             _ => new Window(now, 1),
-            (_, current) => now - current.Start >= TimeSpan.FromMinutes(1) ? new Window(now, 1) : current with { Count = current.Count + 1 });
+            (_, current) => now - current.Start >= TimeSpan.FromMinutes(1) ? new Window(now, 1) : current with { Count = current.Count + 1 }
+        );
         var limit = store.Options.RateLimitPerMinute;
         var reset = window.Start + TimeSpan.FromMinutes(1);
         var headers = http.Response.Headers;
@@ -106,18 +110,19 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         return window.Count <= limit;
     }
 
-    private static string ReasonOf(int status) => status switch
-    {
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        _ => "Error",
-    };
+    private static string ReasonOf(int status) =>
+        status switch
+        {
+            429 => "Too Many Requests",
+            500 => "Internal Server Error",
+            502 => "Bad Gateway",
+            503 => "Service Unavailable",
+            504 => "Gateway Timeout",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            _ => "Error",
+        };
 
     private sealed record Window(DateTimeOffset Start, int Count);
 }

@@ -56,31 +56,38 @@ public sealed class SimParams
 
     public bool Has(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
-    public JsonElement? Raw(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    public JsonElement? Raw(string name) =>
+        _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    public string? String(string name) => Raw(name) switch
-    {
-        { ValueKind: JsonValueKind.String } text => text.GetString(),
-        { } other => other.GetRawText(),
-        null => null,
-    };
+    public string? String(string name) =>
+        Raw(name) switch
+        {
+            { ValueKind: JsonValueKind.String } text => text.GetString(),
+            { } other => other.GetRawText(),
+            null => null,
+        };
 
     public long? Long(string name) => long.TryParse(String(name), out var value) ? value : null;
 
     public int? Int(string name) => int.TryParse(String(name), out var value) ? value : null;
 
-    public bool? Bool(string name) => String(name)?.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => null,
-    };
+    public bool? Bool(string name) =>
+        String(name)?.ToLowerInvariant() switch
+        {
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            _ => null,
+        };
 
     /// <summary>GitLab's label lists: comma-separated text or a JSON array.</summary>
-    public List<string>? Labels(string name) => Raw(name) switch
-    {
-        { ValueKind: JsonValueKind.Array } array => [.. array.EnumerateArray().Select(e => e.ToString().Trim()).Where(l => l.Length > 0)],
-        { } => [.. String(name)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-        null => null,
-    };
+    public List<string>? Labels(string name) =>
+        Raw(name) switch
+        {
+            { ValueKind: JsonValueKind.Array } array =>
+            [
+                .. array.EnumerateArray().Select(e => e.ToString().Trim()).Where(l => l.Length > 0),
+            ],
+            { } => [.. String(name)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            null => null,
+        };
 }

@@ -3,7 +3,8 @@ using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
 
-/// <summary>GitLab's answers: bodies as it writes them, errors as <c>{"message": "404 Project Not Found"}</c> or <c>{"error": "..."}</c>.</summary>
+/// <summary>GitLab's answers: bodies as it writes them, errors as <c>{"message": "404 Project Not Found"}</c> or <c>{"error":
+/// "..."}</c>.</summary>
 public static class SimResults
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = null };
@@ -21,7 +22,8 @@ public static class SimResults
 
     public static IResult Invalid(object fieldErrors) => Ok(new { message = fieldErrors }, 400);
 
-    public static IResult Forbidden(string? reason = null) => Ok(new { message = reason is null ? "403 Forbidden" : $"403 Forbidden - {reason}" }, 403);
+    public static IResult Forbidden(string? reason = null) =>
+        Ok(new { message = reason is null ? "403 Forbidden" : $"403 Forbidden - {reason}" }, 403);
 
     public static IResult Conflict(string message) => Ok(new { message }, 409);
 
@@ -29,7 +31,8 @@ public static class SimResults
 
     public static IResult NoContent() => Results.StatusCode(204);
 
-    /// <summary>Offset pagination with GitLab's headers: x-page, x-per-page, x-next-page, x-prev-page, x-total, x-total-pages, Link.</summary>
+    /// <summary>Offset pagination with GitLab's headers: x-page, x-per-page, x-next-page, x-prev-page, x-total, x-total-pages,
+    /// Link.</summary>
     public static IResult Page<T>(HttpContext http, SimParams parameters, IReadOnlyList<T> items, Func<T, object> render)
     {
         var perPage = Math.Clamp(parameters.Int("per_page") ?? 20, 1, 100);
@@ -46,24 +49,28 @@ public static class SimResults
             headers["x-total-pages"] = totalPages.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        headers["Link"] = string.Join(", ", new[]
-        {
-            page < totalPages ? Link(http, page + 1, perPage, "next") : null,
-            page > 1 ? Link(http, page - 1, perPage, "prev") : null,
-            Link(http, 1, perPage, "first"),
-            Link(http, totalPages, perPage, "last"),
-        }.Where(link => link is not null));
+        headers["Link"] = string.Join(
+            ", ",
+            new[]
+            {
+                page < totalPages ? Link(http, page + 1, perPage, "next") : null,
+                page > 1 ? Link(http, page - 1, perPage, "prev") : null,
+                Link(http, 1, perPage, "first"),
+                Link(http, totalPages, perPage, "last"),
+            }.Where(link => link is not null)
+        );
         return Ok(items.Skip((page - 1) * perPage).Take(perPage).Select(render).ToArray());
     }
 
     private static string Link(HttpContext http, int page, int perPage, string rel)
     {
-        var query = http.Request.Query
-            .Where(pair => pair.Key is not "page" and not "per_page" and not "private_token")
+        var query = http
+            .Request.Query.Where(pair => pair.Key is not "page" and not "per_page" and not "private_token")
             .Select(pair => $"{Uri.EscapeDataString(pair.Key)}={Uri.EscapeDataString(pair.Value.ToString())}")
             .Append($"page={page}")
             .Append($"per_page={perPage}");
         var store = http.RequestServices.GetRequiredService<SimStore>();
-        return $"<{store.Options.PublicUrl.TrimEnd('/')}{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}>; rel=\"{rel}\"";
+        var url = $"{store.Options.PublicUrl.TrimEnd('/')}{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}";
+        return $"<{url}>; rel=\"{rel}\"";
     }
 }

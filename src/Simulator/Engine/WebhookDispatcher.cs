@@ -15,7 +15,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
 {
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
-    private readonly Channel<(SimHook Hook, SimHookEvent Event)> _queue = Channel.CreateUnbounded<(SimHook, SimHookEvent)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(SimHook Hook, SimHookEvent Event)> _queue = Channel.CreateUnbounded<(SimHook, SimHookEvent)>(
+        new UnboundedChannelOptions { SingleReader = true }
+    );
     private readonly SimStore _store;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
@@ -59,7 +61,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
             await Parallel.ForEachAsync(
                 _queue.Reader.ReadAllAsync(stoppingToken),
                 new ParallelOptions { MaxDegreeOfParallelism = _store.Options.WebhookConcurrency, CancellationToken = stoppingToken },
-                (delivery, cancellationToken) => new ValueTask(DeliverAsync(delivery.Hook, delivery.Event, cancellationToken)));
+                (delivery, cancellationToken) => new ValueTask(DeliverAsync(delivery.Hook, delivery.Event, cancellationToken))
+            );
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -74,7 +77,10 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var eventUuid = Guid.NewGuid().ToString();
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            };
             request.Headers.TryAddWithoutValidation("User-Agent", "GitLab/17.11.0-simulator");
             request.Headers.TryAddWithoutValidation("X-Gitlab-Event", hookEvent.EventHeader);
             request.Headers.TryAddWithoutValidation("X-Gitlab-Event-UUID", eventUuid);

@@ -10,9 +10,25 @@ public static class DemoSeed
     {
         store.Reset();
         var now = store.Now;
-        var group = new SimGroup { Id = 1, Name = "demo", Path = "demo", FullPath = "demo", Description = "GitLabBus demo group" };
+        var group = new SimGroup
+        {
+            Id = 1,
+            Name = "demo",
+            Path = "demo",
+            FullPath = "demo",
+            Description = "GitLabBus demo group",
+        };
         store.Groups.Add(group);
-        var project = new SimProject { Id = 1, Name = "shop", Path = "shop", Group = group, Description = "A demo web shop", CreatedAt = now, LastActivityAt = now };
+        var project = new SimProject
+        {
+            Id = 1,
+            Name = "shop",
+            Path = "shop",
+            Group = group,
+            Description = "A demo web shop",
+            CreatedAt = now,
+            LastActivityAt = now,
+        };
         store.Projects.Add(project);
         store.NewId();
         var main = new SimBranch { Name = "main", Protected = true };
@@ -21,10 +37,24 @@ public static class DemoSeed
 
         foreach (var (name, color) in new[] { ("bug", "#d9534f"), ("feature", "#428bca"), ("backend", "#5cb85c"), ("frontend", "#f0ad4e") })
         {
-            group.Labels.Add(new SimLabel { Id = store.NewId(), Name = name, Color = color });
+            group.Labels.Add(
+                new SimLabel
+                {
+                    Id = store.NewId(),
+                    Name = name,
+                    Color = color,
+                }
+            );
         }
 
-        project.Labels.Add(new SimLabel { Id = store.NewId(), Name = "priority::high", Color = "#cc0033" });
+        project.Labels.Add(
+            new SimLabel
+            {
+                Id = store.NewId(),
+                Name = "priority::high",
+                Color = "#cc0033",
+            }
+        );
 
         var checkout = Epic(store, group, 1, "Checkout overhaul", "Make checkout faster and safer", ["feature"]);
         var catalog = Epic(store, group, 2, "Catalog search", "Find products by name and tag", ["feature", "backend"]);
@@ -43,9 +73,33 @@ public static class DemoSeed
         Branch(store, project, "fix-cart-discounts", ["src/cart.py"]);
         Branch(store, project, "express-checkout", ["src/checkout.py", "templates/checkout.html"]);
         Branch(store, project, "checkout-speedup", ["src/checkout.py"]);
-        store.OpenMergeRequest(project, "fix-cart-discounts", "main", "Apply discounts to the cart total", "Closes #1", ["bug", "backend"], store.Root.Id);
-        store.OpenMergeRequest(project, "express-checkout", "main", "Express checkout button", "Closes #2", ["feature", "frontend"], store.Root.Id);
-        store.OpenMergeRequest(project, "checkout-speedup", "main", "Draft: Speed up the checkout page", "Touches the same file as !2", ["frontend"], store.Root.Id);
+        store.OpenMergeRequest(
+            project,
+            "fix-cart-discounts",
+            "main",
+            "Apply discounts to the cart total",
+            "Closes #1",
+            ["bug", "backend"],
+            store.Root.Id
+        );
+        store.OpenMergeRequest(
+            project,
+            "express-checkout",
+            "main",
+            "Express checkout button",
+            "Closes #2",
+            ["feature", "frontend"],
+            store.Root.Id
+        );
+        store.OpenMergeRequest(
+            project,
+            "checkout-speedup",
+            "main",
+            "Draft: Speed up the checkout page",
+            "Touches the same file as !2",
+            ["frontend"],
+            store.Root.Id
+        );
 
         var pipeline = store.CreatePipeline(project, "main", "push", null, null);
         foreach (var job in pipeline.Jobs)
@@ -66,9 +120,26 @@ public static class DemoSeed
     /// <summary>Group <c>community</c> on a free tier: GitLab serves it no epics (403), so its project's backlog is issues only.</summary>
     private static void SeedFreeTier(SimStore store)
     {
-        var group = new SimGroup { Id = store.NewId(), Name = "community", Path = "community", FullPath = "community", EpicsEnabled = false, Description = "A group without epics" };
+        var group = new SimGroup
+        {
+            Id = store.NewId(),
+            Name = "community",
+            Path = "community",
+            FullPath = "community",
+            EpicsEnabled = false,
+            Description = "A group without epics",
+        };
         store.Groups.Add(group);
-        var project = new SimProject { Id = 2, Name = "plugins", Path = "plugins", Group = group, Description = "Community plugins", CreatedAt = store.Now, LastActivityAt = store.Now };
+        var project = new SimProject
+        {
+            Id = 2,
+            Name = "plugins",
+            Path = "plugins",
+            Group = group,
+            Description = "Community plugins",
+            CreatedAt = store.Now,
+            LastActivityAt = store.Now,
+        };
         store.Projects.Add(project);
         var main = new SimBranch { Name = "main", Protected = true };
         project.Branches["main"] = main;
@@ -79,7 +150,18 @@ public static class DemoSeed
 
     private static SimEpic Epic(SimStore store, SimGroup group, long iid, string title, string description, List<string> labels)
     {
-        var epic = new SimEpic { Id = store.NewId(), Iid = iid, GroupId = group.Id, Title = title, Description = description, Labels = labels, AuthorId = store.Root.Id, CreatedAt = store.Now, UpdatedAt = store.Now };
+        var epic = new SimEpic
+        {
+            Id = store.NewId(),
+            Iid = iid,
+            GroupId = group.Id,
+            Title = title,
+            Description = description,
+            Labels = labels,
+            AuthorId = store.Root.Id,
+            CreatedAt = store.Now,
+            UpdatedAt = store.Now,
+        };
         store.Epics.Add(epic);
         return epic;
     }

@@ -247,6 +247,7 @@ public sealed record SimHookOwner(List<SimHook> Hooks, long? ProjectId, long? Gr
 public sealed class SimHook
 {
     public long Id { get; init; }
+
     /// <summary>Set on a project hook; <see cref="GroupId"/> on a group hook.</summary>
     public long? ProjectId { get; init; }
     public long? GroupId { get; init; }
@@ -262,14 +263,15 @@ public sealed class SimHook
     public Guid WebhookUuid { get; } = Guid.NewGuid();
     public DateTimeOffset CreatedAt { get; init; }
 
-    public bool Wants(string objectKind) => objectKind switch
-    {
-        "push" => PushEvents,
-        "issue" => IssuesEvents,
-        "merge_request" => MergeRequestsEvents,
-        "note" => NoteEvents,
-        "pipeline" => PipelineEvents,
-        "build" => JobEvents,
-        _ => false,
-    };
+    public bool Wants(string objectKind) =>
+        objectKind switch
+        {
+            "push" => PushEvents,
+            "issue" => IssuesEvents,
+            "merge_request" => MergeRequestsEvents,
+            "note" => NoteEvents,
+            "pipeline" => PipelineEvents,
+            "build" => JobEvents,
+            _ => false,
+        };
 }

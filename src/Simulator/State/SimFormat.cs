@@ -11,5 +11,6 @@ public static class SimFormat
 
     public static string? Hook(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    public static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } start && to is { } end ? Math.Round((end - start).TotalSeconds, 3) : null;
+    public static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>
+        from is { } start && to is { } end ? Math.Round((end - start).TotalSeconds, 3) : null;
 }

@@ -3,60 +3,71 @@ namespace GitLabBus.Simulator.State;
 /// <summary>REST answers in GitLab's shapes and field names.</summary>
 public static class SimJson
 {
-    public static object User(SimStore store, SimUser user) => new
-    {
-        id = user.Id,
-        username = user.Username,
-        name = user.Name,
-        state = "active",
-        locked = false,
-        avatar_url = $"{store.Options.PublicUrl.TrimEnd('/')}/uploads/avatar/{user.Username}.png",
-        web_url = store.WebUrl(user.Username),
-    };
-
-    public static object Group(SimStore store, SimGroup group) => new
-    {
-        id = group.Id,
-        web_url = store.WebUrl("groups/" + group.FullPath),
-        name = group.Name,
-        path = group.Path,
-        description = group.Description,
-        visibility = "private",
-        full_name = group.Name,
-        full_path = group.FullPath,
-        parent_id = group.ParentId,
-        created_at = SimFormat.Api(DateTimeOffset.UnixEpoch),
-    };
-
-    public static object Project(SimStore store, SimProject project) => new
-    {
-        id = project.Id,
-        description = project.Description,
-        name = project.Name,
-        name_with_namespace = $"{project.Group.Name} / {project.Name}",
-        path = project.Path,
-        path_with_namespace = project.FullPath,
-        created_at = SimFormat.Api(project.CreatedAt),
-        default_branch = project.DefaultBranch,
-        ssh_url_to_repo = $"git@{store.Host}:{project.FullPath}.git",
-        http_url_to_repo = store.WebUrl(project.FullPath) + ".git",
-        web_url = store.WebUrl(project.FullPath),
-        visibility = "private",
-        last_activity_at = SimFormat.Api(project.LastActivityAt),
-        merge_method = project.MergeMethod,
-        @namespace = new
+    public static object User(SimStore store, SimUser user) =>
+        new
         {
-            id = project.Group.Id,
-            name = project.Group.Name,
-            path = project.Group.Path,
-            kind = "group",
-            full_path = project.Group.FullPath,
-            parent_id = project.Group.ParentId,
-            web_url = store.WebUrl("groups/" + project.Group.FullPath),
-        },
-    };
+            id = user.Id,
+            username = user.Username,
+            name = user.Name,
+            state = "active",
+            locked = false,
+            avatar_url = $"{store.Options.PublicUrl.TrimEnd('/')}/uploads/avatar/{user.Username}.png",
+            web_url = store.WebUrl(user.Username),
+        };
 
-    public static object Label(SimLabel label) => new { id = label.Id, name = label.Name, color = label.Color, description = label.Description, text_color = "#FFFFFF" };
+    public static object Group(SimStore store, SimGroup group) =>
+        new
+        {
+            id = group.Id,
+            web_url = store.WebUrl("groups/" + group.FullPath),
+            name = group.Name,
+            path = group.Path,
+            description = group.Description,
+            visibility = "private",
+            full_name = group.Name,
+            full_path = group.FullPath,
+            parent_id = group.ParentId,
+            created_at = SimFormat.Api(DateTimeOffset.UnixEpoch),
+        };
+
+    public static object Project(SimStore store, SimProject project) =>
+        new
+        {
+            id = project.Id,
+            description = project.Description,
+            name = project.Name,
+            name_with_namespace = $"{project.Group.Name} / {project.Name}",
+            path = project.Path,
+            path_with_namespace = project.FullPath,
+            created_at = SimFormat.Api(project.CreatedAt),
+            default_branch = project.DefaultBranch,
+            ssh_url_to_repo = $"git@{store.Host}:{project.FullPath}.git",
+            http_url_to_repo = store.WebUrl(project.FullPath) + ".git",
+            web_url = store.WebUrl(project.FullPath),
+            visibility = "private",
+            last_activity_at = SimFormat.Api(project.LastActivityAt),
+            merge_method = project.MergeMethod,
+            @namespace = new
+            {
+                id = project.Group.Id,
+                name = project.Group.Name,
+                path = project.Group.Path,
+                kind = "group",
+                full_path = project.Group.FullPath,
+                parent_id = project.Group.ParentId,
+                web_url = store.WebUrl("groups/" + project.Group.FullPath),
+            },
+        };
+
+    public static object Label(SimLabel label) =>
+        new
+        {
+            id = label.Id,
+            name = label.Name,
+            color = label.Color,
+            description = label.Description,
+            text_color = "#FFFFFF",
+        };
 
     public static object Epic(SimStore store, SimEpic epic)
     {
@@ -101,9 +112,23 @@ public static class SimJson
             type = "ISSUE",
             issue_type = "issue",
             web_url = $"{store.WebUrl(project.FullPath)}/-/issues/{issue.Iid}",
-            references = new { @short = $"#{issue.Iid}", relative = $"#{issue.Iid}", full = $"{project.FullPath}#{issue.Iid}" },
+            references = new
+            {
+                @short = $"#{issue.Iid}",
+                relative = $"#{issue.Iid}",
+                full = $"{project.FullPath}#{issue.Iid}",
+            },
             epic_iid = epic?.Iid,
-            epic = epic is null ? null : new { id = epic.Id, iid = epic.Iid, title = epic.Title, url = $"/groups/{store.Groups.First(g => g.Id == epic.GroupId).FullPath}/-/epics/{epic.Iid}", group_id = epic.GroupId },
+            epic = epic is null
+                ? null
+                : new
+                {
+                    id = epic.Id,
+                    iid = epic.Iid,
+                    title = epic.Title,
+                    url = $"/groups/{store.Groups.First(g => g.Id == epic.GroupId).FullPath}/-/epics/{epic.Iid}",
+                    group_id = epic.GroupId,
+                },
         };
     }
 
@@ -133,7 +158,9 @@ public static class SimJson
             labels = mr.Labels,
             draft = mr.Draft,
             work_in_progress = mr.Draft,
-            merge_status = detailed is "conflict" ? "cannot_be_merged" : detailed == "checking" ? "checking" : "can_be_merged",
+            merge_status = detailed is "conflict" ? "cannot_be_merged"
+            : detailed == "checking" ? "checking"
+            : "can_be_merged",
             detailed_merge_status = detailed,
             has_conflicts = store.HasConflicts(project, mr),
             sha = source?.Head,
@@ -141,169 +168,227 @@ public static class SimJson
             squash_commit_sha = (string?)null,
             merge_error = mr.MergeError,
             rebase_in_progress = includeRebase ? mr.RebaseDoneAt is not null : (bool?)null,
-            diff_refs = version is null ? null : new { base_sha = version.BaseSha, head_sha = version.HeadSha, start_sha = version.StartSha },
+            diff_refs = version is null
+                ? null
+                : new
+                {
+                    base_sha = version.BaseSha,
+                    head_sha = version.HeadSha,
+                    start_sha = version.StartSha,
+                },
             head_pipeline = head is null ? null : PipelineSummary(store, project, head),
-            references = new { @short = $"!{mr.Iid}", relative = $"!{mr.Iid}", full = $"{project.FullPath}!{mr.Iid}" },
+            references = new
+            {
+                @short = $"!{mr.Iid}",
+                relative = $"!{mr.Iid}",
+                full = $"{project.FullPath}!{mr.Iid}",
+            },
             web_url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}",
         };
     }
 
-    public static object Note(SimStore store, SimNote note) => new
-    {
-        id = note.Id,
-        type = note.Position is null ? (string?)null : "DiffNote",
-        body = note.Body,
-        author = User(store, store.UserById(note.AuthorId)),
-        created_at = SimFormat.Api(note.CreatedAt),
-        updated_at = SimFormat.Api(note.CreatedAt),
-        system = note.System,
-        noteable_id = note.NoteableId,
-        noteable_type = note.NoteableType,
-        noteable_iid = note.NoteableIid,
-        project_id = note.ProjectId,
-        position = note.Position,
-        resolvable = note.Position is not null,
-        resolved = false,
-    };
+    public static object Note(SimStore store, SimNote note) =>
+        new
+        {
+            id = note.Id,
+            type = note.Position is null ? (string?)null : "DiffNote",
+            body = note.Body,
+            author = User(store, store.UserById(note.AuthorId)),
+            created_at = SimFormat.Api(note.CreatedAt),
+            updated_at = SimFormat.Api(note.CreatedAt),
+            system = note.System,
+            noteable_id = note.NoteableId,
+            noteable_type = note.NoteableType,
+            noteable_iid = note.NoteableIid,
+            project_id = note.ProjectId,
+            position = note.Position,
+            resolvable = note.Position is not null,
+            resolved = false,
+        };
 
     public static object Discussion(SimStore store, string id, IEnumerable<SimNote> notes)
     {
         var list = notes.ToList();
-        return new { id, individual_note = list is [{ Individual: true }], notes = list.Select(note => Note(store, note)).ToArray() };
+        return new
+        {
+            id,
+            individual_note = list is [{ Individual: true }],
+            notes = list.Select(note => Note(store, note)).ToArray(),
+        };
     }
 
-    public static object Branch(SimStore store, SimProject project, SimBranch branch) => new
-    {
-        name = branch.Name,
-        merged = false,
-        @protected = branch.Protected,
-        @default = branch.Name == project.DefaultBranch,
-        developers_can_push = !branch.Protected,
-        developers_can_merge = !branch.Protected,
-        can_push = true,
-        web_url = $"{store.WebUrl(project.FullPath)}/-/tree/{branch.Name}",
-        commit = Commit(store, project, branch.History[^1]),
-    };
+    public static object Branch(SimStore store, SimProject project, SimBranch branch) =>
+        new
+        {
+            name = branch.Name,
+            merged = false,
+            @protected = branch.Protected,
+            @default = branch.Name == project.DefaultBranch,
+            developers_can_push = !branch.Protected,
+            developers_can_merge = !branch.Protected,
+            can_push = true,
+            web_url = $"{store.WebUrl(project.FullPath)}/-/tree/{branch.Name}",
+            commit = Commit(store, project, branch.History[^1]),
+        };
 
-    public static object Commit(SimStore store, SimProject project, SimCommit commit) => new
-    {
-        id = commit.Sha,
-        short_id = commit.Sha[..8],
-        title = commit.Title,
-        message = commit.Title + "\n",
-        author_name = store.Root.Name,
-        author_email = "admin@example.com",
-        created_at = SimFormat.Api(commit.At),
-        committed_date = SimFormat.Api(commit.At),
-        web_url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
-    };
+    public static object Commit(SimStore store, SimProject project, SimCommit commit) =>
+        new
+        {
+            id = commit.Sha,
+            short_id = commit.Sha[..8],
+            title = commit.Title,
+            message = commit.Title + "\n",
+            author_name = store.Root.Name,
+            author_email = "admin@example.com",
+            created_at = SimFormat.Api(commit.At),
+            committed_date = SimFormat.Api(commit.At),
+            web_url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+        };
 
-    public static object PipelineSummary(SimStore store, SimProject project, SimPipeline pipeline) => new
-    {
-        id = pipeline.Id,
-        iid = pipeline.Iid,
-        project_id = project.Id,
-        sha = pipeline.Sha,
-        @ref = pipeline.Ref,
-        status = pipeline.Status,
-        source = pipeline.Source,
-        created_at = SimFormat.Api(pipeline.CreatedAt),
-        updated_at = SimFormat.Api(pipeline.UpdatedAt),
-        web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
-    };
+    public static object PipelineSummary(SimStore store, SimProject project, SimPipeline pipeline) =>
+        new
+        {
+            id = pipeline.Id,
+            iid = pipeline.Iid,
+            project_id = project.Id,
+            sha = pipeline.Sha,
+            @ref = pipeline.Ref,
+            status = pipeline.Status,
+            source = pipeline.Source,
+            created_at = SimFormat.Api(pipeline.CreatedAt),
+            updated_at = SimFormat.Api(pipeline.UpdatedAt),
+            web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+        };
 
-    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) => new
-    {
-        id = pipeline.Id,
-        iid = pipeline.Iid,
-        project_id = project.Id,
-        sha = pipeline.Sha,
-        before_sha = pipeline.BeforeSha,
-        @ref = pipeline.Ref,
-        status = pipeline.Status,
-        source = pipeline.Source,
-        tag = false,
-        yaml_errors = (string?)null,
-        user = User(store, store.UserById(pipeline.UserId)),
-        created_at = SimFormat.Api(pipeline.CreatedAt),
-        updated_at = SimFormat.Api(pipeline.UpdatedAt),
-        started_at = SimFormat.Api(pipeline.StartedAt),
-        finished_at = SimFormat.Api(pipeline.FinishedAt),
-        committed_at = (string?)null,
-        duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
-        queued_duration = SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
-        coverage = (string?)null,
-        web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
-        detailed_status = new { icon = $"status_{pipeline.Status}", text = pipeline.Status, label = pipeline.Status == "success" ? "passed" : pipeline.Status, group = pipeline.Status },
-    };
+    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) =>
+        new
+        {
+            id = pipeline.Id,
+            iid = pipeline.Iid,
+            project_id = project.Id,
+            sha = pipeline.Sha,
+            before_sha = pipeline.BeforeSha,
+            @ref = pipeline.Ref,
+            status = pipeline.Status,
+            source = pipeline.Source,
+            tag = false,
+            yaml_errors = (string?)null,
+            user = User(store, store.UserById(pipeline.UserId)),
+            created_at = SimFormat.Api(pipeline.CreatedAt),
+            updated_at = SimFormat.Api(pipeline.UpdatedAt),
+            started_at = SimFormat.Api(pipeline.StartedAt),
+            finished_at = SimFormat.Api(pipeline.FinishedAt),
+            committed_at = (string?)null,
+            duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
+            queued_duration = SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
+            coverage = (string?)null,
+            web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+            detailed_status = new
+            {
+                icon = $"status_{pipeline.Status}",
+                text = pipeline.Status,
+                label = pipeline.Status == "success" ? "passed" : pipeline.Status,
+                group = pipeline.Status,
+            },
+        };
 
-    public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) => new
-    {
-        id = job.Id,
-        name = job.Name,
-        stage = job.Stage,
-        status = job.Status,
-        @ref = pipeline.Ref,
-        tag = false,
-        allow_failure = job.AllowFailure,
-        when = job.When,
-        manual = job.When == "manual",
-        created_at = SimFormat.Api(job.CreatedAt),
-        started_at = SimFormat.Api(job.StartedAt),
-        finished_at = SimFormat.Api(job.FinishedAt),
-        erased_at = (string?)null,
-        duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt ?? (job.StartedAt is null ? null : store.Now)),
-        queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
-        failure_reason = job.FailureReason,
-        retried = job.Retried,
-        user = User(store, store.Root),
-        commit = new { id = pipeline.Sha, short_id = pipeline.Sha[..8], title = "Simulated commit" },
-        pipeline = PipelineSummary(store, project, pipeline),
-        web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{job.Id}",
-        artifacts = job.Artifacts is null
-            ? Array.Empty<object>()
-            : [new { file_type = "archive", size = job.Artifacts.LongLength, filename = "artifacts.zip", file_format = "zip" }, new { file_type = "trace", size = (long)job.Trace.Length, filename = "job.log", file_format = (string?)null }],
-        artifacts_file = job.Artifacts is null ? null : new { filename = "artifacts.zip", size = job.Artifacts.LongLength },
-        artifacts_expire_at = (string?)null,
-        environment = job.Environment is null ? null : new { name = job.Environment, action = "start" },
-        runner = (object?)null,
-    };
+    public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) =>
+        new
+        {
+            id = job.Id,
+            name = job.Name,
+            stage = job.Stage,
+            status = job.Status,
+            @ref = pipeline.Ref,
+            tag = false,
+            allow_failure = job.AllowFailure,
+            when = job.When,
+            manual = job.When == "manual",
+            created_at = SimFormat.Api(job.CreatedAt),
+            started_at = SimFormat.Api(job.StartedAt),
+            finished_at = SimFormat.Api(job.FinishedAt),
+            erased_at = (string?)null,
+            duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt ?? (job.StartedAt is null ? null : store.Now)),
+            queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
+            failure_reason = job.FailureReason,
+            retried = job.Retried,
+            user = User(store, store.Root),
+            commit = new
+            {
+                id = pipeline.Sha,
+                short_id = pipeline.Sha[..8],
+                title = "Simulated commit",
+            },
+            pipeline = PipelineSummary(store, project, pipeline),
+            web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{job.Id}",
+            artifacts = job.Artifacts is null
+                ? Array.Empty<object>()
+                :
+                [
+                    new
+                    {
+                        file_type = "archive",
+                        size = job.Artifacts.LongLength,
+                        filename = "artifacts.zip",
+                        file_format = "zip",
+                    },
+                    new
+                    {
+                        file_type = "trace",
+                        size = (long)job.Trace.Length,
+                        filename = "job.log",
+                        file_format = (string?)null,
+                    },
+                ],
+            artifacts_file = job.Artifacts is null ? null : new { filename = "artifacts.zip", size = job.Artifacts.LongLength },
+            artifacts_expire_at = (string?)null,
+            environment = job.Environment is null ? null : new { name = job.Environment, action = "start" },
+            runner = (object?)null,
+        };
 
     /// <summary>A trigger job as <c>/pipelines/:id/bridges</c> lists it, with the pipeline it started.</summary>
-    public static object Bridge(SimStore store, SimProject project, SimPipeline pipeline, SimJob bridge) => new
-    {
-        id = bridge.Id,
-        name = bridge.Name,
-        stage = bridge.Stage,
-        status = bridge.Status,
-        @ref = pipeline.Ref,
-        tag = false,
-        allow_failure = bridge.AllowFailure,
-        created_at = SimFormat.Api(bridge.CreatedAt),
-        started_at = SimFormat.Api(bridge.StartedAt),
-        finished_at = SimFormat.Api(bridge.FinishedAt),
-        duration = SimFormat.Seconds(bridge.StartedAt, bridge.FinishedAt),
-        user = User(store, store.Root),
-        commit = new { id = pipeline.Sha, short_id = pipeline.Sha[..8], title = "Simulated commit" },
-        pipeline = PipelineSummary(store, project, pipeline),
-        web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{bridge.Id}",
-        downstream_pipeline = bridge.DownstreamPipelineId is { } childId && store.Pipelines.FirstOrDefault(p => p.Id == childId) is { } child
-            ? PipelineSummary(store, project, child)
-            : null,
-    };
+    public static object Bridge(SimStore store, SimProject project, SimPipeline pipeline, SimJob bridge) =>
+        new
+        {
+            id = bridge.Id,
+            name = bridge.Name,
+            stage = bridge.Stage,
+            status = bridge.Status,
+            @ref = pipeline.Ref,
+            tag = false,
+            allow_failure = bridge.AllowFailure,
+            created_at = SimFormat.Api(bridge.CreatedAt),
+            started_at = SimFormat.Api(bridge.StartedAt),
+            finished_at = SimFormat.Api(bridge.FinishedAt),
+            duration = SimFormat.Seconds(bridge.StartedAt, bridge.FinishedAt),
+            user = User(store, store.Root),
+            commit = new
+            {
+                id = pipeline.Sha,
+                short_id = pipeline.Sha[..8],
+                title = "Simulated commit",
+            },
+            pipeline = PipelineSummary(store, project, pipeline),
+            web_url = $"{store.WebUrl(project.FullPath)}/-/jobs/{bridge.Id}",
+            downstream_pipeline = bridge.DownstreamPipelineId is { } childId
+            && store.Pipelines.FirstOrDefault(p => p.Id == childId) is { } child
+                ? PipelineSummary(store, project, child)
+                : null,
+        };
 
-    public static object Environment(SimStore store, SimProject project, SimEnvironment environment) => new
-    {
-        id = environment.Id,
-        name = environment.Name,
-        slug = environment.Slug,
-        external_url = environment.ExternalUrl,
-        state = environment.State,
-        tier = environment.Tier,
-        created_at = SimFormat.Api(environment.CreatedAt),
-        updated_at = SimFormat.Api(environment.UpdatedAt),
-        project = new { id = project.Id, path_with_namespace = project.FullPath },
-    };
+    public static object Environment(SimStore store, SimProject project, SimEnvironment environment) =>
+        new
+        {
+            id = environment.Id,
+            name = environment.Name,
+            slug = environment.Slug,
+            external_url = environment.ExternalUrl,
+            state = environment.State,
+            tier = environment.Tier,
+            created_at = SimFormat.Api(environment.CreatedAt),
+            updated_at = SimFormat.Api(environment.UpdatedAt),
+            project = new { id = project.Id, path_with_namespace = project.FullPath },
+        };
 
     /// <summary>A project hook names its <c>project_id</c>, a group hook its <c>group_id</c>, as GitLab's answers do.</summary>
     public static object Hook(SimHook hook)

@@ -6,135 +6,165 @@ namespace GitLabBus.Simulator.State;
 /// <summary>Webhook payloads in GitLab's shapes (compare <c>shared/fixtures/gitlab-webhooks</c>).</summary>
 public static class SimPayloads
 {
-    public static object Project(SimStore store, SimProject project) => new
-    {
-        id = project.Id,
-        name = project.Name,
-        description = project.Description,
-        web_url = store.WebUrl(project.FullPath),
-        avatar_url = (string?)null,
-        git_ssh_url = $"git@{store.Host}:{project.FullPath}.git",
-        git_http_url = store.WebUrl(project.FullPath) + ".git",
-        @namespace = project.Group.Name,
-        visibility_level = 20,
-        path_with_namespace = project.FullPath,
-        default_branch = project.DefaultBranch,
-        ci_config_path = (string?)null,
-        homepage = store.WebUrl(project.FullPath),
-        url = $"git@{store.Host}:{project.FullPath}.git",
-        ssh_url = $"git@{store.Host}:{project.FullPath}.git",
-        http_url = store.WebUrl(project.FullPath) + ".git",
-    };
+    public static object Project(SimStore store, SimProject project) =>
+        new
+        {
+            id = project.Id,
+            name = project.Name,
+            description = project.Description,
+            web_url = store.WebUrl(project.FullPath),
+            avatar_url = (string?)null,
+            git_ssh_url = $"git@{store.Host}:{project.FullPath}.git",
+            git_http_url = store.WebUrl(project.FullPath) + ".git",
+            @namespace = project.Group.Name,
+            visibility_level = 20,
+            path_with_namespace = project.FullPath,
+            default_branch = project.DefaultBranch,
+            ci_config_path = (string?)null,
+            homepage = store.WebUrl(project.FullPath),
+            url = $"git@{store.Host}:{project.FullPath}.git",
+            ssh_url = $"git@{store.Host}:{project.FullPath}.git",
+            http_url = store.WebUrl(project.FullPath) + ".git",
+        };
 
-    public static object Repository(SimStore store, SimProject project) => new
-    {
-        name = project.Name,
-        url = $"git@{store.Host}:{project.FullPath}.git",
-        description = project.Description,
-        homepage = store.WebUrl(project.FullPath),
-        git_http_url = store.WebUrl(project.FullPath) + ".git",
-        git_ssh_url = $"git@{store.Host}:{project.FullPath}.git",
-        visibility_level = 20,
-    };
+    public static object Repository(SimStore store, SimProject project) =>
+        new
+        {
+            name = project.Name,
+            url = $"git@{store.Host}:{project.FullPath}.git",
+            description = project.Description,
+            homepage = store.WebUrl(project.FullPath),
+            git_http_url = store.WebUrl(project.FullPath) + ".git",
+            git_ssh_url = $"git@{store.Host}:{project.FullPath}.git",
+            visibility_level = 20,
+        };
 
-    public static object User(SimStore store, SimUser user) => new
-    {
-        id = user.Id,
-        name = user.Name,
-        username = user.Username,
-        avatar_url = $"{store.Options.PublicUrl.TrimEnd('/')}/uploads/avatar/{user.Username}.png",
-        email = "[REDACTED]",
-    };
+    public static object User(SimStore store, SimUser user) =>
+        new
+        {
+            id = user.Id,
+            name = user.Name,
+            username = user.Username,
+            avatar_url = $"{store.Options.PublicUrl.TrimEnd('/')}/uploads/avatar/{user.Username}.png",
+            email = "[REDACTED]",
+        };
 
     private static object[] Labels(SimProject project, IEnumerable<string> names) =>
-        [.. names.Select(name => project.Labels.FirstOrDefault(label => label.Name == name) is { } label
-            ? new { id = label.Id, title = label.Name, color = label.Color, project_id = (long?)project.Id, description = label.Description, type = "ProjectLabel", group_id = (long?)null }
-            : new { id = 0L, title = name, color = "#428BCA", project_id = (long?)project.Id, description = (string?)null, type = "ProjectLabel", group_id = (long?)null })];
+        [
+            .. names.Select(name =>
+                project.Labels.FirstOrDefault(label => label.Name == name) is { } label
+                    ? new
+                    {
+                        id = label.Id,
+                        title = label.Name,
+                        color = label.Color,
+                        project_id = (long?)project.Id,
+                        description = label.Description,
+                        type = "ProjectLabel",
+                        group_id = (long?)null,
+                    }
+                    : new
+                    {
+                        id = 0L,
+                        title = name,
+                        color = "#428BCA",
+                        project_id = (long?)project.Id,
+                        description = (string?)null,
+                        type = "ProjectLabel",
+                        group_id = (long?)null,
+                    }
+            ),
+        ];
 
-    public static object Push(SimStore store, SimProject project, SimBranch branch, string before, SimCommit commit) => new
-    {
-        object_kind = "push",
-        event_name = "push",
-        before,
-        after = commit.Sha,
-        @ref = $"refs/heads/{branch.Name}",
-        ref_protected = branch.Protected,
-        checkout_sha = commit.Sha,
-        message = (string?)null,
-        user_id = store.Root.Id,
-        user_name = store.Root.Name,
-        user_username = store.Root.Username,
-        user_email = "",
-        user_avatar = (string?)null,
-        project_id = project.Id,
-        project = Project(store, project),
-        commits = new[]
+    public static object Push(SimStore store, SimProject project, SimBranch branch, string before, SimCommit commit) =>
+        new
         {
-            new
-            {
-                id = commit.Sha,
-                message = commit.Title + "\n",
-                title = commit.Title,
-                timestamp = SimFormat.Iso(commit.At),
-                url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
-                author = new { name = store.Root.Name, email = "[REDACTED]" },
-                added = Array.Empty<string>(),
-                modified = commit.Files.Order().ToArray(),
-                removed = Array.Empty<string>(),
-            },
-        },
-        total_commits_count = 1,
-        push_options = new { },
-        repository = Repository(store, project),
-    };
-
-    public static object Issue(SimStore store, SimProject project, SimIssue issue, string action, object? changes = null) => new
-    {
-        object_kind = "issue",
-        event_type = "issue",
-        user = User(store, store.Root),
-        project = Project(store, project),
-        object_attributes = new
-        {
-            id = issue.Id,
-            iid = issue.Iid,
-            title = issue.Title,
-            description = issue.Description,
-            author_id = issue.AuthorId,
+            object_kind = "push",
+            event_name = "push",
+            before,
+            after = commit.Sha,
+            @ref = $"refs/heads/{branch.Name}",
+            ref_protected = branch.Protected,
+            checkout_sha = commit.Sha,
+            message = (string?)null,
+            user_id = store.Root.Id,
+            user_name = store.Root.Name,
+            user_username = store.Root.Username,
+            user_email = "",
+            user_avatar = (string?)null,
             project_id = project.Id,
-            assignee_ids = Array.Empty<long>(),
-            assignee_id = (long?)null,
-            created_at = SimFormat.Hook(issue.CreatedAt),
-            updated_at = SimFormat.Hook(issue.UpdatedAt),
-            closed_at = SimFormat.Hook(issue.ClosedAt),
-            state_id = issue.State == "opened" ? 1 : 2,
-            state = issue.State,
-            confidential = false,
-            type = "Issue",
-            url = $"{store.WebUrl(project.FullPath)}/-/issues/{issue.Iid}",
-            action,
+            project = Project(store, project),
+            commits = new[]
+            {
+                new
+                {
+                    id = commit.Sha,
+                    message = commit.Title + "\n",
+                    title = commit.Title,
+                    timestamp = SimFormat.Iso(commit.At),
+                    url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+                    author = new { name = store.Root.Name, email = "[REDACTED]" },
+                    added = Array.Empty<string>(),
+                    modified = commit.Files.Order().ToArray(),
+                    removed = Array.Empty<string>(),
+                },
+            },
+            total_commits_count = 1,
+            push_options = new { },
+            repository = Repository(store, project),
+        };
+
+    public static object Issue(SimStore store, SimProject project, SimIssue issue, string action, object? changes = null) =>
+        new
+        {
+            object_kind = "issue",
+            event_type = "issue",
+            user = User(store, store.Root),
+            project = Project(store, project),
+            object_attributes = new
+            {
+                id = issue.Id,
+                iid = issue.Iid,
+                title = issue.Title,
+                description = issue.Description,
+                author_id = issue.AuthorId,
+                project_id = project.Id,
+                assignee_ids = Array.Empty<long>(),
+                assignee_id = (long?)null,
+                created_at = SimFormat.Hook(issue.CreatedAt),
+                updated_at = SimFormat.Hook(issue.UpdatedAt),
+                closed_at = SimFormat.Hook(issue.ClosedAt),
+                state_id = issue.State == "opened" ? 1 : 2,
+                state = issue.State,
+                confidential = false,
+                type = "Issue",
+                url = $"{store.WebUrl(project.FullPath)}/-/issues/{issue.Iid}",
+                action,
+                labels = Labels(project, issue.Labels),
+            },
+            repository = Repository(store, project),
+            assignees = Array.Empty<object>(),
             labels = Labels(project, issue.Labels),
-        },
-        repository = Repository(store, project),
-        assignees = Array.Empty<object>(),
-        labels = Labels(project, issue.Labels),
-        changes = changes ?? new { },
-    };
+            changes = changes ?? new { },
+        };
 
     /// <param name="oldrev">The source's head before a push: GitLab names it only on updates that brought new commits.</param>
-    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, string action, string? oldrev = null) => new
-    {
-        object_kind = "merge_request",
-        event_type = "merge_request",
-        user = User(store, store.Root),
-        project = Project(store, project),
-        repository = Repository(store, project),
-        object_attributes = oldrev is null ? MergeRequestAttributes(store, project, mr, action) : WithOldrev(MergeRequestAttributes(store, project, mr, action), oldrev),
-        labels = Labels(project, mr.Labels),
-        changes = new { },
-        assignees = Array.Empty<object>(),
-        reviewers = Array.Empty<object>(),
-    };
+    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, string action, string? oldrev = null) =>
+        new
+        {
+            object_kind = "merge_request",
+            event_type = "merge_request",
+            user = User(store, store.Root),
+            project = Project(store, project),
+            repository = Repository(store, project),
+            object_attributes = oldrev is null
+                ? MergeRequestAttributes(store, project, mr, action)
+                : WithOldrev(MergeRequestAttributes(store, project, mr, action), oldrev),
+            labels = Labels(project, mr.Labels),
+            changes = new { },
+            assignees = Array.Empty<object>(),
+            reviewers = Array.Empty<object>(),
+        };
 
     private static JsonObject WithOldrev(object attributes, string oldrev)
     {
@@ -159,7 +189,13 @@ public static class SimPayloads
             description = mr.Description,
             created_at = SimFormat.Hook(mr.CreatedAt),
             updated_at = SimFormat.Hook(mr.UpdatedAt),
-            state_id = mr.State switch { "opened" => 1, "closed" => 2, "merged" => 3, _ => 4 },
+            state_id = mr.State switch
+            {
+                "opened" => 1,
+                "closed" => 2,
+                "merged" => 3,
+                _ => 4,
+            },
             state = mr.State,
             draft = mr.Draft,
             work_in_progress = mr.Draft,
@@ -169,166 +205,209 @@ public static class SimPayloads
             url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}",
             source = Project(store, project),
             target = Project(store, project),
-            last_commit = head is null ? null : new
-            {
-                id = head.Sha,
-                message = head.Title + "\n",
-                title = head.Title,
-                timestamp = SimFormat.Iso(head.At),
-                url = $"{store.WebUrl(project.FullPath)}/-/commit/{head.Sha}",
-                author = new { name = store.Root.Name, email = "[REDACTED]" },
-            },
+            last_commit = head is null
+                ? null
+                : new
+                {
+                    id = head.Sha,
+                    message = head.Title + "\n",
+                    title = head.Title,
+                    timestamp = SimFormat.Iso(head.At),
+                    url = $"{store.WebUrl(project.FullPath)}/-/commit/{head.Sha}",
+                    author = new { name = store.Root.Name, email = "[REDACTED]" },
+                },
             labels = Labels(project, mr.Labels),
             action,
         };
     }
 
-    public static object Note(SimStore store, SimProject project, SimNote note, SimMergeRequest? mr, SimIssue? issue) => new
-    {
-        object_kind = "note",
-        event_type = "note",
-        user = User(store, store.UserById(note.AuthorId)),
-        project_id = project.Id,
-        project = Project(store, project),
-        repository = Repository(store, project),
-        object_attributes = new
+    public static object Note(SimStore store, SimProject project, SimNote note, SimMergeRequest? mr, SimIssue? issue) =>
+        new
         {
-            id = note.Id,
-            note = note.Body,
-            noteable_type = note.NoteableType,
-            author_id = note.AuthorId,
-            created_at = SimFormat.Hook(note.CreatedAt),
-            updated_at = SimFormat.Hook(note.CreatedAt),
+            object_kind = "note",
+            event_type = "note",
+            user = User(store, store.UserById(note.AuthorId)),
             project_id = project.Id,
-            noteable_id = note.NoteableId,
-            system = note.System,
-            discussion_id = note.DiscussionId,
-            action = "create",
-            url = mr is not null
-                ? $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}#note_{note.Id}"
-                : $"{store.WebUrl(project.FullPath)}/-/issues/{issue?.Iid}#note_{note.Id}",
-        },
-        merge_request = mr is null ? null : MergeRequestAttributes(store, project, mr, null),
-        issue = issue is null ? null : new { id = issue.Id, iid = issue.Iid, title = issue.Title, state = issue.State, project_id = project.Id },
-    };
+            project = Project(store, project),
+            repository = Repository(store, project),
+            object_attributes = new
+            {
+                id = note.Id,
+                note = note.Body,
+                noteable_type = note.NoteableType,
+                author_id = note.AuthorId,
+                created_at = SimFormat.Hook(note.CreatedAt),
+                updated_at = SimFormat.Hook(note.CreatedAt),
+                project_id = project.Id,
+                noteable_id = note.NoteableId,
+                system = note.System,
+                discussion_id = note.DiscussionId,
+                action = "create",
+                url = mr is not null
+                    ? $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}#note_{note.Id}"
+                    : $"{store.WebUrl(project.FullPath)}/-/issues/{issue?.Iid}#note_{note.Id}",
+            },
+            merge_request = mr is null ? null : MergeRequestAttributes(store, project, mr, null),
+            issue = issue is null
+                ? null
+                : new
+                {
+                    id = issue.Id,
+                    iid = issue.Iid,
+                    title = issue.Title,
+                    state = issue.State,
+                    project_id = project.Id,
+                },
+        };
 
-    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) => new
-    {
-        object_kind = "pipeline",
-        object_attributes = new
+    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) =>
+        new
         {
-            id = pipeline.Id,
-            iid = pipeline.Iid,
-            name = $"Pipeline for branch: {pipeline.Ref}",
+            object_kind = "pipeline",
+            object_attributes = new
+            {
+                id = pipeline.Id,
+                iid = pipeline.Iid,
+                name = $"Pipeline for branch: {pipeline.Ref}",
+                @ref = pipeline.Ref,
+                tag = false,
+                sha = pipeline.Sha,
+                before_sha = pipeline.BeforeSha,
+                source = pipeline.Source,
+                status = pipeline.Status,
+                detailed_status = pipeline.Status == "success" ? "passed" : pipeline.Status,
+                stages = pipeline.CurrentJobs.OrderBy(job => job.StageIndex).Select(job => job.Stage).Distinct().ToArray(),
+                created_at = SimFormat.Hook(pipeline.CreatedAt),
+                finished_at = SimFormat.Hook(pipeline.FinishedAt),
+                duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
+                queued_duration = (int?)SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
+                variables = pipeline.Variables.Select(variable => new { key = variable.Key, value = variable.Value }).ToArray(),
+                url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+            },
+            merge_request = pipeline.MergeRequestIid is { } iid
+            && store.MergeRequests.FirstOrDefault(mr => mr.ProjectId == project.Id && mr.Iid == iid) is { } request
+                ? new
+                {
+                    id = request.Id,
+                    iid = request.Iid,
+                    title = request.Title,
+                    source_branch = request.SourceBranch,
+                    source_project_id = project.Id,
+                    target_branch = request.TargetBranch,
+                    target_project_id = project.Id,
+                    state = request.State,
+                    merge_status = "can_be_merged",
+                    detailed_merge_status = store.DetailedMergeStatus(project, request),
+                    url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{request.Iid}",
+                }
+                : null,
+            user = User(store, store.Root),
+            project = Project(store, project),
+            commit = new
+            {
+                id = pipeline.Sha,
+                message = "Simulated commit\n",
+                title = "Simulated commit",
+                url = $"{store.WebUrl(project.FullPath)}/-/commit/{pipeline.Sha}",
+            },
+            source_pipeline = pipeline.UpstreamPipelineId is { } upstream
+                ? new
+                {
+                    project = new
+                    {
+                        id = project.Id,
+                        web_url = store.WebUrl(project.FullPath),
+                        path_with_namespace = project.FullPath,
+                    },
+                    job_id = pipeline.UpstreamJobId,
+                    pipeline_id = upstream,
+                }
+                : null,
+            builds = pipeline
+                .CurrentJobs.Where(job => !job.IsBridge)
+                .Select(job => new
+                {
+                    id = job.Id,
+                    stage = job.Stage,
+                    name = job.Name,
+                    status = job.Status,
+                    created_at = SimFormat.Hook(job.CreatedAt),
+                    started_at = SimFormat.Hook(job.StartedAt),
+                    finished_at = SimFormat.Hook(job.FinishedAt),
+                    duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt),
+                    queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
+                    failure_reason = job.FailureReason,
+                    when = job.When,
+                    manual = job.When == "manual",
+                    allow_failure = job.AllowFailure,
+                    user = User(store, store.Root),
+                    runner = (object?)null,
+                    artifacts_file = new { filename = job.Artifacts is null ? null : "artifacts.zip", size = job.Artifacts?.LongLength },
+                    environment = job.Environment is null
+                        ? null
+                        : new
+                        {
+                            name = job.Environment,
+                            action = "start",
+                            deployment_tier = "production",
+                        },
+                })
+                .ToArray(),
+        };
+
+    public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) =>
+        new
+        {
+            object_kind = "build",
             @ref = pipeline.Ref,
             tag = false,
-            sha = pipeline.Sha,
             before_sha = pipeline.BeforeSha,
-            source = pipeline.Source,
-            status = pipeline.Status,
-            detailed_status = pipeline.Status == "success" ? "passed" : pipeline.Status,
-            stages = pipeline.CurrentJobs.OrderBy(job => job.StageIndex).Select(job => job.Stage).Distinct().ToArray(),
-            created_at = SimFormat.Hook(pipeline.CreatedAt),
-            finished_at = SimFormat.Hook(pipeline.FinishedAt),
-            duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
-            queued_duration = (int?)SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
-            variables = pipeline.Variables.Select(variable => new { key = variable.Key, value = variable.Value }).ToArray(),
-            url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
-        },
-        merge_request = pipeline.MergeRequestIid is { } iid && store.MergeRequests.FirstOrDefault(mr => mr.ProjectId == project.Id && mr.Iid == iid) is { } request
-            ? new
-            {
-                id = request.Id,
-                iid = request.Iid,
-                title = request.Title,
-                source_branch = request.SourceBranch,
-                source_project_id = project.Id,
-                target_branch = request.TargetBranch,
-                target_project_id = project.Id,
-                state = request.State,
-                merge_status = "can_be_merged",
-                detailed_merge_status = store.DetailedMergeStatus(project, request),
-                url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{request.Iid}",
-            }
-            : null,
-        user = User(store, store.Root),
-        project = Project(store, project),
-        commit = new { id = pipeline.Sha, message = "Simulated commit\n", title = "Simulated commit", url = $"{store.WebUrl(project.FullPath)}/-/commit/{pipeline.Sha}" },
-        source_pipeline = pipeline.UpstreamPipelineId is { } upstream
-            ? new
-            {
-                project = new { id = project.Id, web_url = store.WebUrl(project.FullPath), path_with_namespace = project.FullPath },
-                job_id = pipeline.UpstreamJobId,
-                pipeline_id = upstream,
-            }
-            : null,
-        builds = pipeline.CurrentJobs.Where(job => !job.IsBridge).Select(job => new
-        {
-            id = job.Id,
-            stage = job.Stage,
-            name = job.Name,
-            status = job.Status,
-            created_at = SimFormat.Hook(job.CreatedAt),
-            started_at = SimFormat.Hook(job.StartedAt),
-            finished_at = SimFormat.Hook(job.FinishedAt),
-            duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt),
-            queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
-            failure_reason = job.FailureReason,
-            when = job.When,
-            manual = job.When == "manual",
-            allow_failure = job.AllowFailure,
-            user = User(store, store.Root),
-            runner = (object?)null,
-            artifacts_file = new { filename = job.Artifacts is null ? null : "artifacts.zip", size = job.Artifacts?.LongLength },
-            environment = job.Environment is null ? null : new { name = job.Environment, action = "start", deployment_tier = "production" },
-        }).ToArray(),
-    };
-
-    public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) => new
-    {
-        object_kind = "build",
-        @ref = pipeline.Ref,
-        tag = false,
-        before_sha = pipeline.BeforeSha,
-        sha = pipeline.Sha,
-        build_id = job.Id,
-        build_name = job.Name,
-        build_stage = job.Stage,
-        build_status = job.Status,
-        build_created_at = SimFormat.Api(job.CreatedAt),
-        build_created_at_iso = SimFormat.Iso(job.CreatedAt),
-        build_started_at = SimFormat.Api(job.StartedAt),
-        build_started_at_iso = SimFormat.Iso(job.StartedAt),
-        build_finished_at = SimFormat.Api(job.FinishedAt),
-        build_finished_at_iso = SimFormat.Iso(job.FinishedAt),
-        build_duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt),
-        build_queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
-        build_allow_failure = job.AllowFailure,
-        build_failure_reason = job.FailureReason ?? "unknown_failure",
-        retries_count = pipeline.Jobs.Count(other => other.Name == job.Name && other.Retried),
-        pipeline_id = pipeline.Id,
-        project_id = project.Id,
-        project_name = $"{project.Group.Name} / {project.Name}",
-        user = User(store, store.Root),
-        commit = new
-        {
-            id = pipeline.Id,
-            name = $"Pipeline for branch: {pipeline.Ref}",
             sha = pipeline.Sha,
-            message = "Simulated commit\n",
-            author_name = store.Root.Name,
-            author_email = "[REDACTED]",
-            status = pipeline.Status,
-            duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
-            started_at = SimFormat.Hook(pipeline.StartedAt),
-            started_at_iso = SimFormat.Iso(pipeline.StartedAt),
-            finished_at = SimFormat.Hook(pipeline.FinishedAt),
-            finished_at_iso = SimFormat.Iso(pipeline.FinishedAt),
-        },
-        repository = Repository(store, project),
-        project = Project(store, project),
-        runner = (object?)null,
-        environment = job.Environment is null ? null : new { name = job.Environment, action = "start", deployment_tier = "production" },
-        source_pipeline = (object?)null,
-    };
+            build_id = job.Id,
+            build_name = job.Name,
+            build_stage = job.Stage,
+            build_status = job.Status,
+            build_created_at = SimFormat.Api(job.CreatedAt),
+            build_created_at_iso = SimFormat.Iso(job.CreatedAt),
+            build_started_at = SimFormat.Api(job.StartedAt),
+            build_started_at_iso = SimFormat.Iso(job.StartedAt),
+            build_finished_at = SimFormat.Api(job.FinishedAt),
+            build_finished_at_iso = SimFormat.Iso(job.FinishedAt),
+            build_duration = SimFormat.Seconds(job.StartedAt, job.FinishedAt),
+            build_queued_duration = SimFormat.Seconds(job.QueuedAt, job.StartedAt),
+            build_allow_failure = job.AllowFailure,
+            build_failure_reason = job.FailureReason ?? "unknown_failure",
+            retries_count = pipeline.Jobs.Count(other => other.Name == job.Name && other.Retried),
+            pipeline_id = pipeline.Id,
+            project_id = project.Id,
+            project_name = $"{project.Group.Name} / {project.Name}",
+            user = User(store, store.Root),
+            commit = new
+            {
+                id = pipeline.Id,
+                name = $"Pipeline for branch: {pipeline.Ref}",
+                sha = pipeline.Sha,
+                message = "Simulated commit\n",
+                author_name = store.Root.Name,
+                author_email = "[REDACTED]",
+                status = pipeline.Status,
+                duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
+                started_at = SimFormat.Hook(pipeline.StartedAt),
+                started_at_iso = SimFormat.Iso(pipeline.StartedAt),
+                finished_at = SimFormat.Hook(pipeline.FinishedAt),
+                finished_at_iso = SimFormat.Iso(pipeline.FinishedAt),
+            },
+            repository = Repository(store, project),
+            project = Project(store, project),
+            runner = (object?)null,
+            environment = job.Environment is null
+                ? null
+                : new
+                {
+                    name = job.Environment,
+                    action = "start",
+                    deployment_tier = "production",
+                },
+            source_pipeline = (object?)null,
+        };
 }

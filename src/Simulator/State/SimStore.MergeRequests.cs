@@ -7,7 +7,15 @@ public sealed partial class SimStore
 {
     public static readonly TimeSpan RebaseDuration = TimeSpan.FromSeconds(2);
 
-    public SimMergeRequest OpenMergeRequest(SimProject project, string source, string target, string title, string? description, IEnumerable<string> labels, long authorId)
+    public SimMergeRequest OpenMergeRequest(
+        SimProject project,
+        string source,
+        string target,
+        string title,
+        string? description,
+        IEnumerable<string> labels,
+        long authorId
+    )
     {
         var mr = new SimMergeRequest
         {
@@ -34,7 +42,16 @@ public sealed partial class SimStore
     {
         var source = project.Branches[mr.SourceBranch];
         var baseSha = MergeBase(project, mr);
-        mr.Versions.Insert(0, new SimVersion(NewId(), source.Head, baseSha, project.Branches.TryGetValue(mr.TargetBranch, out var target) ? target.Head : baseSha, Now));
+        mr.Versions.Insert(
+            0,
+            new SimVersion(
+                NewId(),
+                source.Head,
+                baseSha,
+                project.Branches.TryGetValue(mr.TargetBranch, out var target) ? target.Head : baseSha,
+                Now
+            )
+        );
     }
 
     /// <summary>The newest commit of the source that is also on the target.</summary>
@@ -51,11 +68,17 @@ public sealed partial class SimStore
 
     /// <summary>Files the source changed since the merge base.</summary>
     public IReadOnlySet<string> ChangedFiles(SimProject project, SimMergeRequest mr) =>
-        project.Branches.TryGetValue(mr.SourceBranch, out var source) ? source.FilesChangedSince(MergeBase(project, mr)) : new HashSet<string>();
+        project.Branches.TryGetValue(mr.SourceBranch, out var source)
+            ? source.FilesChangedSince(MergeBase(project, mr))
+            : new HashSet<string>();
 
     public bool HasConflicts(SimProject project, SimMergeRequest mr)
     {
-        if (mr.State != "opened" || !project.Branches.TryGetValue(mr.TargetBranch, out var target) || !project.Branches.ContainsKey(mr.SourceBranch))
+        if (
+            mr.State != "opened"
+            || !project.Branches.TryGetValue(mr.TargetBranch, out var target)
+            || !project.Branches.ContainsKey(mr.SourceBranch)
+        )
         {
             return false;
         }
@@ -112,7 +135,8 @@ public sealed partial class SimStore
         CreatePipeline(project, mr.SourceBranch, "merge_request_event", null, mr.Iid);
     }
 
-    /// <summary>Merges into the target: a merge commit (or the rebased commits for <c>ff</c>), hooks, and a pipeline on the target.</summary>
+    /// <summary>Merges into the target: a merge commit (or the rebased commits for <c>ff</c>), hooks, and a pipeline on the
+    /// target.</summary>
     public void Merge(SimProject project, SimMergeRequest mr, bool squash)
     {
         var source = project.Branches[mr.SourceBranch];
@@ -126,7 +150,9 @@ public sealed partial class SimStore
         }
         else
         {
-            target.History.Add(new SimCommit(NewSha(), $"Merge branch '{mr.SourceBranch}' into '{mr.TargetBranch}'", files.ToHashSet(), Now));
+            target.History.Add(
+                new SimCommit(NewSha(), $"Merge branch '{mr.SourceBranch}' into '{mr.TargetBranch}'", files.ToHashSet(), Now)
+            );
         }
 
         mr.State = "merged";
@@ -139,17 +165,31 @@ public sealed partial class SimStore
         CreatePipeline(project, mr.TargetBranch, "push", null, null);
     }
 
-    /// <summary>A comment on a merge request: a plain note (its own discussion) unless a thread's id is given; raises the note hook.</summary>
-    public SimNote AddNote(SimProject project, SimMergeRequest mr, string body, JsonElement? position = null, string? discussionId = null) =>
-        AddNote(project, "MergeRequest", mr.Id, mr.Iid, body, position, discussionId, mr, null);
+    /// <summary>A comment on a merge request: a plain note (its own discussion) unless a thread's id is given; raises the note
+    /// hook.</summary>
+    public SimNote AddNote(
+        SimProject project,
+        SimMergeRequest mr,
+        string body,
+        JsonElement? position = null,
+        string? discussionId = null
+    ) => AddNote(project, "MergeRequest", mr.Id, mr.Iid, body, position, discussionId, mr, null);
 
     /// <summary>A plain note on an issue; raises the note hook with the issue.</summary>
     public SimNote AddNote(SimProject project, SimIssue issue, string body) =>
         AddNote(project, "Issue", issue.Id, issue.Iid, body, null, null, null, issue);
 
     private SimNote AddNote(
-        SimProject project, string noteableType, long noteableId, long noteableIid, string body, JsonElement? position, string? discussionId,
-        SimMergeRequest? mr, SimIssue? issue)
+        SimProject project,
+        string noteableType,
+        long noteableId,
+        long noteableIid,
+        string body,
+        JsonElement? position,
+        string? discussionId,
+        SimMergeRequest? mr,
+        SimIssue? issue
+    )
     {
         var note = new SimNote
         {

@@ -13,11 +13,22 @@ public sealed partial class SimStore
 
     public static bool IsFinal(string status) => FinalStatuses.Contains(status);
 
-    public SimPipeline CreatePipeline(SimProject project, string gitRef, string source, IReadOnlyList<(string Key, string Value, string Type)>? variables, long? mergeRequestIid) =>
-        CreatePipeline(project, gitRef, source, variables, mergeRequestIid, upstream: null);
+    public SimPipeline CreatePipeline(
+        SimProject project,
+        string gitRef,
+        string source,
+        IReadOnlyList<(string Key, string Value, string Type)>? variables,
+        long? mergeRequestIid
+    ) => CreatePipeline(project, gitRef, source, variables, mergeRequestIid, upstream: null);
 
     private SimPipeline CreatePipeline(
-        SimProject project, string gitRef, string source, IReadOnlyList<(string Key, string Value, string Type)>? variables, long? mergeRequestIid, (SimPipeline Pipeline, SimJob Bridge)? upstream)
+        SimProject project,
+        string gitRef,
+        string source,
+        IReadOnlyList<(string Key, string Value, string Type)>? variables,
+        long? mergeRequestIid,
+        (SimPipeline Pipeline, SimJob Bridge)? upstream
+    )
     {
         var branch = project.Branches[gitRef];
         var forced = (string?)null;
@@ -66,20 +77,28 @@ public sealed partial class SimStore
         return pipeline;
     }
 
-    private SimJob NewJob(SimPipeline pipeline, string name, string stage, int stageIndex, PipelineSettings settings, bool bridge = false) => new()
-    {
-        IsBridge = bridge,
-        Id = NewId(),
-        PipelineId = pipeline.Id,
-        ProjectId = pipeline.ProjectId,
-        Name = name,
-        Stage = stage,
-        StageIndex = stageIndex,
-        When = settings.ManualJobs.Contains(name) ? "manual" : "on_success",
-        Duration = settings.JobDuration,
-        CreatedAt = Now,
-        Environment = stage == "deploy" ? "production" : null,
-    };
+    private SimJob NewJob(
+        SimPipeline pipeline,
+        string name,
+        string stage,
+        int stageIndex,
+        PipelineSettings settings,
+        bool bridge = false
+    ) =>
+        new()
+        {
+            IsBridge = bridge,
+            Id = NewId(),
+            PipelineId = pipeline.Id,
+            ProjectId = pipeline.ProjectId,
+            Name = name,
+            Stage = stage,
+            StageIndex = stageIndex,
+            When = settings.ManualJobs.Contains(name) ? "manual" : "on_success",
+            Duration = settings.JobDuration,
+            CreatedAt = Now,
+            Environment = stage == "deploy" ? "production" : null,
+        };
 
     /// <summary>Moves every unfinished pipeline as far as the simulated clock allows; called by the engine's ticks.</summary>
     public void Advance()
@@ -131,7 +150,14 @@ public sealed partial class SimStore
                 {
                     job.StartedAt = Now;
                     pipeline.StartedAt ??= Now;
-                    job.DownstreamPipelineId = CreatePipeline(project, pipeline.Ref, "parent_pipeline", pipeline.Variables, null, (pipeline, job)).Id;
+                    job.DownstreamPipelineId = CreatePipeline(
+                        project,
+                        pipeline.Ref,
+                        "parent_pipeline",
+                        pipeline.Variables,
+                        null,
+                        (pipeline, job)
+                    ).Id;
                     return Transition(project, pipeline, job, "running");
                 }
 
@@ -139,7 +165,10 @@ public sealed partial class SimStore
                 return Transition(project, pipeline, job, "pending");
             case "pending":
                 job.StartedAt = Now;
-                job.Trace.Append($"\u001b[0KRunning with gitlab-runner 17.0.0 (simulator)\n\u001b[0K\u001b[36;1mExecuting \"step_script\" stage of the job script\u001b[0;m\n$ ./{job.Name}.sh\n");
+                job.Trace.Append(
+                    "\u001b[0KRunning with gitlab-runner 17.0.0 (simulator)\n"
+                        + $"\u001b[0K\u001b[36;1mExecuting \"step_script\" stage of the job script\u001b[0;m\n$ ./{job.Name}.sh\n"
+                );
                 pipeline.StartedAt ??= Now;
                 return Transition(project, pipeline, job, "running");
             case "running" when job.IsBridge:
@@ -183,7 +212,10 @@ public sealed partial class SimStore
     {
         var jobs = pipeline.CurrentJobs.ToList();
         var status =
-            jobs.All(job => IsFinal(job.Status) || job.Status == "manual") && jobs.Any(job => job.Status == "manual") && !jobs.Any(job => job.Status == "failed" && !job.AllowFailure) ? "manual"
+            jobs.All(job => IsFinal(job.Status) || job.Status == "manual")
+            && jobs.Any(job => job.Status == "manual")
+            && !jobs.Any(job => job.Status == "failed" && !job.AllowFailure)
+                ? "manual"
             : jobs.All(job => IsFinal(job.Status)) ? Outcome(jobs)
             : jobs.Any(job => job.Status == "running") || jobs.Any(job => IsFinal(job.Status)) ? "running"
             : jobs.Any(job => job.Status == "pending") ? "pending"
@@ -233,7 +265,11 @@ public sealed partial class SimStore
     {
         foreach (var job in pipeline.CurrentJobs.Where(job => !IsFinal(job.Status)))
         {
-            if (job.DownstreamPipelineId is { } childId && Pipelines.First(candidate => candidate.Id == childId) is { } child && !IsFinal(child.Status))
+            if (
+                job.DownstreamPipelineId is { } childId
+                && Pipelines.First(candidate => candidate.Id == childId) is { } child
+                && !IsFinal(child.Status)
+            )
             {
                 CancelPipeline(project, child);
             }
@@ -302,16 +338,18 @@ public sealed partial class SimStore
         var environment = project.Environments.FirstOrDefault(existing => existing.Name == name);
         if (environment is null)
         {
-            project.Environments.Add(new SimEnvironment
-            {
-                Id = NewId(),
-                ProjectId = project.Id,
-                Name = name,
-                Slug = name,
-                ExternalUrl = $"https://{name}.{project.Path}.example.com",
-                CreatedAt = Now,
-                UpdatedAt = Now,
-            });
+            project.Environments.Add(
+                new SimEnvironment
+                {
+                    Id = NewId(),
+                    ProjectId = project.Id,
+                    Name = name,
+                    Slug = name,
+                    ExternalUrl = $"https://{name}.{project.Path}.example.com",
+                    CreatedAt = Now,
+                    UpdatedAt = Now,
+                }
+            );
         }
         else
         {

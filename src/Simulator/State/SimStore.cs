@@ -9,7 +9,13 @@ public sealed record SimHookEvent(long ProjectId, string EventHeader, string Obj
 /// <summary>How pipelines run: stages (one job each), how long a job runs in simulated time, which jobs wait for a person.</summary>
 /// <param name="ChildStage">When set, pipelines get a bridge job <c>trigger-child</c> in this stage that starts a child pipeline.</param>
 /// <param name="ChildStages">The child pipeline's stages, one job each.</param>
-public sealed record PipelineSettings(IReadOnlyList<string> Stages, TimeSpan JobDuration, IReadOnlySet<string> ManualJobs, string? ChildStage = null, IReadOnlyList<string>? ChildStages = null)
+public sealed record PipelineSettings(
+    IReadOnlyList<string> Stages,
+    TimeSpan JobDuration,
+    IReadOnlySet<string> ManualJobs,
+    string? ChildStage = null,
+    IReadOnlyList<string>? ChildStages = null
+)
 {
     public const string BridgeName = "trigger-child";
 
@@ -55,11 +61,12 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         }
     }
 
-    public void Write(Action<SimStore> write) => Write(store =>
-    {
-        write(store);
-        return true;
-    });
+    public void Write(Action<SimStore> write) =>
+        Write(store =>
+        {
+            write(store);
+            return true;
+        });
 
     /// <summary>A read under the same lock: it sees no change half made.</summary>
     public T Read<T>(Func<SimStore, T> read) => Write(read);
@@ -70,7 +77,8 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
 
     public string NewSha() => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"gitlabbus-simulator-{++_shaCounter}")));
 
-    public void Emit(long projectId, string header, string kind, object payload) => Emitted?.Invoke(new SimHookEvent(projectId, header, kind, payload));
+    public void Emit(long projectId, string header, string kind, object payload) =>
+        Emitted?.Invoke(new SimHookEvent(projectId, header, kind, payload));
 
     public SimUser Root => Users[0];
 
@@ -87,7 +95,11 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
     /// <summary>A group, then its parent, up to the top-level group.</summary>
     public IEnumerable<SimGroup> GroupAndAncestors(SimGroup group)
     {
-        for (SimGroup? current = group; current is not null; current = current.ParentId is { } parent ? Groups.FirstOrDefault(g => g.Id == parent) : null)
+        for (
+            SimGroup? current = group;
+            current is not null;
+            current = current.ParentId is { } parent ? Groups.FirstOrDefault(g => g.Id == parent) : null
+        )
         {
             yield return current;
         }
@@ -116,7 +128,16 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         NextOutcomes.Clear();
         PipelineSettings = PipelineSettings.Default;
         _nextId = 1;
-        Users.Add(new SimUser { Id = NewId(), Username = "root", Name = "Administrator", Email = "admin@example.com", IsAdmin = true });
+        Users.Add(
+            new SimUser
+            {
+                Id = NewId(),
+                Username = "root",
+                Name = "Administrator",
+                Email = "admin@example.com",
+                IsAdmin = true,
+            }
+        );
     }
 
     /// <summary>A new commit on a branch touching <paramref name="files"/>; raises GitLab's push hook.</summary>

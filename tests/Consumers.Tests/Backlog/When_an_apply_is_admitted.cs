@@ -32,10 +32,17 @@ public sealed class When_an_apply_is_admitted : IAsyncLifetime
 
         Assert.Equal(apply.OperationId, Assert.IsType<BacklogApplyAdmitted>(answer).OperationId);
         Assert.True(await Harness.Published.Any<BacklogApplyRequested>(m => m.Context.Message.OperationId == apply.OperationId));
-        var operation = OperationView.From(apply.OperationId, await _embedded.Services.GetRequiredService<IOperationProgress>()
-            .ReadAsync(apply.OperationId, CancellationToken.None));
+        var operation = OperationView.From(
+            apply.OperationId,
+            await _embedded.Services.GetRequiredService<IOperationProgress>().ReadAsync(apply.OperationId, CancellationToken.None)
+        );
         Assert.Equal((OperationKinds.ApplyBacklog, "running"), (operation.Kind, operation.Status));
-        var holder = await Ledger.ClaimAsync(new BacklogApplyKey("1", "prompt-new"), "someone-else", TimeSpan.FromMinutes(1), CancellationToken.None);
+        var holder = await Ledger.ClaimAsync(
+            new BacklogApplyKey("1", "prompt-new"),
+            "someone-else",
+            TimeSpan.FromMinutes(1),
+            CancellationToken.None
+        );
         Assert.Equal(apply.OperationId, holder.OperationId);
     }
 
@@ -76,7 +83,12 @@ public sealed class When_an_apply_is_admitted : IAsyncLifetime
         Assert.IsType<BacklogApplyAdmitted>(await AdmitAsync(first));
         Assert.IsType<BacklogApplyAdmitted>(await AdmitAsync(second));
 
-        var holder = await Ledger.ClaimAsync(new BacklogApplyKey("1", "prompt-dry"), "real", TimeSpan.FromMinutes(1), CancellationToken.None);
+        var holder = await Ledger.ClaimAsync(
+            new BacklogApplyKey("1", "prompt-dry"),
+            "real",
+            TimeSpan.FromMinutes(1),
+            CancellationToken.None
+        );
         Assert.Equal("real", holder.OperationId);
     }
 
@@ -87,27 +99,31 @@ public sealed class When_an_apply_is_admitted : IAsyncLifetime
     private async Task<object> AdmitAsync(BacklogApplyRequested apply)
     {
         var client = Harness.GetRequestClient<BacklogApplyAdmissionRequested>();
-        var response = await client.GetResponse<BacklogApplyAdmitted, BacklogApplyHeld, RequestRefused>(new BacklogApplyAdmissionRequested { Apply = apply });
+        var response = await client.GetResponse<BacklogApplyAdmitted, BacklogApplyHeld, RequestRefused>(
+            new BacklogApplyAdmissionRequested { Apply = apply }
+        );
         return response.Message;
     }
 
-    private static BacklogApplyRequested Apply(string promptId) => new()
-    {
-        OperationId = NewId.NextGuid().ToString(),
-        ProjectId = "1",
-        PromptId = promptId,
-        Epics = [],
-        Issues = [new BacklogIssueInput { Title = "Rotate the service keys" }],
-    };
+    private static BacklogApplyRequested Apply(string promptId) =>
+        new()
+        {
+            OperationId = NewId.NextGuid().ToString(),
+            ProjectId = "1",
+            PromptId = promptId,
+            Epics = [],
+            Issues = [new BacklogIssueInput { Title = "Rotate the service keys" }],
+        };
 
-    private static BacklogApplied Applied(BacklogApplyRequested apply) => new()
-    {
-        OperationId = apply.OperationId,
-        ProjectId = apply.ProjectId,
-        PromptId = apply.PromptId,
-        Epics = [],
-        Issues = [new BacklogItemResult(0, "created", "7", "https://gitlab.example/demo/shop/-/issues/7")],
-        Errors = [],
-        Warnings = [],
-    };
+    private static BacklogApplied Applied(BacklogApplyRequested apply) =>
+        new()
+        {
+            OperationId = apply.OperationId,
+            ProjectId = apply.ProjectId,
+            PromptId = apply.PromptId,
+            Epics = [],
+            Issues = [new BacklogItemResult(0, "created", "7", "https://gitlab.example/demo/shop/-/issues/7")],
+            Errors = [],
+            Warnings = [],
+        };
 }

@@ -1,8 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using GitLabBus.Contracts;
 using GitLabBus.Consumers.Backlog;
-using GitLabBus.Tests.TestSupport;
+using GitLabBus.Contracts;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +21,8 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
 
     private HttpClient GitLab => _consumers.GitLab;
 
-    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IBacklogApplyLedger>(_ledger));
+    public async Task InitializeAsync() =>
+        _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IBacklogApplyLedger>(_ledger));
 
     public async Task DisposeAsync() => await _consumers.DisposeAsync();
 
@@ -30,10 +30,30 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     public async Task Should_create_the_epics_then_issues_linked_to_them_in_opened_state()
     {
         var checkout = Id((await GitLabAsync("/api/v4/groups/1/epics?search=Checkout%20overhaul")).EnumerateArray().Single());
-        var epics = await StepAsync(Epics("op-create", new BacklogEpicInput { Title = "Payments", Description = "Take money", Labels = ["feature"] }));
-        var issues = await StepAsync(Issues("op-create", epics.Results,
-            new BacklogIssueInput { Title = "Card payments", Labels = ["backend", "priority::high"], EpicId = "new:0" },
-            new BacklogIssueInput { Title = "Invoices", EpicId = checkout }));
+        var epics = await StepAsync(
+            Epics(
+                "op-create",
+                new BacklogEpicInput
+                {
+                    Title = "Payments",
+                    Description = "Take money",
+                    Labels = ["feature"],
+                }
+            )
+        );
+        var issues = await StepAsync(
+            Issues(
+                "op-create",
+                epics.Results,
+                new BacklogIssueInput
+                {
+                    Title = "Card payments",
+                    Labels = ["backend", "priority::high"],
+                    EpicId = "new:0",
+                },
+                new BacklogIssueInput { Title = "Invoices", EpicId = checkout }
+            )
+        );
 
         var epic = Assert.Single(epics.Results);
         Assert.Equal("created", epic.Action);
@@ -56,13 +76,32 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     {
         var cart = await FindIssueAsync("Cart total ignores discounts");
         var readme = await FindIssueAsync("Update README with setup steps");
-        var applied = await StepAsync(Issues("op-update", [],
-            new BacklogIssueInput { Id = Id(cart), Title = "Cart total ignores discounts", Description = "Cart total ignores discounts.", Labels = ["bug", "backend"] },
-            new BacklogIssueInput { Id = Id(readme), Title = "Update README with setup and run steps", Description = "Update README with setup steps." }));
+        var applied = await StepAsync(
+            Issues(
+                "op-update",
+                [],
+                new BacklogIssueInput
+                {
+                    Id = Id(cart),
+                    Title = "Cart total ignores discounts",
+                    Description = "Cart total ignores discounts.",
+                    Labels = ["bug", "backend"],
+                },
+                new BacklogIssueInput
+                {
+                    Id = Id(readme),
+                    Title = "Update README with setup and run steps",
+                    Description = "Update README with setup steps.",
+                }
+            )
+        );
 
         Assert.Equal(["unchanged", "updated"], applied.Results.Select(r => r.Action));
         var after = await IssueAsync(Id(readme));
-        Assert.Equal(("Update README with setup and run steps", "opened"), (after.GetProperty("title").GetString(), after.GetProperty("state").GetString()));
+        Assert.Equal(
+            ("Update README with setup and run steps", "opened"),
+            (after.GetProperty("title").GetString(), after.GetProperty("state").GetString())
+        );
         Assert.Equal(cart.GetProperty("updated_at").GetString(), (await IssueAsync(Id(cart))).GetProperty("updated_at").GetString());
     }
 
@@ -75,16 +114,24 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         Assert.Equal(("issue", 0), (warning.Scope, warning.InputIndex));
         Assert.Contains("'made-up'", warning.Message, StringComparison.Ordinal);
         Assert.Equal(["bug"], (await IssueAsync(applied.Results[0].Id)).GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
-        Assert.DoesNotContain((await GitLabAsync("/api/v4/projects/1/labels?per_page=100")).EnumerateArray(), label => label.GetProperty("name").GetString() == "made-up");
+        Assert.DoesNotContain(
+            (await GitLabAsync("/api/v4/projects/1/labels?per_page=100")).EnumerateArray(),
+            label => label.GetProperty("name").GetString() == "made-up"
+        );
     }
 
     [Fact]
     public async Task Should_report_each_refused_item_with_gitlabs_status_and_apply_the_rest()
     {
-        var applied = await StepAsync(Issues("op-partial", [],
-            new BacklogIssueInput { Id = "999999", Title = "Not there" },
-            new BacklogIssueInput { Title = "In a missing epic", EpicId = "999998" },
-            new BacklogIssueInput { Title = "Fine" }));
+        var applied = await StepAsync(
+            Issues(
+                "op-partial",
+                [],
+                new BacklogIssueInput { Id = "999999", Title = "Not there" },
+                new BacklogIssueInput { Title = "In a missing epic", EpicId = "999998" },
+                new BacklogIssueInput { Title = "Fine" }
+            )
+        );
 
         Assert.Equal([(0, 404), (1, 404)], applied.Errors.Select(e => (e.InputIndex, e.GitLabStatus ?? 0)));
         Assert.Equal((2, "created"), (Assert.Single(applied.Results).InputIndex, applied.Results[0].Action));
@@ -94,7 +141,12 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     public async Task Should_not_create_twice_when_gitlabs_answer_was_never_recorded()
     {
         _ledger.Forget = true;
-        var step = Issues("op-crash", [], new BacklogIssueInput { Title = "Crash window A" }, new BacklogIssueInput { Title = "Crash window B" });
+        var step = Issues(
+            "op-crash",
+            [],
+            new BacklogIssueInput { Title = "Crash window A" },
+            new BacklogIssueInput { Title = "Crash window B" }
+        );
         var first = await StepAsync(step);
         _ledger.Forget = false;
 
@@ -111,9 +163,22 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         var cart = await FindIssueAsync("Cart total ignores discounts");
         var before = await CountsAsync();
         var epics = await StepAsync(Epics("op-dry", new BacklogEpicInput { Title = "Dry epic" }) with { DryRun = true });
-        var issues = await StepAsync(Issues("op-dry", epics.Results,
-            new BacklogIssueInput { Title = "Dry issue", EpicId = "new:0" },
-            new BacklogIssueInput { Id = Id(cart), Title = "Cart total ignores all discounts", Labels = ["bug"] }) with { DryRun = true });
+        var issues = await StepAsync(
+            Issues(
+                "op-dry",
+                epics.Results,
+                new BacklogIssueInput { Title = "Dry issue", EpicId = "new:0" },
+                new BacklogIssueInput
+                {
+                    Id = Id(cart),
+                    Title = "Cart total ignores all discounts",
+                    Labels = ["bug"],
+                }
+            ) with
+            {
+                DryRun = true,
+            }
+        );
 
         Assert.Equal(("created", "(pending)", "(pending)"), (epics.Results[0].Action, epics.Results[0].Id, epics.Results[0].WebUrl));
         Assert.Equal(["created", "updated"], issues.Results.Select(r => r.Action));
@@ -125,7 +190,11 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     public async Task Should_answer_the_earlier_apply_of_the_prompt_and_write_nothing()
     {
         var key = new BacklogApplyKey("1", "prompt-op-earlier");
-        var earlier = new BacklogApplied { OperationId = "first", Epics = [new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7")] };
+        var earlier = new BacklogApplied
+        {
+            OperationId = "first",
+            Epics = [new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7")],
+        };
         await _ledger.ClaimAsync(key, "first", TimeSpan.FromHours(1), CancellationToken.None);
         await _ledger.CompleteAsync(key, earlier, CancellationToken.None);
 
@@ -147,24 +216,43 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     public async Task Should_refuse_epics_and_leave_issues_unlinked_where_no_group_has_epics()
     {
         var epics = await StepAsync(Epics("op-free", new BacklogEpicInput { Title = "No epics here" }) with { ProjectId = "2" });
-        var issues = await StepAsync(Issues("op-free", epics.Results, new BacklogIssueInput { Title = "Plugin docs", EpicId = "5" }) with { ProjectId = "2" });
+        var issues = await StepAsync(
+            Issues("op-free", epics.Results, new BacklogIssueInput { Title = "Plugin docs", EpicId = "5" }) with
+            {
+                ProjectId = "2",
+            }
+        );
 
         Assert.Equal(403, Assert.Single(epics.Errors).GitLabStatus);
         Assert.Equal("created", Assert.Single(issues.Results).Action);
         Assert.Contains("not linked", Assert.Single(issues.Warnings).Message, StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, (await GitLabAsync($"/api/v4/projects/2/issues?search=Plugin%20docs")).EnumerateArray().Single().GetProperty("epic").ValueKind);
+        Assert.Equal(
+            JsonValueKind.Null,
+            (await GitLabAsync($"/api/v4/projects/2/issues?search=Plugin%20docs")).EnumerateArray().Single().GetProperty("epic").ValueKind
+        );
     }
 
     [Fact]
     public async Task Should_refuse_to_record_an_apply_end_that_names_no_prompt()
     {
-        var end = new BacklogApplied { OperationId = Guid.NewGuid().ToString(), ProjectId = "1", PromptId = "" };
+        var end = new BacklogApplied
+        {
+            OperationId = Guid.NewGuid().ToString(),
+            ProjectId = "1",
+            PromptId = "",
+        };
 
         await Harness.Bus.Publish(end);
 
-        var consumed = await Harness.Consumed.SelectAsync<BacklogApplied>(x => x.Context.Message.OperationId == end.OperationId).FirstOrDefault();
+        var consumed = await Harness
+            .Consumed.SelectAsync<BacklogApplied>(x => x.Context.Message.OperationId == end.OperationId)
+            .FirstOrDefault();
         Assert.NotNull(consumed);
-        Assert.Contains("prompt_id is required", Assert.IsType<GitLabBus.Runtime.Bus.InvalidMessageException>(consumed.Exception).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "prompt_id is required",
+            Assert.IsType<GitLabBus.Runtime.Bus.InvalidMessageException>(consumed.Exception).Message,
+            StringComparison.Ordinal
+        );
     }
 
     private async Task<BacklogItemsApplied> StepAsync(BacklogItemsApplyRequested step)
@@ -172,28 +260,52 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
         var before = Harness.Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId).Count();
         await Harness.Bus.Publish(step);
         BacklogItemsApplied? answer = null;
-        Assert.True(await TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
-        {
-            answer = Harness.Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId).Skip(before).FirstOrDefault()?.Context.Message;
-            return Task.FromResult(answer is not null);
-        }), $"no answer to the {step.Scope}s step of {step.OperationId}");
+        Assert.True(
+            await TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
+            {
+                answer = Harness
+                    .Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId)
+                    .Skip(before)
+                    .FirstOrDefault()
+                    ?.Context.Message;
+                return Task.FromResult(answer is not null);
+            }),
+            $"no answer to the {step.Scope}s step of {step.OperationId}"
+        );
         return answer!;
     }
 
-    private static BacklogItemsApplyRequested Epics(string name, params BacklogEpicInput[] epics) => new()
-    {
-        OperationId = Operation(name), ProjectId = "1", PromptId = $"prompt-{name}", Scope = "epic", Epics = epics,
-    };
+    private static BacklogItemsApplyRequested Epics(string name, params BacklogEpicInput[] epics) =>
+        new()
+        {
+            OperationId = Operation(name),
+            ProjectId = "1",
+            PromptId = $"prompt-{name}",
+            Scope = "epic",
+            Epics = epics,
+        };
 
-    private static BacklogItemsApplyRequested Issues(string name, IReadOnlyList<BacklogItemResult> epicResults, params BacklogIssueInput[] issues) => new()
-    {
-        OperationId = Operation(name), ProjectId = "1", PromptId = $"prompt-{name}", Scope = "issue", Issues = issues, EpicResults = epicResults,
-    };
+    private static BacklogItemsApplyRequested Issues(
+        string name,
+        IReadOnlyList<BacklogItemResult> epicResults,
+        params BacklogIssueInput[] issues
+    ) =>
+        new()
+        {
+            OperationId = Operation(name),
+            ProjectId = "1",
+            PromptId = $"prompt-{name}",
+            Scope = "issue",
+            Issues = issues,
+            EpicResults = epicResults,
+        };
 
     /// <summary>The same name gives the same operation, as one apply's two steps share theirs.</summary>
-    private static string Operation(string name) => new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(name))).ToString();
+    private static string Operation(string name) =>
+        new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(name))).ToString();
 
-    private static string Id(JsonElement item) => item.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Id(JsonElement item) =>
+        item.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>How many epics and issues the simulator holds: what a dry run must leave as it is.</summary>
     private async Task<(int Epics, int Issues)> CountsAsync()
@@ -205,7 +317,9 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     private async Task<JsonElement> GitLabAsync(string path) => await GitLab.GetFromJsonAsync<JsonElement>(path);
 
     private async Task<JsonElement> FindIssueAsync(string title) =>
-        (await GitLabAsync($"/api/v4/projects/1/issues?state=all&search={Uri.EscapeDataString(title)}")).EnumerateArray().Single(i => i.GetProperty("title").GetString() == title);
+        (await GitLabAsync($"/api/v4/projects/1/issues?state=all&search={Uri.EscapeDataString(title)}"))
+            .EnumerateArray()
+            .Single(i => i.GetProperty("title").GetString() == title);
 
     private async Task<JsonElement> IssueAsync(string id) =>
         (await GitLabAsync("/api/v4/projects/1/issues?state=all&per_page=100")).EnumerateArray().Single(i => Id(i) == id);
@@ -213,23 +327,40 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
     /// <summary>The embedded ledger, able to lose every item record: a crash between GitLab's answer and our record of it.</summary>
     private sealed class ForgetfulLedger : IBacklogApplyLedger
     {
-        private readonly InMemoryBacklogApplyLedger _inner = new(new BacklogApplySettings(TimeSpan.FromHours(1), TimeSpan.FromSeconds(30)), TimeProvider.System);
+        private readonly InMemoryBacklogApplyLedger _inner = new(
+            new BacklogApplySettings(TimeSpan.FromHours(1), TimeSpan.FromSeconds(30)),
+            TimeProvider.System
+        );
 
         public volatile bool Forget;
 
-        public Task<BacklogApplyClaim> ClaimAsync(BacklogApplyKey key, string operationId, TimeSpan hold, CancellationToken cancellationToken) =>
-            _inner.ClaimAsync(key, operationId, hold, cancellationToken);
+        public Task<BacklogApplyClaim> ClaimAsync(
+            BacklogApplyKey key,
+            string operationId,
+            TimeSpan hold,
+            CancellationToken cancellationToken
+        ) => _inner.ClaimAsync(key, operationId, hold, cancellationToken);
 
-        public Task ReleaseAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken) => _inner.ReleaseAsync(key, operationId, cancellationToken);
+        public Task ReleaseAsync(BacklogApplyKey key, string operationId, CancellationToken cancellationToken) =>
+            _inner.ReleaseAsync(key, operationId, cancellationToken);
 
-        public Task CompleteAsync(BacklogApplyKey key, BacklogApplied response, CancellationToken cancellationToken) => _inner.CompleteAsync(key, response, cancellationToken);
+        public Task CompleteAsync(BacklogApplyKey key, BacklogApplied response, CancellationToken cancellationToken) =>
+            _inner.CompleteAsync(key, response, cancellationToken);
 
-        public Task<long> BeginStepAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) => _inner.BeginStepAsync(key, scope, cancellationToken);
+        public Task<long> BeginStepAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
+            _inner.BeginStepAsync(key, scope, cancellationToken);
 
-        public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(BacklogApplyKey key, string scope, CancellationToken cancellationToken) =>
-            _inner.ItemsAsync(key, scope, cancellationToken);
+        public Task<IReadOnlyDictionary<int, BacklogItemRecord>> ItemsAsync(
+            BacklogApplyKey key,
+            string scope,
+            CancellationToken cancellationToken
+        ) => _inner.ItemsAsync(key, scope, cancellationToken);
 
-        public Task RecordAsync(BacklogApplyKey key, string scope, IReadOnlyList<BacklogItemRecord> records, CancellationToken cancellationToken) =>
-            Forget ? Task.CompletedTask : _inner.RecordAsync(key, scope, records, cancellationToken);
+        public Task RecordAsync(
+            BacklogApplyKey key,
+            string scope,
+            IReadOnlyList<BacklogItemRecord> records,
+            CancellationToken cancellationToken
+        ) => Forget ? Task.CompletedTask : _inner.RecordAsync(key, scope, records, cancellationToken);
     }
 }

@@ -1,6 +1,4 @@
 using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
-
 using GitLabBus.Tests.TestSupport.Specifications;
 
 namespace GitLabBus.Tests.Consumers.Embeddings;

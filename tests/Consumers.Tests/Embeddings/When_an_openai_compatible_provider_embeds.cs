@@ -21,28 +21,51 @@ public sealed class When_an_openai_compatible_provider_embeds : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(_url);
         _stub = builder.Build();
-        _stub.MapPost("/{**path}", async (HttpContext http) =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
-            lock (_requests)
+        _stub.MapPost(
+            "/{**path}",
+            async (HttpContext http) =>
             {
-                _requests.Add((http.Request.Path + http.Request.QueryString, http.Request.Headers.Authorization.FirstOrDefault(), http.Request.Headers["api-key"].FirstOrDefault(), body));
-            }
+                var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+                lock (_requests)
+                {
+                    _requests.Add(
+                        (
+                            http.Request.Path + http.Request.QueryString,
+                            http.Request.Headers.Authorization.FirstOrDefault(),
+                            http.Request.Headers["api-key"].FirstOrDefault(),
+                            body
+                        )
+                    );
+                }
 
-            if (_status != 200)
-            {
-                return Results.Json(new { error = new { message = "quota exceeded", type = "insufficient_quota" } }, statusCode: _status);
-            }
+                if (_status != 200)
+                {
+                    return Results.Json(
+                        new { error = new { message = "quota exceeded", type = "insufficient_quota" } },
+                        statusCode: _status
+                    );
+                }
 
-            var inputs = body.GetProperty("input").EnumerateArray().Select(input => input.GetString()!).ToList();
-            return Results.Json(new
-            {
-                @object = "list",
-                model = body.GetProperty("model").GetString(),
-                data = inputs.Select((input, index) => new { @object = "embedding", index, embedding = new[] { input.Length, index, 0.5f } }),
-                usage = new { prompt_tokens = inputs.Count, total_tokens = inputs.Count },
-            });
-        });
+                var inputs = body.GetProperty("input").EnumerateArray().Select(input => input.GetString()!).ToList();
+                return Results.Json(
+                    new
+                    {
+                        @object = "list",
+                        model = body.GetProperty("model").GetString(),
+                        data = inputs.Select(
+                            (input, index) =>
+                                new
+                                {
+                                    @object = "embedding",
+                                    index,
+                                    embedding = new[] { input.Length, index, 0.5f },
+                                }
+                        ),
+                        usage = new { prompt_tokens = inputs.Count, total_tokens = inputs.Count },
+                    }
+                );
+            }
+        );
         await _stub.StartAsync();
     }
 
@@ -63,7 +86,13 @@ public sealed class When_an_openai_compatible_provider_embeds : IAsyncLifetime
         Assert.Equal("/v1/embeddings", request.Path);
         Assert.Equal($"Bearer {Key}", request.Authorization);
         Assert.Equal("text-embedding-3-small", request.Body.GetProperty("model").GetString());
-        Assert.Equal([[3f, 0f, 0.5f], [5f, 1f, 0.5f]], vectors);
+        Assert.Equal(
+            [
+                [3f, 0f, 0.5f],
+                [5f, 1f, 0.5f],
+            ],
+            vectors
+        );
     }
 
     [Fact]
@@ -91,6 +120,6 @@ public sealed class When_an_openai_compatible_provider_embeds : IAsyncLifetime
         Assert.DoesNotContain(Key, failure.ToString(), StringComparison.Ordinal);
     }
 
-    private EmbeddingSettings Settings(string provider, string? apiVersion) => new(
-        provider, new Uri(provider == "azure" ? _url : $"{_url}/v1"), Key, apiVersion, "text-embedding-3-small", "titles", 16, 2);
+    private EmbeddingSettings Settings(string provider, string? apiVersion) =>
+        new(provider, new Uri(provider == "azure" ? _url : $"{_url}/v1"), Key, apiVersion, "text-embedding-3-small", "titles", 16, 2);
 }

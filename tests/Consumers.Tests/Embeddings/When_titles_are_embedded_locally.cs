@@ -5,24 +5,26 @@ namespace GitLabBus.Tests.Consumers.Embeddings;
 /// <summary>The local provider on a small labelled set: near-duplicate titles close, unrelated titles far apart.</summary>
 public sealed class When_titles_are_embedded_locally
 {
-    public static TheoryData<string, string> NearDuplicates() => new()
-    {
-        { "Fix login timeout", "Login times out" },
-        { "Cart total ignores discounts", "Discounts ignored in cart total" },
-        { "Add dark mode to settings page", "Settings page: add a dark mode" },
-        { "Checkout page slow on mobile", "Slow checkout page on mobile devices" },
-        { "Upgrade PostgreSQL to 16", "Upgrade Postgres to version 16" },
-        { "Typo-tolerant product search", "Product search tolerant of typos" },
-    };
+    public static TheoryData<string, string> NearDuplicates() =>
+        new()
+        {
+            { "Fix login timeout", "Login times out" },
+            { "Cart total ignores discounts", "Discounts ignored in cart total" },
+            { "Add dark mode to settings page", "Settings page: add a dark mode" },
+            { "Checkout page slow on mobile", "Slow checkout page on mobile devices" },
+            { "Upgrade PostgreSQL to 16", "Upgrade Postgres to version 16" },
+            { "Typo-tolerant product search", "Product search tolerant of typos" },
+        };
 
-    public static TheoryData<string, string> Unrelated() => new()
-    {
-        { "Fix login timeout", "Product images missing alt text" },
-        { "Cart total ignores discounts", "Document the plugin API" },
-        { "Add dark mode to settings page", "Rotate service keys" },
-        { "Upgrade PostgreSQL to 16", "Express checkout button" },
-        { "Typo-tolerant product search", "Security hardening" },
-    };
+    public static TheoryData<string, string> Unrelated() =>
+        new()
+        {
+            { "Fix login timeout", "Product images missing alt text" },
+            { "Cart total ignores discounts", "Document the plugin API" },
+            { "Add dark mode to settings page", "Rotate service keys" },
+            { "Upgrade PostgreSQL to 16", "Express checkout button" },
+            { "Typo-tolerant product search", "Security hardening" },
+        };
 
     [Theory]
     [MemberData(nameof(NearDuplicates))]

@@ -18,7 +18,12 @@ public sealed class When_a_gitlab_failure_becomes_an_outcome
     [InlineData(GitLabErrorKind.RateLimited, ErrorCodes.RateLimited, false, false)]
     [InlineData(GitLabErrorKind.Network, ErrorCodes.GitLabUnavailable, false, false)]
     [InlineData(GitLabErrorKind.Server, ErrorCodes.GitLabUnavailable, false, false)]
-    public void Should_end_refusals_with_their_code_and_give_transient_failures_back(GitLabErrorKind kind, string code, bool refusal, bool itemOnly)
+    public void Should_end_refusals_with_their_code_and_give_transient_failures_back(
+        GitLabErrorKind kind,
+        string code,
+        bool refusal,
+        bool itemOnly
+    )
     {
         var failure = new GitLabException(kind, "what GitLab said", HttpStatusCode.Conflict, "POST projects/1/pipeline");
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit;
 using MassTransit.Testing;
@@ -20,7 +19,8 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
 
     private HttpClient GitLab => _consumers.GitLab;
 
-    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IOperationProgress>(_progress));
+    public async Task InitializeAsync() =>
+        _consumers = await ConsumersAgainstSimulator.StartAsync(services => services.AddSingleton<IOperationProgress>(_progress));
 
     public async Task DisposeAsync() => await _consumers.DisposeAsync();
 
@@ -48,8 +48,13 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         await Harness.Bus.Publish(trigger);
         Assert.True(await Harness.Published.Any<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId));
         await Harness.Bus.Publish(trigger);
-        Assert.True(await GitLabDelivery.EventuallyAsync(() =>
-            Task.FromResult(Harness.Published.Select<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId).Count() == 2)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(() =>
+                Task.FromResult(
+                    Harness.Published.Select<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId).Count() == 2
+                )
+            )
+        );
 
         Assert.Single(await PipelinesCarryingAsync(trigger.OperationId));
     }
@@ -74,7 +79,15 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
     public async Task Should_fail_the_operation_as_a_conflict_when_gitlab_answers_409_instead_of_retrying_it()
     {
         var trigger = Trigger("op-conflict");
-        using var fault = await GitLab.PostAsJsonAsync("/_sim/faults", new { status = 409, count = 1, path_prefix = "/api/v4/projects/1/pipeline" });
+        using var fault = await GitLab.PostAsJsonAsync(
+            "/_sim/faults",
+            new
+            {
+                status = 409,
+                count = 1,
+                path_prefix = "/api/v4/projects/1/pipeline",
+            }
+        );
 
         await Harness.Bus.Publish(trigger);
         Assert.True(await Harness.Consumed.Any<PipelineTriggered>(x => x.Context.Message.OperationId == trigger.OperationId));
@@ -82,8 +95,13 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         var view = OperationView.From(trigger.OperationId, await _progress.ReadAsync(trigger.OperationId, CancellationToken.None));
         Assert.Equal("failed", view.Status);
         var failure = (await _progress.ReadAsync(trigger.OperationId, CancellationToken.None))[^1].Data!.Value;
-        Assert.Equal((ErrorCodes.Conflict, 409), (failure.GetProperty("code").GetString(), failure.GetProperty("gitlab_status").GetInt32()));
-        Assert.False(await Harness.Published.Any<Fault<PipelineTriggered>>(x => x.Context.Message.Message.OperationId == trigger.OperationId));
+        Assert.Equal(
+            (ErrorCodes.Conflict, 409),
+            (failure.GetProperty("code").GetString(), failure.GetProperty("gitlab_status").GetInt32())
+        );
+        Assert.False(
+            await Harness.Published.Any<Fault<PipelineTriggered>>(x => x.Context.Message.Message.OperationId == trigger.OperationId)
+        );
         Assert.Empty(await PipelinesCarryingAsync(trigger.OperationId));
     }
 
@@ -100,13 +118,14 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         Assert.Empty(await PipelinesCarryingAsync(trigger.OperationId));
     }
 
-    private static PipelineTriggered Trigger(string operationId, params (string Key, string Value, string Type)[] variables) => new()
-    {
-        OperationId = $"{operationId}-{Guid.NewGuid():N}",
-        ProjectId = 1,
-        Ref = "main",
-        Variables = [.. variables.Select(v => new PipelineVariable(v.Key, v.Value, v.Type))],
-    };
+    private static PipelineTriggered Trigger(string operationId, params (string Key, string Value, string Type)[] variables) =>
+        new()
+        {
+            OperationId = $"{operationId}-{Guid.NewGuid():N}",
+            ProjectId = 1,
+            Ref = "main",
+            Variables = [.. variables.Select(v => new PipelineVariable(v.Key, v.Value, v.Type))],
+        };
 
     /// <summary>Pipelines in the simulator whose variables name this operation, as the consumer marks its own.</summary>
     private async Task<List<long>> PipelinesCarryingAsync(string operationId)
@@ -116,7 +135,13 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         {
             var id = pipeline.GetProperty("id").GetInt64();
             var variables = await GitLab.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{id}/variables");
-            if (variables.EnumerateArray().Any(v => v.GetProperty("key").GetString() == "GITLABBUS_OPERATION_ID" && v.GetProperty("value").GetString() == operationId))
+            if (
+                variables
+                    .EnumerateArray()
+                    .Any(v =>
+                        v.GetProperty("key").GetString() == "GITLABBUS_OPERATION_ID" && v.GetProperty("value").GetString() == operationId
+                    )
+            )
             {
                 ours.Add(id);
             }
@@ -125,7 +150,8 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         return ours;
     }
 
-    /// <summary>Operation progress in memory that can lose its first <c>completed</c> write: a crash between GitLab's answer and our record.</summary>
+    /// <summary>Operation progress in memory that can lose its first <c>completed</c> write: a crash between GitLab's answer and our
+    /// record.</summary>
     private sealed class ForgetfulProgress : IOperationProgress
     {
         private readonly InMemoryOperationProgress _inner = new(TimeProvider.System);
@@ -143,7 +169,8 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
             return _inner.AppendAsync(operationId, type, data, cancellationToken);
         }
 
-        public Task<IReadOnlyList<OperationEvent>> ReadAsync(string operationId, CancellationToken cancellationToken) => _inner.ReadAsync(operationId, cancellationToken);
+        public Task<IReadOnlyList<OperationEvent>> ReadAsync(string operationId, CancellationToken cancellationToken) =>
+            _inner.ReadAsync(operationId, cancellationToken);
 
         public IAsyncEnumerable<OperationEvent> FollowAsync(string operationId, string? afterId, CancellationToken cancellationToken) =>
             _inner.FollowAsync(operationId, afterId, cancellationToken);

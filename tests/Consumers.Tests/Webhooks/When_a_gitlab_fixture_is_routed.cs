@@ -10,12 +10,15 @@ public sealed class When_a_gitlab_fixture_is_routed
 {
     private static readonly Guid DeliveryId = Guid.Parse("5f0c2a4e-0000-4000-8000-000000000001");
 
-    private static object? Route(string file, string eventName) => WebhookRouter.Route(new WebhookReceived
-    {
-        DeliveryId = DeliveryId,
-        EventName = eventName,
-        Payload = JsonSerializer.Deserialize<JsonElement>(GitLabFixtures.Read(file)),
-    });
+    private static object? Route(string file, string eventName) =>
+        WebhookRouter.Route(
+            new WebhookReceived
+            {
+                DeliveryId = DeliveryId,
+                EventName = eventName,
+                Payload = JsonSerializer.Deserialize<JsonElement>(GitLabFixtures.Read(file)),
+            }
+        );
 
     [Theory]
     [MemberData(nameof(GitLabFixtures.Cases), MemberType = typeof(GitLabFixtures))]

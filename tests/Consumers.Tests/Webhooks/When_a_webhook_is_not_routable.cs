@@ -7,12 +7,13 @@ namespace GitLabBus.Tests.Consumers.Webhooks;
 
 public sealed class When_a_webhook_is_not_routable
 {
-    private static WebhookReceived Webhook(string eventName, string payload) => new()
-    {
-        DeliveryId = Guid.NewGuid(),
-        EventName = eventName,
-        Payload = JsonSerializer.Deserialize<JsonElement>(payload),
-    };
+    private static WebhookReceived Webhook(string eventName, string payload) =>
+        new()
+        {
+            DeliveryId = Guid.NewGuid(),
+            EventName = eventName,
+            Payload = JsonSerializer.Deserialize<JsonElement>(payload),
+        };
 
     [Theory]
     [InlineData("Deployment Hook", """{"object_kind":"deployment"}""")]
@@ -44,7 +45,9 @@ public sealed class When_a_webhook_is_not_routable
     [Fact]
     public void Should_accept_ids_sent_as_strings()
     {
-        var push = Assert.IsType<PushReceived>(WebhookRouter.Route(Webhook("Push Hook", """{"ref":"refs/heads/main","project_id":"42"}""")));
+        var push = Assert.IsType<PushReceived>(
+            WebhookRouter.Route(Webhook("Push Hook", """{"ref":"refs/heads/main","project_id":"42"}"""))
+        );
 
         Assert.Equal(42, push.ProjectId);
     }

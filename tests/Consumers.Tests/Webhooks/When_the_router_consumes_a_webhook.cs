@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GitLabBus.Consumers;
-using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
 using GitLabBus.Tests.TestSupport;
@@ -29,7 +28,9 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
         await Harness.Bus.Publish(delivery);
 
         Assert.True(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
-        var routed = await Harness.Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId).FirstOrDefault();
+        var routed = await Harness
+            .Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+            .FirstOrDefault();
         Assert.Equal(["MergeRequestChanged"], routed?.Context.Message.RoutedTo);
     }
 
@@ -40,7 +41,9 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
 
         await Harness.Bus.Publish(delivery);
 
-        var routed = await Harness.Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId).FirstOrDefault();
+        var routed = await Harness
+            .Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+            .FirstOrDefault();
         Assert.NotNull(routed);
         Assert.Empty(routed.Context.Message.RoutedTo);
         Assert.False(await Harness.Published.Any<MergeRequestChanged>());
@@ -76,11 +79,12 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
         Assert.Equal("req-42", push.Context.Headers.Get<string>("X-Request-ID"));
     }
 
-    private static WebhookReceived Delivery(string eventName, string payload) => new()
-    {
-        DeliveryId = NewId.NextGuid(),
-        EventName = eventName,
-        Payload = JsonSerializer.Deserialize<JsonElement>(payload),
-        ReceivedAt = DateTimeOffset.UtcNow,
-    };
+    private static WebhookReceived Delivery(string eventName, string payload) =>
+        new()
+        {
+            DeliveryId = NewId.NextGuid(),
+            EventName = eventName,
+            Payload = JsonSerializer.Deserialize<JsonElement>(payload),
+            ReceivedAt = DateTimeOffset.UtcNow,
+        };
 }

@@ -41,13 +41,34 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
     [Fact]
     public async Task Should_answer_the_seeds_response_and_link_the_issue_to_the_epic_created_before_it()
     {
-        using var response = await ApplyAsync(new
-        {
-            project_id = "1",
-            prompt_id = NewPrompt(),
-            epics = new[] { new { id = (string?)null, title = "Security Hardening", description = "...", labels = new[] { "feature" } } },
-            issues = new[] { new { id = (string?)null, title = "Rotate service keys", description = "...", labels = new[] { "backend" }, epic_id = "new:0" } },
-        });
+        using var response = await ApplyAsync(
+            new
+            {
+                project_id = "1",
+                prompt_id = NewPrompt(),
+                epics = new[]
+                {
+                    new
+                    {
+                        id = (string?)null,
+                        title = "Security Hardening",
+                        description = "...",
+                        labels = new[] { "feature" },
+                    },
+                },
+                issues = new[]
+                {
+                    new
+                    {
+                        id = (string?)null,
+                        title = "Rotate service keys",
+                        description = "...",
+                        labels = new[] { "backend" },
+                        epic_id = "new:0",
+                    },
+                },
+            }
+        );
         var body = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -58,12 +79,21 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
         Assert.Equal(["action", "id", "input_index", "web_url"], Names(epic));
         Assert.Equal((0, "created"), (epic.GetProperty("input_index").GetInt32(), epic.GetProperty("action").GetString()));
         Assert.Equal(JsonValueKind.String, epic.GetProperty("id").ValueKind);
-        Assert.StartsWith($"{_gateway.SimulatorUrl}/groups/demo/-/epics/", epic.GetProperty("web_url").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"{_gateway.SimulatorUrl}/groups/demo/-/epics/",
+            epic.GetProperty("web_url").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal("created", issue.GetProperty("action").GetString());
         Assert.Empty(body.GetProperty("errors").EnumerateArray());
         var stored = await SimulatorIssueAsync(issue.GetProperty("id").GetString()!);
-        Assert.Equal(epic.GetProperty("id").GetString(), stored.GetProperty("epic").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var listed = (await (await _owner.GetAsync("/gitlab/projects/1/backlog?search=Rotate%20service%20keys")).JsonAsync()).GetProperty("items").EnumerateArray()
+        Assert.Equal(
+            epic.GetProperty("id").GetString(),
+            stored.GetProperty("epic").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
+        var listed = (await (await _owner.GetAsync("/gitlab/projects/1/backlog?search=Rotate%20service%20keys")).JsonAsync())
+            .GetProperty("items")
+            .EnumerateArray()
             .Single(item => item.GetProperty("kind").GetString() == "issue");
         Assert.Equal("...", listed.GetProperty("description").GetString());
     }
@@ -87,19 +117,45 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
     public async Task Should_update_what_differs_and_leave_the_rest_unchanged()
     {
         using var created = await ApplyAsync(Backlog(NewPrompt(), "Update target A", "Update target B"));
-        var ids = (await created.JsonAsync()).GetProperty("results").GetProperty("issues").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        var ids = (await created.JsonAsync())
+            .GetProperty("results")
+            .GetProperty("issues")
+            .EnumerateArray()
+            .Select(r => r.GetProperty("id").GetString())
+            .ToList();
 
-        using var updated = await ApplyAsync(new
-        {
-            prompt_id = NewPrompt(),
-            issues = new[]
+        using var updated = await ApplyAsync(
+            new
             {
-                new { id = ids[0], title = "Update target A", description = "", labels = new[] { "bug" } },
-                new { id = ids[1], title = "Update target B, renamed", description = "", labels = new[] { "bug" } },
-            },
-        });
+                prompt_id = NewPrompt(),
+                issues = new[]
+                {
+                    new
+                    {
+                        id = ids[0],
+                        title = "Update target A",
+                        description = "",
+                        labels = new[] { "bug" },
+                    },
+                    new
+                    {
+                        id = ids[1],
+                        title = "Update target B, renamed",
+                        description = "",
+                        labels = new[] { "bug" },
+                    },
+                },
+            }
+        );
 
-        Assert.Equal(["unchanged", "updated"], (await updated.JsonAsync()).GetProperty("results").GetProperty("issues").EnumerateArray().Select(r => r.GetProperty("action").GetString()));
+        Assert.Equal(
+            ["unchanged", "updated"],
+            (await updated.JsonAsync())
+                .GetProperty("results")
+                .GetProperty("issues")
+                .EnumerateArray()
+                .Select(r => r.GetProperty("action").GetString())
+        );
         Assert.Equal("Update target B, renamed", (await SimulatorIssueAsync(ids[1]!)).GetProperty("title").GetString());
     }
 
@@ -112,29 +168,49 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
         var issue = Assert.Single((await planned.JsonAsync()).GetProperty("results").GetProperty("issues").EnumerateArray());
 
         Assert.Equal(HttpStatusCode.OK, planned.StatusCode);
-        Assert.Equal(("created", "(pending)", "(pending)"), (issue.GetProperty("action").GetString(), issue.GetProperty("id").GetString(), issue.GetProperty("web_url").GetString()));
+        Assert.Equal(
+            ("created", "(pending)", "(pending)"),
+            (issue.GetProperty("action").GetString(), issue.GetProperty("id").GetString(), issue.GetProperty("web_url").GetString())
+        );
         Assert.Equal(issuesBefore, await IssueCountAsync());
     }
 
     [Fact]
     public async Task Should_report_refused_items_with_gitlabs_status_and_unknown_labels_as_warnings()
     {
-        using var response = await ApplyAsync(new
-        {
-            prompt_id = NewPrompt(),
-            issues = new object[]
+        using var response = await ApplyAsync(
+            new
             {
-                new { id = "987654", title = "Gone", labels = Array.Empty<string>() },
-                new { title = "Kept", labels = new[] { "bug", "no-such-label" } },
-            },
-        });
+                prompt_id = NewPrompt(),
+                issues = new object[]
+                {
+                    new
+                    {
+                        id = "987654",
+                        title = "Gone",
+                        labels = Array.Empty<string>(),
+                    },
+                    new { title = "Kept", labels = new[] { "bug", "no-such-label" } },
+                },
+            }
+        );
         var body = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var error = Assert.Single(body.GetProperty("errors").EnumerateArray());
         Assert.Equal(["gitlab_status", "input_index", "message", "scope"], Names(error));
-        Assert.Equal(("issue", 0, 404), (error.GetProperty("scope").GetString(), error.GetProperty("input_index").GetInt32(), error.GetProperty("gitlab_status").GetInt32()));
-        Assert.Equal(1, Assert.Single(body.GetProperty("results").GetProperty("issues").EnumerateArray()).GetProperty("input_index").GetInt32());
+        Assert.Equal(
+            ("issue", 0, 404),
+            (
+                error.GetProperty("scope").GetString(),
+                error.GetProperty("input_index").GetInt32(),
+                error.GetProperty("gitlab_status").GetInt32()
+            )
+        );
+        Assert.Equal(
+            1,
+            Assert.Single(body.GetProperty("results").GetProperty("issues").EnumerateArray()).GetProperty("input_index").GetInt32()
+        );
         var warning = Assert.Single(body.GetProperty("warnings").EnumerateArray());
         Assert.Equal(("issue", 1), (warning.GetProperty("scope").GetString(), warning.GetProperty("input_index").GetInt32()));
     }
@@ -161,7 +237,10 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
     public async Task Should_refuse_a_malformed_backlog_before_anything_is_published(string json, string problem)
     {
         var published = _messages.Count;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/gitlab/projects/1/apply-backlog") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/gitlab/projects/1/apply-backlog")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
 
         using var response = await _owner.SendAsync(request);
         var error = (await response.JsonAsync()).GetProperty("error");
@@ -185,8 +264,12 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
     [Fact]
     public async Task Should_let_only_writers_apply()
     {
-        using var viewer = await _gateway.ClientWithRoles(Roles.Viewer).PostAsJsonAsync("/gitlab/projects/1/apply-backlog", Backlog(NewPrompt(), "Viewer"));
-        using var anonymous = await _gateway.CreateClient().PostAsJsonAsync("/gitlab/projects/1/apply-backlog", Backlog(NewPrompt(), "Anonymous"));
+        using var viewer = await _gateway
+            .ClientWithRoles(Roles.Viewer)
+            .PostAsJsonAsync("/gitlab/projects/1/apply-backlog", Backlog(NewPrompt(), "Viewer"));
+        using var anonymous = await _gateway
+            .CreateClient()
+            .PostAsJsonAsync("/gitlab/projects/1/apply-backlog", Backlog(NewPrompt(), "Anonymous"));
 
         Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -223,7 +306,10 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
 
     private Task<HttpResponseMessage> ApplyAsync(object body, string query = "", string? callerToken = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/gitlab/projects/1/apply-backlog{query}") { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/gitlab/projects/1/apply-backlog{query}")
+        {
+            Content = JsonContent.Create(body),
+        };
         if (callerToken is not null)
         {
             request.Headers.Add(CallerCredential.Header, callerToken);
@@ -232,19 +318,30 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
         return _owner.SendAsync(request);
     }
 
-    private static object Backlog(string prompt, params string[] issueTitles) => new
-    {
-        prompt_id = prompt,
-        issues = issueTitles.Select(title => new { title, description = "", labels = new[] { "bug" } }).ToArray(),
-    };
+    private static object Backlog(string prompt, params string[] issueTitles) =>
+        new
+        {
+            prompt_id = prompt,
+            issues = issueTitles
+                .Select(title => new
+                {
+                    title,
+                    description = "",
+                    labels = new[] { "bug" },
+                })
+                .ToArray(),
+        };
 
     private static string NewPrompt() => $"prompt-{Guid.NewGuid():N}";
 
-    private static List<string> Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+    private static List<string> Names(JsonElement element) =>
+        [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
-    private async Task<int> IssueCountAsync() => (await _simulator.GetFromJsonAsync<JsonElement>("/_sim/state")).GetProperty("issues").GetInt32();
+    private async Task<int> IssueCountAsync() =>
+        (await _simulator.GetFromJsonAsync<JsonElement>("/_sim/state")).GetProperty("issues").GetInt32();
 
     private async Task<JsonElement> SimulatorIssueAsync(string id) =>
-        (await _simulator.GetFromJsonAsync<JsonElement>("/api/v4/projects/1/issues?state=all&per_page=100")).EnumerateArray()
+        (await _simulator.GetFromJsonAsync<JsonElement>("/api/v4/projects/1/issues?state=all&per_page=100"))
+            .EnumerateArray()
             .Single(issue => issue.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == id);
 }

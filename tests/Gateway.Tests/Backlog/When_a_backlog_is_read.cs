@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
-using GitLabBus.Gateway.Auth;
 using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
+using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,15 +33,26 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("X-GitLab-Epics-Disabled"));
-        Assert.Equal(["epic", "epic", "epic", "issue", "issue", "issue", "issue", "issue", "issue", "issue"], items.Select(item => item.GetProperty("kind").GetString()));
+        Assert.Equal(
+            ["epic", "epic", "epic", "issue", "issue", "issue", "issue", "issue", "issue", "issue"],
+            items.Select(item => item.GetProperty("kind").GetString())
+        );
         var first = items[0];
         Assert.Equal(
             ["description", "id", "iid", "kind", "labels", "state", "title", "title_embedding", "web_url"],
-            first.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
+            first.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)
+        );
         Assert.Equal(JsonValueKind.String, first.GetProperty("id").ValueKind);
         Assert.Equal(JsonValueKind.Null, first.GetProperty("title_embedding").ValueKind);
         var pagination = list.GetProperty("pagination");
-        Assert.Equal((1, 100, 10), (pagination.GetProperty("page").GetInt32(), pagination.GetProperty("per_page").GetInt32(), pagination.GetProperty("total").GetInt32()));
+        Assert.Equal(
+            (1, 100, 10),
+            (
+                pagination.GetProperty("page").GetInt32(),
+                pagination.GetProperty("per_page").GetInt32(),
+                pagination.GetProperty("total").GetInt32()
+            )
+        );
         Assert.Equal(JsonValueKind.Null, pagination.GetProperty("next_page").ValueKind);
     }
 
@@ -51,7 +60,10 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     public async Task Should_page_across_the_epics_and_issues_as_one_list()
     {
         var whole = (await (await _viewer.GetAsync("/gitlab/projects/1/backlog?state=all&per_page=100")).JsonAsync())
-            .GetProperty("items").EnumerateArray().Select(Key).ToList();
+            .GetProperty("items")
+            .EnumerateArray()
+            .Select(Key)
+            .ToList();
 
         var paged = new List<string>();
         int? page = 1;
@@ -61,7 +73,10 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
             var list = await (await _viewer.GetAsync($"/gitlab/projects/1/backlog?state=all&per_page=2&page={current}")).JsonAsync();
             pages.Add(list.GetProperty("pagination"));
             paged.AddRange(list.GetProperty("items").EnumerateArray().Select(Key));
-            page = list.GetProperty("pagination").GetProperty("next_page").ValueKind == JsonValueKind.Null ? null : list.GetProperty("pagination").GetProperty("next_page").GetInt32();
+            page =
+                list.GetProperty("pagination").GetProperty("next_page").ValueKind == JsonValueKind.Null
+                    ? null
+                    : list.GetProperty("pagination").GetProperty("next_page").GetInt32();
         }
 
         Assert.Equal(whole, paged);
@@ -82,7 +97,14 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         Assert.Equal(["Update README with setup steps"], closed.Select(item => item.GetProperty("title").GetString()));
         Assert.All(closed, item => Assert.Equal("closed", item.GetProperty("state").GetString()));
         Assert.Contains(searched, item => item.GetProperty("kind").GetString() == "epic");
-        Assert.All(searched, item => Assert.Contains("checkout", (item.GetProperty("title").GetString() + item.GetProperty("description").GetString()).ToLowerInvariant()));
+        Assert.All(
+            searched,
+            item =>
+                Assert.Contains(
+                    "checkout",
+                    (item.GetProperty("title").GetString() + item.GetProperty("description").GetString()).ToLowerInvariant()
+                )
+        );
     }
 
     [Fact]
@@ -102,16 +124,28 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         var items = await ItemsAsync("/gitlab/projects/1/backlog?state=all&per_page=100");
         var epic = items.First(item => item.GetProperty("kind").GetString() == "epic");
         var issue = items.First(item => item.GetProperty("kind").GetString() == "issue");
-        await _gateway.Services.GetRequiredService<IEmbeddingCache>().WriteAsync(1, new Dictionary<string, float[]>
-        {
-            [EmbeddingKeys.WorkItemId("epic", epic.GetProperty("id").GetString()!)] = [0.25f, 0.5f],
-            [EmbeddingKeys.WorkItemId("issue", issue.GetProperty("id").GetString()!)] = [1f, 0f],
-        }, CancellationToken.None);
+        await _gateway
+            .Services.GetRequiredService<IEmbeddingCache>()
+            .WriteAsync(
+                1,
+                new Dictionary<string, float[]>
+                {
+                    [EmbeddingKeys.WorkItemId("epic", epic.GetProperty("id").GetString()!)] = [0.25f, 0.5f],
+                    [EmbeddingKeys.WorkItemId("issue", issue.GetProperty("id").GetString()!)] = [1f, 0f],
+                },
+                CancellationToken.None
+            );
 
         var cached = await ItemsAsync("/gitlab/projects/1/backlog?state=all&per_page=100");
 
-        Assert.Equal([0.25f, 0.5f], cached.First(item => Key(item) == Key(epic)).GetProperty("title_embedding").EnumerateArray().Select(value => value.GetSingle()));
-        Assert.Equal([1f, 0f], cached.First(item => Key(item) == Key(issue)).GetProperty("title_embedding").EnumerateArray().Select(value => value.GetSingle()));
+        Assert.Equal(
+            [0.25f, 0.5f],
+            cached.First(item => Key(item) == Key(epic)).GetProperty("title_embedding").EnumerateArray().Select(value => value.GetSingle())
+        );
+        Assert.Equal(
+            [1f, 0f],
+            cached.First(item => Key(item) == Key(issue)).GetProperty("title_embedding").EnumerateArray().Select(value => value.GetSingle())
+        );
         Assert.Equal(8, cached.Count(item => item.GetProperty("title_embedding").ValueKind == JsonValueKind.Null));
     }
 
@@ -125,7 +159,11 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         using var response = await _viewer.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(reason, (await response.JsonAsync()).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            reason,
+            (await response.JsonAsync()).GetProperty("error").GetProperty("message").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -145,7 +183,10 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     [InlineData("{\"gitlab_url\":\"https://gitlab.example.com/demo/shop/-/issues/3\"}")]
     public async Task Should_resolve_a_project_path_or_url(string body)
     {
-        using var response = await _viewer.PostAsync("/gitlab/projects/resolve", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await _viewer.PostAsync(
+            "/gitlab/projects/resolve",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+        );
         var project = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -162,7 +203,10 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     [InlineData("{\"gitlab_path\":\"demo/nothing-here\"}", HttpStatusCode.NotFound)]
     public async Task Should_refuse_a_malformed_or_unknown_path(string body, HttpStatusCode status)
     {
-        using var response = await _viewer.PostAsync("/gitlab/projects/resolve", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await _viewer.PostAsync(
+            "/gitlab/projects/resolve",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+        );
 
         Assert.Equal(status, response.StatusCode);
     }

@@ -31,8 +31,12 @@ public sealed class When_an_apply_outlasts_the_wait : IAsyncLifetime
         var answer = await accepted.JsonAsync();
         var operationId = answer.GetProperty("operation_id").GetString();
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString() == "completed"));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                == "completed"
+            )
+        );
         using var repeated = await _owner.PostAsJsonAsync("/gitlab/projects/1/apply-backlog", body);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -40,7 +44,10 @@ public sealed class When_an_apply_outlasts_the_wait : IAsyncLifetime
         Assert.Equal($"/operations/{operationId}", accepted.Headers.Location!.OriginalString);
         Assert.Equal(OperationKinds.ApplyBacklog, operation.GetProperty("kind").GetString());
         Assert.Contains(operation.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "progress");
-        Assert.Equal("created", operation.GetProperty("result").GetProperty("results").GetProperty("issues")[0].GetProperty("action").GetString());
+        Assert.Equal(
+            "created",
+            operation.GetProperty("result").GetProperty("results").GetProperty("issues")[0].GetProperty("action").GetString()
+        );
         Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);
         Assert.Equal(operation.GetProperty("result").GetRawText(), (await repeated.JsonAsync()).GetRawText());
     }

@@ -25,15 +25,27 @@ public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
         var body = await accepted.JsonAsync();
         var operationId = body.GetProperty("operation_id").GetString();
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString() is "completed" or "failed"));
-        var items = (await (await _owner.GetAsync("/gitlab/projects/1/backlog?state=all&per_page=100")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                    is "completed"
+                        or "failed"
+            )
+        );
+        var items = (await (await _owner.GetAsync("/gitlab/projects/1/backlog?state=all&per_page=100")).JsonAsync())
+            .GetProperty("items")
+            .EnumerateArray()
+            .ToList();
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(("1", "embeddings:projects:1"), (body.GetProperty("project_id").GetString(), body.GetProperty("channel").GetString()));
         Assert.Equal("completed", operation.GetProperty("status").GetString());
-        var seedEvents = operation.GetProperty("events").EnumerateArray()
-            .Where(e => e.GetProperty("type").GetString() == "progress").Select(e => e.GetProperty("data").GetProperty("event").GetString()).Distinct();
+        var seedEvents = operation
+            .GetProperty("events")
+            .EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == "progress")
+            .Select(e => e.GetProperty("data").GetProperty("event").GetString())
+            .Distinct();
         Assert.Equal(["started", "progress", "embedded", "cached", "completed"], seedEvents);
         Assert.Equal(10, operation.GetProperty("result").GetProperty("cached").GetInt32());
         Assert.All(items, item => Assert.Equal(256, item.GetProperty("title_embedding").GetArrayLength()));
@@ -45,8 +57,13 @@ public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
         using var accepted = await _owner.PostAsync("/gitlab/projects/987/cache-embeddings", null);
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString();
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString() is "completed" or "failed"));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                    is "completed"
+                        or "failed"
+            )
+        );
 
         Assert.Equal("failed", operation.GetProperty("status").GetString());
         var events = operation.GetProperty("events").EnumerateArray().ToList();
@@ -61,7 +78,11 @@ public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
         using var viewer = await _gateway.ClientWithRoles(Roles.Viewer).PostAsync("/gitlab/projects/1/cache-embeddings", null);
 
         Assert.Equal("healthy", health.GetProperty("status").GetString());
-        Assert.Contains("local provider", health.GetProperty("checks").GetProperty("embeddings").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "local provider",
+            health.GetProperty("checks").GetProperty("embeddings").GetProperty("description").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
     }
 }

@@ -27,11 +27,19 @@ public sealed class When_a_request_carries_an_x_request_id : IClassFixture<Gatew
         Assert.Equal(requestId, response.Headers.GetValues("X-Request-ID").Single());
         var published = Assert.Single(_gateway.Published, p => p.Message.DeliveryId == deliveryId);
         Assert.Equal(requestId, published.Headers.Get<string>("X-Request-ID"));
-        Assert.True(await GitLabDelivery.EventuallyAsync(() => Task.FromResult(_gateway.Logs.Events.Any(e =>
-            e.MessageTemplate.Text.Contains("routed as")
-            && e.Properties["RequestId"].ToString() == $"\"{requestId}\""))));
-        Assert.Contains(_gateway.Logs.Events, e =>
-            e.MessageTemplate.Text.Contains("accepted") && e.Properties["RequestId"].ToString() == $"\"{requestId}\"");
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(() =>
+                Task.FromResult(
+                    _gateway.Logs.Events.Any(e =>
+                        e.MessageTemplate.Text.Contains("routed as") && e.Properties["RequestId"].ToString() == $"\"{requestId}\""
+                    )
+                )
+            )
+        );
+        Assert.Contains(
+            _gateway.Logs.Events,
+            e => e.MessageTemplate.Text.Contains("accepted") && e.Properties["RequestId"].ToString() == $"\"{requestId}\""
+        );
     }
 
     [Fact]

@@ -37,7 +37,9 @@ public sealed class When_operators_look_at_the_gateway : IClassFixture<GatewayFa
     public async Task Should_expose_prometheus_metrics_counting_webhooks()
     {
         await _client.SendAsync(GitLabDelivery.Fixture("push.json", "Push Hook"));
-        await GitLabDelivery.EventuallyAsync(() => Task.FromResult(_gateway.Logs.Events.Any(e => e.MessageTemplate.Text.Contains("routed as"))));
+        await GitLabDelivery.EventuallyAsync(() =>
+            Task.FromResult(_gateway.Logs.Events.Any(e => e.MessageTemplate.Text.Contains("routed as")))
+        );
 
         var metrics = await _client.GetStringAsync("/metrics");
 
@@ -55,7 +57,10 @@ public sealed class When_operators_look_at_the_gateway : IClassFixture<GatewayFa
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/webhooks/gitlab", paths);
         Assert.Contains("/webhooks/deliveries/{delivery_id}/replay", paths);
-        Assert.Equal("bearer", openApi.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal(
+            "bearer",
+            openApi.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString()
+        );
         var replay = openApi.GetProperty("paths").GetProperty("/webhooks/deliveries/{delivery_id}/replay").GetProperty("post");
         Assert.True(replay.GetProperty("security")[0].TryGetProperty("bearer", out _));
         Assert.False(openApi.GetProperty("paths").GetProperty("/webhooks/gitlab").GetProperty("post").TryGetProperty("security", out _));

@@ -31,7 +31,9 @@ public sealed class When_secrets_pass_through_the_gateway : IClassFixture<Gatewa
         answers.Add(await (await admin.PostAsync($"/webhooks/deliveries/{deliveryId}/replay", null)).Content.ReadAsStringAsync());
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken + "tampered");
         answers.Add(await (await admin.GetAsync("/webhooks/deliveries")).Content.ReadAsStringAsync());
-        await GitLabDelivery.EventuallyAsync(() => Task.FromResult(_gateway.Logs.Events.Count(e => e.MessageTemplate.Text.Contains("routed as")) >= 2));
+        await GitLabDelivery.EventuallyAsync(() =>
+            Task.FromResult(_gateway.Logs.Events.Count(e => e.MessageTemplate.Text.Contains("routed as")) >= 2)
+        );
 
         var logs = _gateway.Logs.AllText;
         var messages = string.Join('\n', _gateway.Published.Select(p => System.Text.Json.JsonSerializer.Serialize(p.Message)));

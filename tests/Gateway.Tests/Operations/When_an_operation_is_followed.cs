@@ -64,7 +64,12 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
         using var response = await _viewer.GetAsync($"/operations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var first = await NextEventAsync(reader);
-        await Progress.AppendAsync(id, OperationEventTypes.Progress, JsonSerializer.SerializeToElement(new { done = 5 }), CancellationToken.None);
+        await Progress.AppendAsync(
+            id,
+            OperationEventTypes.Progress,
+            JsonSerializer.SerializeToElement(new { done = 5 }),
+            CancellationToken.None
+        );
         var second = await NextEventAsync(reader);
         await Progress.CompletedAsync(id, new { cached = 5 }, CancellationToken.None);
         var third = await NextEventAsync(reader);
@@ -79,7 +84,9 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
 
     private static async Task<(string Event, string Id, string Data)> NextEventAsync(StreamReader reader)
     {
-        string type = "", id = "", data = "";
+        string type = "",
+            id = "",
+            data = "";
         while (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)) is { } line)
         {
             if (line.Length == 0 && data.Length > 0)

@@ -44,7 +44,11 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
     public async Task Should_create_the_pipeline_with_the_callers_token()
     {
         var operation = await TriggerAsync(new { @ref = "main" }, CallerToken);
-        using var read = await SendAsync(HttpMethod.Get, $"/gitlab/projects/1/pipelines/{operation.GetProperty("result").GetProperty("pipeline_id").GetInt64()}", CallerToken);
+        using var read = await SendAsync(
+            HttpMethod.Get,
+            $"/gitlab/projects/1/pipelines/{operation.GetProperty("result").GetProperty("pipeline_id").GetInt64()}",
+            CallerToken
+        );
 
         Assert.Equal("completed", operation.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
@@ -59,7 +63,10 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
         using var read = await SendAsync(HttpMethod.Get, "/gitlab/projects/1/environments", RefusedToken);
 
         Assert.Equal("failed", operation.GetProperty("status").GetString());
-        Assert.Equal(401, operation.GetProperty("events").EnumerateArray().Last().GetProperty("data").GetProperty("gitlab_status").GetInt32());
+        Assert.Equal(
+            401,
+            operation.GetProperty("events").EnumerateArray().Last().GetProperty("data").GetProperty("gitlab_status").GetInt32()
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
         Assert.Equal(401, (await read.JsonAsync()).GetProperty("error").GetProperty("gitlab_status").GetInt32());
         AssertNowhere(RefusedToken);
@@ -68,14 +75,40 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
     [Fact]
     public async Task Should_create_the_pipeline_through_the_trigger_api_with_a_trigger_token()
     {
-        var trigger = (await (await _simulator.PostAsJsonAsync("/api/v4/projects/1/triggers", new { description = "gitlabbus" })).JsonAsync()).GetProperty("token").GetString()!;
+        var trigger = (
+            await (await _simulator.PostAsJsonAsync("/api/v4/projects/1/triggers", new { description = "gitlabbus" })).JsonAsync()
+        )
+            .GetProperty("token")
+            .GetString()!;
 
-        var operation = await TriggerAsync(new { @ref = "main", trigger_token = trigger, variables = new[] { new { key = "FROM", value = "trigger" } } });
+        var operation = await TriggerAsync(
+            new
+            {
+                @ref = "main",
+                trigger_token = trigger,
+                variables = new[] { new { key = "FROM", value = "trigger" } },
+            }
+        );
         var pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
         var pipeline = await _simulator.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{pipelineId}");
         var variables = await _simulator.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{pipelineId}/variables");
-        using var fileVariable = await _owner.PostAsJsonAsync("/gitlab/projects/1/pipelines",
-            new { @ref = "main", trigger_token = trigger, variables = new[] { new { key = "CERT", value = "x", variable_type = "file" } } });
+        using var fileVariable = await _owner.PostAsJsonAsync(
+            "/gitlab/projects/1/pipelines",
+            new
+            {
+                @ref = "main",
+                trigger_token = trigger,
+                variables = new[]
+                {
+                    new
+                    {
+                        key = "CERT",
+                        value = "x",
+                        variable_type = "file",
+                    },
+                },
+            }
+        );
 
         Assert.Equal("trigger", pipeline.GetProperty("source").GetString());
         Assert.Contains(variables.EnumerateArray(), v => v.GetProperty("key").GetString() == "FROM");
@@ -101,8 +134,13 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString();
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString() is "completed" or "failed"));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                    is "completed"
+                        or "failed"
+            )
+        );
         return operation;
     }
 

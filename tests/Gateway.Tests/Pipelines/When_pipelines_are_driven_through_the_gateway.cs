@@ -39,32 +39,59 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     public async Task Should_trigger_a_pipeline_and_track_it_to_success()
     {
         await SettingsAsync();
-        using var accepted = await _owner.PostAsJsonAsync("/gitlab/projects/1/pipelines", new
-        {
-            @ref = "main",
-            variables = new[] { new { key = "DEPLOY_TARGET", value = "staging", variable_type = "env_var" } },
-        });
+        using var accepted = await _owner.PostAsJsonAsync(
+            "/gitlab/projects/1/pipelines",
+            new
+            {
+                @ref = "main",
+                variables = new[]
+                {
+                    new
+                    {
+                        key = "DEPLOY_TARGET",
+                        value = "staging",
+                        variable_type = "env_var",
+                    },
+                },
+            }
+        );
         var operation = await accepted.JsonAsync();
         var pipelineId = await PipelineOfAsync(operation.GetProperty("operation_id").GetString()!);
 
         var pipeline = await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
-        var variables = await _simulator.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{pipelineId}/variables?private_token=glpat-simulator-root");
+        var variables = await _simulator.GetFromJsonAsync<JsonElement>(
+            $"/api/v4/projects/1/pipelines/{pipelineId}/variables?private_token=glpat-simulator-root"
+        );
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal($"/operations/{operation.GetProperty("operation_id").GetString()}", accepted.Headers.Location?.OriginalString);
         Assert.Equal("success", pipeline.GetProperty("status").GetString());
         var tracked = pipeline.GetProperty("tracked_state");
         Assert.Equal("success", tracked.GetProperty("status").GetString());
-        Assert.Equal(["build", "test", "deploy"], tracked.GetProperty("jobs").EnumerateArray().Select(job => job.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["build", "test", "deploy"],
+            tracked.GetProperty("jobs").EnumerateArray().Select(job => job.GetProperty("name").GetString())
+        );
         Assert.All(tracked.GetProperty("jobs").EnumerateArray(), job => Assert.Equal("success", job.GetProperty("status").GetString()));
-        Assert.Contains(variables.EnumerateArray(), v => v.GetProperty("key").GetString() == "DEPLOY_TARGET" && v.GetProperty("value").GetString() == "staging");
+        Assert.Contains(
+            variables.EnumerateArray(),
+            v => v.GetProperty("key").GetString() == "DEPLOY_TARGET" && v.GetProperty("value").GetString() == "staging"
+        );
     }
 
     [Fact]
     public async Task Should_track_a_failed_pipeline_and_follow_it_again_after_its_failed_job_is_retried()
     {
         await SettingsAsync();
-        await SimulatorAsync("/_sim/pipelines/outcome", new { project_id = 1, @ref = "main", status = "failed" });
+        await SimulatorAsync(
+            "/_sim/pipelines/outcome",
+            new
+            {
+                project_id = 1,
+                @ref = "main",
+                status = "failed",
+            }
+        );
         var pipelineId = await TriggerAsync("main");
         var failed = await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
         var jobs = await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync();
@@ -95,7 +122,10 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
 
         var parent = await TrackedAsync(parentId, tracked => tracked.GetProperty("state").GetString() == "Finished");
         var downstream = Assert.Single(parent.GetProperty("tracked_state").GetProperty("downstream").EnumerateArray());
-        var child = await TrackedAsync(downstream.GetProperty("pipeline_id").GetInt64(), tracked => tracked.GetProperty("state").GetString() == "Finished");
+        var child = await TrackedAsync(
+            downstream.GetProperty("pipeline_id").GetInt64(),
+            tracked => tracked.GetProperty("state").GetString() == "Finished"
+        );
 
         Assert.Equal("success", parent.GetProperty("tracked_state").GetProperty("status").GetString());
         Assert.Equal("success", downstream.GetProperty("status").GetString());
@@ -123,9 +153,13 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     {
         await SettingsAsync(manualJobs: ["deploy"]);
         var pipelineId = await TriggerAsync("main");
-        await TrackedAsync(pipelineId, tracked => tracked.GetProperty("jobs").EnumerateArray().Any(job => job.GetProperty("status").GetString() == "manual"));
+        await TrackedAsync(
+            pipelineId,
+            tracked => tracked.GetProperty("jobs").EnumerateArray().Any(job => job.GetProperty("status").GetString() == "manual")
+        );
         var deploy = (await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync())
-            .EnumerateArray().Single(job => job.GetProperty("name").GetString() == "deploy");
+            .EnumerateArray()
+            .Single(job => job.GetProperty("name").GetString() == "deploy");
 
         using var played = await _owner.PostAsync($"/gitlab/projects/1/jobs/{deploy.GetProperty("id").GetInt64()}/play", null);
         var pipeline = await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
@@ -140,7 +174,11 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         await SettingsAsync();
         var pipelineId = await TriggerAsync("main");
         await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
-        var job = (await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync()).EnumerateArray().First().GetProperty("id").GetInt64();
+        var job = (await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync())
+            .EnumerateArray()
+            .First()
+            .GetProperty("id")
+            .GetInt64();
 
         using var whole = await _owner.GetAsync($"/gitlab/projects/1/jobs/{job}/trace");
         var text = await whole.Content.ReadAsStringAsync();
@@ -152,7 +190,10 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
 
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), end);
         Assert.Contains('\u001b', text);
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)[20..]), await tail.Content.ReadAsStringAsync());
+        Assert.Equal(
+            System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)[20..]),
+            await tail.Content.ReadAsStringAsync()
+        );
         Assert.Equal("", await nothingNew.Content.ReadAsStringAsync());
         Assert.Equal("true", nothingNew.Headers.GetValues("X-Job-Complete").Single());
         Assert.DoesNotContain('\u001b', await plain.Content.ReadAsStringAsync());
@@ -168,8 +209,11 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
 
         var metrics = "";
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (metrics = await _owner.GetStringAsync("/metrics")).Contains("gitlab_pipelines_completed_total{", StringComparison.Ordinal)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (metrics = await _owner.GetStringAsync("/metrics")).Contains("gitlab_pipelines_completed_total{", StringComparison.Ordinal)
+            )
+        );
 
         Assert.Contains("gitlab_pipelines_triggered_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("status=\"success\"", metrics, StringComparison.Ordinal);
@@ -186,7 +230,10 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         var pipelineId = await TriggerAsync("main");
         await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished");
         var build = (await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync())
-            .EnumerateArray().Single(job => job.GetProperty("name").GetString() == "build").GetProperty("id").GetInt64();
+            .EnumerateArray()
+            .Single(job => job.GetProperty("name").GetString() == "build")
+            .GetProperty("id")
+            .GetInt64();
         _simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", "glpat-simulator-root");
 
         using var archive = await _owner.GetAsync($"/gitlab/projects/1/jobs/{build}/artifacts");
@@ -207,11 +254,17 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     [InlineData("{\"ref\":\"\"}", "ref must name a branch or tag")]
     [InlineData("{\"ref\":\"main..x\"}", "not a valid branch or tag name")]
     [InlineData("{\"ref\":\"main\",\"variables\":[{\"key\":\"A B\",\"value\":\"1\"}]}", "variable key 'A B'")]
-    [InlineData("{\"ref\":\"main\",\"variables\":[{\"key\":\"A\",\"value\":\"1\",\"variable_type\":\"secret\"}]}", "variable_type must be env_var or file")]
+    [InlineData(
+        "{\"ref\":\"main\",\"variables\":[{\"key\":\"A\",\"value\":\"1\",\"variable_type\":\"secret\"}]}",
+        "variable_type must be env_var or file"
+    )]
     [InlineData("{\"ref\":\"main\",\"variables\":[{\"key\":\"A\"}]}", "needs a value")]
     public async Task Should_refuse_an_invalid_trigger_request(string body, string reason)
     {
-        using var response = await _owner.PostAsync("/gitlab/projects/1/pipelines", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await _owner.PostAsync(
+            "/gitlab/projects/1/pipelines",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await response.JsonAsync()).GetProperty("error");
@@ -261,9 +314,22 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     {
         await SettingsAsync();
         var pipelineId = await TriggerAsync("main");
-        await SimulatorAsync("/_sim/faults", new { status = 429, count = 4, path_prefix = $"/api/v4/projects/1/pipelines/{pipelineId}", retry_after = 1 });
+        await SimulatorAsync(
+            "/_sim/faults",
+            new
+            {
+                status = 429,
+                count = 4,
+                path_prefix = $"/api/v4/projects/1/pipelines/{pipelineId}",
+                retry_after = 1,
+            }
+        );
 
-        var pipeline = await TrackedAsync(pipelineId, tracked => tracked.GetProperty("state").GetString() == "Finished", TimeSpan.FromSeconds(60));
+        var pipeline = await TrackedAsync(
+            pipelineId,
+            tracked => tracked.GetProperty("state").GetString() == "Finished",
+            TimeSpan.FromSeconds(60)
+        );
         var faults = await _simulator.GetFromJsonAsync<JsonElement>("/_sim/faults");
 
         Assert.Equal("success", pipeline.GetProperty("tracked_state").GetProperty("status").GetString());
@@ -271,14 +337,17 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     }
 
     private async Task SettingsAsync(int jobDurationSeconds = 10, string[]? manualJobs = null, string childStage = "") =>
-        await SimulatorAsync("/_sim/pipelines/settings", new
-        {
-            stages = new[] { "build", "test", "deploy" },
-            job_duration_seconds = jobDurationSeconds,
-            manual_jobs = manualJobs ?? [],
-            child_stage = childStage,
-            child_stages = new[] { "unit", "lint" },
-        });
+        await SimulatorAsync(
+            "/_sim/pipelines/settings",
+            new
+            {
+                stages = new[] { "build", "test", "deploy" },
+                job_duration_seconds = jobDurationSeconds,
+                manual_jobs = manualJobs ?? [],
+                child_stage = childStage,
+                child_stages = new[] { "unit", "lint" },
+            }
+        );
 
     private async Task SimulatorAsync(string path, object body)
     {
@@ -303,11 +372,14 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     private async Task<JsonElement> OperationAsync(string operationId)
     {
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync();
-            return operation.GetProperty("status").GetString() is "completed" or "failed";
-        }), "the operation did not end");
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+            {
+                operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync();
+                return operation.GetProperty("status").GetString() is "completed" or "failed";
+            }),
+            "the operation did not end"
+        );
         return operation;
     }
 
@@ -315,11 +387,16 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
     private async Task<JsonElement> TrackedAsync(long pipelineId, Func<JsonElement, bool> done, TimeSpan? within = null)
     {
         var pipeline = default(JsonElement);
-        var satisfied = await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            pipeline = await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}")).JsonAsync();
-            return pipeline.TryGetProperty("tracked_state", out var tracked) && tracked.ValueKind == JsonValueKind.Object && done(tracked);
-        }, within ?? TimeSpan.FromSeconds(30));
+        var satisfied = await GitLabDelivery.EventuallyAsync(
+            async () =>
+            {
+                pipeline = await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}")).JsonAsync();
+                return pipeline.TryGetProperty("tracked_state", out var tracked)
+                    && tracked.ValueKind == JsonValueKind.Object
+                    && done(tracked);
+            },
+            within ?? TimeSpan.FromSeconds(30)
+        );
         Assert.True(satisfied, $"pipeline {pipelineId} never got there: {pipeline}");
         return pipeline;
     }

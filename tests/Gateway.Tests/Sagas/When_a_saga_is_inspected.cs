@@ -35,7 +35,10 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
     {
         var list = await (await _viewer.GetAsync("/sagas")).JsonAsync();
 
-        Assert.Equal(["backlog-apply", "counter", "pipeline-monitor"], list.GetProperty("sagas").EnumerateArray().Select(name => name.GetString()));
+        Assert.Equal(
+            ["backlog-apply", "counter", "pipeline-monitor"],
+            list.GetProperty("sagas").EnumerateArray().Select(name => name.GetString())
+        );
     }
 
     [Fact]
@@ -43,8 +46,15 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
     {
         var state = await (await _viewer.GetAsync(Path)).JsonAsync();
 
-        Assert.Equal(("Final", true, "journal", 4),
-            (state.GetProperty("state").GetString(), state.GetProperty("finished").GetBoolean(), state.GetProperty("source").GetString(), state.GetProperty("journal_entries").GetInt32()));
+        Assert.Equal(
+            ("Final", true, "journal", 4),
+            (
+                state.GetProperty("state").GetString(),
+                state.GetProperty("finished").GetBoolean(),
+                state.GetProperty("source").GetString(),
+                state.GetProperty("journal_entries").GetInt32()
+            )
+        );
         Assert.Equal(3, state.GetProperty("instance").GetProperty("count").GetInt32());
     }
 
@@ -98,14 +108,21 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
 
     public sealed class RecordedCounterSaga : IAsyncLifetime
     {
-        public GatewayFactory Gateway { get; } = new GatewayFactory().WithServices(services =>
-            services.AddSagaDescriptor<CounterStateMachine, CounterState>(RuntimeSettings.Read(new ConfigurationBuilder().Build()), "counter"));
+        public GatewayFactory Gateway { get; } =
+            new GatewayFactory().WithServices(services =>
+                services.AddSagaDescriptor<CounterStateMachine, CounterState>(
+                    RuntimeSettings.Read(new ConfigurationBuilder().Build()),
+                    "counter"
+                )
+            );
 
         public Guid CorrelationId { get; } = NewId.NextGuid();
 
         public async Task InitializeAsync()
         {
-            await using var sagasHost = await EmbeddedHarness.StartAsync((_, settings) => bus => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter"));
+            await using var sagasHost = await EmbeddedHarness.StartAsync(
+                (_, settings) => bus => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter")
+            );
             var recorded = sagasHost.Services.GetRequiredService<ISagaJournal>();
             await CounterRecording.RecordAsync(sagasHost.Harness.Bus, recorded, increments: 3, id: CorrelationId);
 

@@ -1,6 +1,5 @@
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.Extensions.Configuration;
 
 namespace GitLabBus.Tests.Gateway.Startup;

@@ -1,8 +1,7 @@
-using GitLabBus.Runtime.Settings;
 using GitLabBus.Gateway.Webhooks;
-using Microsoft.Extensions.Time.Testing;
-
+using GitLabBus.Runtime.Settings;
 using GitLabBus.Tests.TestSupport.Specifications;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GitLabBus.Tests.Gateway.Webhooks;
 

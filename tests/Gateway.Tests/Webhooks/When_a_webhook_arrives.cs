@@ -145,16 +145,20 @@ public sealed class When_a_webhook_arrives : IClassFixture<GatewayFactory>
     [Fact]
     public async Task Should_accept_an_unknown_kind_and_record_it_as_routed_nowhere()
     {
-        var accepted = await _client.SendAsync(GitLabDelivery.Request("""{"object_kind":"deployment","project":{"id":1}}""", "Deployment Hook"));
+        var accepted = await _client.SendAsync(
+            GitLabDelivery.Request("""{"object_kind":"deployment","project":{"id":1}}""", "Deployment Hook")
+        );
         var deliveryId = await accepted.DeliveryIdAsync();
         var reader = _gateway.ClientWithRoles(Roles.Viewer);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            var delivery = await (await reader.GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync();
-            return delivery.GetProperty("routed_to").ValueKind == System.Text.Json.JsonValueKind.Array
-                   && delivery.GetProperty("routed_to").GetArrayLength() == 0;
-        }));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+            {
+                var delivery = await (await reader.GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync();
+                return delivery.GetProperty("routed_to").ValueKind == System.Text.Json.JsonValueKind.Array
+                    && delivery.GetProperty("routed_to").GetArrayLength() == 0;
+            })
+        );
     }
 }

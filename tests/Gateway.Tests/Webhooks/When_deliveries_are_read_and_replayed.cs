@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Startup;
-using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Webhooks;
@@ -29,8 +28,11 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
         var response = await _gateway.ClientWithRoles(Roles.Viewer).GetAsync("/webhooks/deliveries?limit=500");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var ids = (await response.JsonAsync()).GetProperty("deliveries").EnumerateArray()
-            .Select(d => d.GetProperty("delivery_id").GetGuid()).ToList();
+        var ids = (await response.JsonAsync())
+            .GetProperty("deliveries")
+            .EnumerateArray()
+            .Select(d => d.GetProperty("delivery_id").GetGuid())
+            .ToList();
         Assert.True(ids.IndexOf(second) < ids.IndexOf(first) && ids.IndexOf(second) >= 0);
     }
 
@@ -48,9 +50,15 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
         Assert.DoesNotContain("X-Gitlab-Token", headers, StringComparer.OrdinalIgnoreCase);
         Assert.DoesNotContain(GatewayFactory.WebhookSecret, delivery.GetRawText());
         Assert.True(delivery.TryGetProperty("received_at", out _));
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (await (await _gateway.ClientWithRoles(Roles.Viewer).GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync())
-            .GetProperty("routed_to") is { ValueKind: JsonValueKind.Array } routed && routed[0].GetString() == "PipelineStatusChanged"));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (
+                    await (await _gateway.ClientWithRoles(Roles.Viewer).GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync()
+                ).GetProperty("routed_to")
+                    is { ValueKind: JsonValueKind.Array } routed
+                && routed[0].GetString() == "PipelineStatusChanged"
+            )
+        );
     }
 
     [Theory]
@@ -67,8 +75,17 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
     [Fact]
     public async Task Should_refuse_an_expired_token()
     {
-        var expired = TokenIssuer.Issue(_gateway.Settings, "old", [Roles.Admin], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
-        var request = new HttpRequestMessage(HttpMethod.Get, "/webhooks/deliveries") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", expired) } };
+        var expired = TokenIssuer.Issue(
+            _gateway.Settings,
+            "old",
+            [Roles.Admin],
+            TimeSpan.FromMinutes(5),
+            DateTimeOffset.UtcNow.AddHours(-1)
+        );
+        var request = new HttpRequestMessage(HttpMethod.Get, "/webhooks/deliveries")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", expired) },
+        };
 
         var response = await _anonymous.SendAsync(request);
 
@@ -80,7 +97,10 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
     {
         var foreign = new GatewaySettings { WebhookSecret = "x", JwtSecret = "another-secret-another-secret-another-secret" };
         var token = TokenIssuer.Issue(foreign, "intruder", [Roles.Admin], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow);
-        var request = new HttpRequestMessage(HttpMethod.Get, "/webhooks/deliveries") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+        var request = new HttpRequestMessage(HttpMethod.Get, "/webhooks/deliveries")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
+        };
 
         var response = await _anonymous.SendAsync(request);
 
@@ -112,7 +132,9 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
     [Fact]
     public async Task Should_publish_the_delivery_again_marked_as_a_replay()
     {
-        var deliveryId = await (await _anonymous.SendAsync(GitLabDelivery.Fixture("note_merge_request.json", "Note Hook"))).DeliveryIdAsync();
+        var deliveryId = await (
+            await _anonymous.SendAsync(GitLabDelivery.Fixture("note_merge_request.json", "Note Hook"))
+        ).DeliveryIdAsync();
 
         var response = await _gateway.ClientWithRoles(Roles.Admin).PostAsync($"/webhooks/deliveries/{deliveryId}/replay", null);
 

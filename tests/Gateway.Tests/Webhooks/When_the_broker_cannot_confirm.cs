@@ -41,9 +41,14 @@ public sealed class When_the_broker_cannot_confirm : IAsyncLifetime
         var key = Guid.NewGuid().ToString();
 
         var first = client.SendAsync(GitLabDelivery.Fixture("merge_request.json", "Merge Request Hook", key));
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (await (await reader.GetAsync("/webhooks/deliveries")).JsonAsync()).GetProperty("deliveries").EnumerateArray()
-            .Any(d => d.GetProperty("status").GetString() == "pending")));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (await (await reader.GetAsync("/webhooks/deliveries")).JsonAsync())
+                    .GetProperty("deliveries")
+                    .EnumerateArray()
+                    .Any(d => d.GetProperty("status").GetString() == "pending")
+            )
+        );
         var concurrent = await client.SendAsync(GitLabDelivery.Fixture("merge_request.json", "Merge Request Hook", key));
 
         Assert.Equal(HttpStatusCode.Conflict, concurrent.StatusCode);

@@ -1,11 +1,12 @@
 using GitLabBus.Consumers.Backlog;
-using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.Backlog;
 
-/// <summary>The Redis ledger passes the same specification as the in-memory one, with the contract's keys and the idempotency TTL.</summary>
+/// <summary>The Redis ledger passes the same specification as the in-memory one, with the contract's keys and the idempotency
+/// TTL.</summary>
 public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;

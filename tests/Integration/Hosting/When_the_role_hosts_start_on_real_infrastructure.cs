@@ -20,7 +20,10 @@ public sealed class When_the_role_hosts_start_on_real_infrastructure : IAsyncLif
         await using var consumers = await _infrastructure.StartConsumersHostAsync();
         await using var sagas = RoleHost.Build(
             [$"--RABBITMQ_URL={_infrastructure.RabbitMqUrl}", $"--REDIS_URL={_infrastructure.RedisUrl}", "--urls=http://127.0.0.1:0"],
-            SagasRole.Name, "http://127.0.0.1:0", (services, settings) => services.AddSagasRole(settings));
+            SagasRole.Name,
+            "http://127.0.0.1:0",
+            (services, settings) => services.AddSagasRole(settings)
+        );
         await sagas.StartAsync();
         await RunningHosts.WaitHealthyAsync(sagas.Services);
 

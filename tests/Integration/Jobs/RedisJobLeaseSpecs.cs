@@ -1,7 +1,7 @@
 using GitLabBus.Runtime.Jobs;
-using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.Jobs;
@@ -25,8 +25,11 @@ public sealed class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
     {
         var held = (await Lease.TryAcquireAsync("crashy", TimeSpan.FromMilliseconds(200), CancellationToken.None))!;
 
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            await Lease.TryAcquireAsync("crashy", TimeSpan.FromMinutes(1), CancellationToken.None) is not null));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                await Lease.TryAcquireAsync("crashy", TimeSpan.FromMinutes(1), CancellationToken.None) is not null
+            )
+        );
         Assert.False(await held.RenewAsync(TimeSpan.FromMinutes(1)));
     }
 }

@@ -22,9 +22,11 @@ public sealed class When_two_replicas_run_the_same_job : IAsyncLifetime
         await _infrastructure.InitializeAsync();
         for (var i = 0; i < 2; i++)
         {
-            var settings = RuntimeSettings.Read(new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["REDIS_URL"] = _infrastructure.RedisUrl })
-                .Build());
+            var settings = RuntimeSettings.Read(
+                new ConfigurationBuilder()
+                    .AddInMemoryCollection(new Dictionary<string, string?> { ["REDIS_URL"] = _infrastructure.RedisUrl })
+                    .Build()
+            );
             var builder = Host.CreateApplicationBuilder();
             builder.Services.AddGitLabBusState(settings);
             builder.Services.AddSingleton(_runs);
@@ -72,9 +74,7 @@ public sealed class When_two_replicas_run_the_same_job : IAsyncLifetime
         {
             var now = Interlocked.Increment(ref _running);
             int most;
-            while (now > (most = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, most) != most)
-            {
-            }
+            while (now > (most = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, most) != most) { }
 
             Interlocked.Increment(ref _count);
             return new Finished(this);

@@ -30,12 +30,22 @@ public sealed class When_a_pipeline_is_followed_on_real_infrastructure : IAsyncL
         using (var admin = new HttpClient { BaseAddress = new Uri(_simulatorUrl) })
         {
             (await admin.PostAsJsonAsync("/_sim/clock", new { speed = 100 })).EnsureSuccessStatusCode();
-            (await admin.PostAsJsonAsync("/_sim/pipelines/settings", new { child_stage = "test", child_stages = new[] { "unit" } })).EnsureSuccessStatusCode();
+            (
+                await admin.PostAsJsonAsync("/_sim/pipelines/settings", new { child_stage = "test", child_stages = new[] { "unit" } })
+            ).EnsureSuccessStatusCode();
         }
 
-        string[] gitlab = [$"--GITLAB_BASE_URL={_simulatorUrl}", $"--GITLAB_TOKEN={SimulatorOptions.DefaultToken}", "--GITLAB_RATE_LIMIT_PER_SECOND=0"];
+        string[] gitlab =
+        [
+            $"--GITLAB_BASE_URL={_simulatorUrl}",
+            $"--GITLAB_TOKEN={SimulatorOptions.DefaultToken}",
+            "--GITLAB_RATE_LIMIT_PER_SECOND=0",
+        ];
         _consumers = await _infrastructure.StartConsumersHostAsync(gitlab);
-        _sagas = await _infrastructure.StartSagasHostAsync("--PIPELINE_POLL_INTERVAL_SECONDS=0.3", "--PIPELINE_POLL_MAX_INTERVAL_SECONDS=1");
+        _sagas = await _infrastructure.StartSagasHostAsync(
+            "--PIPELINE_POLL_INTERVAL_SECONDS=0.3",
+            "--PIPELINE_POLL_MAX_INTERVAL_SECONDS=1"
+        );
         _gateway = new GatewayFactory()
             .With("RABBITMQ_URL", _infrastructure.RabbitMqUrl)
             .With("REDIS_URL", _infrastructure.RedisUrl)
@@ -63,18 +73,30 @@ public sealed class When_a_pipeline_is_followed_on_real_infrastructure : IAsyncL
         using var accepted = await _owner.PostAsJsonAsync("/gitlab/projects/1/pipelines", new { @ref = "main" });
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString();
         var operation = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString() == "completed",
-            TimeSpan.FromSeconds(30)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () =>
+                    (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                    == "completed",
+                TimeSpan.FromSeconds(30)
+            )
+        );
         var pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
 
         var pipeline = default(JsonElement);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-        {
-            pipeline = await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}")).JsonAsync();
-            return pipeline.TryGetProperty("tracked_state", out var tracked) && tracked.ValueKind == JsonValueKind.Object
-                && tracked.GetProperty("state").GetString() == "Finished";
-        }, TimeSpan.FromSeconds(60)), $"the monitor did not finish: {pipeline}");
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () =>
+                {
+                    pipeline = await (await _owner.GetAsync($"/gitlab/projects/1/pipelines/{pipelineId}")).JsonAsync();
+                    return pipeline.TryGetProperty("tracked_state", out var tracked)
+                        && tracked.ValueKind == JsonValueKind.Object
+                        && tracked.GetProperty("state").GetString() == "Finished";
+                },
+                TimeSpan.FromSeconds(60)
+            ),
+            $"the monitor did not finish: {pipeline}"
+        );
         var tracked = pipeline.GetProperty("tracked_state");
         var correlationId = tracked.GetProperty("correlation_id").GetString();
         using var replay = await _owner.PostAsync($"/sagas/pipeline-monitor/{correlationId}/replay", null);

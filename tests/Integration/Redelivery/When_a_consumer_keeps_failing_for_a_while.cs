@@ -46,7 +46,8 @@ public sealed class When_a_consumer_keeps_failing_for_a_while : IAsyncLifetime
                 bus.AddSingleton(_attempts);
                 bus.AddConsumer<FlakyConsumer>();
             },
-            ("REDELIVERY_INTERVALS_SECONDS", "1,1"));
+            ("REDELIVERY_INTERVALS_SECONDS", "1,1")
+        );
     }
 
     public async Task DisposeAsync()

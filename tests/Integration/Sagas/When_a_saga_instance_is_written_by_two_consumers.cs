@@ -13,7 +13,13 @@ namespace GitLabBus.Tests.Integration.Sagas;
 public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLifetime
 {
     private static readonly IObjectDeserializer Serializer = SystemTextJsonMessageSerializer.Instance;
-    private readonly RedisSagaRepositoryOptions<CounterState> _options = new("counter", SagaRetentionSettings.Default with { FinishedRetention = TimeSpan.FromMinutes(10) });
+    private readonly RedisSagaRepositoryOptions<CounterState> _options = new(
+        "counter",
+        SagaRetentionSettings.Default with
+        {
+            FinishedRetention = TimeSpan.FromMinutes(10),
+        }
+    );
     private IConnectionMultiplexer _redis = null!;
 
     public async Task InitializeAsync()
@@ -77,7 +83,14 @@ public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLif
     public async Task Should_make_a_second_pessimistic_consumer_wait_for_the_lock()
     {
         var id = Guid.NewGuid();
-        await using var holder = new RedisSagaStore<CounterState>(_redis.GetDatabase(), _options with { Pessimistic = true, LockTimeout = TimeSpan.FromSeconds(30) });
+        await using var holder = new RedisSagaStore<CounterState>(
+            _redis.GetDatabase(),
+            _options with
+            {
+                Pessimistic = true,
+                LockTimeout = TimeSpan.FromSeconds(30),
+            }
+        );
         await holder.LockAsync(id, CancellationToken.None);
 
         var impatient = _options with { Pessimistic = true, LockTimeout = TimeSpan.FromMilliseconds(300) };

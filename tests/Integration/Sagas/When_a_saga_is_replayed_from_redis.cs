@@ -2,7 +2,6 @@ using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
 using GitLabBus.Sagas.Replay;
-using GitLabBus.Tests.TestSupport.Gateway;
 using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +23,9 @@ public sealed class When_a_saga_is_replayed_from_redis : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        _bus = await _infrastructure.StartBusAsync((bus, settings) => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter"));
+        _bus = await _infrastructure.StartBusAsync(
+            (bus, settings) => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter")
+        );
     }
 
     public async Task DisposeAsync()
@@ -45,7 +46,11 @@ public sealed class When_a_saga_is_replayed_from_redis : IAsyncLifetime
         Assert.Equal(("finished", "Final", 4), (state.Source, state.State, state.JournalEntries));
         Assert.True(replay.EndStateMatches, string.Join("; ", replay.Differences));
         Assert.Equal(["Counting", "Counting", "Counting", "Final"], replay.Transitions.Select(t => t.StateAfter));
-        Assert.InRange((await Redis.KeyTimeToLiveAsync(SagaKeys.Journal("counter", id)))!.Value, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));
+        Assert.InRange(
+            (await Redis.KeyTimeToLiveAsync(SagaKeys.Journal("counter", id)))!.Value,
+            TimeSpan.FromDays(6.9),
+            TimeSpan.FromDays(7)
+        );
     }
 
     [Fact]
@@ -60,7 +65,10 @@ public sealed class When_a_saga_is_replayed_from_redis : IAsyncLifetime
 
         Assert.False(replay.EndStateMatches);
         Assert.Equal(3, replay.Transitions.Count);
-        Assert.Contains(replay.Differences, difference => difference.StartsWith("$.count: replayed 2, recorded 3", StringComparison.Ordinal));
+        Assert.Contains(
+            replay.Differences,
+            difference => difference.StartsWith("$.count: replayed 2, recorded 3", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -95,11 +103,19 @@ public sealed class When_a_saga_is_replayed_from_redis : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output, string Error)> RunReplayCommandAsync(params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["REDIS_URL"] = _infrastructure.RedisUrl }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["REDIS_URL"] = _infrastructure.RedisUrl })
+            .Build();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await ReplayCommand.RunAsync(args, configuration, output, error,
-            (services, settings) => services.AddSagaDescriptor<CounterStateMachine, CounterState>(settings, "counter"), CancellationToken.None);
+        var exitCode = await ReplayCommand.RunAsync(
+            args,
+            configuration,
+            output,
+            error,
+            (services, settings) => services.AddSagaDescriptor<CounterStateMachine, CounterState>(settings, "counter"),
+            CancellationToken.None
+        );
         return (exitCode, output.ToString(), error.ToString());
     }
 

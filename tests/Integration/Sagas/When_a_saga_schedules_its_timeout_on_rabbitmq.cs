@@ -27,7 +27,8 @@ public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifeti
         await _infrastructure.InitializeAsync();
         _sagasHost = await _infrastructure.StartSagasHostAsync();
         _sagaBus = await _infrastructure.StartBusAsync(
-            (bus, settings) => bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry"));
+            (bus, settings) => bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry")
+        );
     }
 
     public async Task DisposeAsync()
@@ -47,8 +48,12 @@ public sealed class When_a_saga_schedules_its_timeout_on_rabbitmq : IAsyncLifeti
 
         await _sagaBus.GetRequiredService<IBus>().Publish(new WatchStarted(id));
 
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (await store.LoadAsync(SystemTextJsonMessageSerializer.Instance, id))?.CurrentState == "Expired", TimeSpan.FromSeconds(30)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () => (await store.LoadAsync(SystemTextJsonMessageSerializer.Instance, id))?.CurrentState == "Expired",
+                TimeSpan.FromSeconds(30)
+            )
+        );
 
         // The timeout came back through the durable scheduler with its token; the journal kept it, so replay finds the instance.
         var replay = (await _sagaBus.GetRequiredService<SagaInspector>().ReplayAsync("expiry", id, CancellationToken.None))!;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Journal;
 using GitLabBus.Sagas.Persistence;
-using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using GitLabBus.Tests.TestSupport.Sagas;
 using MassTransit;
@@ -51,7 +50,8 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
     public async Task Should_count_every_event_exactly_once()
     {
         var ids = Enumerable.Range(0, Instances).Select(_ => NewId.NextGuid()).ToList();
-        var events = ids.SelectMany(id => Enumerable.Range(1, EventsPerInstance).Select(sequence => new CounterIncremented(id, sequence))).ToList();
+        var events = ids.SelectMany(id => Enumerable.Range(1, EventsPerInstance).Select(sequence => new CounterIncremented(id, sequence)))
+            .ToList();
         var publishers = _replicas.Select(r => r.GetRequiredService<IBus>()).ToList();
 
         await Task.WhenAll(events.Select((e, i) => publishers[i % publishers.Count].Publish(e)));
@@ -60,17 +60,24 @@ public sealed class When_two_buses_drive_the_same_sagas : IAsyncLifetime
         var store = new RedisSagaStore<CounterState>(redis.GetDatabase(), _options);
         async Task<List<CounterState?>> StatesAsync() =>
             [.. await Task.WhenAll(ids.Select(id => store.LoadAsync(SystemTextJsonMessageSerializer.Instance, id)))];
-        Assert.True(await GitLabDelivery.EventuallyAsync(
-            async () => (await StatesAsync()).Sum(s => s?.Count ?? 0) >= Instances * EventsPerInstance, TimeSpan.FromSeconds(120)));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(
+                async () => (await StatesAsync()).Sum(s => s?.Count ?? 0) >= Instances * EventsPerInstance,
+                TimeSpan.FromSeconds(120)
+            )
+        );
 
         var states = await StatesAsync();
         var expectedSum = EventsPerInstance * (EventsPerInstance + 1) / 2;
-        Assert.All(states, state =>
-        {
-            Assert.NotNull(state);
-            Assert.Equal((EventsPerInstance, (long)expectedSum), (state.Count, state.SequenceSum));
-            Assert.Equal(EventsPerInstance, state.Version);
-        });
+        Assert.All(
+            states,
+            state =>
+            {
+                Assert.NotNull(state);
+                Assert.Equal((EventsPerInstance, (long)expectedSum), (state.Count, state.SequenceSum));
+                Assert.Equal(EventsPerInstance, state.Version);
+            }
+        );
 
         // Conflicting attempts were retried; only committed ones may be journalled, each once.
         var journal = _replicas[0].GetRequiredService<ISagaJournal>();

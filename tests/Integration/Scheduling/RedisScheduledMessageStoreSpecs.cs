@@ -1,6 +1,6 @@
 using GitLabBus.Sagas.Scheduling;
-using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.Scheduling;
@@ -17,7 +17,8 @@ public sealed class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpeci
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    protected override Task<IScheduledMessageStore> CreateAsync() => Task.FromResult<IScheduledMessageStore>(new RedisScheduledMessageStore(_redis));
+    protected override Task<IScheduledMessageStore> CreateAsync() =>
+        Task.FromResult<IScheduledMessageStore>(new RedisScheduledMessageStore(_redis));
 
     [Fact]
     public async Task Concurrent_claims_hand_each_message_to_one_claimer()
@@ -28,13 +29,19 @@ public sealed class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpeci
         {
             var message = new ScheduledMessage
             {
-                TokenId = Guid.NewGuid(), DueAt = Now, Destination = new Uri("exchange:x"), ContentType = "application/json", Body = "{}",
+                TokenId = Guid.NewGuid(),
+                DueAt = Now,
+                Destination = new Uri("exchange:x"),
+                ContentType = "application/json",
+                Body = "{}",
             };
             tokens.Add(message.TokenId);
             await store.ScheduleAsync(message, CancellationToken.None);
         }
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.ClaimDueAsync(Now, 10, TimeSpan.FromMinutes(1), CancellationToken.None)));
+        var claims = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(_ => store.ClaimDueAsync(Now, 10, TimeSpan.FromMinutes(1), CancellationToken.None))
+        );
 
         var claimed = claims.SelectMany(c => c.Select(m => m.TokenId)).ToList();
         Assert.Equal(claimed.Count, claimed.Distinct().Count());

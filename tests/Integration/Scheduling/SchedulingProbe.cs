@@ -23,17 +23,27 @@ public sealed class SchedulingProbe : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(TestInfrastructure.RabbitMqHost, (ushort)TestInfrastructure.RabbitMqPort, virtualHost, "scheduling-probe", host =>
-            {
-                host.Username("guest");
-                host.Password("guest");
-            });
-            cfg.ReceiveEndpoint(Queue, endpoint => endpoint.Handler<Reminder>(context =>
-            {
-                _received.Enqueue((context.Message.Id, DateTime.UtcNow));
-                Slot(context.Message.Id).TrySetResult(context);
-                return Task.CompletedTask;
-            }));
+            cfg.Host(
+                TestInfrastructure.RabbitMqHost,
+                (ushort)TestInfrastructure.RabbitMqPort,
+                virtualHost,
+                "scheduling-probe",
+                host =>
+                {
+                    host.Username("guest");
+                    host.Password("guest");
+                }
+            );
+            cfg.ReceiveEndpoint(
+                Queue,
+                endpoint =>
+                    endpoint.Handler<Reminder>(context =>
+                    {
+                        _received.Enqueue((context.Message.Id, DateTime.UtcNow));
+                        Slot(context.Message.Id).TrySetResult(context);
+                        return Task.CompletedTask;
+                    })
+            );
         });
         Scheduler = _bus.CreateMessageScheduler(BusRegistration.SchedulerAddress);
     }
@@ -52,13 +62,18 @@ public sealed class SchedulingProbe : IAsyncDisposable
     }
 
     public Task<ScheduledMessage<Reminder>> ScheduleAsync(Reminder reminder, TimeSpan delay, string? requestId = null) =>
-        Scheduler.ScheduleSend(Destination, DateTime.UtcNow + delay, reminder, Pipe.Execute<SendContext>(context =>
-        {
-            if (requestId is not null)
+        Scheduler.ScheduleSend(
+            Destination,
+            DateTime.UtcNow + delay,
+            reminder,
+            Pipe.Execute<SendContext>(context =>
             {
-                context.Headers.Set("X-Request-ID", requestId);
-            }
-        }));
+                if (requestId is not null)
+                {
+                    context.Headers.Set("X-Request-ID", requestId);
+                }
+            })
+        );
 
     public async Task<ConsumeContext<Reminder>> ArrivalOf(Guid id, TimeSpan? within = null) =>
         await Slot(id).Task.WaitAsync(within ?? TimeSpan.FromSeconds(30));

@@ -42,8 +42,10 @@ public sealed class When_messages_are_scheduled_on_rabbitmq : IAsyncLifetime
 
         Assert.Equal(scheduled.TokenId, Guid.Parse(arrival.Headers.Get<string>(MessageHeaders.SchedulingTokenId)!));
         Assert.Equal("sched-42", arrival.Headers.Get<string>("X-Request-ID"));
-        Assert.True(_probe.Received.Single(r => r.Id == reminder.Id).At >= scheduled.ScheduledTime.AddMilliseconds(-50),
-            "a scheduled message must not arrive before its time");
+        Assert.True(
+            _probe.Received.Single(r => r.Id == reminder.Id).At >= scheduled.ScheduledTime.AddMilliseconds(-50),
+            "a scheduled message must not arrive before its time"
+        );
     }
 
     [Fact]

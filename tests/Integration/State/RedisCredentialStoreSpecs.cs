@@ -37,8 +37,14 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
         var reader = Host(TimeSpan.FromMinutes(5));
 
         var reference = await writer.GetRequiredService<ICredentialStore>().PutAsync(new Credential(Secret), CancellationToken.None);
-        var stored = await writer.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync($"gitlabbus:credentials:{reference}");
-        var ttl = await writer.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync($"gitlabbus:credentials:{reference}");
+        var stored = await writer
+            .GetRequiredService<IConnectionMultiplexer>()
+            .GetDatabase()
+            .StringGetAsync($"gitlabbus:credentials:{reference}");
+        var ttl = await writer
+            .GetRequiredService<IConnectionMultiplexer>()
+            .GetDatabase()
+            .KeyTimeToLiveAsync($"gitlabbus:credentials:{reference}");
         var read = await reader.GetRequiredService<ICredentialStore>().GetAsync(reference, CancellationToken.None);
 
         Assert.False(stored.IsNull);
@@ -50,11 +56,17 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
     /// <summary>A process's state services on this class's database, as <c>AddGitLabBusState</c> registers them.</summary>
     private ServiceProvider Host(TimeSpan lifetime)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["REDIS_URL"] = TestInfrastructure.RedisUrl(_database),
-            ["CREDENTIAL_TTL_SECONDS"] = ((int)Math.Max(10, lifetime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["REDIS_URL"] = TestInfrastructure.RedisUrl(_database),
+                    ["CREDENTIAL_TTL_SECONDS"] = ((int)Math.Max(10, lifetime.TotalSeconds)).ToString(
+                        System.Globalization.CultureInfo.InvariantCulture
+                    ),
+                }
+            )
+            .Build();
         var services = new ServiceCollection().AddLogging();
         services.AddGitLabBusState(RuntimeSettings.Read(configuration));
         if (lifetime < TimeSpan.FromSeconds(10))

@@ -1,7 +1,6 @@
 using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
-using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.State;

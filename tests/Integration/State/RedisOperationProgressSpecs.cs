@@ -1,6 +1,6 @@
 using GitLabBus.Runtime.Operations;
-using GitLabBus.Tests.TestSupport.Specifications;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.State;
@@ -17,7 +17,8 @@ public sealed class RedisOperationProgressSpecs : OperationProgressSpecification
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    protected override Task<IOperationProgress> CreateAsync() => Task.FromResult<IOperationProgress>(new RedisOperationProgress(_redis, TimeProvider.System));
+    protected override Task<IOperationProgress> CreateAsync() =>
+        Task.FromResult<IOperationProgress>(new RedisOperationProgress(_redis, TimeProvider.System));
 
     [Fact]
     public async Task Events_use_the_contract_stream_and_channel_and_expire()
@@ -25,12 +26,18 @@ public sealed class RedisOperationProgressSpecs : OperationProgressSpecification
         var progress = await CreateAsync();
         var id = Guid.NewGuid().ToString("N");
         var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"gitlabbus:progress:{id}"), (_, message) => announced.TrySetResult(message!));
+        await _redis
+            .GetSubscriber()
+            .SubscribeAsync(RedisChannel.Literal($"gitlabbus:progress:{id}"), (_, message) => announced.TrySetResult(message!));
 
         await progress.StartedAsync(id, "x", CancellationToken.None);
 
         Assert.Contains("\"started\"", await announced.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(1, await _redis.GetDatabase().StreamLengthAsync($"gitlabbus:ops:{id}"));
-        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync($"gitlabbus:ops:{id}"))!.Value, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
+        Assert.InRange(
+            (await _redis.GetDatabase().KeyTimeToLiveAsync($"gitlabbus:ops:{id}"))!.Value,
+            TimeSpan.FromHours(23),
+            TimeSpan.FromHours(24)
+        );
     }
 }

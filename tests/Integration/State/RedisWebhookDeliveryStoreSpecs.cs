@@ -1,7 +1,7 @@
-using GitLabBus.Runtime.Settings;
 using GitLabBus.Gateway.Webhooks;
-using GitLabBus.Tests.TestSupport.Specifications;
+using GitLabBus.Runtime.Settings;
 using GitLabBus.Tests.TestSupport;
+using GitLabBus.Tests.TestSupport.Specifications;
 using StackExchange.Redis;
 
 namespace GitLabBus.Tests.Integration.State;
@@ -44,10 +44,15 @@ public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecifi
     {
         var store = await CreateStoreAsync(Settings);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => store.ClaimAsync(NewDelivery(), "contended", CancellationToken.None)));
+        var claims = await Task.WhenAll(
+            Enumerable.Range(0, 50).Select(_ => store.ClaimAsync(NewDelivery(), "contended", CancellationToken.None))
+        );
 
         Assert.Single(claims, c => c.Outcome == ClaimOutcome.Claimed);
         var winner = claims.Single(c => c.Outcome == ClaimOutcome.Claimed).DeliveryId;
-        Assert.All(claims.Where(c => c.Outcome != ClaimOutcome.Claimed), c => Assert.Equal((ClaimOutcome.InFlight, winner), (c.Outcome, c.DeliveryId)));
+        Assert.All(
+            claims.Where(c => c.Outcome != ClaimOutcome.Claimed),
+            c => Assert.Equal((ClaimOutcome.InFlight, winner), (c.Outcome, c.DeliveryId))
+        );
     }
 }

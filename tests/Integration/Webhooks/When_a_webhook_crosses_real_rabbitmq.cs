@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
@@ -46,9 +45,14 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(deliveryId, await again.DeliveryIdAsync());
         var reader = _hosts.Gateway.ClientWithRoles(Roles.Viewer);
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () =>
-            (await (await reader.GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync()).GetProperty("routed_to")
-            is { ValueKind: JsonValueKind.Array } routed && routed.GetArrayLength() == 1 && routed[0].GetString() == "PipelineStatusChanged"));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (await (await reader.GetAsync($"/webhooks/deliveries/{deliveryId}")).JsonAsync()).GetProperty("routed_to")
+                    is { ValueKind: JsonValueKind.Array } routed
+                && routed.GetArrayLength() == 1
+                && routed[0].GetString() == "PipelineStatusChanged"
+            )
+        );
     }
 
     [Theory]
@@ -69,13 +73,21 @@ public sealed class When_a_webhook_crosses_real_rabbitmq : IClassFixture<Running
     public async Task Should_put_an_invalid_raw_message_in_the_error_queue_with_the_reason_without_retrying()
     {
         var deliveryId = Guid.NewGuid();
-        await _hosts.Infrastructure.PublishRawAsync("GitLabBus.Contracts:WebhookReceived",
-            """{"deliveryId":"ID","eventName":"Pipeline Hook","payload":{"object_kind":"pipeline","project":{"id":1}}}""".Replace("ID", deliveryId.ToString()));
+        await _hosts.Infrastructure.PublishRawAsync(
+            "GitLabBus.Contracts:WebhookReceived",
+            """{"deliveryId":"ID","eventName":"Pipeline Hook","payload":{"object_kind":"pipeline","project":{"id":1}}}""".Replace(
+                "ID",
+                deliveryId.ToString()
+            )
+        );
 
         var faulted = await _hosts.Infrastructure.ReadErrorQueueAsync("webhook-router_error", deliveryId.ToString());
 
         Assert.Contains("object_attributes", faulted.Reason);
-        Assert.True(faulted.RetryCount is null or "0", $"an invalid message must not be retried (MT-Fault-RetryCount={faulted.RetryCount})");
+        Assert.True(
+            faulted.RetryCount is null or "0",
+            $"an invalid message must not be retried (MT-Fault-RetryCount={faulted.RetryCount})"
+        );
     }
 
     [Fact]

@@ -6,8 +6,7 @@ namespace GitLabBus.Tests.Runtime.Hosting;
 /// <summary>A standalone consumers or sagas host alone in memory would hear nothing: it must refuse to start.</summary>
 public sealed class When_a_role_host_starts_without_its_infrastructure
 {
-    private static void Build(params string[] args) =>
-        RoleHost.Build(args, "consumers", "http://127.0.0.1:0", (_, _) => _ => { });
+    private static void Build(params string[] args) => RoleHost.Build(args, "consumers", "http://127.0.0.1:0", (_, _) => _ => { });
 
     [Fact]
     public void Should_refuse_to_start_without_rabbitmq()
@@ -29,7 +28,9 @@ public sealed class When_a_role_host_starts_without_its_infrastructure
     [Fact]
     public void Should_refuse_a_malformed_url_naming_the_variable()
     {
-        var failure = Assert.Throws<InvalidSettingException>(() => Build("--RABBITMQ_URL=rabbit:5672", "--REDIS_URL=redis://127.0.0.1:6379"));
+        var failure = Assert.Throws<InvalidSettingException>(() =>
+            Build("--RABBITMQ_URL=rabbit:5672", "--REDIS_URL=redis://127.0.0.1:6379")
+        );
 
         Assert.Equal("RABBITMQ_URL", failure.Variable);
     }

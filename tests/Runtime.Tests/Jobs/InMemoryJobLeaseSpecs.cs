@@ -1,7 +1,6 @@
 using GitLabBus.Runtime.Jobs;
-using Microsoft.Extensions.Time.Testing;
-
 using GitLabBus.Tests.TestSupport.Specifications;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GitLabBus.Tests.Runtime.Jobs;
 

@@ -6,9 +6,9 @@ namespace GitLabBus.Tests.Runtime.Settings;
 public sealed class RuntimeSettingsSpecs
 {
     private static RuntimeSettings Read(params (string Key, string Value)[] values) =>
-        RuntimeSettings.Read(new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
-            .Build());
+        RuntimeSettings.Read(
+            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build()
+        );
 
     [Fact]
     public void Without_any_variable_everything_runs_in_memory_with_the_contract_defaults()

@@ -27,7 +27,12 @@ public sealed class ScriptedSteps
         {
             OperationId = step.OperationId,
             Scope = step.Scope,
-            Results = [.. Enumerable.Range(0, count).Select(i => new BacklogItemResult(i, "created", $"{firstId + i}", $"http://gitlab/{step.Scope}s/{firstId + i}"))],
+            Results =
+            [
+                .. Enumerable
+                    .Range(0, count)
+                    .Select(i => new BacklogItemResult(i, "created", $"{firstId + i}", $"http://gitlab/{step.Scope}s/{firstId + i}")),
+            ],
         };
     }
 }

@@ -21,18 +21,20 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     private ISagaStateMachineTestHarness<BacklogApplyStateMachine, BacklogApplyState> Applies =>
         Harness.GetSagaStateMachineHarness<BacklogApplyStateMachine, BacklogApplyState>();
 
-    public async Task InitializeAsync() => _embedded = await EmbeddedHarness.StartAsync(
-        (services, settings) =>
-        {
-            services.AddSingleton(_steps);
-            var sagas = services.AddSagasRole(settings);
-            return bus =>
+    public async Task InitializeAsync() =>
+        _embedded = await EmbeddedHarness.StartAsync(
+            (services, settings) =>
             {
-                sagas(bus);
-                bus.AddConsumer<ScriptedStepConsumer>();
-            };
-        },
-        new Dictionary<string, string?> { ["REDELIVERY_INTERVALS_SECONDS"] = "none" });
+                services.AddSingleton(_steps);
+                var sagas = services.AddSagasRole(settings);
+                return bus =>
+                {
+                    sagas(bus);
+                    bus.AddConsumer<ScriptedStepConsumer>();
+                };
+            },
+            new Dictionary<string, string?> { ["REDELIVERY_INTERVALS_SECONDS"] = "none" }
+        );
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
@@ -57,12 +59,13 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     [Fact]
     public async Task Should_gather_the_errors_and_warnings_of_both_steps()
     {
-        _steps.Answer = step => ScriptedSteps.Created(step) with
-        {
-            Results = ScriptedSteps.Created(step).Results.Skip(1).ToList(),
-            Errors = [new BacklogItemError(step.Scope, 0, "refused", 422)],
-            Warnings = [new BacklogItemWarning(step.Scope, 1, "label 'x' ignored")],
-        };
+        _steps.Answer = step =>
+            ScriptedSteps.Created(step) with
+            {
+                Results = ScriptedSteps.Created(step).Results.Skip(1).ToList(),
+                Errors = [new BacklogItemError(step.Scope, 0, "refused", 422)],
+                Warnings = [new BacklogItemWarning(step.Scope, 1, "label 'x' ignored")],
+            };
         var request = Request(epics: 2, issues: 2);
 
         await Harness.Bus.Publish(request);
@@ -77,8 +80,17 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     [Fact]
     public async Task Should_answer_an_earlier_applys_results_without_asking_for_the_issues()
     {
-        var earlier = new BacklogApplied { OperationId = "earlier", Epics = [new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7")] };
-        _steps.Answer = step => new BacklogItemsApplied { OperationId = step.OperationId, Scope = step.Scope, Earlier = earlier };
+        var earlier = new BacklogApplied
+        {
+            OperationId = "earlier",
+            Epics = [new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7")],
+        };
+        _steps.Answer = step => new BacklogItemsApplied
+        {
+            OperationId = step.OperationId,
+            Scope = step.Scope,
+            Earlier = earlier,
+        };
         var request = Request(epics: 1, issues: 1);
 
         await Harness.Bus.Publish(request);
@@ -93,7 +105,12 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     [Fact]
     public async Task Should_fail_with_the_steps_reason_when_a_step_cannot_run()
     {
-        _steps.Answer = step => new BacklogItemsApplied { OperationId = step.OperationId, Scope = step.Scope, Failure = new BacklogApplyFailure("not_found", "404 Project Not Found", 404) };
+        _steps.Answer = step => new BacklogItemsApplied
+        {
+            OperationId = step.OperationId,
+            Scope = step.Scope,
+            Failure = new BacklogApplyFailure("not_found", "404 Project Not Found", 404),
+        };
         var request = Request(epics: 1, issues: 1);
 
         await Harness.Bus.Publish(request);
@@ -108,7 +125,8 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
     [Fact]
     public async Task Should_fail_as_gitlab_unavailable_when_a_step_is_given_up()
     {
-        _steps.Answer = step => step.Scope == "issue" ? throw new InvalidMessageException("GitLab kept failing") : ScriptedSteps.Created(step);
+        _steps.Answer = step =>
+            step.Scope == "issue" ? throw new InvalidMessageException("GitLab kept failing") : ScriptedSteps.Created(step);
         var request = Request(epics: 1, issues: 1);
 
         await Harness.Bus.Publish(request);
@@ -127,13 +145,20 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
         await Harness.Bus.Publish(request);
         Assert.NotNull(await Applies.Exists(Guid.Parse(request.OperationId), machine => machine.ApplyingEpics));
         await Harness.Bus.Publish(request);
-        Assert.True(await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() => Task.FromResult(_steps.Asked.Count == 2)));
+        Assert.True(
+            await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() => Task.FromResult(_steps.Asked.Count == 2))
+        );
         _steps.Hold.SetResult();
         await AppliedAsync(request.OperationId);
         await Harness.Bus.Publish(request);
 
-        Assert.True(await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
-            Task.FromResult(Harness.Published.Select<BacklogApplied>(x => x.Context.Message.OperationId == request.OperationId).Count() >= 2)));
+        Assert.True(
+            await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
+                Task.FromResult(
+                    Harness.Published.Select<BacklogApplied>(x => x.Context.Message.OperationId == request.OperationId).Count() >= 2
+                )
+            )
+        );
         Assert.Equal(["epic", "epic"], _steps.Asked.Select(step => step.Scope).Where(scope => scope == "epic"));
         Assert.Contains(_steps.Asked, step => step.Scope == "issue");
     }
@@ -146,11 +171,13 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
         await Harness.Bus.Publish(request);
         Assert.NotNull(await Applies.Exists(Guid.Parse(request.OperationId), machine => machine.ApplyingIssues));
 
-        await Harness.Bus.Publish<Fault<BacklogItemsApplyRequested>>(new
-        {
-            Message = _steps.Asked.First(step => step.Scope == "epic"),
-            Exceptions = new[] { new { ExceptionType = typeof(TimeoutException).FullName, Message = "a late duplicate gave up" } },
-        });
+        await Harness.Bus.Publish<Fault<BacklogItemsApplyRequested>>(
+            new
+            {
+                Message = _steps.Asked.First(step => step.Scope == "epic"),
+                Exceptions = new[] { new { ExceptionType = typeof(TimeoutException).FullName, Message = "a late duplicate gave up" } },
+            }
+        );
         Assert.True(await Harness.Consumed.Any<Fault<BacklogItemsApplyRequested>>());
         _steps.Hold.SetResult();
         var applied = await AppliedAsync(request.OperationId);
@@ -178,7 +205,9 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
 
         await Harness.Bus.Publish(request);
 
-        var consumed = await Harness.Consumed.SelectAsync<BacklogApplyRequested>(x => x.Context.Message.OperationId == request.OperationId).FirstOrDefault();
+        var consumed = await Harness
+            .Consumed.SelectAsync<BacklogApplyRequested>(x => x.Context.Message.OperationId == request.OperationId)
+            .FirstOrDefault();
         Assert.NotNull(consumed);
         var refused = Assert.IsType<InvalidMessageException>(consumed.Exception);
         Assert.Contains("epics[0].title is required", refused.Message, StringComparison.Ordinal);
@@ -193,37 +222,45 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
         await Harness.Bus.Publish(request);
         await AppliedAsync(request.OperationId);
 
-        var replay = await _embedded.Services.GetRequiredService<SagaInspector>()
+        var replay = await _embedded
+            .Services.GetRequiredService<SagaInspector>()
             .ReplayAsync(BacklogApplyStateMachine.SagaName, Guid.Parse(request.OperationId), CancellationToken.None);
 
         Assert.NotNull(replay);
         Assert.True(replay.EndStateMatches, string.Join("; ", replay.Differences));
-        Assert.Equal(["Initial -> ApplyingEpics", "ApplyingEpics -> ApplyingIssues", "ApplyingIssues -> Finished"],
-            replay.Transitions.Select(t => $"{t.StateBefore} -> {t.StateAfter}"));
+        Assert.Equal(
+            ["Initial -> ApplyingEpics", "ApplyingEpics -> ApplyingIssues", "ApplyingIssues -> Finished"],
+            replay.Transitions.Select(t => $"{t.StateBefore} -> {t.StateAfter}")
+        );
     }
 
     private async Task<BacklogApplied> AppliedAsync(string operationId)
     {
-        var applied = await Harness.Published.SelectAsync<BacklogApplied>(x => x.Context.Message.OperationId == operationId).FirstOrDefault();
+        var applied = await Harness
+            .Published.SelectAsync<BacklogApplied>(x => x.Context.Message.OperationId == operationId)
+            .FirstOrDefault();
         Assert.NotNull(applied);
         return applied.Context.Message;
     }
 
     private async Task<BacklogApplyFailed> FailedAsync(string operationId)
     {
-        var failed = await Harness.Published.SelectAsync<BacklogApplyFailed>(x => x.Context.Message.OperationId == operationId).FirstOrDefault();
+        var failed = await Harness
+            .Published.SelectAsync<BacklogApplyFailed>(x => x.Context.Message.OperationId == operationId)
+            .FirstOrDefault();
         Assert.NotNull(failed);
         return failed.Context.Message;
     }
 
-    private static BacklogApplyRequested Request(int epics, int issues) => new()
-    {
-        OperationId = Guid.NewGuid().ToString(),
-        ProjectId = "1",
-        PromptId = $"prompt-{Guid.NewGuid():N}",
-        Epics = [.. Enumerable.Range(0, epics).Select(i => new BacklogEpicInput { Title = $"Epic {i}" })],
-        Issues = [.. Enumerable.Range(0, issues).Select(_ => Issue(null))],
-    };
+    private static BacklogApplyRequested Request(int epics, int issues) =>
+        new()
+        {
+            OperationId = Guid.NewGuid().ToString(),
+            ProjectId = "1",
+            PromptId = $"prompt-{Guid.NewGuid():N}",
+            Epics = [.. Enumerable.Range(0, epics).Select(i => new BacklogEpicInput { Title = $"Epic {i}" })],
+            Issues = [.. Enumerable.Range(0, issues).Select(_ => Issue(null))],
+        };
 
     private static BacklogIssueInput Issue(string? epicId) => new() { Title = $"Issue {Guid.NewGuid():N}", EpicId = epicId };
 }

@@ -17,7 +17,9 @@ public sealed class When_a_saga_is_journalled : IAsyncLifetime
     private ISagaJournal Journal => _embedded.Services.GetRequiredService<ISagaJournal>();
 
     public async Task InitializeAsync() =>
-        _embedded = await EmbeddedHarness.StartAsync((_, settings) => bus => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter"));
+        _embedded = await EmbeddedHarness.StartAsync(
+            (_, settings) => bus => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter")
+        );
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
@@ -30,7 +32,8 @@ public sealed class When_a_saga_is_journalled : IAsyncLifetime
 
         Assert.Equal(
             [("Initial", "Counting"), ("Counting", "Counting"), ("Counting", "Counting"), ("Counting", "Final")],
-            journal.Select(e => (e.StateBefore, e.StateAfter)));
+            journal.Select(e => (e.StateBefore, e.StateAfter))
+        );
         Assert.Equal([1, 2, 3, 4], journal.Select(e => e.Sequence));
         Assert.Null(journal[0].InstanceBefore);
         Assert.Equal(1, journal[0].InstanceAfter.GetProperty("count").GetInt32());
@@ -50,7 +53,10 @@ public sealed class When_a_saga_is_journalled : IAsyncLifetime
         await CounterRecording.RecordAsync(_embedded.Harness.Bus, Journal, increments: 0, id: id);
         var finished = await Inspector.GetStateAsync("counter", id, CancellationToken.None);
 
-        Assert.Equal(("repository", "Counting", false, 2), (running!.Source, running.State, running.Finished, running.Instance.GetProperty("count").GetInt32()));
+        Assert.Equal(
+            ("repository", "Counting", false, 2),
+            (running!.Source, running.State, running.Finished, running.Instance.GetProperty("count").GetInt32())
+        );
         Assert.Equal(("journal", "Final", true, 3), (finished!.Source, finished.State, finished.Finished, finished.JournalEntries));
         Assert.Null(await Inspector.GetStateAsync("counter", NewId.NextGuid(), CancellationToken.None));
     }

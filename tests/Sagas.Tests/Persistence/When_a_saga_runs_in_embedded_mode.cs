@@ -14,11 +14,14 @@ public sealed class When_a_saga_runs_in_embedded_mode : IAsyncLifetime
     private ITestHarness Harness => _embedded.Harness;
 
     public async Task InitializeAsync() =>
-        _embedded = await EmbeddedHarness.StartAsync((_, settings) => bus =>
-        {
-            bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry");
-            bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter");
-        });
+        _embedded = await EmbeddedHarness.StartAsync(
+            (_, settings) =>
+                bus =>
+                {
+                    bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry");
+                    bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter");
+                }
+        );
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
@@ -47,7 +50,11 @@ public sealed class When_a_saga_runs_in_embedded_mode : IAsyncLifetime
         Assert.Null(await sagas.NotExists(id));
     }
 
-    private static async Task<bool> EventuallyCountedAsync(ISagaStateMachineTestHarness<CounterStateMachine, CounterState> sagas, Guid id, int count)
+    private static async Task<bool> EventuallyCountedAsync(
+        ISagaStateMachineTestHarness<CounterStateMachine, CounterState> sagas,
+        Guid id,
+        int count
+    )
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)

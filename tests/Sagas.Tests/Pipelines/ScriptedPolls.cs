@@ -27,7 +27,9 @@ public sealed class ScriptedPolls
             return null;
         }
 
-        return queue.Count > 1 && queue.TryDequeue(out var next) ? next : queue.TryPeek(out var last) ? last : null;
+        return queue.Count > 1 && queue.TryDequeue(out var next) ? next
+            : queue.TryPeek(out var last) ? last
+            : null;
     }
 }
 

@@ -1,6 +1,4 @@
 using GitLabBus.Contracts;
-using GitLabBus.Consumers.Pipelines;
-using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Sagas;
 using GitLabBus.Sagas.Inspection;
 using GitLabBus.Sagas.Pipelines;
@@ -50,7 +48,8 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
 
         _polls.Script(
             Polled(pipeline, source == "webhooks" ? "success" : "running", ("build", "running"), ("test", "created")),
-            Polled(pipeline, "success", ("build", "success"), ("test", "success")));
+            Polled(pipeline, "success", ("build", "success"), ("test", "success"))
+        );
 
         var monitor = await FinishedAsync(pipeline);
 
@@ -58,7 +57,11 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Assert.Equal(["build:success", "test:success"], monitor.Jobs.OrderBy(job => job.Id).Select(job => $"{job.Name}:{job.Status}"));
         Assert.Equal("main", monitor.Ref);
         Assert.Equal("op-42", monitor.OperationId);
-        Assert.True(await Harness.Published.Any<PipelineFinished>(x => x.Context.Message.PipelineId == pipeline && x.Context.Message.Status == "success"));
+        Assert.True(
+            await Harness.Published.Any<PipelineFinished>(x =>
+                x.Context.Message.PipelineId == pipeline && x.Context.Message.Status == "success"
+            )
+        );
     }
 
     [Fact]
@@ -87,22 +90,42 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
     {
         const long parent = 44;
         const long child = 45;
-        _polls.Script(Polled(parent, "success", ("build", "success")) with { Downstream = [new DownstreamPipeline(Project, child, "running", "trigger-child")] });
+        _polls.Script(
+            Polled(parent, "success", ("build", "success")) with
+            {
+                Downstream = [new DownstreamPipeline(Project, child, "running", "trigger-child")],
+            }
+        );
         _polls.Script(Polled(child, "running", ("unit", "running")), Polled(child, "success", ("unit", "success")));
         await Harness.Bus.Publish(Created(parent));
         await Harness.Bus.Publish(Hook(parent, "success", ("build", "success")));
 
         var waiting = await Monitors.Exists(PipelineCorrelation.For(Project, parent), machine => machine.WaitingForDownstream);
-        Assert.True(await Harness.Published.Any<PipelineMonitoringRequested>(x => x.Context.Message.PipelineId == child && x.Context.Message.UpstreamPipelineId == parent));
-        await Harness.Bus.Publish(Hook(child, "success", ("unit", "success")) with { UpstreamProjectId = Project, UpstreamPipelineId = parent });
+        Assert.True(
+            await Harness.Published.Any<PipelineMonitoringRequested>(x =>
+                x.Context.Message.PipelineId == child && x.Context.Message.UpstreamPipelineId == parent
+            )
+        );
+        await Harness.Bus.Publish(
+            Hook(child, "success", ("unit", "success")) with
+            {
+                UpstreamProjectId = Project,
+                UpstreamPipelineId = parent,
+            }
+        );
         var finished = await FinishedAsync(parent);
 
         Assert.NotNull(waiting);
         Assert.Equal("success", Assert.Single(finished.Downstream).Status);
-        Assert.True(await Harness.Published.Any<PipelineFinished>(x => x.Context.Message.PipelineId == child && x.Context.Message.UpstreamPipelineId == parent));
+        Assert.True(
+            await Harness.Published.Any<PipelineFinished>(x =>
+                x.Context.Message.PipelineId == child && x.Context.Message.UpstreamPipelineId == parent
+            )
+        );
 
         // The parent's replay asks for its child's monitor again on the private bus: only the parent's own entries count.
-        var replay = await _embedded.Services.GetRequiredService<SagaInspector>()
+        var replay = await _embedded
+            .Services.GetRequiredService<SagaInspector>()
             .ReplayAsync(PipelineMonitorStateMachine.SagaName, PipelineCorrelation.For(Project, parent), CancellationToken.None);
         Assert.True(replay!.EndStateMatches, string.Join("; ", replay.Differences));
     }
@@ -111,7 +134,14 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
     public async Task Should_end_as_deleted_when_gitlab_no_longer_has_the_pipeline()
     {
         const long pipeline = 46;
-        _polls.Script(new PipelinePolled { ProjectId = Project, PipelineId = pipeline, Found = false });
+        _polls.Script(
+            new PipelinePolled
+            {
+                ProjectId = Project,
+                PipelineId = pipeline,
+                Found = false,
+            }
+        );
 
         await Harness.Bus.Publish(new PipelineMonitoringRequested { ProjectId = Project, PipelineId = pipeline });
 
@@ -127,7 +157,14 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         await FinishedAsync(pipeline);
 
         _polls.Script(Polled(pipeline, "running", ("test", "failed")), Polled(pipeline, "success", ("test", "failed")));
-        await Harness.Bus.Publish(new PipelineMonitoringRequested { ProjectId = Project, PipelineId = pipeline, Reason = "retried" });
+        await Harness.Bus.Publish(
+            new PipelineMonitoringRequested
+            {
+                ProjectId = Project,
+                PipelineId = pipeline,
+                Reason = "retried",
+            }
+        );
         Assert.NotNull(await Monitors.Exists(PipelineCorrelation.For(Project, pipeline), machine => machine.Monitoring));
         var monitor = await FinishedAsync(pipeline);
 
@@ -145,7 +182,8 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         await Harness.Bus.Publish(Hook(pipeline, "success", ("build", "success")));
         await FinishedAsync(pipeline);
 
-        var replay = await _embedded.Services.GetRequiredService<SagaInspector>()
+        var replay = await _embedded
+            .Services.GetRequiredService<SagaInspector>()
             .ReplayAsync(PipelineMonitorStateMachine.SagaName, PipelineCorrelation.For(Project, pipeline), CancellationToken.None);
 
         Assert.NotNull(replay);
@@ -167,23 +205,25 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Assert.True(_polls.Asked >= 1);
     }
 
-    private Task<EmbeddedHarness> StartAsync(int maxWaitSeconds) => EmbeddedHarness.StartAsync(
-        (services, settings) =>
-        {
-            services.AddSingleton(_polls);
-            var sagas = services.AddSagasRole(settings);
-            return bus =>
+    private Task<EmbeddedHarness> StartAsync(int maxWaitSeconds) =>
+        EmbeddedHarness.StartAsync(
+            (services, settings) =>
             {
-                sagas(bus);
-                bus.AddConsumer<ScriptedPollConsumer>();
-            };
-        },
-        new Dictionary<string, string?>
-        {
-            ["PIPELINE_POLL_INTERVAL_SECONDS"] = "0.1",
-            ["PIPELINE_POLL_MAX_INTERVAL_SECONDS"] = "0.4",
-            ["PIPELINE_MAX_WAIT_SECONDS"] = maxWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+                services.AddSingleton(_polls);
+                var sagas = services.AddSagasRole(settings);
+                return bus =>
+                {
+                    sagas(bus);
+                    bus.AddConsumer<ScriptedPollConsumer>();
+                };
+            },
+            new Dictionary<string, string?>
+            {
+                ["PIPELINE_POLL_INTERVAL_SECONDS"] = "0.1",
+                ["PIPELINE_POLL_MAX_INTERVAL_SECONDS"] = "0.4",
+                ["PIPELINE_MAX_WAIT_SECONDS"] = maxWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }
+        );
 
     private async Task<PipelineMonitorState> FinishedAsync(long pipeline)
     {
@@ -192,36 +232,53 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         return Monitors.Sagas.Contains(id)!;
     }
 
-    private static PipelineCreated Created(long pipeline) => new()
-    {
-        OperationId = $"op-{pipeline}", ProjectId = Project, PipelineId = pipeline, Ref = "main", Sha = "abc123", Status = "created",
-    };
+    private static PipelineCreated Created(long pipeline) =>
+        new()
+        {
+            OperationId = $"op-{pipeline}",
+            ProjectId = Project,
+            PipelineId = pipeline,
+            Ref = "main",
+            Sha = "abc123",
+            Status = "created",
+        };
 
-    private static PipelineStatusChanged Hook(long pipeline, string status, params (string Name, string Status)[] jobs) => new()
-    {
-        DeliveryId = NewId.NextGuid(),
-        ProjectId = Project,
-        PipelineId = pipeline,
-        Status = status,
-        Ref = "main",
-        Sha = "abc123",
-        Jobs = Summaries(jobs),
-    };
+    private static PipelineStatusChanged Hook(long pipeline, string status, params (string Name, string Status)[] jobs) =>
+        new()
+        {
+            DeliveryId = NewId.NextGuid(),
+            ProjectId = Project,
+            PipelineId = pipeline,
+            Status = status,
+            Ref = "main",
+            Sha = "abc123",
+            Jobs = Summaries(jobs),
+        };
 
-    private static JobStatusChanged Job(long pipeline, long id, string name, string status) => new()
-    {
-        DeliveryId = NewId.NextGuid(), ProjectId = Project, PipelineId = pipeline, JobId = id, Name = name, Stage = name, Status = status, Ref = "main", Sha = "abc123",
-    };
+    private static JobStatusChanged Job(long pipeline, long id, string name, string status) =>
+        new()
+        {
+            DeliveryId = NewId.NextGuid(),
+            ProjectId = Project,
+            PipelineId = pipeline,
+            JobId = id,
+            Name = name,
+            Stage = name,
+            Status = status,
+            Ref = "main",
+            Sha = "abc123",
+        };
 
-    private static PipelinePolled Polled(long pipeline, string status, params (string Name, string Status)[] jobs) => new()
-    {
-        ProjectId = Project,
-        PipelineId = pipeline,
-        Status = status,
-        Ref = "main",
-        Sha = "abc123",
-        Jobs = Summaries(jobs),
-    };
+    private static PipelinePolled Polled(long pipeline, string status, params (string Name, string Status)[] jobs) =>
+        new()
+        {
+            ProjectId = Project,
+            PipelineId = pipeline,
+            Status = status,
+            Ref = "main",
+            Sha = "abc123",
+            Jobs = Summaries(jobs),
+        };
 
     /// <summary>Jobs numbered from 1 in the order given, each in a stage of its own name.</summary>
     private static PipelineJobSummary[] Summaries((string Name, string Status)[] jobs) =>

@@ -17,11 +17,14 @@ public sealed class When_a_journal_is_replayed : IAsyncLifetime
     private SagaInspector Inspector => _embedded.Services.GetRequiredService<SagaInspector>();
 
     public async Task InitializeAsync() =>
-        _embedded = await EmbeddedHarness.StartAsync((_, settings) => bus =>
-        {
-            bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter");
-            bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry");
-        });
+        _embedded = await EmbeddedHarness.StartAsync(
+            (_, settings) =>
+                bus =>
+                {
+                    bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter");
+                    bus.AddJournaledSaga<ExpiryStateMachine, ExpiryState>(settings, "expiry");
+                }
+        );
 
     public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
@@ -45,15 +48,30 @@ public sealed class When_a_journal_is_replayed : IAsyncLifetime
     {
         var id = await RecordCounterAsync();
         var journal = await Inspector.GetJournalAsync("counter", id, CancellationToken.None);
-        var tampered = journal.Select(entry => entry.Sequence == 2
-            ? entry with { Message = JsonSerializer.SerializeToElement(new { correlationId = id, sequence = 50 }) }
-            : entry).ToList();
+        var tampered = journal
+            .Select(entry =>
+                entry.Sequence == 2
+                    ? entry with
+                    {
+                        Message = JsonSerializer.SerializeToElement(new { correlationId = id, sequence = 50 }),
+                    }
+                    : entry
+            )
+            .ToList();
 
-        var replay = await new SagaReplayer<CounterState>("counter", new CounterStateMachine()).ReplayAsync(id, tampered, null, CancellationToken.None);
+        var replay = await new SagaReplayer<CounterState>("counter", new CounterStateMachine()).ReplayAsync(
+            id,
+            tampered,
+            null,
+            CancellationToken.None
+        );
 
         Assert.False(replay.EndStateMatches);
         Assert.Equal([true, false, false, false], replay.Transitions.Select(t => t.Matches));
-        Assert.Contains(replay.Differences, difference => difference.StartsWith("$.sequenceSum: replayed 54, recorded 6", StringComparison.Ordinal));
+        Assert.Contains(
+            replay.Differences,
+            difference => difference.StartsWith("$.sequenceSum: replayed 54, recorded 6", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -63,7 +81,11 @@ public sealed class When_a_journal_is_replayed : IAsyncLifetime
         var sagas = _embedded.Harness.GetSagaStateMachineHarness<ExpiryStateMachine, ExpiryState>();
         await _embedded.Harness.Bus.Publish(new WatchStarted(id));
         Assert.NotNull(await sagas.Exists(id, machine => machine.Expired));
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () => (await Inspector.GetJournalAsync("expiry", id, CancellationToken.None)).Count == 2));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (await Inspector.GetJournalAsync("expiry", id, CancellationToken.None)).Count == 2
+            )
+        );
 
         var replay = (await Inspector.ReplayAsync("expiry", id, CancellationToken.None))!;
 

@@ -11,7 +11,11 @@ internal static class NodeClient
 {
     private static readonly SemaphoreSlim Install = new(1, 1);
 
-    public static async Task<JsonElement> RunAsync(string script, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<JsonElement> RunAsync(
+        string script,
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken
+    )
     {
         var folder = Folder();
         await EnsureInstalledAsync(folder, cancellationToken);
@@ -36,7 +40,12 @@ internal static class NodeClient
     }
 
     private static async Task<string> RunAsync(
-        string program, string[] arguments, string folder, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        string program,
+        string[] arguments,
+        string folder,
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken
+    )
     {
         var start = new ProcessStartInfo(program, arguments)
         {

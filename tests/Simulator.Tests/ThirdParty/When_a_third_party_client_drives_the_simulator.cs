@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Simulator;
 using GitLabBus.Tests.TestSupport;
@@ -29,7 +28,8 @@ public sealed class When_a_third_party_client_drives_the_simulator(When_a_third_
             Seen = await NodeClient.RunAsync(
                 "gitbeaker-flows.mjs",
                 new Dictionary<string, string> { ["GITLAB_URL"] = GitLab.Url, ["GITLAB_TOKEN"] = SimulatorOptions.DefaultToken },
-                CancellationToken.None);
+                CancellationToken.None
+            );
         }
 
         public Task DisposeAsync() => GitLab.DisposeAsync();
@@ -42,7 +42,9 @@ public sealed class When_a_third_party_client_drives_the_simulator(When_a_third_
         Assert.Equal(23, created.Length);
         Assert.Equal(created.Length, created.Distinct().Count());
 
-        var held = await _gitlab.Client().ListIssuesAsync(1, new WorkItemFilter { Labels = ["gitbeaker"], State = "all" }, CancellationToken.None)
+        var held = await _gitlab
+            .Client()
+            .ListIssuesAsync(1, new WorkItemFilter { Labels = ["gitbeaker"], State = "all" }, CancellationToken.None)
             .ToListAsync();
         Assert.Equal(created.Order(), held.Select(issue => issue.Iid).Order());
         var second = _seen.GetProperty("shownIssue");
@@ -99,7 +101,9 @@ public sealed class When_a_third_party_client_drives_the_simulator(When_a_third_
         var pushed = _seen.GetProperty("pushedSha").GetString();
         Assert.Equal(pushed, _seen.GetProperty("newestVersionHeadSha").GetString());
 
-        var held = await _gitlab.Client().GetMergeRequestAsync(1, _seen.GetProperty("mergeRequest").GetProperty("iid").GetInt64(), false, CancellationToken.None);
+        var held = await _gitlab
+            .Client()
+            .GetMergeRequestAsync(1, _seen.GetProperty("mergeRequest").GetProperty("iid").GetInt64(), false, CancellationToken.None);
         Assert.Equal(pushed, held.Sha);
     }
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Startup;
-
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -105,9 +104,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
 
     private sealed class PublishRecorder(ConcurrentQueue<PublishContext<WebhookReceived>> published) : IPublishObserver
     {
-        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+        public Task PrePublish<T>(PublishContext<T> context)
+            where T : class => Task.CompletedTask;
 
-        public Task PostPublish<T>(PublishContext<T> context) where T : class
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class
         {
             if (context is PublishContext<WebhookReceived> webhook)
             {
@@ -117,6 +118,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             return Task.CompletedTask;
         }
 
-        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
     }
 }

@@ -8,7 +8,11 @@ namespace GitLabBus.Tests.TestSupport.Gateway;
 public static class GitLabDelivery
 {
     public static HttpRequestMessage Request(
-        string body, string? eventName = "Push Hook", string? token = GatewayFactory.WebhookSecret, string? idempotencyKey = null)
+        string body,
+        string? eventName = "Push Hook",
+        string? token = GatewayFactory.WebhookSecret,
+        string? idempotencyKey = null
+    )
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab")
         {

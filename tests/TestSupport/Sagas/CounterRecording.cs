@@ -1,7 +1,6 @@
 using GitLabBus.Sagas.Journal;
 using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit;
-using Xunit;
 
 namespace GitLabBus.Tests.TestSupport.Sagas;
 
@@ -11,7 +10,13 @@ public static class CounterRecording
     public const string Saga = "counter";
 
     /// <summary>Counts <paramref name="increments"/> times, then closes the saga if asked; returns its correlation id.</summary>
-    public static async Task<Guid> RecordAsync(IPublishEndpoint bus, ISagaJournal journal, int increments, bool close = true, Guid? id = null)
+    public static async Task<Guid> RecordAsync(
+        IPublishEndpoint bus,
+        ISagaJournal journal,
+        int increments,
+        bool close = true,
+        Guid? id = null
+    )
     {
         var correlationId = id ?? NewId.NextGuid();
         var recorded = (await journal.ReadAsync(Saga, correlationId, CancellationToken.None)).Count;
@@ -31,5 +36,7 @@ public static class CounterRecording
     }
 
     private static async Task JournalledAsync(ISagaJournal journal, Guid id, int entries) =>
-        Assert.True(await GitLabDelivery.EventuallyAsync(async () => (await journal.ReadAsync(Saga, id, CancellationToken.None)).Count >= entries));
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () => (await journal.ReadAsync(Saga, id, CancellationToken.None)).Count >= entries)
+        );
 }

@@ -26,13 +26,12 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
         Event(() => Incremented, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => Closed, e => e.CorrelateById(m => m.Message.CorrelationId));
 
-        Initially(
-            When(Incremented).Then(Count).TransitionTo(Counting));
-        During(Counting,
+        Initially(When(Incremented).Then(Count).TransitionTo(Counting));
+        During(
+            Counting,
             When(Incremented).Then(Count),
-            When(Closed)
-                .Publish(context => new CounterFinished(context.Saga.CorrelationId, context.Saga.Count))
-                .Finalize());
+            When(Closed).Publish(context => new CounterFinished(context.Saga.CorrelationId, context.Saga.Count)).Finalize()
+        );
         SetCompletedWhenFinalized();
     }
 

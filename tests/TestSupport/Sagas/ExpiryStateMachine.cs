@@ -21,18 +21,18 @@ public sealed class ExpiryStateMachine : MassTransitStateMachine<ExpiryState>
     {
         InstanceState(x => x.CurrentState);
         Event(() => Started, e => e.CorrelateById(m => m.Message.CorrelationId));
-        Schedule(() => Expiry, x => x.ExpiryToken, s =>
-        {
-            s.Delay = TimeSpan.FromSeconds(1);
-            s.Received = r => r.CorrelateById(m => m.Message.CorrelationId);
-        });
+        Schedule(
+            () => Expiry,
+            x => x.ExpiryToken,
+            s =>
+            {
+                s.Delay = TimeSpan.FromSeconds(1);
+                s.Received = r => r.CorrelateById(m => m.Message.CorrelationId);
+            }
+        );
 
-        Initially(
-            When(Started)
-                .Schedule(Expiry, context => new WatchExpired(context.Saga.CorrelationId))
-                .TransitionTo(Watching));
-        During(Watching,
-            When(Expiry!.Received).TransitionTo(Expired));
+        Initially(When(Started).Schedule(Expiry, context => new WatchExpired(context.Saga.CorrelationId)).TransitionTo(Watching));
+        During(Watching, When(Expiry!.Received).TransitionTo(Expired));
     }
 
     public MassTransit.State Watching { get; private set; } = null!;

@@ -1,5 +1,5 @@
-using GitLabBus.Contracts;
 using GitLabBus.Consumers.Backlog;
+using GitLabBus.Contracts;
 
 namespace GitLabBus.Tests.TestSupport.Specifications;
 
@@ -83,7 +83,12 @@ public abstract class BacklogApplyLedgerSpecification
         await Ledger.ClaimAsync(key, "op-1", Ttl, CancellationToken.None);
         var epic = new BacklogItemRecord(0, new BacklogItemResult(0, "created", "7", "http://gitlab/epics/7"), null, []);
         var secondEpic = new BacklogItemRecord(1, new BacklogItemResult(1, "unchanged", "8", "http://gitlab/epics/8"), null, []);
-        var issue = new BacklogItemRecord(2, null, new BacklogItemError("issue", 2, "refused", 422), [new BacklogItemWarning("issue", 2, "label 'x' ignored")]);
+        var issue = new BacklogItemRecord(
+            2,
+            null,
+            new BacklogItemError("issue", 2, "refused", 422),
+            [new BacklogItemWarning("issue", 2, "label 'x' ignored")]
+        );
 
         await Ledger.RecordAsync(key, "epic", [epic, secondEpic], CancellationToken.None);
         await Ledger.RecordAsync(key, "issue", [issue], CancellationToken.None);

@@ -1,5 +1,4 @@
 using GitLabBus.Consumers.Embeddings;
-using GitLabBus.Runtime.Settings;
 
 namespace GitLabBus.Tests.TestSupport.Specifications;
 
@@ -15,7 +14,11 @@ public abstract class EmbeddingCacheSpecification
     {
         var project = NewProject();
 
-        await Cache.WriteAsync(project, [KeyValuePair.Create("issue-1", new[] { 0.5f, -0.25f }), KeyValuePair.Create("epic-1", new[] { 1f, 0f })], CancellationToken.None);
+        await Cache.WriteAsync(
+            project,
+            [KeyValuePair.Create("issue-1", new[] { 0.5f, -0.25f }), KeyValuePair.Create("epic-1", new[] { 1f, 0f })],
+            CancellationToken.None
+        );
         var read = await Cache.GetManyAsync(project, ["issue-1", "epic-1", "issue-2"], CancellationToken.None);
 
         Assert.Equal(["epic-1", "issue-1"], read.Keys.Order(StringComparer.Ordinal));
@@ -26,7 +29,11 @@ public abstract class EmbeddingCacheSpecification
     public async Task A_replacement_overwrites_kept_vectors_and_removes_the_others_of_that_project_only()
     {
         var (project, other) = (NewProject(), NewProject());
-        await Cache.WriteAsync(project, [KeyValuePair.Create("issue-1", new[] { 1f }), KeyValuePair.Create("issue-2", new[] { 2f })], CancellationToken.None);
+        await Cache.WriteAsync(
+            project,
+            [KeyValuePair.Create("issue-1", new[] { 1f }), KeyValuePair.Create("issue-2", new[] { 2f })],
+            CancellationToken.None
+        );
         await Cache.WriteAsync(other, [KeyValuePair.Create("issue-2", new[] { 9f })], CancellationToken.None);
 
         await Cache.WriteAsync(project, [KeyValuePair.Create("issue-1", new[] { 3f })], CancellationToken.None);

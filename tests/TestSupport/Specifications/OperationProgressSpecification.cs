@@ -79,7 +79,11 @@ public abstract class OperationProgressSpecification
         await progress.CompletedAsync(id, new { }, CancellationToken.None);
 
         var resumed = new List<string>();
-        await foreach (var next in progress.FollowAsync(id, first.Id, CancellationToken.None).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+        await foreach (
+            var next in progress
+                .FollowAsync(id, first.Id, CancellationToken.None)
+                .WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token)
+        )
         {
             resumed.Add(next.Type);
         }

@@ -10,14 +10,15 @@ public abstract class ScheduledMessageStoreSpecification
 
     protected abstract Task<IScheduledMessageStore> CreateAsync();
 
-    private static ScheduledMessage Message(TimeSpan dueIn) => new()
-    {
-        TokenId = Guid.NewGuid(),
-        DueAt = Now + dueIn,
-        Destination = new Uri("exchange:somewhere"),
-        ContentType = "application/vnd.masstransit+json",
-        Body = """{"message":{}}""",
-    };
+    private static ScheduledMessage Message(TimeSpan dueIn) =>
+        new()
+        {
+            TokenId = Guid.NewGuid(),
+            DueAt = Now + dueIn,
+            Destination = new Uri("exchange:somewhere"),
+            ContentType = "application/vnd.masstransit+json",
+            Body = """{"message":{}}""",
+        };
 
     [Fact]
     public async Task Only_due_messages_are_claimed()

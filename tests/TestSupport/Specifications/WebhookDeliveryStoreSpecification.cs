@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GitLabBus.Runtime.Settings;
 using GitLabBus.Gateway.Webhooks;
+using GitLabBus.Runtime.Settings;
 
 namespace GitLabBus.Tests.TestSupport.Specifications;
 
@@ -155,12 +155,13 @@ public abstract class WebhookDeliveryStoreSpecification
         Assert.Single(await store.ListAsync(50, CancellationToken.None));
     }
 
-    protected WebhookDelivery NewDelivery(string payload = """{"object_kind":"push"}""") => new()
-    {
-        DeliveryId = Guid.NewGuid(),
-        EventName = "Push Hook",
-        Headers = new Dictionary<string, string> { ["X-Gitlab-Event"] = "Push Hook", ["X-Gitlab-Event-UUID"] = "abc-123" },
-        Payload = JsonSerializer.Deserialize<JsonElement>(payload),
-        ReceivedAt = Now,
-    };
+    protected WebhookDelivery NewDelivery(string payload = """{"object_kind":"push"}""") =>
+        new()
+        {
+            DeliveryId = Guid.NewGuid(),
+            EventName = "Push Hook",
+            Headers = new Dictionary<string, string> { ["X-Gitlab-Event"] = "Push Hook", ["X-Gitlab-Event-UUID"] = "abc-123" },
+            Payload = JsonSerializer.Deserialize<JsonElement>(payload),
+            ReceivedAt = Now,
+        };
 }
