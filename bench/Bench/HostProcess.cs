@@ -25,8 +25,10 @@ public sealed class HostProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data?.Contains("applied in") == true)
+            if (line.Data?.Contains("applied in", StringComparison.Ordinal) == true)
+            {
                 Console.Error.WriteLine($"[{assembly}] {line.Data}");
+            }
         };
         process.ErrorDataReceived += (_, line) =>
         {

@@ -97,7 +97,7 @@ public sealed class CacheEmbeddingsConsumer(
         }
         catch (EmbeddingUnavailableException unavailable)
         {
-            await FailAsync(request, projectId, "embedding_unavailable", unavailable.Message, cancellationToken);
+            await FailAsync(request, projectId, ErrorCodes.EmbeddingUnavailable, unavailable.Message, cancellationToken);
         }
         catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {

@@ -46,7 +46,7 @@ public sealed class WebhookIngest(
                 incoming.EventName,
                 failure.GetType().Name
             );
-            metrics.Count(incoming.EventName, "cache_unavailable");
+            metrics.Count(incoming.EventName, ErrorCodes.CacheUnavailable);
             return new IngestResult(IngestOutcome.StateUnavailable, delivery.DeliveryId);
         }
 
@@ -72,7 +72,7 @@ public sealed class WebhookIngest(
                 "release",
                 delivery.DeliveryId
             );
-            metrics.Count(incoming.EventName, "bus_unavailable");
+            metrics.Count(incoming.EventName, ErrorCodes.BusUnavailable);
             return new IngestResult(IngestOutcome.BusUnavailable, delivery.DeliveryId);
         }
 

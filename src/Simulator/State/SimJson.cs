@@ -245,52 +245,47 @@ public static class SimJson
             web_url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
         };
 
-    public static object PipelineSummary(SimStore store, SimProject project, SimPipeline pipeline) =>
-        new
+    /// <summary>
+    /// GitLab's basic pipeline entity (lists, merge request pipelines); <see cref="Pipeline"/> is it with the details after,
+    /// in the order GitLab's detailed entity adds them.
+    /// </summary>
+    public static Dictionary<string, object?> PipelineSummary(SimStore store, SimProject project, SimPipeline pipeline) =>
+        new()
         {
-            id = pipeline.Id,
-            iid = pipeline.Iid,
-            project_id = project.Id,
-            sha = pipeline.Sha,
-            @ref = pipeline.Ref,
-            status = pipeline.Status,
-            source = pipeline.Source,
-            created_at = SimFormat.Api(pipeline.CreatedAt),
-            updated_at = SimFormat.Api(pipeline.UpdatedAt),
-            web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
+            ["id"] = pipeline.Id,
+            ["iid"] = pipeline.Iid,
+            ["project_id"] = project.Id,
+            ["sha"] = pipeline.Sha,
+            ["ref"] = pipeline.Ref,
+            ["status"] = pipeline.Status,
+            ["source"] = pipeline.Source,
+            ["created_at"] = SimFormat.Api(pipeline.CreatedAt),
+            ["updated_at"] = SimFormat.Api(pipeline.UpdatedAt),
+            ["web_url"] = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
         };
 
-    public static object Pipeline(SimStore store, SimProject project, SimPipeline pipeline) =>
-        new
+    public static Dictionary<string, object?> Pipeline(SimStore store, SimProject project, SimPipeline pipeline)
+    {
+        var detailed = PipelineSummary(store, project, pipeline);
+        detailed["before_sha"] = pipeline.BeforeSha;
+        detailed["tag"] = false;
+        detailed["yaml_errors"] = null;
+        detailed["user"] = User(store, store.UserById(pipeline.UserId));
+        detailed["started_at"] = SimFormat.Api(pipeline.StartedAt);
+        detailed["finished_at"] = SimFormat.Api(pipeline.FinishedAt);
+        detailed["committed_at"] = null;
+        detailed["duration"] = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt);
+        detailed["queued_duration"] = SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt);
+        detailed["coverage"] = null;
+        detailed["detailed_status"] = new
         {
-            id = pipeline.Id,
-            iid = pipeline.Iid,
-            project_id = project.Id,
-            sha = pipeline.Sha,
-            before_sha = pipeline.BeforeSha,
-            @ref = pipeline.Ref,
-            status = pipeline.Status,
-            source = pipeline.Source,
-            tag = false,
-            yaml_errors = (string?)null,
-            user = User(store, store.UserById(pipeline.UserId)),
-            created_at = SimFormat.Api(pipeline.CreatedAt),
-            updated_at = SimFormat.Api(pipeline.UpdatedAt),
-            started_at = SimFormat.Api(pipeline.StartedAt),
-            finished_at = SimFormat.Api(pipeline.FinishedAt),
-            committed_at = (string?)null,
-            duration = (int?)SimFormat.Seconds(pipeline.StartedAt, pipeline.FinishedAt),
-            queued_duration = SimFormat.Seconds(pipeline.CreatedAt, pipeline.StartedAt),
-            coverage = (string?)null,
-            web_url = $"{store.WebUrl(project.FullPath)}/-/pipelines/{pipeline.Id}",
-            detailed_status = new
-            {
-                icon = $"status_{pipeline.Status}",
-                text = pipeline.Status,
-                label = pipeline.Status == "success" ? "passed" : pipeline.Status,
-                group = pipeline.Status,
-            },
+            icon = $"status_{pipeline.Status}",
+            text = pipeline.Status,
+            label = pipeline.Status == "success" ? "passed" : pipeline.Status,
+            group = pipeline.Status,
         };
+        return detailed;
+    }
 
     public static object Job(SimStore store, SimProject project, SimPipeline pipeline, SimJob job) =>
         new

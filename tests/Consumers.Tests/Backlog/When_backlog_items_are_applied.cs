@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Contracts;
+using GitLabBus.Tests.TestSupport;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

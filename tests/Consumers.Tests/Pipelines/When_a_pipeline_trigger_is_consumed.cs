@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Operations;
+using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit;
 using MassTransit.Testing;

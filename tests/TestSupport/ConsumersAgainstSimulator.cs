@@ -1,11 +1,10 @@
 using GitLabBus.Consumers;
 using GitLabBus.Simulator;
-using GitLabBus.Tests.TestSupport;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GitLabBus.Tests.Consumers;
+namespace GitLabBus.Tests.TestSupport;
 
 /// <summary>
 /// The consumers role on the embedded bus (MassTransit's test harness) against a GitLab simulator of its own over HTTP,
