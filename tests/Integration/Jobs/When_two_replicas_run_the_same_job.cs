@@ -1,4 +1,4 @@
-using GitLabBus.Runtime.Jobs;
+using GitLabBus.Consumers.Jobs;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Runtime.State;
 using GitLabBus.Tests.TestSupport.Gateway;

@@ -1,10 +1,9 @@
+using GitLabBus.Runtime.Jobs;
 using GitLabBus.Runtime.Settings;
-using GitLabBus.Runtime.State;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
-namespace GitLabBus.Runtime.Jobs;
+namespace GitLabBus.Consumers.Jobs;
 
 /// <summary>One recurring job: its name (also its lease's), interval, and how long a lease lasts before it is renewed.</summary>
 public sealed record RecurringJobOptions<TJob>(string Name, TimeSpan Interval)
@@ -53,12 +52,5 @@ public static class RecurringJobs
         }
 
         return services;
-    }
-
-    /// <summary>Leases in Redis (or in memory): for recurring jobs, and for any work one replica at a time must do.</summary>
-    public static IServiceCollection AddJobLeases(this IServiceCollection services, RedisSettings redis)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        return services.AddStore<IJobLease, InMemoryJobLease, RedisJobLease>(redis);
     }
 }

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
-using GitLabBus.Runtime.Jobs;
+using GitLabBus.Consumers.Jobs;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace GitLabBus.Tests.Runtime.Jobs;
+namespace GitLabBus.Tests.Consumers.Jobs;
 
 /// <summary>Embedded mode: Quartz fires the jobs, the in-memory lease guards them.</summary>
 public sealed class When_a_job_recurs : IAsyncLifetime

@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using GitLabBus.Runtime.Jobs;
 using Quartz;
 
-namespace GitLabBus.Runtime.Jobs;
+namespace GitLabBus.Consumers.Jobs;
 
 /// <summary>
 /// What Quartz fires on every replica: runs the job only with its lease, renews the lease while the run lasts, and

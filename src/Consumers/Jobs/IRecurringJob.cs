@@ -1,4 +1,4 @@
-namespace GitLabBus.Runtime.Jobs;
+namespace GitLabBus.Consumers.Jobs;
 
 /// <summary>
 /// Work that recurs on an interval (pollers, refreshers). Each run is a fresh DI scope; across all replicas only one
