@@ -1,7 +1,7 @@
 namespace GitLabBus.Contracts;
 
-/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or <see
-/// cref="RequestRefused"/>.</summary>
+/// <summary>Which GitLab project a path (<c>group/sub/project</c>) names. Answered with <see cref="ResolvedProject"/> or
+/// <see cref="RequestRefused"/>.</summary>
 public record ProjectResolveQuery
 {
     public string Path { get; init; } = "";

@@ -14,8 +14,8 @@ public record SagaNames(IReadOnlyList<string> Names);
 /// </summary>
 public record SagaStateQuery(string Saga, Guid CorrelationId);
 
-/// <summary>Every message the instance consumed, in order, with its state before and after; answered like <see
-/// cref="SagaStateQuery"/>.</summary>
+/// <summary>Every message the instance consumed, in order, with its state before and after; answered like
+/// <see cref="SagaStateQuery"/>.</summary>
 public record SagaJournalQuery(string Saga, Guid CorrelationId);
 
 /// <summary>Re-runs the instance's journal on a fresh instance, sending nothing; answered like <see cref="SagaStateQuery"/>.</summary>

@@ -53,8 +53,8 @@ public sealed class EventProbe : IAsyncDisposable
         return probe;
     }
 
-    /// <summary>The event published for <paramref name="deliveryId"/> (or operation), or a failure after <paramref
-    /// name="within"/>.</summary>
+    /// <summary>The event published for <paramref name="deliveryId"/> (or operation), or a failure after
+    /// <paramref name="within"/>.</summary>
     public async Task<ConsumeContext> EventFor(Guid deliveryId, TimeSpan? within = null) =>
         await Slot(deliveryId).Task.WaitAsync(within ?? TimeSpan.FromSeconds(30));
 

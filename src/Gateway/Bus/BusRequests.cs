@@ -38,8 +38,8 @@ public sealed class BusRequests(IClientFactory clients, ILogger<BusRequests> log
         return (answer, refused is null ? null : ApiError.Refused(refused));
     }
 
-    /// <summary>The answer, or why there is none: the refusal, or <c>gitlab_unavailable</c> when no one answered within <paramref
-    /// name="timeout"/>.</summary>
+    /// <summary>The answer, or why there is none: the refusal, or <c>gitlab_unavailable</c> when no one answered within
+    /// <paramref name="timeout"/>.</summary>
     public async Task<(TAnswer? Answer, RequestRefused? Refused)> TryAskAsync<TRequest, TAnswer>(
         TRequest request,
         CancellationToken cancellationToken,
