@@ -60,6 +60,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var (headers, body) = await NextAsync(delivery => delivery.Body.GetProperty("object_kind").GetString() == "issue");
 
         Assert.Equal("Issue Hook", headers["X-Gitlab-Event"]);
+        Assert.Equal("application/json", headers.ContentType);
         Assert.Equal("hook-secret", headers["X-Gitlab-Token"]);
         Assert.True(Guid.TryParse(headers["Idempotency-Key"], out _));
         Assert.True(Guid.TryParse(headers["X-Gitlab-Event-UUID"], out _));
@@ -394,8 +395,13 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
             )
         );
         Assert.Equal("2000", page.Headers.GetValues("RateLimit-Limit").Single());
+
+        // GitLab's Content-Type to the byte, on answers and errors alike: some clients compare the whole header.
+        Assert.All(new[] { anonymous, missing, page }, response => Assert.Equal("application/json", RawContentType(response)));
         Assert.Contains("rel=\"next\"", page.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
     }
+
+    private static string RawContentType(HttpResponseMessage response) => response.Content.Headers.GetValues("Content-Type").Single();
 
     private static bool SimStoreFinal(string status) => GitLabBus.Simulator.State.SimStore.IsFinal(status);
 

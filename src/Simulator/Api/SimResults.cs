@@ -9,7 +9,10 @@ public static class SimResults
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = null };
 
-    public static IResult Ok(object body, int status = 200) => Results.Json(body, Json, statusCode: status);
+    /// <summary>GitLab's <c>Content-Type</c>, to the byte: some clients compare it whole, and GitLab sends no charset.</summary>
+    public const string JsonContentType = "application/json";
+
+    public static IResult Ok(object body, int status = 200) => Results.Json(body, Json, JsonContentType, status);
 
     public static IResult Created(object body) => Ok(body, 201);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using GitLabBus.Simulator.Api;
 using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Engine;
@@ -79,7 +80,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
             {
-                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+                Content = new StringContent(body, System.Text.Encoding.UTF8)
+                {
+                    // As GitLab sends its hooks: no charset parameter.
+                    Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(SimResults.JsonContentType) },
+                },
             };
             request.Headers.TryAddWithoutValidation("User-Agent", "GitLab/17.11.0-simulator");
             request.Headers.TryAddWithoutValidation("X-Gitlab-Event", hookEvent.EventHeader);
