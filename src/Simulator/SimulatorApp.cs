@@ -29,6 +29,7 @@ public static class SimulatorApp
         app.UseMiddleware<SimGate>();
         var api = app.MapGroup("/api/v4");
         api.MapProjects();
+        api.MapUsers();
         api.MapHooks();
         api.MapWorkItems();
         api.MapMergeRequests();

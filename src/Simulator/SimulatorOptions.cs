@@ -8,7 +8,20 @@ public sealed record SimulatorOptions
 
     public const string DefaultUrl = "http://127.0.0.1:8929";
 
-    /// <summary>Tokens accepted as <c>PRIVATE-TOKEN</c> or bearer; each acts as the administrator.</summary>
+    /// <summary>The demo's service user, a Maintainer of demo/shop: the embedded gateway acts as it.</summary>
+    public const string BotUsername = "gitlabbus-bot";
+
+    public const string BotToken = "glpat-gitlabbus-bot-demo";
+
+    /// <summary>The demo's Developer of demo/shop, a person: commands typed as alice are never the service's own.</summary>
+    public const string DeveloperUsername = "alice";
+
+    public const string DeveloperToken = "glpat-alice-demo";
+
+    /// <summary>
+    /// <c>SIMULATOR_TOKENS</c>: tokens accepted as <c>PRIVATE-TOKEN</c> or bearer besides the users' own; a plain one acts as
+    /// the administrator (root), <c>token=username</c> as that user (made when missing).
+    /// </summary>
     public IReadOnlyList<string> Tokens { get; init; } = [DefaultToken];
 
     /// <summary>The address it listens on, also the base of every <c>web_url</c>.</summary>

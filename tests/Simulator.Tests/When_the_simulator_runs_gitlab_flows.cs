@@ -77,7 +77,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var client = _gitlab.Client();
         await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
         var issue = await client.CreateIssueAsync(1, new NewGitLabIssue("To be discussed"), CancellationToken.None);
-        using var http = AuthorisedHttp();
+        using var http = AuthorisedHttp(GitLabBus.Simulator.SimulatorOptions.DeveloperToken);
 
         using var posted = await http.PostAsJsonAsync(
             $"/api/v4/projects/1/issues/{issue.Iid}/notes",
@@ -91,6 +91,13 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.Equal("Note Hook", headers["X-Gitlab-Event"]);
         Assert.Equal("Issue", body.GetProperty("object_attributes").GetProperty("noteable_type").GetString());
         Assert.Equal(issue.Iid, body.GetProperty("issue").GetProperty("iid").GetInt64());
+
+        // The note is the token's user's, in the answer and in the hook: a person's command is never taken for the service's.
+        Assert.Equal(
+            "alice",
+            (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("author").GetProperty("username").GetString()
+        );
+        Assert.Equal("alice", body.GetProperty("user").GetProperty("username").GetString());
     }
 
     [Fact]
@@ -405,10 +412,10 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
 
     private static bool SimStoreFinal(string status) => GitLabBus.Simulator.State.SimStore.IsFinal(status);
 
-    private HttpClient AuthorisedHttp()
+    private HttpClient AuthorisedHttp(string token = GitLabBus.Simulator.SimulatorOptions.DefaultToken)
     {
         var http = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
-        http.DefaultRequestHeaders.Add("PRIVATE-TOKEN", GitLabBus.Simulator.SimulatorOptions.DefaultToken);
+        http.DefaultRequestHeaders.Add("PRIVATE-TOKEN", token);
         return http;
     }
 

@@ -1,5 +1,6 @@
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Runtime.Settings;
+using GitLabBus.Simulator;
 
 namespace GitLabBus.Gateway.Startup;
 
@@ -39,6 +40,10 @@ public static class Banner
             lines.Add(
                 $"  simulator  {simulator}/api/v4 (PRIVATE-TOKEN {SimulatorToken(gitlab)}), controls {simulator}/_sim; "
                     + "demo/shop sends its webhooks here"
+            );
+            lines.Add(
+                $"  people     {SimulatorOptions.DeveloperUsername} (Developer) PRIVATE-TOKEN {SimulatorOptions.DeveloperToken}; "
+                    + $"this gateway acts as {SimulatorOptions.BotUsername} (Maintainer)"
             );
         }
 

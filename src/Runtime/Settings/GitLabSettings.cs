@@ -8,6 +8,12 @@ public sealed record GitLabSettings
 {
     public const string SimulatorToken = "glpat-simulator-root";
 
+    /// <summary>
+    /// The built-in simulator's service user <c>gitlabbus-bot</c> (its demo seed makes it, a Maintainer of demo/shop): the
+    /// embedded gateway acts as it, so its own notes are told apart from people's. The simulator defines the same token.
+    /// </summary>
+    public const string SimulatorServiceToken = "glpat-gitlabbus-bot-demo";
+
     public Uri? BaseUrl { get; init; }
 
     public required Uri SimulatorUrl { get; init; }
@@ -19,7 +25,7 @@ public sealed record GitLabSettings
     /// <summary>Where the client goes: <see cref="BaseUrl"/>, or the simulator's address when it is unset.</summary>
     public Uri ApiBaseUrl => BaseUrl ?? SimulatorUrl;
 
-    /// <summary><c>GITLAB_TOKEN</c>, or the simulator's first token when no GitLab is configured; null when neither.</summary>
+    /// <summary><c>GITLAB_TOKEN</c>, or the simulator's service user's token when no GitLab is configured; null when neither.</summary>
     public string? ServiceToken { get; init; }
 
     /// <summary><c>DEFAULT_PAGE_SIZE</c> (100): the page size when a caller names none, and the client's page size.</summary>
@@ -46,7 +52,7 @@ public sealed record GitLabSettings
             BaseUrl = baseUrl,
             SimulatorUrl = simulatorUrl,
             SimulatorTokens = simulatorTokens,
-            ServiceToken = reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? simulatorTokens[0] : null),
+            ServiceToken = reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? SimulatorServiceToken : null),
             DefaultPageSize = reader.Int("DEFAULT_PAGE_SIZE", 100, 1, 100),
         };
     }

@@ -339,7 +339,7 @@ public static class MergeRequestEndpoints
 
         api.MapPost(
             "/projects/{id}/merge_requests/{iid:long}/notes",
-            (SimStore store, SimParams parameters, string id, long iid) =>
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
                 store.Write(s =>
                     With(
                         s,
@@ -347,7 +347,7 @@ public static class MergeRequestEndpoints
                         iid,
                         (project, mr) =>
                             parameters.String("body") is { Length: > 0 } body
-                                ? SimResults.Created(SimJson.Note(s, s.AddNote(project, mr, body)))
+                                ? SimResults.Created(SimJson.Note(s, s.AddNote(project, mr, SimCaller.Of(http, s), body)))
                                 : SimResults.Missing("body")
                     )
                 )
@@ -376,7 +376,7 @@ public static class MergeRequestEndpoints
 
         api.MapPost(
             "/projects/{id}/merge_requests/{iid:long}/discussions",
-            (SimStore store, SimParams parameters, string id, long iid) =>
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
                 store.Write(s =>
                     With(
                         s,
@@ -396,7 +396,7 @@ public static class MergeRequestEndpoints
                             }
 
                             var discussionId = s.NewSha();
-                            var note = s.AddNote(project, mr, body, position, discussionId);
+                            var note = s.AddNote(project, mr, SimCaller.Of(http, s), body, position, discussionId);
                             return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
                         }
                     )

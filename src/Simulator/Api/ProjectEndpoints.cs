@@ -3,13 +3,12 @@ using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
 
-/// <summary>Version, user, groups, projects, labels, branches, and commits (GitLab's way to push through the API).</summary>
+/// <summary>Version, groups, projects, labels, branches, and commits (GitLab's way to push through the API).</summary>
 public static class ProjectEndpoints
 {
     public static void MapProjects(this RouteGroupBuilder api)
     {
         api.MapGet("/version", () => SimResults.Ok(new { version = "17.11.0-simulator", revision = "gitlabbus" }));
-        api.MapGet("/user", (SimStore store) => store.Read(s => SimResults.Ok(SimJson.User(s, s.Root))));
 
         api.MapGet(
             "/groups/{id}",

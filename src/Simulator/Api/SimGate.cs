@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
@@ -50,7 +48,8 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         // The trigger API authenticates by the trigger token in its form instead.
         var isTrigger = path.EndsWith("/trigger/pipeline", StringComparison.OrdinalIgnoreCase);
         var token = TokenOf(http.Request);
-        if (!isTrigger && (token is null || !Accepted(token)))
+        var caller = token is null ? null : store.Read(s => s.UserOfToken(token));
+        if (!isTrigger && caller is null)
         {
             await SimResults.Ok(new { message = "401 Unauthorized" }, 401).ExecuteAsync(http);
             return;
@@ -61,6 +60,11 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
             http.Response.Headers.RetryAfter = "60";
             await SimResults.Ok(new { message = "Retry later" }, 429).ExecuteAsync(http);
             return;
+        }
+
+        if (caller is not null)
+        {
+            SimCaller.Set(http, caller);
         }
 
         await next(http);
@@ -76,18 +80,6 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         )
         ?? request.Query["private_token"].FirstOrDefault()
         ?? request.Query["access_token"].FirstOrDefault();
-
-    private bool Accepted(string token)
-    {
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-        var accepted = false;
-        foreach (var known in store.Options.Tokens)
-        {
-            accepted |= CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(known)));
-        }
-
-        return accepted;
-    }
 
     /// <summary>A fixed one-minute window per token, announced with GitLab's RateLimit-* headers on every answer.</summary>
     private bool Admit(HttpContext http, string token)

@@ -183,12 +183,12 @@ public static class WorkItemEndpoints
 
         api.MapPost(
             "/projects/{id}/issues/{iid:long}/notes",
-            (SimStore store, SimParams parameters, string id, long iid) =>
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
                 store.Write(s =>
                     s.FindProject(id) is not { } project ? SimResults.NotFound("Project")
                     : FindIssue(s, id, iid) is not { } issue ? SimResults.NotFound("Issue")
                     : parameters.String("body") is not { Length: > 0 } body ? SimResults.Missing("body")
-                    : SimResults.Created(SimJson.Note(s, s.AddNote(project, issue, body)))
+                    : SimResults.Created(SimJson.Note(s, s.AddNote(project, issue, SimCaller.Of(http, s), body)))
                 )
         );
 

@@ -31,6 +31,7 @@ public static class DemoSeed
         };
         store.Projects.Add(project);
         store.NewId();
+        AddPeople(store, project);
         var main = new SimBranch { Name = "main", Protected = true };
         project.Branches["main"] = main;
         store.Commit(project, main, "Initial commit", ["README.md", "src/cart.py", "src/checkout.py", "src/catalog.py"], announce: false);
@@ -190,5 +191,19 @@ public static class DemoSeed
         var branch = new SimBranch { Name = name, History = [.. project.Branches["main"].History] };
         project.Branches[name] = branch;
         store.Commit(project, branch, $"Work on {name}", files, announce: false);
+    }
+
+    /// <summary>
+    /// Besides root: the service's own user <c>gitlabbus-bot</c> (a Maintainer, whose token the embedded gateway uses) and a
+    /// person, <c>alice</c> (a Developer), so that "the service's own notes" and "Developer access" mean something.
+    /// </summary>
+    private static void AddPeople(SimStore store, SimProject project)
+    {
+        var bot = store.AddUser(SimulatorOptions.BotUsername, "GitLabBus", "gitlabbus-bot@example.com", bot: true);
+        store.AddToken(bot, "gitlabbus", ["api"], value: SimulatorOptions.BotToken);
+        store.AddMember(project, bot, SimAccessLevel.Maintainer);
+        var alice = store.AddUser(SimulatorOptions.DeveloperUsername, "Alice Example", "alice@example.com");
+        store.AddToken(alice, "alice", ["api"], value: SimulatorOptions.DeveloperToken);
+        store.AddMember(project, alice, SimAccessLevel.Developer);
     }
 }

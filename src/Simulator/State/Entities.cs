@@ -12,6 +12,33 @@ public sealed class SimUser
     public required string Name { get; init; }
     public required string Email { get; init; }
     public bool IsAdmin { get; init; }
+    public bool Bot { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A personal access token: who it acts as, until when. <see cref="Value"/> is what clients send.</summary>
+public sealed record SimAccessToken(
+    long Id,
+    string Name,
+    long UserId,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset CreatedAt,
+    string? ExpiresAt
+)
+{
+    public required string Value { get; init; }
+}
+
+/// <summary>GitLab's access levels: 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner.</summary>
+public static class SimAccessLevel
+{
+    public const int Guest = 10;
+    public const int Reporter = 20;
+    public const int Developer = 30;
+    public const int Maintainer = 40;
+    public const int Owner = 50;
+
+    public static bool IsValid(int level) => level is Guest or Reporter or Developer or Maintainer or Owner;
 }
 
 public sealed class SimGroup
@@ -80,6 +107,9 @@ public sealed class SimProject
     public List<SimHook> Hooks { get; } = [];
     public List<SimEnvironment> Environments { get; } = [];
     public Dictionary<string, string> TriggerTokens { get; } = [];
+
+    /// <summary>Direct members: user id → access level, with the time they joined.</summary>
+    public Dictionary<long, (int AccessLevel, DateTimeOffset Since)> Members { get; } = [];
     public long NextIssueIid { get; set; } = 1;
     public long NextMergeRequestIid { get; set; } = 1;
     public long NextPipelineIid { get; set; } = 1;

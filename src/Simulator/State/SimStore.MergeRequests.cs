@@ -170,20 +170,22 @@ public sealed partial class SimStore
     public SimNote AddNote(
         SimProject project,
         SimMergeRequest mr,
+        SimUser author,
         string body,
         JsonElement? position = null,
         string? discussionId = null
-    ) => AddNote(project, "MergeRequest", mr.Id, mr.Iid, body, position, discussionId, mr, null);
+    ) => AddNote(project, "MergeRequest", mr.Id, mr.Iid, author, body, position, discussionId, mr, null);
 
     /// <summary>A plain note on an issue; raises the note hook with the issue.</summary>
-    public SimNote AddNote(SimProject project, SimIssue issue, string body) =>
-        AddNote(project, "Issue", issue.Id, issue.Iid, body, null, null, null, issue);
+    public SimNote AddNote(SimProject project, SimIssue issue, SimUser author, string body) =>
+        AddNote(project, "Issue", issue.Id, issue.Iid, author, body, null, null, null, issue);
 
     private SimNote AddNote(
         SimProject project,
         string noteableType,
         long noteableId,
         long noteableIid,
+        SimUser author,
         string body,
         JsonElement? position,
         string? discussionId,
@@ -195,7 +197,7 @@ public sealed partial class SimStore
         {
             Id = NewId(),
             Body = body,
-            AuthorId = Root.Id,
+            AuthorId = author.Id,
             NoteableType = noteableType,
             NoteableId = noteableId,
             NoteableIid = noteableIid,

@@ -125,19 +125,15 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         MergeRequests.Clear();
         Notes.Clear();
         Pipelines.Clear();
+        AccessTokens.Clear();
         NextOutcomes.Clear();
         PipelineSettings = PipelineSettings.Default;
-        _nextId = 1;
-        Users.Add(
-            new SimUser
-            {
-                Id = NewId(),
-                Username = "root",
-                Name = "Administrator",
-                Email = "admin@example.com",
-                IsAdmin = true,
-            }
-        );
+        // Id 1 of every other kind is the demo's (group demo, project demo/shop): new ones start after it.
+        _nextId = 2;
+        _nextUserId = 1;
+        _nextTokenId = 1;
+        AddUser("root", "Administrator", "admin@example.com", isAdmin: true);
+        AddConfiguredTokens();
     }
 
     /// <summary>A new commit on a branch touching <paramref name="files"/>; raises GitLab's push hook.</summary>
