@@ -33,6 +33,7 @@ public static class SimulatorApp
         api.MapHooks();
         api.MapWorkItems();
         api.MapMergeRequests();
+        api.MapMergeRequestNotes();
         api.MapPipelines();
         app.MapSimulatorAdmin();
         app.MapFallback(

@@ -101,6 +101,24 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_deliver_a_note_hook_again_as_an_update_when_a_note_is_edited()
+    {
+        var bot = _gitlab.Client(token: GitLabBus.Simulator.SimulatorOptions.BotToken);
+        await _gitlab.Client().AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+        var note = await bot.CreateMergeRequestNoteAsync(1, 1, "Summary for abc123", CancellationToken.None);
+
+        await bot.UpdateMergeRequestNoteAsync(1, 1, note.Id, "Summary for def456", CancellationToken.None);
+        var (_, body) = await NextAsync(delivery =>
+            delivery.Body.GetProperty("object_kind").GetString() == "note"
+            && delivery.Body.GetProperty("object_attributes").GetProperty("action").GetString() == "update"
+        );
+
+        Assert.Equal(note.Id, body.GetProperty("object_attributes").GetProperty("id").GetInt64());
+        Assert.Equal("Summary for def456", body.GetProperty("object_attributes").GetProperty("note").GetString());
+        Assert.Equal("gitlabbus-bot", body.GetProperty("user").GetProperty("username").GetString());
+    }
+
+    [Fact]
     public async Task Should_deliver_a_projects_events_to_its_groups_hooks()
     {
         using var http = AuthorisedHttp();

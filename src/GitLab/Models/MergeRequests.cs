@@ -135,6 +135,21 @@ public sealed record GitLabNote(long Id, string Body, bool System)
     public GitLabPosition? Position { get; init; }
 
     public DateTimeOffset? CreatedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>A note of a thread on a merge request, which can be resolved (plain notes cannot).</summary>
+    public bool Resolvable { get; init; }
+
+    public bool Resolved { get; init; }
+}
+
+/// <summary>An award emoji: its name (<c>eyes</c>, <c>thumbsup</c>, ...) and who gave it.</summary>
+public sealed record GitLabAwardEmoji(long Id, string Name, GitLabUser User)
+{
+    public long? AwardableId { get; init; }
+
+    public string? AwardableType { get; init; }
 }
 
 public sealed record GitLabDiscussion(string Id, bool IndividualNote, IReadOnlyList<GitLabNote> Notes);

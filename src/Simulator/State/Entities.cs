@@ -180,7 +180,7 @@ public sealed class SimMergeRequest
 public sealed class SimNote
 {
     public long Id { get; init; }
-    public required string Body { get; init; }
+    public required string Body { get; set; }
     public long AuthorId { get; init; }
     public bool System { get; init; }
     public required string NoteableType { get; init; }
@@ -193,7 +193,16 @@ public sealed class SimNote
     public bool Individual { get; init; }
     public JsonElement? Position { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Threads on merge requests can be resolved; plain notes and notes on issues cannot.</summary>
+    public bool Resolvable => NoteableType == "MergeRequest" && !Individual;
+
+    public long? ResolvedById { get; set; }
 }
+
+/// <summary>An award emoji (<c>thumbsup</c>, <c>eyes</c>, ...) a user gave a merge request, an issue or a note.</summary>
+public sealed record SimAward(long Id, string Name, long UserId, string AwardableType, long AwardableId, DateTimeOffset CreatedAt);
 
 public sealed class SimPipeline
 {

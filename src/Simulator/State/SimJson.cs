@@ -195,15 +195,28 @@ public static class SimJson
             body = note.Body,
             author = User(store, store.UserById(note.AuthorId)),
             created_at = SimFormat.Api(note.CreatedAt),
-            updated_at = SimFormat.Api(note.CreatedAt),
+            updated_at = SimFormat.Api(note.UpdatedAt),
             system = note.System,
             noteable_id = note.NoteableId,
             noteable_type = note.NoteableType,
             noteable_iid = note.NoteableIid,
             project_id = note.ProjectId,
             position = note.Position,
-            resolvable = note.Position is not null,
-            resolved = false,
+            resolvable = note.Resolvable,
+            resolved = note.ResolvedById is not null,
+            resolved_by = note.ResolvedById is { } resolver ? User(store, store.UserById(resolver)) : null,
+        };
+
+    public static object Award(SimStore store, SimAward award) =>
+        new
+        {
+            id = award.Id,
+            name = award.Name,
+            user = User(store, store.UserById(award.UserId)),
+            created_at = SimFormat.Api(award.CreatedAt),
+            updated_at = SimFormat.Api(award.CreatedAt),
+            awardable_id = award.AwardableId,
+            awardable_type = award.AwardableType,
         };
 
     public static object Discussion(SimStore store, string id, IEnumerable<SimNote> notes)

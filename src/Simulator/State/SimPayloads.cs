@@ -221,7 +221,14 @@ public static class SimPayloads
         };
     }
 
-    public static object Note(SimStore store, SimProject project, SimNote note, SimMergeRequest? mr, SimIssue? issue) =>
+    public static object Note(
+        SimStore store,
+        SimProject project,
+        SimNote note,
+        SimMergeRequest? mr,
+        SimIssue? issue,
+        string action = "create"
+    ) =>
         new
         {
             object_kind = "note",
@@ -237,12 +244,14 @@ public static class SimPayloads
                 noteable_type = note.NoteableType,
                 author_id = note.AuthorId,
                 created_at = SimFormat.Hook(note.CreatedAt),
-                updated_at = SimFormat.Hook(note.CreatedAt),
+                updated_at = SimFormat.Hook(note.UpdatedAt),
                 project_id = project.Id,
                 noteable_id = note.NoteableId,
                 system = note.System,
                 discussion_id = note.DiscussionId,
-                action = "create",
+                type = note.Position is null ? null : "DiffNote",
+                position = note.Position,
+                action,
                 url = mr is not null
                     ? $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}#note_{note.Id}"
                     : $"{store.WebUrl(project.FullPath)}/-/issues/{issue?.Iid}#note_{note.Id}",

@@ -206,6 +206,7 @@ public sealed partial class SimStore
             Individual = discussionId is null,
             Position = position,
             CreatedAt = Now,
+            UpdatedAt = Now,
         };
         Notes.Add(note);
         Emit(project.Id, "Note Hook", "note", SimPayloads.Note(this, project, note, mr, issue));

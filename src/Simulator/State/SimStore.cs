@@ -126,6 +126,7 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         Notes.Clear();
         Pipelines.Clear();
         AccessTokens.Clear();
+        Awards.Clear();
         NextOutcomes.Clear();
         PipelineSettings = PipelineSettings.Default;
         // Id 1 of every other kind is the demo's (group demo, project demo/shop): new ones start after it.
