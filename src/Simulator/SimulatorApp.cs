@@ -30,12 +30,14 @@ public static class SimulatorApp
         var api = app.MapGroup("/api/v4");
         api.MapProjects();
         api.MapUsers();
+        api.MapApplications();
         api.MapHooks();
         api.MapWorkItems();
         api.MapMergeRequests();
         api.MapMergeRequestNotes();
         api.MapPipelines();
         app.MapSimulatorAdmin();
+        app.MapOAuth();
         app.MapFallback(
             (HttpContext http) =>
                 http.Request.Path.StartsWithSegments("/api/v4") ? SimResults.Ok(new { error = "404 Not Found" }, 404) : Results.NotFound()

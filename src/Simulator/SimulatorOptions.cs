@@ -33,6 +33,12 @@ public sealed record SimulatorOptions
     /// <summary>Webhook deliveries in flight at once (<c>SIMULATOR_WEBHOOK_CONCURRENCY</c>); 1 keeps them in order.</summary>
     public int WebhookConcurrency { get; init; } = 1;
 
+    /// <summary><c>SIMULATOR_OAUTH_USER</c> (root): whom <c>/oauth/authorize</c> approves for, at once.</summary>
+    public string OAuthUser { get; init; } = "root";
+
+    /// <summary><c>SIMULATOR_OAUTH_TOKEN_SECONDS</c> (7,200, GitLab's): how long an OAuth access token lives, in simulated time.</summary>
+    public TimeSpan OAuthTokenLifetime { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>Real-time interval between pipeline engine ticks.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -45,6 +51,12 @@ public sealed record SimulatorOptions
                 : [DefaultToken],
             RateLimitPerMinute =
                 int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_RATE_LIMIT"), out var limit) && limit > 0 ? limit : 2000,
+            OAuthUser = Environment.GetEnvironmentVariable("SIMULATOR_OAUTH_USER") is { Length: > 0 } oauthUser ? oauthUser : "root",
+            OAuthTokenLifetime = TimeSpan.FromSeconds(
+                int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_OAUTH_TOKEN_SECONDS"), out var seconds) && seconds > 0
+                    ? seconds
+                    : 7200
+            ),
             WebhookConcurrency =
                 int.TryParse(Environment.GetEnvironmentVariable("SIMULATOR_WEBHOOK_CONCURRENCY"), out var concurrency) && concurrency > 0
                     ? concurrency

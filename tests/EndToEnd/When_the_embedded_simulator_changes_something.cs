@@ -38,4 +38,33 @@ public sealed class When_the_embedded_simulator_changes_something : IClassFixtur
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         Assert.Contains("gitlab     built-in simulator", _gateway.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_keep_delivering_to_the_gateway_after_the_demo_is_seeded_again()
+    {
+        using var simulator = new HttpClient { BaseAddress = new Uri(_gateway.SimulatorUrl) };
+        simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", "glpat-simulator-root");
+        using var gateway = new HttpClient { BaseAddress = new Uri(_gateway.BaseUrl) };
+        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.AdminToken);
+        var before = await IssueDeliveriesAsync(gateway);
+
+        using var seeded = await simulator.PostAsync("/_sim/seed", null);
+        using var created = await simulator.PostAsJsonAsync("/api/v4/projects/1/issues", new { title = "Raised after a new seed" });
+        var delivered = await GitLabDelivery.EventuallyAsync(
+            async () => await IssueDeliveriesAsync(gateway) > before,
+            TimeSpan.FromSeconds(30)
+        );
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, seeded.StatusCode);
+        Assert.True(delivered, "demo/shop's hook to the gateway came back with the seed");
+    }
+
+    private static async Task<int> IssueDeliveriesAsync(HttpClient gateway)
+    {
+        var deliveries = await gateway.GetFromJsonAsync<JsonElement>("/webhooks/deliveries?limit=500");
+        return deliveries
+            .GetProperty("deliveries")
+            .EnumerateArray()
+            .Count(delivery => delivery.GetProperty("event").GetString() == "Issue Hook");
+    }
 }

@@ -198,7 +198,11 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.True(trace.Complete);
         Assert.Contains("Job succeeded", trace.Text, StringComparison.Ordinal);
         Assert.Equal(10, tail.Text.Length);
-        Assert.StartsWith("output of build", await new StreamReader(artifacts.Content).ReadToEndAsync(), StringComparison.Ordinal);
+        using var bytes = new MemoryStream();
+        await artifacts.Content.CopyToAsync(bytes);
+
+        // The file's bytes as GitLab serves them: no byte-order mark before the text.
+        Assert.StartsWith("output of build", System.Text.Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,10 +57,8 @@ public sealed class EmbeddedSimulator(
             .Services.GetRequiredService<SimStore>()
             .Write(store =>
             {
-                if (store.FindProject("1") is { } demo)
-                {
-                    HookEndpoints.AddHook(store, SimHookOwner.Of(demo), url, gateway.WebhookSecret);
-                }
+                store.DemoHook = (url, gateway.WebhookSecret);
+                HookEndpoints.InstallDemoHook(store);
             });
         logger.LogInformation("Simulator project demo/shop delivers its webhooks to {WebhookUrl}", url);
     }

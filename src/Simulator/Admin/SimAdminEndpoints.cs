@@ -28,7 +28,11 @@ public static class SimAdminEndpoints
             "/seed",
             (SimStore store) =>
             {
-                store.Write(s => DemoSeed.Apply(s));
+                store.Write(s =>
+                {
+                    DemoSeed.Apply(s);
+                    HookEndpoints.InstallDemoHook(s);
+                });
                 return Results.Ok(
                     new
                     {

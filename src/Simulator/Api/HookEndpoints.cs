@@ -15,6 +15,15 @@ public static class HookEndpoints
     }
 
     /// <summary>Registers a hook with GitLab's defaults: every event kind on unless a parameter turns it off.</summary>
+    /// <summary>Gives demo/shop the host's hook (<see cref="SimStore.DemoHook"/>), when there is one and the demo is there.</summary>
+    public static void InstallDemoHook(SimStore store)
+    {
+        if (store.DemoHook is { } hook && store.FindProject("1") is { } demo)
+        {
+            AddHook(store, SimHookOwner.Of(demo), hook.Url, hook.Token);
+        }
+    }
+
     public static SimHook AddHook(SimStore store, SimHookOwner owner, string url, string? token, SimParams? parameters = null)
     {
         var hook = new SimHook

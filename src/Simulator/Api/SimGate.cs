@@ -48,7 +48,24 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         // The trigger API authenticates by the trigger token in its form instead.
         var isTrigger = path.EndsWith("/trigger/pipeline", StringComparison.OrdinalIgnoreCase);
         var token = TokenOf(http.Request);
-        var caller = token is null ? null : store.Read(s => s.UserOfToken(token));
+        var (caller, expired) = token is null
+            ? (null, false)
+            : store.Read(s => s.UserOfToken(token) is { } user ? (user, false) : OAuthUser(s, http, token));
+        if (expired)
+        {
+            await SimResults
+                .Ok(
+                    new
+                    {
+                        error = "invalid_token",
+                        error_description = "Token is expired. You can either do re-authorization or token refresh.",
+                    },
+                    401
+                )
+                .ExecuteAsync(http);
+            return;
+        }
+
         if (!isTrigger && caller is null)
         {
             await SimResults.Ok(new { message = "401 Unauthorized" }, 401).ExecuteAsync(http);
@@ -69,6 +86,12 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
 
         await next(http);
     }
+
+    /// <summary>An OAuth access token counts only where GitLab takes one: as a bearer token or <c>access_token</c>.</summary>
+    private static (SimUser? User, bool Expired) OAuthUser(SimStore store, HttpContext http, string token) =>
+        http.Request.Headers.ContainsKey("PRIVATE-TOKEN") || http.Request.Query.ContainsKey("private_token")
+            ? (null, false)
+            : store.UserOfAccessToken(token);
 
     private static string? TokenOf(HttpRequest request) =>
         request.Headers["PRIVATE-TOKEN"].FirstOrDefault()

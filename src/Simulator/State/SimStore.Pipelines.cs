@@ -9,6 +9,9 @@ namespace GitLabBus.Simulator.State;
 /// </summary>
 public sealed partial class SimStore
 {
+    // GitLab serves artifact files as they were written: a text file carries no byte-order mark.
+    private static readonly Encoding NoByteOrderMark = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     private static readonly HashSet<string> FinalStatuses = ["success", "failed", "canceled", "skipped"];
 
     public static bool IsFinal(string status) => FinalStatuses.Contains(status);
@@ -364,12 +367,12 @@ public sealed partial class SimStore
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var writer = new StreamWriter(zip.CreateEntry($"{job.Stage}/output.txt").Open(), Encoding.UTF8))
+            using (var writer = new StreamWriter(zip.CreateEntry($"{job.Stage}/output.txt").Open(), NoByteOrderMark))
             {
                 writer.Write($"output of {job.Name} (job {job.Id})\n");
             }
 
-            using (var report = new StreamWriter(zip.CreateEntry("report.json").Open(), Encoding.UTF8))
+            using (var report = new StreamWriter(zip.CreateEntry("report.json").Open(), NoByteOrderMark))
             {
                 report.Write($"{{\"job\":{job.Id},\"name\":\"{job.Name}\",\"status\":\"success\"}}");
             }

@@ -46,6 +46,12 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
     public List<SimPipeline> Pipelines { get; } = [];
     public PipelineSettings PipelineSettings { get; set; } = PipelineSettings.Default;
 
+    /// <summary>
+    /// The hook the demo project delivers to when a host installed one (the embedded gateway's own webhook endpoint): not part
+    /// of the world, so <c>POST /_sim/seed</c> puts it back.
+    /// </summary>
+    public (string Url, string? Token)? DemoHook { get; set; }
+
     /// <summary>Forced outcomes for the next pipeline of a project and ref.</summary>
     public Dictionary<(long ProjectId, string Ref), string> NextOutcomes { get; } = [];
 
@@ -127,6 +133,9 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         Pipelines.Clear();
         AccessTokens.Clear();
         Awards.Clear();
+        OAuthApplications.Clear();
+        OAuthCodes.Clear();
+        OAuthGrants.Clear();
         NextOutcomes.Clear();
         PipelineSettings = PipelineSettings.Default;
         // Id 1 of every other kind is the demo's (group demo, project demo/shop): new ones start after it.
