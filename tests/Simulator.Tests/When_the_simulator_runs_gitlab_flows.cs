@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
+using GitLabBus.Simulator;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using Microsoft.AspNetCore.Builder;
@@ -116,6 +117,55 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         Assert.Equal(note.Id, body.GetProperty("object_attributes").GetProperty("id").GetInt64());
         Assert.Equal("Summary for def456", body.GetProperty("object_attributes").GetProperty("note").GetString());
         Assert.Equal("gitlabbus-bot", body.GetProperty("user").GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task Should_tell_in_the_merge_request_hook_what_an_update_changed_and_who_made_it()
+    {
+        var root = _gitlab.Client();
+        var alice = _gitlab.Client(token: GitLabBus.Simulator.SimulatorOptions.DeveloperToken);
+        var bot = await _gitlab.Client(token: GitLabBus.Simulator.SimulatorOptions.BotToken).GetCurrentUserAsync(CancellationToken.None);
+        await root.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+
+        var updated = await alice.UpdateMergeRequestAsync(
+            1,
+            3,
+            new GitLabMergeRequestUpdate
+            {
+                Title = "Speed up the checkout page",
+                AddLabels = "Merge Assist: Ready to Merge",
+                AssigneeIds = [bot.Id],
+            },
+            CancellationToken.None
+        );
+        var (_, hook) = await NextAsync(delivery =>
+            delivery.Body.GetProperty("object_kind").GetString() == "merge_request"
+            && delivery.Body.GetProperty("object_attributes").GetProperty("action").GetString() == "update"
+        );
+        var changes = hook.GetProperty("changes");
+        var assignedToTheBot = await root.ListMergeRequestsAsync(1, new() { State = "opened" }, CancellationToken.None).ToListAsync();
+
+        Assert.Equal([SimulatorOptions.BotUsername], updated.Assignees.Select(user => user.Username));
+        Assert.Equal("alice", hook.GetProperty("user").GetProperty("username").GetString());
+        Assert.Equal(
+            (true, false),
+            (
+                changes.GetProperty("draft").GetProperty("previous").GetBoolean(),
+                changes.GetProperty("draft").GetProperty("current").GetBoolean()
+            )
+        );
+        Assert.Contains(
+            changes.GetProperty("labels").GetProperty("current").EnumerateArray(),
+            label => label.GetProperty("title").GetString() == "Merge Assist: Ready to Merge"
+        );
+        Assert.Empty(changes.GetProperty("assignees").GetProperty("previous").EnumerateArray());
+        Assert.Equal(
+            SimulatorOptions.BotUsername,
+            changes.GetProperty("assignees").GetProperty("current")[0].GetProperty("username").GetString()
+        );
+        Assert.Equal(SimulatorOptions.BotUsername, hook.GetProperty("assignees")[0].GetProperty("username").GetString());
+        Assert.False(changes.TryGetProperty("description", out _));
+        Assert.Contains(assignedToTheBot, mr => mr.Iid == 3 && mr.Assignees.Any(user => user.Id == bot.Id));
     }
 
     [Fact]

@@ -33,6 +33,10 @@ public sealed record GitLabMergeRequest(
 
     public GitLabUser? Author { get; init; }
 
+    public IReadOnlyList<GitLabUser> Assignees { get; init; } = [];
+
+    public IReadOnlyList<GitLabUser> Reviewers { get; init; } = [];
+
     public GitLabDiffRefs? DiffRefs { get; init; }
 
     public GitLabPipelineSummary? HeadPipeline { get; init; }
@@ -103,6 +107,12 @@ public sealed record GitLabMergeRequestUpdate
     public string? StateEvent { get; init; }
 
     public string? TargetBranch { get; init; }
+
+    /// <summary>Replaces the assignees (empty clears them); null leaves them.</summary>
+    public IReadOnlyList<long>? AssigneeIds { get; init; }
+
+    /// <summary>Replaces the reviewers (empty clears them); null leaves them.</summary>
+    public IReadOnlyList<long>? ReviewerIds { get; init; }
 }
 
 /// <summary>Merge only if the head is still <see cref="Sha"/> (GitLab answers 409 otherwise).</summary>

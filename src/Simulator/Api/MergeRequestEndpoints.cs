@@ -14,6 +14,8 @@ public static class MergeRequestEndpoints
             {
                 var sourceBranch = parameters.String("source_branch");
                 var targetBranch = parameters.String("target_branch");
+                var assignee = parameters.Long("assignee_id");
+                var reviewer = parameters.Long("reviewer_id");
                 return store.Read(s =>
                     s.FindProject(id) is { } project
                         ? SimResults.Page(
@@ -31,6 +33,8 @@ public static class MergeRequestEndpoints
                                 .Where(m =>
                                     (sourceBranch is null || m.SourceBranch == sourceBranch)
                                     && (targetBranch is null || m.TargetBranch == targetBranch)
+                                    && (assignee is null || m.AssigneeIds.Contains(assignee.Value))
+                                    && (reviewer is null || m.ReviewerIds.Contains(reviewer.Value))
                                 )
                                 .OrderByDescending(m => m.CreatedAt)
                                 .ThenByDescending(m => m.Id)
@@ -58,7 +62,7 @@ public static class MergeRequestEndpoints
 
         api.MapPost(
             "/projects/{id}/merge_requests",
-            (SimStore store, SimParams parameters, string id) =>
+            (HttpContext http, SimStore store, SimParams parameters, string id) =>
                 store.Write(s =>
                 {
                     if (s.FindProject(id) is not { } project)
@@ -104,7 +108,9 @@ public static class MergeRequestEndpoints
                         parameters.String("title")!,
                         parameters.String("description"),
                         parameters.Labels("labels") ?? [],
-                        s.Root.Id
+                        SimCaller.Of(http, s).Id,
+                        UserIds(s, parameters, "assignee_ids", "assignee_id") ?? [],
+                        UserIds(s, parameters, "reviewer_ids", null) ?? []
                     );
                     return SimResults.Created(SimJson.MergeRequest(s, project, mr, false));
                 })
@@ -112,7 +118,7 @@ public static class MergeRequestEndpoints
 
         api.MapPut(
             "/projects/{id}/merge_requests/{iid:long}",
-            (SimStore store, SimParams parameters, string id, long iid) =>
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
                 store.Write(s =>
                     With(
                         s,
@@ -120,7 +126,10 @@ public static class MergeRequestEndpoints
                         iid,
                         (project, mr) =>
                         {
+                            var snapshot = MergeRequestSnapshot.Of(mr);
                             mr.Title = parameters.String("title") ?? mr.Title;
+                            mr.AssigneeIds = UserIds(s, parameters, "assignee_ids", "assignee_id") ?? mr.AssigneeIds;
+                            mr.ReviewerIds = UserIds(s, parameters, "reviewer_ids", null) ?? mr.ReviewerIds;
                             mr.Description = parameters.Has("description") ? parameters.String("description") : mr.Description;
                             mr.TargetBranch = parameters.String("target_branch") ?? mr.TargetBranch;
                             mr.Labels = WorkItemEndpoints.UpdatedLabels(mr.Labels, parameters);
@@ -135,7 +144,9 @@ public static class MergeRequestEndpoints
                                 mr.State == before ? "update"
                                 : mr.State == "closed" ? "close"
                                 : "reopen";
-                            s.Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(s, project, mr, action));
+                            var changes = SimPayloads.Changes(s, project, snapshot, mr);
+                            var payload = SimPayloads.MergeRequest(s, project, mr, action, changes: changes, actor: SimCaller.Of(http, s));
+                            s.Emit(project.Id, "Merge Request Hook", "merge_request", payload);
                             return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
                         }
                     )
@@ -402,6 +413,20 @@ public static class MergeRequestEndpoints
                     )
                 )
         );
+    }
+
+    /// <summary>
+    /// Users named by <c>assignee_ids</c> / <c>reviewer_ids</c> (a list, or <c>0</c> / empty to clear) or a single
+    /// <c>assignee_id</c>, known users only; null when the request names none.
+    /// </summary>
+    private static List<long>? UserIds(SimStore store, SimParams parameters, string list, string? single)
+    {
+        var raw = parameters.Labels(list) ?? parameters.Labels(list + "[]") ?? (single is null ? null : parameters.Labels(single));
+        return raw
+            ?.Select(value => long.TryParse(value, out var userId) ? userId : 0)
+            .Where(userId => userId > 0 && store.Users.Any(user => user.Id == userId))
+            .Distinct()
+            .ToList();
     }
 
     private static IResult With(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>

@@ -175,6 +175,9 @@ public sealed class SimMergeRequest
     public List<SimVersion> Versions { get; } = [];
     public HashSet<long> ApprovedBy { get; } = [];
     public bool Draft => Title.StartsWith("Draft:", StringComparison.OrdinalIgnoreCase);
+
+    public List<long> AssigneeIds { get; set; } = [];
+    public List<long> ReviewerIds { get; set; } = [];
 }
 
 public sealed class SimNote
@@ -313,4 +316,31 @@ public sealed class SimHook
             "build" => JobEvents,
             _ => false,
         };
+}
+
+/// <summary>A merge request's attributes before an update, to tell what the update changed (the hook's <c>changes</c>).</summary>
+public sealed record MergeRequestSnapshot(
+    string Title,
+    string? Description,
+    string TargetBranch,
+    bool Draft,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<long> AssigneeIds,
+    IReadOnlyList<long> ReviewerIds,
+    string State,
+    DateTimeOffset UpdatedAt
+)
+{
+    public static MergeRequestSnapshot Of(SimMergeRequest mr) =>
+        new(
+            mr.Title,
+            mr.Description,
+            mr.TargetBranch,
+            mr.Draft,
+            [.. mr.Labels],
+            [.. mr.AssigneeIds],
+            [.. mr.ReviewerIds],
+            mr.State,
+            mr.UpdatedAt
+        );
 }

@@ -149,22 +149,83 @@ public static class SimPayloads
         };
 
     /// <param name="oldrev">The source's head before a push: GitLab names it only on updates that brought new commits.</param>
-    public static object MergeRequest(SimStore store, SimProject project, SimMergeRequest mr, string action, string? oldrev = null) =>
+    /// <param name="changes">GitLab's <c>changes</c>: for each attribute the update changed, <c>previous</c> and <c>current</c>.</param>
+    /// <param name="actor">Who made the change (the hook's <c>user</c>); root for what the simulator does by itself.</param>
+    public static object MergeRequest(
+        SimStore store,
+        SimProject project,
+        SimMergeRequest mr,
+        string action,
+        string? oldrev = null,
+        object? changes = null,
+        SimUser? actor = null
+    ) =>
         new
         {
             object_kind = "merge_request",
             event_type = "merge_request",
-            user = User(store, store.Root),
+            user = User(store, actor ?? store.Root),
             project = Project(store, project),
             repository = Repository(store, project),
             object_attributes = oldrev is null
                 ? MergeRequestAttributes(store, project, mr, action)
                 : WithOldrev(MergeRequestAttributes(store, project, mr, action), oldrev),
             labels = Labels(project, mr.Labels),
-            changes = new { },
-            assignees = Array.Empty<object>(),
-            reviewers = Array.Empty<object>(),
+            changes = changes ?? new { },
+            assignees = Users(store, mr.AssigneeIds),
+            reviewers = Users(store, mr.ReviewerIds),
         };
+
+    /// <summary>What an update changed, in GitLab's shape: <c>{"labels":{"previous":[...],"current":[...]}, ...}</c>.</summary>
+    public static Dictionary<string, object> Changes(SimStore store, SimProject project, MergeRequestSnapshot before, SimMergeRequest after)
+    {
+        var changes = new Dictionary<string, object>();
+        void Changed<T>(string name, T previous, T current, Func<T, object?> render, IEqualityComparer<T>? equal = null)
+        {
+            if (!(equal ?? EqualityComparer<T>.Default).Equals(previous, current))
+            {
+                changes[name] = new { previous = render(previous), current = render(current) };
+            }
+        }
+
+        var lists = new SequenceComparer();
+        Changed("title", before.Title, after.Title, value => value);
+        Changed("description", before.Description, after.Description, value => value);
+        Changed("target_branch", before.TargetBranch, after.TargetBranch, value => value);
+        Changed("draft", before.Draft, after.Draft, value => value);
+        Changed("labels", before.Labels, [.. after.Labels], names => Labels(project, names), lists);
+        Changed("assignees", before.AssigneeIds, [.. after.AssigneeIds], ids => Users(store, ids), lists);
+        Changed("reviewers", before.ReviewerIds, [.. after.ReviewerIds], ids => Users(store, ids), lists);
+        Changed("state_id", StateId(before.State), StateId(after.State), value => value);
+        if (changes.Count > 0)
+        {
+            changes["updated_at"] = new { previous = SimFormat.Hook(before.UpdatedAt), current = SimFormat.Hook(after.UpdatedAt) };
+        }
+
+        return changes;
+    }
+
+    private static object[] Users(SimStore store, IEnumerable<long> ids) => [.. ids.Select(id => User(store, store.UserById(id)))];
+
+    private static int StateId(string state) =>
+        state switch
+        {
+            "opened" => 1,
+            "closed" => 2,
+            "merged" => 3,
+            _ => 4,
+        };
+
+    private sealed class SequenceComparer : IEqualityComparer<IReadOnlyList<string>>, IEqualityComparer<IReadOnlyList<long>>
+    {
+        public bool Equals(IReadOnlyList<string>? x, IReadOnlyList<string>? y) => (x ?? []).SequenceEqual(y ?? []);
+
+        public int GetHashCode(IReadOnlyList<string> obj) => obj.Count;
+
+        public bool Equals(IReadOnlyList<long>? x, IReadOnlyList<long>? y) => (x ?? []).SequenceEqual(y ?? []);
+
+        public int GetHashCode(IReadOnlyList<long> obj) => obj.Count;
+    }
 
     private static JsonObject WithOldrev(object attributes, string oldrev)
     {
@@ -189,14 +250,11 @@ public static class SimPayloads
             description = mr.Description,
             created_at = SimFormat.Hook(mr.CreatedAt),
             updated_at = SimFormat.Hook(mr.UpdatedAt),
-            state_id = mr.State switch
-            {
-                "opened" => 1,
-                "closed" => 2,
-                "merged" => 3,
-                _ => 4,
-            },
+            state_id = StateId(mr.State),
             state = mr.State,
+            assignee_ids = mr.AssigneeIds.ToArray(),
+            assignee_id = mr.AssigneeIds.Count > 0 ? mr.AssigneeIds[0] : (long?)null,
+            reviewer_ids = mr.ReviewerIds.ToArray(),
             draft = mr.Draft,
             work_in_progress = mr.Draft,
             merge_status = store.DetailedMergeStatus(project, mr) == "conflict" ? "cannot_be_merged" : "can_be_merged",

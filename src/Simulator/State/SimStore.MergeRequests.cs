@@ -14,7 +14,9 @@ public sealed partial class SimStore
         string title,
         string? description,
         IEnumerable<string> labels,
-        long authorId
+        long authorId,
+        IReadOnlyList<long>? assignees = null,
+        IReadOnlyList<long>? reviewers = null
     )
     {
         var mr = new SimMergeRequest
@@ -28,12 +30,19 @@ public sealed partial class SimStore
             TargetBranch = target,
             Labels = [.. labels],
             AuthorId = authorId,
+            AssigneeIds = [.. assignees ?? []],
+            ReviewerIds = [.. reviewers ?? []],
             CreatedAt = Now,
             UpdatedAt = Now,
         };
         MergeRequests.Add(mr);
         AddVersion(project, mr);
-        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "open"));
+        Emit(
+            project.Id,
+            "Merge Request Hook",
+            "merge_request",
+            SimPayloads.MergeRequest(this, project, mr, "open", actor: UserById(authorId))
+        );
         CreatePipeline(project, source, "merge_request_event", null, mr.Iid);
         return mr;
     }
