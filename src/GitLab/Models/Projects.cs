@@ -25,6 +25,27 @@ public sealed record GitLabProject(long Id, string Name, string Path, string Pat
     public DateTimeOffset? CreatedAt { get; init; }
 
     public DateTimeOffset? LastActivityAt { get; init; }
+
+    /// <summary><c>merge</c>, <c>rebase_merge</c> or <c>ff</c>: the last two need a merge request up to date with its target.</summary>
+    public string? MergeMethod { get; init; }
+
+    public bool OnlyAllowMergeIfPipelineSucceeds { get; init; }
+
+    public bool AllowMergeOnSkippedPipeline { get; init; }
+
+    public string? SquashOption { get; init; }
+}
+
+/// <summary>The project settings a merge queue reads and may set (<c>PUT /projects/:id</c>); null leaves one as it is.</summary>
+public sealed record GitLabProjectSettings
+{
+    public string? MergeMethod { get; init; }
+
+    public bool? OnlyAllowMergeIfPipelineSucceeds { get; init; }
+
+    public bool? AllowMergeOnSkippedPipeline { get; init; }
+
+    public string? SquashOption { get; init; }
 }
 
 public sealed record GitLabGroup(long Id, string Name, string Path, string FullPath, string WebUrl)

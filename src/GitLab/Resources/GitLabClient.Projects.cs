@@ -8,6 +8,12 @@ public sealed partial class GitLabClient
     public Task<GitLabProject> GetProjectAsync(ProjectRef project, CancellationToken cancellationToken) =>
         GetAsync<GitLabProject>($"projects/{project.Encoded}", cancellationToken);
 
+    public Task<GitLabProject> UpdateProjectSettingsAsync(
+        ProjectRef project,
+        GitLabProjectSettings settings,
+        CancellationToken cancellationToken
+    ) => PutAsync<GitLabProject>($"projects/{project.Encoded}", settings, cancellationToken);
+
     public Task<GitLabGroup> GetGroupAsync(ProjectRef group, CancellationToken cancellationToken) =>
         GetAsync<GitLabGroup>($"groups/{group.Encoded}", cancellationToken);
 

@@ -46,6 +46,12 @@ public static class ProjectEndpoints
                 )
         );
 
+        api.MapPut(
+            "/projects/{id}",
+            (SimStore store, SimParams parameters, string id) =>
+                store.Write(s => s.FindProject(id) is { } project ? UpdateSettings(s, project, parameters) : SimResults.NotFound("Project"))
+        );
+
         // Like GitLab, both lists include the labels of ancestor groups unless include_ancestor_groups=false.
         api.MapGet(
             "/projects/{id}/labels",
@@ -261,5 +267,36 @@ public static class ProjectEndpoints
         };
         labels.Add(created);
         return SimResults.Created(SimJson.Label(created));
+    }
+
+    private static readonly string[] MergeMethods = ["merge", "rebase_merge", "ff"];
+    private static readonly string[] SquashOptions = ["never", "always", "default_on", "default_off"];
+
+    /// <summary>
+    /// The settings a merge queue cares about, with GitLab's answers: <c>merge_method</c>,
+    /// <c>only_allow_merge_if_pipeline_succeeds</c>, <c>allow_merge_on_skipped_pipeline</c>, <c>squash_option</c>, and the
+    /// description. A value GitLab does not know is a 400 naming the field; nothing is changed then.
+    /// </summary>
+    private static IResult UpdateSettings(SimStore store, SimProject project, SimParams parameters)
+    {
+        var mergeMethod = parameters.String("merge_method");
+        var squash = parameters.String("squash_option");
+        var invalid =
+            mergeMethod is not null && !MergeMethods.Contains(mergeMethod) ? "merge_method"
+            : squash is not null && !SquashOptions.Contains(squash) ? "squash_option"
+            : null;
+        if (invalid is not null)
+        {
+            return SimResults.Ok(new { error = $"{invalid} does not have a valid value" }, 400);
+        }
+
+        project.MergeMethod = mergeMethod ?? project.MergeMethod;
+        project.SquashOption = squash ?? project.SquashOption;
+        project.OnlyAllowMergeIfPipelineSucceeds =
+            parameters.Bool("only_allow_merge_if_pipeline_succeeds") ?? project.OnlyAllowMergeIfPipelineSucceeds;
+        project.AllowMergeOnSkippedPipeline = parameters.Bool("allow_merge_on_skipped_pipeline") ?? project.AllowMergeOnSkippedPipeline;
+        project.Description = parameters.Has("description") ? parameters.String("description") ?? "" : project.Description;
+        project.LastActivityAt = store.Now;
+        return SimResults.Ok(SimJson.Project(store, project));
     }
 }

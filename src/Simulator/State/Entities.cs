@@ -100,6 +100,14 @@ public sealed class SimProject
     /// <summary><c>merge</c>, <c>rebase_merge</c> or <c>ff</c>: the last two need the source up to date with the target.</summary>
     public string MergeMethod { get; set; } = "merge";
 
+    /// <summary>Merge only once the merge request's latest pipeline succeeded (skipped counts with the next setting).</summary>
+    public bool OnlyAllowMergeIfPipelineSucceeds { get; set; }
+
+    public bool AllowMergeOnSkippedPipeline { get; set; }
+
+    /// <summary><c>never</c>, <c>always</c>, <c>default_on</c> or <c>default_off</c> (GitLab's default).</summary>
+    public string SquashOption { get; set; } = "default_off";
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset LastActivityAt { get; set; }
     public Dictionary<string, SimBranch> Branches { get; } = new(StringComparer.Ordinal);

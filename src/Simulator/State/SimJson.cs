@@ -47,6 +47,9 @@ public static class SimJson
             visibility = "private",
             last_activity_at = SimFormat.Api(project.LastActivityAt),
             merge_method = project.MergeMethod,
+            only_allow_merge_if_pipeline_succeeds = project.OnlyAllowMergeIfPipelineSucceeds,
+            allow_merge_on_skipped_pipeline = project.AllowMergeOnSkippedPipeline,
+            squash_option = project.SquashOption,
             @namespace = new
             {
                 id = project.Group.Id,
@@ -137,7 +140,7 @@ public static class SimJson
         var source = project.Branches.GetValueOrDefault(mr.SourceBranch);
         var version = mr.Versions.FirstOrDefault();
         var detailed = store.DetailedMergeStatus(project, mr);
-        var head = store.Pipelines.LastOrDefault(p => p.ProjectId == project.Id && p.Ref == mr.SourceBranch);
+        var head = store.HeadPipeline(project, mr);
         return new
         {
             id = mr.Id,

@@ -98,14 +98,39 @@ public sealed partial class SimStore
     public bool IsBehind(SimProject project, SimMergeRequest mr) =>
         project.Branches.TryGetValue(mr.TargetBranch, out var target) && MergeBase(project, mr) != target.Head;
 
+    /// <summary>The merge request's latest pipeline: the newest one on its source branch.</summary>
+    public SimPipeline? HeadPipeline(SimProject project, SimMergeRequest mr) =>
+        Pipelines.LastOrDefault(p => p.ProjectId == project.Id && p.Ref == mr.SourceBranch);
+
     /// <summary>GitLab's <c>detailed_merge_status</c>.</summary>
     public string DetailedMergeStatus(SimProject project, SimMergeRequest mr) =>
         mr.State != "opened" ? "not_open"
         : mr.Draft ? "draft_status"
         : mr.RebaseDoneAt is not null ? "checking"
+        : PipelineBlocks(project, mr) is { } waiting ? waiting
         : HasConflicts(project, mr) ? "conflict"
         : project.MergeMethod != "merge" && IsBehind(project, mr) ? "need_rebase"
         : "mergeable";
+
+    /// <summary>
+    /// With <c>only_allow_merge_if_pipeline_succeeds</c>: <c>ci_still_running</c> while the latest pipeline runs,
+    /// <c>ci_must_pass</c> when it did not succeed (or there is none); null when the pipeline lets the merge through.
+    /// </summary>
+    private string? PipelineBlocks(SimProject project, SimMergeRequest mr)
+    {
+        if (!project.OnlyAllowMergeIfPipelineSucceeds)
+        {
+            return null;
+        }
+
+        return HeadPipeline(project, mr)?.Status switch
+        {
+            "success" => null,
+            "skipped" when project.AllowMergeOnSkippedPipeline => null,
+            "created" or "waiting_for_resource" or "preparing" or "pending" or "running" => "ci_still_running",
+            _ => "ci_must_pass",
+        };
+    }
 
     public void StartRebase(SimMergeRequest mr) => mr.RebaseDoneAt = Now + RebaseDuration;
 
