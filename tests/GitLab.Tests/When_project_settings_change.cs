@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Tests.TestSupport;

@@ -169,6 +169,25 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_deliver_a_push_hook_for_a_branch_made_through_the_api()
+    {
+        var client = _gitlab.Client();
+        await client.AddHookAsync(1, new NewGitLabHook($"{_receiverUrl}/hook"), CancellationToken.None);
+
+        var branch = await client.CreateBranchAsync(1, "merge-assist/batch/main/1", "main", CancellationToken.None);
+        var (headers, body) = await NextAsync(delivery =>
+            delivery.Body.GetProperty("object_kind").GetString() == "push"
+            && delivery.Body.GetProperty("ref").GetString() == "refs/heads/merge-assist/batch/main/1"
+        );
+
+        Assert.Equal("Push Hook", headers["X-Gitlab-Event"]);
+        Assert.Equal(new string('0', 40), body.GetProperty("before").GetString());
+        Assert.Equal(branch.Commit.Id, body.GetProperty("after").GetString());
+        Assert.Empty(body.GetProperty("commits").EnumerateArray());
+        Assert.Equal(0, body.GetProperty("total_commits_count").GetInt32());
+    }
+
+    [Fact]
     public async Task Should_deliver_a_projects_events_to_its_groups_hooks()
     {
         using var http = AuthorisedHttp();

@@ -148,7 +148,14 @@ public static class ProjectEndpoints
                         return SimResults.BadRequest("Invalid reference name: " + fromRef);
                     }
 
-                    return SimResults.Created(SimJson.Branch(s, project, s.CreateBranch(project, name, fromRef)));
+                    var created = s.CreateBranch(project, name, fromRef);
+                    s.Emit(
+                        project.Id,
+                        "Push Hook",
+                        "push",
+                        SimPayloads.Push(s, project, created, new string('0', 40), created.History[^1], created: true)
+                    );
+                    return SimResults.Created(SimJson.Branch(s, project, created));
                 })
         );
 

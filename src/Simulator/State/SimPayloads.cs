@@ -76,7 +76,16 @@ public static class SimPayloads
             ),
         ];
 
-    public static object Push(SimStore store, SimProject project, SimBranch branch, string before, SimCommit commit) =>
+    /// <summary>A push of <paramref name="commit"/>; a new branch (before all zeros, <paramref name="created"/>) lists no commits, as
+    /// GitLab's hook for a branch made from an existing commit does.</summary>
+    public static object Push(
+        SimStore store,
+        SimProject project,
+        SimBranch branch,
+        string before,
+        SimCommit commit,
+        bool created = false
+    ) =>
         new
         {
             object_kind = "push",
@@ -94,22 +103,24 @@ public static class SimPayloads
             user_avatar = (string?)null,
             project_id = project.Id,
             project = Project(store, project),
-            commits = new[]
-            {
-                new
+            commits = created
+                ? []
+                : new[]
                 {
-                    id = commit.Sha,
-                    message = commit.Title + "\n",
-                    title = commit.Title,
-                    timestamp = SimFormat.Iso(commit.At),
-                    url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
-                    author = new { name = store.Root.Name, email = "[REDACTED]" },
-                    added = Array.Empty<string>(),
-                    modified = commit.Files.Order().ToArray(),
-                    removed = Array.Empty<string>(),
+                    new
+                    {
+                        id = commit.Sha,
+                        message = commit.Title + "\n",
+                        title = commit.Title,
+                        timestamp = SimFormat.Iso(commit.At),
+                        url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+                        author = new { name = store.Root.Name, email = "[REDACTED]" },
+                        added = Array.Empty<string>(),
+                        modified = commit.Files.Order().ToArray(),
+                        removed = Array.Empty<string>(),
+                    },
                 },
-            },
-            total_commits_count = 1,
+            total_commits_count = created ? 0 : 1,
             push_options = new { },
             repository = Repository(store, project),
         };
