@@ -15,8 +15,13 @@ public enum GitLabErrorKind
     /// <summary>403: the token sees the resource but may not do this (role, scope, protected branch).</summary>
     Permission,
 
-    /// <summary>405/409/412: the resource is not in a state that allows this (job not retryable, MR not mergeable, head moved).</summary>
+    /// <summary>405/406/412, or GitLab's 403 for "not now": the resource is not in a state that allows this (job not
+    /// retryable, merge request not mergeable).</summary>
     State,
+
+    /// <summary>409: the resource changed since it was read, or exists already (a merge request's head moved under a merge
+    /// with <c>sha</c>, a member added twice).</summary>
+    Conflict,
 
     /// <summary>400/422: GitLab rejected the request's content (invalid ref, missing title, bad variable).</summary>
     Validation,

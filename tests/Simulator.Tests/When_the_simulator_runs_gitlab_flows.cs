@@ -329,7 +329,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
             mr => mr.RebaseInProgress == false
         );
 
-        Assert.Equal((GitLabErrorKind.State, HttpStatusCode.Conflict), (stale.Kind, stale.Status));
+        Assert.Equal((GitLabErrorKind.Conflict, HttpStatusCode.Conflict), (stale.Kind, stale.Status));
         Assert.Equal("merged", merged.State);
         Assert.True(accepted.RebaseInProgress);
         Assert.Null(rebased.MergeError);

@@ -48,7 +48,7 @@ public static class GitLabFailures
             GitLabErrorKind.Authentication => ErrorCodes.Unauthorized,
             GitLabErrorKind.Permission => ErrorCodes.Forbidden,
             GitLabErrorKind.NotFound => ErrorCodes.NotFound,
-            GitLabErrorKind.State => ErrorCodes.Conflict,
+            GitLabErrorKind.State or GitLabErrorKind.Conflict => ErrorCodes.Conflict,
             GitLabErrorKind.Validation => ErrorCodes.InvalidRequest,
             GitLabErrorKind.RateLimited => ErrorCodes.RateLimited,
             _ => ErrorCodes.GitLabUnavailable,

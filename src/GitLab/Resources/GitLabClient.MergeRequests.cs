@@ -59,8 +59,8 @@ public sealed partial class GitLabClient
     public Task<GitLabRebaseAccepted> RebaseMergeRequestAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
         PutAsync<GitLabRebaseAccepted>($"projects/{project.Encoded}/merge_requests/{iid}/rebase", null, cancellationToken);
 
-    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable; 409 when the head is no longer
-    /// <see cref="GitLabMergeOptions.Sha"/>.</summary>
+    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable; 409 (<see cref="GitLabErrorKind.Conflict"/>) when
+    /// the head is no longer <see cref="GitLabMergeOptions.Sha"/>.</summary>
     public Task<GitLabMergeRequest> MergeMergeRequestAsync(
         ProjectRef project,
         long iid,

@@ -109,7 +109,7 @@ public sealed partial class GitLabClient
         );
     }
 
-    /// <summary>409 (<see cref="GitLabErrorKind.State"/>) or 403 when the job cannot be retried now.</summary>
+    /// <summary>GitLab's 403 "not retryable" (<see cref="GitLabErrorKind.State"/>) when the job cannot be retried now.</summary>
     public Task<GitLabJob> RetryJobAsync(ProjectRef project, long jobId, CancellationToken cancellationToken) =>
         PostAsync<GitLabJob>($"projects/{project.Encoded}/jobs/{jobId}/retry", null, cancellationToken);
 

@@ -13,6 +13,7 @@ public sealed class When_a_gitlab_failure_becomes_an_outcome
     [InlineData(GitLabErrorKind.Permission, ErrorCodes.Forbidden, true, true)]
     [InlineData(GitLabErrorKind.NotFound, ErrorCodes.NotFound, true, true)]
     [InlineData(GitLabErrorKind.State, ErrorCodes.Conflict, true, true)]
+    [InlineData(GitLabErrorKind.Conflict, ErrorCodes.Conflict, true, true)]
     [InlineData(GitLabErrorKind.Validation, ErrorCodes.InvalidRequest, true, true)]
     [InlineData(GitLabErrorKind.Configuration, ErrorCodes.GitLabUnavailable, true, false)]
     [InlineData(GitLabErrorKind.RateLimited, ErrorCodes.RateLimited, false, false)]
