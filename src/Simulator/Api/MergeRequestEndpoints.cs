@@ -429,7 +429,8 @@ public static class MergeRequestEndpoints
             .ToList();
     }
 
-    private static IResult With(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>
+    /// <summary>The project's merge request, or GitLab's 404 for the project or the merge request.</summary>
+    internal static IResult With(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>
         store.FindProject(id) is not { } project ? SimResults.NotFound("Project")
         : store.MergeRequests.FirstOrDefault(m => m.ProjectId == project.Id && m.Iid == iid) is { } mr ? action(project, mr)
         : SimResults.NotFound("Merge Request");

@@ -110,12 +110,12 @@ public static class NoteEndpoints
         api.MapGet(
             "/projects/{id}/merge_requests/{iid:long}/award_emoji",
             (SimStore store, string id, long iid) =>
-                store.Read(s => WithMergeRequest(s, id, iid, (_, mr) => Awards(s, "MergeRequest", mr.Id)))
+                store.Read(s => MergeRequestEndpoints.With(s, id, iid, (_, mr) => Awards(s, "MergeRequest", mr.Id)))
         );
         api.MapPost(
             "/projects/{id}/merge_requests/{iid:long}/award_emoji",
             (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
-                store.Write(s => WithMergeRequest(s, id, iid, (_, mr) => Award(http, s, parameters, "MergeRequest", mr.Id)))
+                store.Write(s => MergeRequestEndpoints.With(s, id, iid, (_, mr) => Award(http, s, parameters, "MergeRequest", mr.Id)))
         );
         api.MapGet(
             Notes + "/award_emoji",
@@ -165,11 +165,6 @@ public static class NoteEndpoints
             : SimResults.Ok(new { message = "404 Award Emoji Name has already been taken Not Found" }, 404);
     }
 
-    private static IResult WithMergeRequest(SimStore store, string id, long iid, Func<SimProject, SimMergeRequest, IResult> action) =>
-        store.FindProject(id) is not { } project ? SimResults.NotFound("Project")
-        : store.MergeRequests.FirstOrDefault(m => m.ProjectId == project.Id && m.Iid == iid) is { } mr ? action(project, mr)
-        : SimResults.NotFound("Merge Request");
-
     private static IResult WithNote(
         SimStore store,
         string id,
@@ -177,7 +172,7 @@ public static class NoteEndpoints
         long noteId,
         Func<SimProject, SimMergeRequest, SimNote, IResult> action
     ) =>
-        WithMergeRequest(
+        MergeRequestEndpoints.With(
             store,
             id,
             iid,
@@ -194,7 +189,7 @@ public static class NoteEndpoints
         string discussionId,
         Func<SimProject, SimMergeRequest, List<SimNote>, IResult> action
     ) =>
-        WithMergeRequest(
+        MergeRequestEndpoints.With(
             store,
             id,
             iid,

@@ -98,12 +98,18 @@ public static class OAuthEndpoints
     {
         var (clientId, clientSecret) = ClientOf(http, parameters);
         var application = store.FindApplication(clientId);
-        if (application is null || clientSecret != application.Secret)
+        if (application is null || clientSecret is null || !SimStore.SameSecret(application.Secret, clientSecret))
         {
             return InvalidClient();
         }
 
-        var grant = parameters.String("grant_type") switch
+        var grantType = parameters.String("grant_type");
+        if (grantType is not ("authorization_code" or "refresh_token"))
+        {
+            return Error(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+        }
+
+        var grant = grantType switch
         {
             "authorization_code" => store.RedeemCode(
                 parameters.String("code") ?? "",
@@ -114,14 +120,8 @@ public static class OAuthEndpoints
                 is { } code
                 ? store.Grant(application.ClientId, code.UserId, code.Scopes)
                 : null,
-            "refresh_token" => store.Refresh(parameters.String("refresh_token") ?? "", application),
-            _ => null,
+            _ => store.Refresh(parameters.String("refresh_token") ?? "", application),
         };
-        if (parameters.String("grant_type") is not ("authorization_code" or "refresh_token"))
-        {
-            return Error(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
-        }
-
         if (grant is null)
         {
             return Error(

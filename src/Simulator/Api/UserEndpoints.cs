@@ -53,22 +53,16 @@ public static class UserEndpoints
             (HttpContext http, SimStore store, SimParams parameters, long id) => store.Write(s => CreateToken(http, s, parameters, id))
         );
 
-        api.MapGet(
-            "/projects/{id}/members",
-            (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => Members(http, s, parameters, id))
-        );
-        api.MapGet(
-            "/projects/{id}/members/all",
-            (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => Members(http, s, parameters, id))
-        );
-        api.MapGet(
-            "/projects/{id}/members/{userId:long}",
-            (SimStore store, string id, long userId) => store.Read(s => Member(s, id, userId))
-        );
-        api.MapGet(
-            "/projects/{id}/members/all/{userId:long}",
-            (SimStore store, string id, long userId) => store.Read(s => Member(s, id, userId))
-        );
+        // Direct members and all members (inherited ones too) are the same here: groups have no members in the simulator.
+        foreach (var members in new[] { "/projects/{id}/members", "/projects/{id}/members/all" })
+        {
+            api.MapGet(
+                members,
+                (HttpContext http, SimStore store, SimParams parameters, string id) => store.Read(s => Members(http, s, parameters, id))
+            );
+            api.MapGet(members + "/{userId:long}", (SimStore store, string id, long userId) => store.Read(s => Member(s, id, userId)));
+        }
+
         api.MapPost(
             "/projects/{id}/members",
             (SimStore store, SimParams parameters, string id) => store.Write(s => AddMember(s, parameters, id))

@@ -45,11 +45,10 @@ public sealed partial class SimStore
     /// <summary>The user a token acts as, or null. Every known token is compared, in constant time each.</summary>
     public SimUser? UserOfToken(string token)
     {
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         SimAccessToken? match = null;
         foreach (var known in AccessTokens)
         {
-            if (CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(known.Value))))
+            if (SameSecret(known.Value, token))
             {
                 match = known;
             }
@@ -57,6 +56,13 @@ public sealed partial class SimStore
 
         return match is null ? null : Users.FirstOrDefault(user => user.Id == match.UserId);
     }
+
+    /// <summary>Compares two secrets in constant time, by their hashes, so that not even their lengths tell them apart.</summary>
+    public static bool SameSecret(string known, string given) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(known)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(given))
+        );
 
     /// <summary>Adds or changes a direct member of <paramref name="project"/>.</summary>
     public void AddMember(SimProject project, SimUser user, int accessLevel) =>
