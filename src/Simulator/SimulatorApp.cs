@@ -29,6 +29,8 @@ public static class SimulatorApp
         app.UseMiddleware<SimGate>();
         var api = app.MapGroup("/api/v4");
         api.MapProjects();
+        api.MapRepository();
+        api.MapRepositoryFiles();
         api.MapUsers();
         api.MapApplications();
         api.MapHooks();

@@ -164,6 +164,8 @@ public static class SimAdminEndpoints
             }
         );
 
+        admin.MapPipelineRules();
+
         admin.MapPost(
             "/pipelines/settings",
             (SimStore store, SimParams parameters) =>

@@ -4,7 +4,7 @@ namespace GitLabBus.Simulator.Api;
 
 /// <summary>Merge requests: list, get, create, update, rebase (asynchronous), merge (head check), approvals, changes, versions, notes,
 /// discussions.</summary>
-public static class MergeRequestEndpoints
+public static partial class MergeRequestEndpoints
 {
     public static void MapMergeRequests(this RouteGroupBuilder api)
     {
@@ -155,7 +155,7 @@ public static class MergeRequestEndpoints
 
         api.MapPut(
             "/projects/{id}/merge_requests/{iid:long}/rebase",
-            (SimStore store, string id, long iid) =>
+            (SimStore store, SimParams parameters, string id, long iid) =>
                 store.Write(s =>
                     With(
                         s,
@@ -173,7 +173,7 @@ public static class MergeRequestEndpoints
                                 return SimResults.Conflict("Rebase is already in progress");
                             }
 
-                            s.StartRebase(mr);
+                            s.StartRebase(mr, parameters.Bool("skip_ci") == true);
                             return SimResults.Ok(new { rebase_in_progress = true }, 202);
                         }
                     )
@@ -182,39 +182,8 @@ public static class MergeRequestEndpoints
 
         api.MapPut(
             "/projects/{id}/merge_requests/{iid:long}/merge",
-            (SimStore store, SimParams parameters, string id, long iid) =>
-                store.Write(s =>
-                    With(
-                        s,
-                        id,
-                        iid,
-                        (project, mr) =>
-                        {
-                            var status = s.DetailedMergeStatus(project, mr);
-                            if (status != "mergeable")
-                            {
-                                return status == "not_open"
-                                    ? SimResults.NotAllowed("405 Method Not Allowed")
-                                    : SimResults.NotAllowed($"405 Method Not Allowed - {status}");
-                            }
-
-                            if (parameters.String("sha") is { Length: > 0 } sha && sha != project.Branches[mr.SourceBranch].Head)
-                            {
-                                return SimResults.Conflict(
-                                    "SHA does not match HEAD of source branch: " + project.Branches[mr.SourceBranch].Head
-                                );
-                            }
-
-                            s.Merge(project, mr, parameters.Bool("squash") == true);
-                            if (parameters.Bool("should_remove_source_branch") == true)
-                            {
-                                project.Branches.Remove(mr.SourceBranch);
-                            }
-
-                            return SimResults.Ok(SimJson.MergeRequest(s, project, mr, false));
-                        }
-                    )
-                )
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
+                store.Write(s => With(s, id, iid, (project, mr) => Merge(s, project, mr, parameters, SimCaller.Of(http, s))))
         );
 
         api.MapGet(
@@ -287,7 +256,7 @@ public static class MergeRequestEndpoints
                                     iid = mr.Iid,
                                     title = mr.Title,
                                     state = mr.State,
-                                    changes = Diffs(s, project, mr),
+                                    changes = SimStore.Diff(project, mr).Select(SimJson.Diff).ToArray(),
                                 }
                             )
                     )
@@ -297,32 +266,61 @@ public static class MergeRequestEndpoints
         api.MapGet(
             "/projects/{id}/merge_requests/{iid:long}/diffs",
             (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
-                store.Read(s => With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, Diffs(s, project, mr), diff => diff)))
+                store.Read(s =>
+                    With(s, id, iid, (project, mr) => SimResults.Page(http, parameters, SimStore.Diff(project, mr), SimJson.Diff))
+                )
         );
 
         api.MapGet(
             "/projects/{id}/merge_requests/{iid:long}/versions",
             (SimStore store, string id, long iid) =>
                 store.Read(s =>
+                    With(s, id, iid, (project, mr) => SimResults.Ok(mr.Versions.Select(version => Version(project, mr, version)).ToArray()))
+                )
+        );
+
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/versions/{versionId:long}",
+            (SimStore store, string id, long iid, long versionId) =>
+                store.Read(s =>
                     With(
                         s,
                         id,
                         iid,
-                        (_, mr) =>
-                            SimResults.Ok(
-                                mr.Versions.Select(version => new
-                                    {
-                                        id = version.Id,
-                                        head_commit_sha = version.HeadSha,
-                                        base_commit_sha = version.BaseSha,
-                                        start_commit_sha = version.StartSha,
-                                        created_at = SimFormat.Api(version.CreatedAt),
-                                        merge_request_id = mr.Id,
-                                        state = "collected",
-                                        real_size = "1",
-                                    })
-                                    .ToArray()
-                            )
+                        (project, mr) =>
+                            mr.Versions.FirstOrDefault(version => version.Id == versionId) is { } version
+                                ? SimResults.Ok(VersionDetail(s, project, mr, version))
+                                : SimResults.NotFound("")
+                    )
+                )
+        );
+
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/commits",
+            (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            SimResults.Page(http, parameters, CommitsOf(project, mr), commit => SimJson.Commit(s, project, commit))
+                    )
+                )
+        );
+
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/merge_ref",
+            (SimStore store, string id, long iid) =>
+                store.Write(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            mr.State == "opened" && s.MergeRef(project, mr) is { } sha
+                                ? SimResults.Ok(new { commit_id = sha })
+                                : SimResults.Ok(new { message = "Merge request is not mergeable" }, 400)
                     )
                 )
         );
@@ -401,7 +399,7 @@ public static class MergeRequestEndpoints
                             }
 
                             var position = parameters.Raw("position");
-                            if (position is { } given && PositionError(s, project, mr, given) is { } error)
+                            if (position is { } given && PositionError(project, mr, given) is { } error)
                             {
                                 return SimResults.BadRequest(error);
                             }
@@ -434,47 +432,4 @@ public static class MergeRequestEndpoints
         store.FindProject(id) is not { } project ? SimResults.NotFound("Project")
         : store.MergeRequests.FirstOrDefault(m => m.ProjectId == project.Id && m.Iid == iid) is { } mr ? action(project, mr)
         : SimResults.NotFound("Merge Request");
-
-    private static List<object> Diffs(SimStore store, SimProject project, SimMergeRequest mr) =>
-        [
-            .. store
-                .ChangedFiles(project, mr)
-                .Order(StringComparer.Ordinal)
-                .Select(path =>
-                    (object)
-                        new
-                        {
-                            old_path = path,
-                            new_path = path,
-                            a_mode = "100644",
-                            b_mode = "100644",
-                            new_file = false,
-                            renamed_file = false,
-                            deleted_file = false,
-                            diff = $"@@ -1,3 +1,4 @@\n line 1\n-line 2\n+line 2 changed in {mr.SourceBranch}\n+line 3 added\n line 4\n",
-                        }
-                ),
-        ];
-
-    /// <summary>GitLab refuses an inline comment whose shas are not the MR's latest version, or whose file is not in the diff.</summary>
-    private static string? PositionError(SimStore store, SimProject project, SimMergeRequest mr, System.Text.Json.JsonElement position)
-    {
-        string? Field(string name) =>
-            position.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
-                ? value.GetString()
-                : null;
-        var version = mr.Versions.FirstOrDefault();
-        if (
-            version is null
-            || Field("head_sha") != version.HeadSha
-            || Field("base_sha") != version.BaseSha
-            || Field("start_sha") != version.StartSha
-        )
-        {
-            return "Note {:line_code=>[\"can't be blank\", \"must be a valid line code\"]}";
-        }
-
-        var path = Field("new_path") ?? Field("old_path");
-        return path is not null && store.ChangedFiles(project, mr).Contains(path) ? null : "Note {:position=>[\"is invalid\"]}";
-    }
 }

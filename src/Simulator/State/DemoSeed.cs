@@ -1,8 +1,11 @@
+using GitLabBus.Simulator.Git;
+
 namespace GitLabBus.Simulator.State;
 
 /// <summary>
 /// The demo world: group <c>demo</c> with epics and labels, project <c>demo/shop</c> (id 1, default branch <c>main</c>) with labels,
-/// issues (some in epics), feature branches, merge requests (two of them touching the same file) and a finished pipeline.
+/// issues (some in epics), a small app in a real repository, feature branches with real commits, merge requests (!2 and
+/// !3 change the same lines of <c>src/checkout.py</c>, !1 other lines of it) and a finished pipeline.
 /// </summary>
 public static class DemoSeed
 {
@@ -19,22 +22,12 @@ public static class DemoSeed
             Description = "GitLabBus demo group",
         };
         store.Groups.Add(group);
-        var project = new SimProject
-        {
-            Id = 1,
-            Name = "shop",
-            Path = "shop",
-            Group = group,
-            Description = "A demo web shop",
-            CreatedAt = now,
-            LastActivityAt = now,
-        };
+        var project = store.NewProject(1, "shop", group, "A demo web shop");
         store.Projects.Add(project);
         store.NewId();
         AddPeople(store, project);
-        var main = new SimBranch { Name = "main", Protected = true };
-        project.Branches["main"] = main;
-        store.Commit(project, main, "Initial commit", ["README.md", "src/cart.py", "src/checkout.py", "src/catalog.py"], announce: false);
+        var main = store.SeedBranch(project, "main", null, "Initial commit\n", DemoFiles.Initial);
+        main.Protected = true;
 
         foreach (var (name, color) in new[] { ("bug", "#d9534f"), ("feature", "#428bca"), ("backend", "#5cb85c"), ("frontend", "#f0ad4e") })
         {
@@ -71,9 +64,9 @@ public static class DemoSeed
         closed.State = "closed";
         closed.ClosedAt = now;
 
-        Branch(store, project, "fix-cart-discounts", ["src/cart.py"]);
-        Branch(store, project, "express-checkout", ["src/checkout.py", "templates/checkout.html"]);
-        Branch(store, project, "checkout-speedup", ["src/checkout.py"]);
+        store.SeedBranch(project, "fix-cart-discounts", main, "Apply discounts to the cart total\n", DemoFiles.CartDiscounts);
+        store.SeedBranch(project, "express-checkout", main, "Add an express checkout button\n", DemoFiles.ExpressCheckout);
+        store.SeedBranch(project, "checkout-speedup", main, "Cache the shipping quote\n", DemoFiles.CheckoutSpeedup);
         store.OpenMergeRequest(
             project,
             "fix-cart-discounts",
@@ -97,7 +90,7 @@ public static class DemoSeed
             "checkout-speedup",
             "main",
             "Draft: Speed up the checkout page",
-            "Touches the same file as !2",
+            "Changes the same lines of src/checkout.py as !2",
             ["frontend"],
             store.Root.Id
         );
@@ -131,20 +124,10 @@ public static class DemoSeed
             Description = "A group without epics",
         };
         store.Groups.Add(group);
-        var project = new SimProject
-        {
-            Id = 2,
-            Name = "plugins",
-            Path = "plugins",
-            Group = group,
-            Description = "Community plugins",
-            CreatedAt = store.Now,
-            LastActivityAt = store.Now,
-        };
+        var project = store.NewProject(2, "plugins", group, "Community plugins");
         store.Projects.Add(project);
-        var main = new SimBranch { Name = "main", Protected = true };
-        project.Branches["main"] = main;
-        store.Commit(project, main, "Initial commit", ["README.md"], announce: false);
+        var readme = new FileAction("create", "README.md", Content: "# Plugins\n\nCommunity plugins for the shop.\n");
+        store.SeedBranch(project, "main", null, "Initial commit\n", [readme]).Protected = true;
         Issue(store, project, "Plugin loader crashes on empty config", ["bug"], null);
         Issue(store, project, "Document the plugin API", [], null);
     }
@@ -184,13 +167,6 @@ public static class DemoSeed
         };
         store.Issues.Add(issue);
         return issue;
-    }
-
-    private static void Branch(SimStore store, SimProject project, string name, string[] files)
-    {
-        var branch = new SimBranch { Name = name, History = [.. project.Branches["main"].History] };
-        project.Branches[name] = branch;
-        store.Commit(project, branch, $"Work on {name}", files, announce: false);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GitLabBus.Simulator.Git;
 
 namespace GitLabBus.Simulator.State;
 
@@ -56,28 +57,15 @@ public sealed class SimGroup
     public List<SimHook> Hooks { get; } = [];
 }
 
-/// <summary>A commit on a branch: what it touched is all the conflict check needs.</summary>
-public sealed record SimCommit(string Sha, string Title, IReadOnlySet<string> Files, DateTimeOffset At);
-
+/// <summary>A branch: a name for a commit of the project's repository, moved by pushes, merges and rebases.</summary>
 public sealed class SimBranch
 {
     public required string Name { get; init; }
 
-    /// <summary>Commits from the root, oldest first; the last one is the head.</summary>
-    public List<SimCommit> History { get; init; } = [];
-
-    public string Head => History[^1].Sha;
+    /// <summary>The sha of the branch's newest commit.</summary>
+    public required string Head { get; set; }
 
     public bool Protected { get; set; }
-
-    /// <summary>Files changed since <paramref name="sha"/> (all of them if it is not on this branch).</summary>
-    public IReadOnlySet<string> FilesChangedSince(string sha)
-    {
-        var at = History.FindIndex(commit => commit.Sha == sha);
-        return History.Skip(at + 1).SelectMany(commit => commit.Files).ToHashSet();
-    }
-
-    public bool Contains(string sha) => History.Any(commit => commit.Sha == sha);
 }
 
 public sealed class SimLabel
@@ -94,6 +82,9 @@ public sealed class SimProject
     public required string Name { get; init; }
     public required string Path { get; init; }
     public required SimGroup Group { get; init; }
+
+    /// <summary>The project's git repository: every commit, tree and file; branch heads are in <see cref="Branches"/>.</summary>
+    public required SimRepository Repository { get; init; }
     public string Description { get; set; } = "";
     public string DefaultBranch { get; set; } = "main";
 
@@ -175,9 +166,13 @@ public sealed class SimMergeRequest
     public DateTimeOffset? MergedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public string? MergeCommitSha { get; set; }
+    public string? SquashCommitSha { get; set; }
 
     /// <summary>The simulated time an accepted rebase finishes; null when none is running.</summary>
     public DateTimeOffset? RebaseDoneAt { get; set; }
+
+    /// <summary>The running rebase was asked with <c>skip_ci</c>: its new head gets no pipeline.</summary>
+    public bool RebaseSkipsCi { get; set; }
 
     public string? MergeError { get; set; }
     public List<SimVersion> Versions { get; } = [];
@@ -256,6 +251,9 @@ public sealed class SimJob
 
     public bool AllowFailure { get; init; }
     public bool WillFail { get; set; }
+
+    /// <summary>Why a content rule fails the job, written to its trace as a failing test would.</summary>
+    public string? FailureCause { get; set; }
     public bool Retried { get; set; }
     public TimeSpan Duration { get; init; }
     public DateTimeOffset CreatedAt { get; init; }

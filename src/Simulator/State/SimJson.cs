@@ -1,3 +1,5 @@
+using GitLabBus.Simulator.Git;
+
 namespace GitLabBus.Simulator.State;
 
 /// <summary>REST answers in GitLab's shapes and field names.</summary>
@@ -168,10 +170,10 @@ public static class SimJson
             : detailed == "checking" ? "checking"
             : "can_be_merged",
             detailed_merge_status = detailed,
-            has_conflicts = store.HasConflicts(project, mr),
+            has_conflicts = SimStore.HasConflicts(project, mr),
             sha = source?.Head,
             merge_commit_sha = mr.MergeCommitSha,
-            squash_commit_sha = (string?)null,
+            squash_commit_sha = mr.SquashCommitSha,
             merge_error = mr.MergeError,
             rebase_in_progress = includeRebase ? mr.RebaseDoneAt is not null : (bool?)null,
             diff_refs = version is null
@@ -247,21 +249,63 @@ public static class SimJson
             developers_can_merge = !branch.Protected,
             can_push = true,
             web_url = $"{store.WebUrl(project.FullPath)}/-/tree/{branch.Name}",
-            commit = Commit(store, project, branch.History[^1]),
+            commit = Commit(store, project, SimStore.HeadOf(project, branch)),
         };
 
-    public static object Commit(SimStore store, SimProject project, SimCommit commit) =>
+    /// <summary>GitLab's basic commit entity (lists, branches, compare).</summary>
+    public static Dictionary<string, object?> Commit(SimStore store, SimProject project, LibGit2Sharp.Commit commit) =>
+        new()
+        {
+            ["id"] = commit.Sha,
+            ["short_id"] = commit.Sha[..8],
+            ["created_at"] = SimFormat.Api(commit.Committer.When),
+            ["parent_ids"] = commit.Parents.Select(parent => parent.Sha).ToArray(),
+            ["title"] = commit.MessageShort,
+            ["message"] = commit.Message,
+            ["author_name"] = commit.Author.Name,
+            ["author_email"] = commit.Author.Email,
+            ["authored_date"] = SimFormat.Api(commit.Author.When),
+            ["committer_name"] = commit.Committer.Name,
+            ["committer_email"] = commit.Committer.Email,
+            ["committed_date"] = SimFormat.Api(commit.Committer.When),
+            ["trailers"] = new { },
+            ["extended_trailers"] = new { },
+            ["web_url"] = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+        };
+
+    /// <summary>GitLab's detailed commit (<c>GET /repository/commits/:sha</c>, a new commit): with stats and its last pipeline.</summary>
+    public static Dictionary<string, object?> CommitDetail(SimStore store, SimProject project, LibGit2Sharp.Commit commit)
+    {
+        var detail = Commit(store, project, commit);
+        var changes = project.Repository.Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree);
+        var additions = changes.Sum(change => change.Additions);
+        var deletions = changes.Sum(change => change.Deletions);
+        var pipeline = store.Pipelines.LastOrDefault(p => p.ProjectId == project.Id && p.Sha == commit.Sha);
+        detail["stats"] = new
+        {
+            additions,
+            deletions,
+            total = additions + deletions,
+        };
+        detail["status"] = pipeline?.Status;
+        detail["project_id"] = project.Id;
+        detail["last_pipeline"] = pipeline is null ? null : PipelineSummary(store, project, pipeline);
+        return detail;
+    }
+
+    /// <summary>One file of a diff as GitLab's diff entries (merge request diffs, compare, commit diff) show it.</summary>
+    public static object Diff(FileChange change) =>
         new
         {
-            id = commit.Sha,
-            short_id = commit.Sha[..8],
-            title = commit.Title,
-            message = commit.Title + "\n",
-            author_name = store.Root.Name,
-            author_email = "admin@example.com",
-            created_at = SimFormat.Api(commit.At),
-            committed_date = SimFormat.Api(commit.At),
-            web_url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+            diff = change.Diff,
+            new_path = change.NewPath,
+            old_path = change.OldPath,
+            a_mode = change.AMode,
+            b_mode = change.BMode,
+            new_file = change.NewFile,
+            renamed_file = change.RenamedFile,
+            deleted_file = change.DeletedFile,
+            generated_file = false,
         };
 
     /// <summary>

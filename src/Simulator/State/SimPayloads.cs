@@ -76,54 +76,58 @@ public static class SimPayloads
             ),
         ];
 
-    /// <summary>A push of <paramref name="commit"/>; a new branch (before all zeros, <paramref name="created"/>) lists no commits, as
-    /// GitLab's hook for a branch made from an existing commit does.</summary>
+    /// <summary>
+    /// A push that moved <paramref name="branch"/> from <paramref name="before"/> (all zeros for a new branch) and brought
+    /// <paramref name="arrived"/> (newest first): GitLab lists at most 20 of them, oldest first, with the files each added,
+    /// modified and removed.
+    /// </summary>
     public static object Push(
         SimStore store,
         SimProject project,
         SimBranch branch,
         string before,
-        SimCommit commit,
-        bool created = false
+        IReadOnlyList<LibGit2Sharp.Commit> arrived,
+        SimUser actor
     ) =>
         new
         {
             object_kind = "push",
             event_name = "push",
             before,
-            after = commit.Sha,
+            after = branch.Head,
             @ref = $"refs/heads/{branch.Name}",
             ref_protected = branch.Protected,
-            checkout_sha = commit.Sha,
+            checkout_sha = branch.Head,
             message = (string?)null,
-            user_id = store.Root.Id,
-            user_name = store.Root.Name,
-            user_username = store.Root.Username,
+            user_id = actor.Id,
+            user_name = actor.Name,
+            user_username = actor.Username,
             user_email = "",
             user_avatar = (string?)null,
             project_id = project.Id,
             project = Project(store, project),
-            commits = created
-                ? []
-                : new[]
-                {
-                    new
-                    {
-                        id = commit.Sha,
-                        message = commit.Title + "\n",
-                        title = commit.Title,
-                        timestamp = SimFormat.Iso(commit.At),
-                        url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
-                        author = new { name = store.Root.Name, email = "[REDACTED]" },
-                        added = Array.Empty<string>(),
-                        modified = commit.Files.Order().ToArray(),
-                        removed = Array.Empty<string>(),
-                    },
-                },
-            total_commits_count = created ? 0 : 1,
+            commits = arrived.Take(20).Reverse().Select(commit => PushedCommit(store, project, commit)).ToArray(),
+            total_commits_count = arrived.Count,
             push_options = new { },
             repository = Repository(store, project),
         };
+
+    private static object PushedCommit(SimStore store, SimProject project, LibGit2Sharp.Commit commit)
+    {
+        var changes = project.Repository.Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree);
+        return new
+        {
+            id = commit.Sha,
+            message = commit.Message,
+            title = commit.MessageShort,
+            timestamp = SimFormat.Iso(commit.Author.When),
+            url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+            author = new { name = commit.Author.Name, email = "[REDACTED]" },
+            added = changes.Where(change => change.NewFile).Select(change => change.NewPath).ToArray(),
+            modified = changes.Where(change => !change.NewFile && !change.DeletedFile).Select(change => change.NewPath).ToArray(),
+            removed = changes.Where(change => change.DeletedFile).Select(change => change.OldPath).ToArray(),
+        };
+    }
 
     public static object Issue(SimStore store, SimProject project, SimIssue issue, string action, object? changes = null) =>
         new
@@ -247,7 +251,7 @@ public static class SimPayloads
 
     private static object MergeRequestAttributes(SimStore store, SimProject project, SimMergeRequest mr, string? action)
     {
-        var head = project.Branches.TryGetValue(mr.SourceBranch, out var source) ? source.History[^1] : null;
+        var head = project.Branches.TryGetValue(mr.SourceBranch, out var source) ? SimStore.HeadOf(project, source) : null;
         return new
         {
             id = mr.Id,
@@ -279,11 +283,11 @@ public static class SimPayloads
                 : new
                 {
                     id = head.Sha,
-                    message = head.Title + "\n",
-                    title = head.Title,
-                    timestamp = SimFormat.Iso(head.At),
+                    message = head.Message,
+                    title = head.MessageShort,
+                    timestamp = SimFormat.Iso(head.Author.When),
                     url = $"{store.WebUrl(project.FullPath)}/-/commit/{head.Sha}",
-                    author = new { name = store.Root.Name, email = "[REDACTED]" },
+                    author = new { name = head.Author.Name, email = "[REDACTED]" },
                 },
             labels = Labels(project, mr.Labels),
             action,

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using GitLabBus.Simulator.Git;
+using LibGit2Sharp;
 
 namespace GitLabBus.Simulator.State;
 
@@ -6,6 +8,9 @@ namespace GitLabBus.Simulator.State;
 public sealed partial class SimStore
 {
     public static readonly TimeSpan RebaseDuration = TimeSpan.FromSeconds(2);
+
+    /// <summary>Each merge request's merge ref: the heads it was made from and the merge commit.</summary>
+    public Dictionary<long, (string Source, string Target, string Sha)> MergeRefs { get; } = [];
 
     public SimMergeRequest OpenMergeRequest(
         SimProject project,
@@ -49,54 +54,48 @@ public sealed partial class SimStore
 
     public void AddVersion(SimProject project, SimMergeRequest mr)
     {
-        var source = project.Branches[mr.SourceBranch];
-        var baseSha = MergeBase(project, mr);
-        mr.Versions.Insert(
-            0,
-            new SimVersion(
-                NewId(),
-                source.Head,
-                baseSha,
-                project.Branches.TryGetValue(mr.TargetBranch, out var target) ? target.Head : baseSha,
-                Now
-            )
-        );
+        var head = HeadOf(project, project.Branches[mr.SourceBranch]);
+        var target = TargetHead(project, mr);
+        mr.Versions.Insert(0, new SimVersion(NewId(), head.Sha, MergeBase(project, mr), target?.Sha ?? head.Sha, Now));
     }
 
-    /// <summary>The newest commit of the source that is also on the target.</summary>
-    public string MergeBase(SimProject project, SimMergeRequest mr)
+    private static Commit? TargetHead(SimProject project, SimMergeRequest mr) =>
+        project.Branches.TryGetValue(mr.TargetBranch, out var target) ? HeadOf(project, target) : null;
+
+    private static Commit? SourceHead(SimProject project, SimMergeRequest mr) =>
+        project.Branches.TryGetValue(mr.SourceBranch, out var source) ? HeadOf(project, source) : null;
+
+    /// <summary>The best common ancestor of source and target (the source's head when the target is gone).</summary>
+    public static string MergeBase(SimProject project, SimMergeRequest mr)
     {
-        var source = project.Branches[mr.SourceBranch];
-        if (!project.Branches.TryGetValue(mr.TargetBranch, out var target))
-        {
-            return source.History[0].Sha;
-        }
-
-        return source.History.LastOrDefault(commit => target.Contains(commit.Sha))?.Sha ?? source.History[0].Sha;
+        var source = HeadOf(project, project.Branches[mr.SourceBranch]);
+        return TargetHead(project, mr) is { } target ? project.Repository.MergeBase(source, target)?.Sha ?? source.Sha : source.Sha;
     }
 
-    /// <summary>Files the source changed since the merge base.</summary>
-    public IReadOnlySet<string> ChangedFiles(SimProject project, SimMergeRequest mr) =>
-        project.Branches.TryGetValue(mr.SourceBranch, out var source)
-            ? source.FilesChangedSince(MergeBase(project, mr))
-            : new HashSet<string>();
+    /// <summary>
+    /// The merge request's diff as GitLab shows it: from the merge base to the head of the latest version (or of the
+    /// version named).
+    /// </summary>
+    public static IReadOnlyList<FileChange> Diff(SimProject project, SimVersion version) =>
+        project.Repository.Find(version.BaseSha) is { } from && project.Repository.Find(version.HeadSha) is { } to
+            ? project.Repository.Diff(from.Tree, to.Tree)
+            : [];
 
-    public bool HasConflicts(SimProject project, SimMergeRequest mr)
-    {
-        if (
-            mr.State != "opened"
-            || !project.Branches.TryGetValue(mr.TargetBranch, out var target)
-            || !project.Branches.ContainsKey(mr.SourceBranch)
-        )
-        {
-            return false;
-        }
+    public static IReadOnlyList<FileChange> Diff(SimProject project, SimMergeRequest mr) =>
+        mr.Versions.FirstOrDefault() is { } version ? Diff(project, version) : [];
 
-        return target.FilesChangedSince(MergeBase(project, mr)).Overlaps(ChangedFiles(project, mr));
-    }
+    /// <summary>The source's commits the target has not got, newest first.</summary>
+    public static IReadOnlyList<Commit> OwnCommits(SimProject project, SimMergeRequest mr) =>
+        SourceHead(project, mr) is { } head ? [.. project.Repository.Log(head, TargetHead(project, mr))] : [];
 
-    public bool IsBehind(SimProject project, SimMergeRequest mr) =>
-        project.Branches.TryGetValue(mr.TargetBranch, out var target) && MergeBase(project, mr) != target.Head;
+    public static bool HasConflicts(SimProject project, SimMergeRequest mr) =>
+        mr.State == "opened"
+        && TargetHead(project, mr) is { } target
+        && SourceHead(project, mr) is { } source
+        && !project.Repository.CanMerge(target, source);
+
+    public static bool IsBehind(SimProject project, SimMergeRequest mr) =>
+        TargetHead(project, mr) is { } target && SourceHead(project, mr) is { } source && !project.Repository.Reaches(source, target);
 
     /// <summary>The merge request's latest pipeline: the newest one on its source branch.</summary>
     public SimPipeline? HeadPipeline(SimProject project, SimMergeRequest mr) =>
@@ -132,71 +131,120 @@ public sealed partial class SimStore
         };
     }
 
-    public void StartRebase(SimMergeRequest mr) => mr.RebaseDoneAt = Now + RebaseDuration;
+    public void StartRebase(SimMergeRequest mr, bool skipCi)
+    {
+        mr.RebaseDoneAt = Now + RebaseDuration;
+        mr.RebaseSkipsCi = skipCi;
+    }
 
-    /// <summary>Finishes a rebase whose time has come: conflicts leave <c>merge_error</c>, else the source moves onto the target.</summary>
+    /// <summary>
+    /// Finishes a rebase whose time has come: the source's own commits replayed onto the target's head (a conflict leaves
+    /// <c>merge_error</c>), pushed as a developer's push would be, without a pipeline when asked with <c>skip_ci</c>.
+    /// </summary>
     public void FinishRebase(SimProject project, SimMergeRequest mr)
     {
         mr.RebaseDoneAt = null;
-        if (HasConflicts(project, mr))
+        if (SourceHead(project, mr) is not { } head || TargetHead(project, mr) is not { } target)
+        {
+            return;
+        }
+
+        var rebased = project.Repository.Rebase(OwnCommits(project, mr).Reverse(), target, SignatureOf(UserById(mr.AuthorId)));
+        if (rebased is null)
         {
             mr.MergeError = "Rebase failed: Rebase locally, resolve all conflicts, then push the branch.";
             return;
         }
 
         mr.MergeError = null;
-        var source = project.Branches[mr.SourceBranch];
-        var target = project.Branches[mr.TargetBranch];
-        var mergeBase = MergeBase(project, mr);
-        var own = source.History.Skip(source.History.FindIndex(commit => commit.Sha == mergeBase) + 1).ToList();
-        if (own.Count == 0 || !IsBehind(project, mr))
+        if (rebased.Id != head.Id && IsBehind(project, mr))
         {
-            return;
+            MoveBranch(project, project.Branches[mr.SourceBranch], rebased, UserById(mr.AuthorId), mr.RebaseSkipsCi);
         }
-
-        var before = source.Head;
-        source.History.Clear();
-        source.History.AddRange(target.History);
-        foreach (var commit in own)
-        {
-            source.History.Add(commit with { Sha = NewSha(), At = Now });
-        }
-
-        mr.UpdatedAt = Now;
-        AddVersion(project, mr);
-        Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, source, before, source.History[^1]));
-        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "update", before));
-        CreatePipeline(project, mr.SourceBranch, "merge_request_event", null, mr.Iid);
     }
 
-    /// <summary>Merges into the target: a merge commit (or the rebased commits for <c>ff</c>), hooks, and a pipeline on the
-    /// target.</summary>
-    public void Merge(SimProject project, SimMergeRequest mr, bool squash)
+    /// <summary>How a merge request lands: <c>squash</c> as asked (unless the project says always or never), messages if given.</summary>
+    public sealed record MergeChoice(bool Squash, string? MergeCommitMessage = null, string? SquashCommitMessage = null);
+
+    /// <summary>
+    /// Merges per the project's <c>merge_method</c>: a merge commit (<c>merge</c>, <c>rebase_merge</c>) or a fast-forward
+    /// (<c>ff</c>), a squash commit first when squashing; then the push to the target. False when the trees conflict.
+    /// </summary>
+    public bool Merge(SimProject project, SimMergeRequest mr, MergeChoice choice, SimUser actor)
     {
-        var source = project.Branches[mr.SourceBranch];
-        var target = project.Branches[mr.TargetBranch];
-        var files = ChangedFiles(project, mr);
-        var before = target.Head;
-        if (project.MergeMethod == "ff" && !squash)
+        var repository = project.Repository;
+        var targetBranch = project.Branches[mr.TargetBranch];
+        var target = HeadOf(project, targetBranch);
+        var landing = HeadOf(project, project.Branches[mr.SourceBranch]);
+        var squash = project.SquashOption switch
         {
-            target.History.Clear();
-            target.History.AddRange(source.History);
+            "always" => true,
+            "never" => false,
+            _ => choice.Squash,
+        };
+        if (squash)
+        {
+            var author = SignatureOf(UserById(mr.AuthorId));
+            var parent = repository.Find(MergeBase(project, mr))!;
+            landing = repository.CommitTree(landing.Tree, choice.SquashCommitMessage ?? mr.Title, author, SignatureOf(actor), [parent]);
+            mr.SquashCommitSha = landing.Sha;
         }
-        else
+
+        var head = landing;
+        if (project.MergeMethod != "ff")
         {
-            target.History.Add(
-                new SimCommit(NewSha(), $"Merge branch '{mr.SourceBranch}' into '{mr.TargetBranch}'", files.ToHashSet(), Now)
+            if (repository.MergedTree(target, landing) is not { } tree)
+            {
+                return false;
+            }
+
+            head = repository.CommitTree(
+                tree,
+                choice.MergeCommitMessage ?? MergeCommitMessage(project, mr),
+                SignatureOf(actor),
+                SignatureOf(actor),
+                [target, landing]
             );
+            mr.MergeCommitSha = head.Sha;
         }
 
         mr.State = "merged";
         mr.MergedAt = Now;
         mr.UpdatedAt = Now;
-        mr.MergeCommitSha = target.Head;
-        project.LastActivityAt = Now;
-        Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, target, before, target.History[^1]));
-        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "merge"));
-        CreatePipeline(project, mr.TargetBranch, "push", null, null);
+        MoveBranch(project, targetBranch, head, actor);
+        Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "merge", actor: actor));
+        return true;
+    }
+
+    /// <summary>GitLab's default merge commit template.</summary>
+    private static string MergeCommitMessage(SimProject project, SimMergeRequest mr) =>
+        $"Merge branch '{mr.SourceBranch}' into '{mr.TargetBranch}'\n\n{mr.Title}\n\nSee merge request {project.FullPath}!{mr.Iid}";
+
+    /// <summary>
+    /// GitLab's <c>refs/merge-requests/:iid/merge</c>: the merge of the source's head into the target's head, made once per
+    /// pair of heads; null when they conflict.
+    /// </summary>
+    public string? MergeRef(SimProject project, SimMergeRequest mr)
+    {
+        if (SourceHead(project, mr) is not { } source || TargetHead(project, mr) is not { } target)
+        {
+            return null;
+        }
+
+        if (MergeRefs.TryGetValue(mr.Id, out var known) && known.Source == source.Sha && known.Target == target.Sha)
+        {
+            return known.Sha;
+        }
+
+        if (project.Repository.MergedTree(target, source) is not { } tree)
+        {
+            return null;
+        }
+
+        var signature = SignatureOf(UserById(mr.AuthorId));
+        var merge = project.Repository.CommitTree(tree, MergeCommitMessage(project, mr), signature, signature, [target, source]);
+        MergeRefs[mr.Id] = (source.Sha, target.Sha, merge.Sha);
+        return merge.Sha;
     }
 
     /// <summary>A comment on a merge request: a plain note (its own discussion) unless a thread's id is given; raises the note

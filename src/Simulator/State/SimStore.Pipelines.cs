@@ -21,8 +21,9 @@ public sealed partial class SimStore
         string gitRef,
         string source,
         IReadOnlyList<(string Key, string Value, string Type)>? variables,
-        long? mergeRequestIid
-    ) => CreatePipeline(project, gitRef, source, variables, mergeRequestIid, upstream: null);
+        long? mergeRequestIid,
+        bool skipped = false
+    ) => CreatePipeline(project, gitRef, source, variables, mergeRequestIid, upstream: null, skipped);
 
     private SimPipeline CreatePipeline(
         SimProject project,
@@ -30,7 +31,8 @@ public sealed partial class SimStore
         string source,
         IReadOnlyList<(string Key, string Value, string Type)>? variables,
         long? mergeRequestIid,
-        (SimPipeline Pipeline, SimJob Bridge)? upstream
+        (SimPipeline Pipeline, SimJob Bridge)? upstream,
+        bool skipped = false
     )
     {
         var branch = project.Branches[gitRef];
@@ -47,7 +49,7 @@ public sealed partial class SimStore
             ProjectId = project.Id,
             Ref = gitRef,
             Sha = branch.Head,
-            BeforeSha = branch.History.Count > 1 ? branch.History[^2].Sha : new string('0', 40),
+            BeforeSha = HeadOf(project, branch).Parents.FirstOrDefault()?.Sha ?? NoCommit,
             Source = source,
             UserId = Root.Id,
             MergeRequestIid = mergeRequestIid,
@@ -57,6 +59,16 @@ public sealed partial class SimStore
             UpstreamPipelineId = upstream?.Pipeline.Id,
             UpstreamJobId = upstream?.Bridge.Id,
         };
+        if (skipped)
+        {
+            // GitLab keeps a skipped pipeline (no jobs) for a [skip ci] push: merge checks see it as skipped.
+            pipeline.Status = "skipped";
+            pipeline.FinishedAt = Now;
+            Pipelines.Add(pipeline);
+            Announce(project, pipeline);
+            return pipeline;
+        }
+
         var settings = PipelineSettings;
         var stages = upstream is null ? settings.Stages : settings.ChildStages ?? ["child"];
         for (var index = 0; index < stages.Count; index++)
@@ -73,6 +85,10 @@ public sealed partial class SimStore
         if (forced == "failed" && pipeline.Jobs.LastOrDefault(job => job.When != "manual") is { } failing)
         {
             failing.WillFail = true;
+        }
+        else if (forced is null && upstream is null)
+        {
+            ApplyPipelineRules(project, pipeline);
         }
 
         Pipelines.Add(pipeline);
@@ -193,6 +209,11 @@ public sealed partial class SimStore
                 if (job.WillFail)
                 {
                     job.FailureReason = "script_failure";
+                    if (job.FailureCause is { } cause)
+                    {
+                        job.Trace.Append(cause).Append('\n');
+                    }
+
                     job.Trace.Append("\u001b[31;1mERROR: Job failed: exit code 1\u001b[0;m\n");
                     return Finish(project, pipeline, job, "failed");
                 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using GitLabBus.Simulator.Git;
 
 namespace GitLabBus.Simulator.State;
 
@@ -26,7 +27,7 @@ public sealed record PipelineSettings(
 /// The simulated GitLab's whole state behind one lock, with the rules that span entities: commits and conflicts,
 /// mergeability, pipelines for new heads, and the webhooks each change raises.
 /// </summary>
-public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
+public sealed partial class SimStore(SimClock clock, SimulatorOptions options) : IDisposable
 {
     private readonly object _gate = new();
     private long _nextId = 1;
@@ -80,6 +81,11 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
     public long NewId() => _nextId++;
 
     public DateTimeOffset Now => clock.Now;
+
+    /// <summary>The projects' git repositories, in a temporary folder removed when the simulator stops.</summary>
+    public SimRepositories Repositories { get; } = new();
+
+    public void Dispose() => Repositories.Dispose();
 
     public string NewSha() => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"gitlabbus-simulator-{++_shaCounter}")));
 
@@ -137,6 +143,9 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         OAuthCodes.Clear();
         OAuthGrants.Clear();
         NextOutcomes.Clear();
+        PipelineRules.Clear();
+        MergeRefs.Clear();
+        Repositories.Clear();
         PipelineSettings = PipelineSettings.Default;
         // Id 1 of every other kind is the demo's (group demo, project demo/shop): new ones start after it.
         _nextId = 2;
@@ -144,71 +153,5 @@ public sealed partial class SimStore(SimClock clock, SimulatorOptions options)
         _nextTokenId = 1;
         AddUser("root", "Administrator", "admin@example.com", isAdmin: true);
         AddConfiguredTokens();
-    }
-
-    /// <summary>A new commit on a branch touching <paramref name="files"/>; raises GitLab's push hook.</summary>
-    public SimCommit Commit(SimProject project, SimBranch branch, string title, IEnumerable<string> files, bool announce = true)
-    {
-        var before = branch.History.Count == 0 ? new string('0', 40) : branch.Head;
-        var commit = new SimCommit(NewSha(), title, files.ToHashSet(StringComparer.Ordinal), Now);
-        branch.History.Add(commit);
-        project.LastActivityAt = Now;
-        if (announce)
-        {
-            Emit(project.Id, "Push Hook", "push", SimPayloads.Push(this, project, branch, before, commit));
-        }
-
-        return commit;
-    }
-
-    /// <summary>
-    /// A developer's push of one commit. Like a project whose CI rules avoid duplicate pipelines, a branch with an open
-    /// merge request gets a merge request pipeline (and the merge request a new version and an update hook), any
-    /// other branch a push pipeline.
-    /// </summary>
-    public SimCommit Push(SimProject project, SimBranch branch, string message, IEnumerable<string> files)
-    {
-        var before = branch.History.Count == 0 ? null : branch.Head;
-        var commit = Commit(project, branch, message, files);
-        var open = MergeRequests.Where(mr => mr.ProjectId == project.Id && mr.State == "opened" && mr.SourceBranch == branch.Name).ToList();
-        foreach (var mr in open)
-        {
-            mr.UpdatedAt = Now;
-            AddVersion(project, mr);
-            Emit(project.Id, "Merge Request Hook", "merge_request", SimPayloads.MergeRequest(this, project, mr, "update", before));
-            CreatePipeline(project, branch.Name, "merge_request_event", null, mr.Iid);
-        }
-
-        if (open.Count == 0)
-        {
-            CreatePipeline(project, branch.Name, "push", null, null);
-        }
-
-        return commit;
-    }
-
-    /// <summary>A branch from <paramref name="fromRef"/>; with files, it gets a commit touching them (as a developer's push).</summary>
-    public SimBranch CreateBranch(SimProject project, string name, string fromRef, IReadOnlyCollection<string>? files = null)
-    {
-        var branch = new SimBranch { Name = name, History = [.. HistoryOf(project, fromRef)] };
-        project.Branches[name] = branch;
-        if (files is { Count: > 0 })
-        {
-            Push(project, branch, $"Work on {name}", files);
-        }
-
-        return branch;
-    }
-
-    /// <summary>A branch's commits, or those leading to a commit named by its sha (GitLab's <c>ref</c> takes both).</summary>
-    private static IEnumerable<SimCommit> HistoryOf(SimProject project, string gitRef)
-    {
-        if (project.Branches.TryGetValue(gitRef, out var branch))
-        {
-            return branch.History;
-        }
-
-        var holder = project.Branches.Values.First(candidate => candidate.Contains(gitRef));
-        return holder.History.Take(holder.History.FindIndex(commit => commit.Sha == gitRef) + 1);
     }
 }
