@@ -5,9 +5,11 @@ namespace GitLabBus.GitLab;
 /// <summary>How GitLab's answers read as failure kinds: the one place a status (and, for 403, GitLab's words) becomes a kind.</summary>
 internal static partial class GitLabErrorMapping
 {
-    internal static GitLabErrorKind KindOf(int status, string message) =>
+    internal static GitLabErrorKind KindOf(int status, string message, string? errorCode = null) =>
         status switch
         {
+            // A cherry-pick that conflicts: 400 with error_code "conflict" (an empty one says "empty" and stays a refusal).
+            400 when errorCode == "conflict" => GitLabErrorKind.Conflict,
             401 => GitLabErrorKind.Authentication,
 
             // GitLab answers 403 both for "you may not" and for "not now": a job or pipeline in the wrong state.
@@ -15,6 +17,9 @@ internal static partial class GitLabErrorMapping
             403 => GitLabErrorKind.Permission,
             404 => GitLabErrorKind.NotFound,
             405 or 406 or 412 => GitLabErrorKind.State,
+
+            // "Branch cannot be merged": the merge was tried and failed (GitLab answered 406 before 422).
+            422 when message.Contains("cannot be merged", StringComparison.OrdinalIgnoreCase) => GitLabErrorKind.State,
             409 => GitLabErrorKind.Conflict,
             429 => GitLabErrorKind.RateLimited,
             >= 500 => GitLabErrorKind.Server,

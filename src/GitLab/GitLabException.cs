@@ -41,6 +41,9 @@ public sealed class GitLabException : Exception
     /// <summary>E.g. <c>PUT projects/1/merge_requests/4/merge</c>.</summary>
     public string? Request { get; }
 
+    /// <summary>GitLab's <c>error_code</c>, when its answer had one: a cherry-pick's <c>conflict</c> or <c>empty</c>.</summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>Seconds GitLab asked us to wait (429), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -323,7 +323,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var merged = await client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions { Sha = first.Sha }, CancellationToken.None);
 
         var second = await client.GetMergeRequestAsync(1, 2, false, CancellationToken.None);
-        var accepted = await client.RebaseMergeRequestAsync(1, 2, CancellationToken.None);
+        var accepted = await client.RebaseMergeRequestAsync(1, 2, skipCi: false, CancellationToken.None);
         var rebased = await UntilAsync(
             () => client.GetMergeRequestAsync(1, 2, true, CancellationToken.None),
             mr => mr.RebaseInProgress == false
@@ -353,7 +353,7 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<GitLabException>(() =>
             client.MergeMergeRequestAsync(1, 3, new GitLabMergeOptions(), CancellationToken.None)
         );
-        await client.RebaseMergeRequestAsync(1, 3, CancellationToken.None);
+        await client.RebaseMergeRequestAsync(1, 3, skipCi: false, CancellationToken.None);
         var rebase = await UntilAsync(
             () => client.GetMergeRequestAsync(1, 3, true, CancellationToken.None),
             mr => mr.RebaseInProgress == false

@@ -17,6 +17,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>Where the simulator keeps its projects' repositories while it runs.</summary>
+    public string RepositoriesFolder => _simulator.Services.GetRequiredService<GitLabBus.Simulator.State.SimStore>().Repositories.Root;
+
     public async Task InitializeAsync()
     {
         _simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = Url });

@@ -183,15 +183,19 @@ internal sealed class GitLabConnection(
     {
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        var message = MessageOf(text, response.StatusCode);
-        return new GitLabException(GitLabErrorMapping.KindOf(status, message), message, response.StatusCode, call)
+        var (message, code) = MessageOf(text, response.StatusCode);
+        return new GitLabException(GitLabErrorMapping.KindOf(status, message, code), message, response.StatusCode, call)
         {
+            ErrorCode = code,
             RetryAfter = response.StatusCode == HttpStatusCode.TooManyRequests ? GitLabResilience.RetryAfter(response, time) : null,
         };
     }
 
-    /// <summary>GitLab says why in <c>message</c> (a string, or field → errors) or <c>error</c>.</summary>
-    private static string MessageOf(string body, HttpStatusCode status)
+    /// <summary>
+    /// GitLab says why in <c>message</c> (a string, or field → errors) or <c>error</c>, and sometimes names the case in
+    /// <c>error_code</c> (a cherry-pick's <c>conflict</c> or <c>empty</c>).
+    /// </summary>
+    private static (string Message, string? Code) MessageOf(string body, HttpStatusCode status)
     {
         try
         {
@@ -202,7 +206,9 @@ internal sealed class GitLabConnection(
                 && (root.TryGetProperty("message", out var message) || root.TryGetProperty("error", out message))
             )
             {
-                return message.ValueKind == JsonValueKind.String ? message.GetString()! : Flatten(message);
+                var code =
+                    root.TryGetProperty("error_code", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+                return (message.ValueKind == JsonValueKind.String ? message.GetString()! : Flatten(message), code);
             }
         }
         catch (JsonException)
@@ -210,7 +216,7 @@ internal sealed class GitLabConnection(
             // Not JSON (a proxy's HTML page): the status says enough.
         }
 
-        return $"{(int)status} {status}";
+        return ($"{(int)status} {status}", null);
     }
 
     private static string Flatten(JsonElement message) =>

@@ -17,6 +17,8 @@ public sealed record GitLabMergeRequest(
 
     public string? MergeCommitSha { get; init; }
 
+    public string? SquashCommitSha { get; init; }
+
     public IReadOnlyList<string> Labels { get; init; } = [];
 
     public string? MergeStatus { get; init; }
@@ -52,6 +54,10 @@ public sealed record GitLabDiffRefs(string BaseSha, string HeadSha, string Start
 
 public sealed record GitLabDiff(string OldPath, string NewPath, string Diff)
 {
+    public string? AMode { get; init; }
+
+    public string? BMode { get; init; }
+
     public bool NewFile { get; init; }
 
     public bool RenamedFile { get; init; }
@@ -126,6 +132,8 @@ public sealed record GitLabMergeOptions
 
     public string? MergeCommitMessage { get; init; }
 
+    public string? SquashCommitMessage { get; init; }
+
     /// <summary>Merge when the pipeline succeeds (GitLab 17.11+ name).</summary>
     public bool? AutoMerge { get; init; }
 }
@@ -193,4 +201,20 @@ public sealed record GitLabCommit(string Id, string ShortId, string Title)
     public string? Message { get; init; }
 
     public DateTimeOffset? CreatedAt { get; init; }
+
+    public IReadOnlyList<string> ParentIds { get; init; } = [];
+
+    public string? AuthorName { get; init; }
+
+    public string? AuthorEmail { get; init; }
+
+    public DateTimeOffset? CommittedDate { get; init; }
+
+    public string? WebUrl { get; init; }
+
+    /// <summary>Set by <c>GET /repository/commits/:sha</c> and on new commits.</summary>
+    public GitLabCommitStats? Stats { get; init; }
+
+    /// <summary>The status of the commit's last pipeline, when it has one.</summary>
+    public string? Status { get; init; }
 }

@@ -55,12 +55,22 @@ public sealed partial class GitLabClient
     ) => PutAsync<GitLabMergeRequest>($"projects/{project.Encoded}/merge_requests/{iid}", update, cancellationToken);
 
     /// <summary>Starts a rebase; follow it with <see cref="GetMergeRequestAsync"/> until <c>rebase_in_progress</c> is false, then read
-    /// <c>merge_error</c>.</summary>
-    public Task<GitLabRebaseAccepted> RebaseMergeRequestAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
-        PutAsync<GitLabRebaseAccepted>($"projects/{project.Encoded}/merge_requests/{iid}/rebase", null, cancellationToken);
+    /// <c>merge_error</c>. With <paramref name="skipCi"/> the rebased head gets no pipeline.</summary>
+    public Task<GitLabRebaseAccepted> RebaseMergeRequestAsync(
+        ProjectRef project,
+        long iid,
+        bool skipCi,
+        CancellationToken cancellationToken
+    ) =>
+        PutAsync<GitLabRebaseAccepted>(
+            $"projects/{project.Encoded}/merge_requests/{iid}/rebase",
+            skipCi ? new { skip_ci = true } : null,
+            cancellationToken
+        );
 
-    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable; 409 (<see cref="GitLabErrorKind.Conflict"/>) when
-    /// the head is no longer <see cref="GitLabMergeOptions.Sha"/>.</summary>
+    /// <summary>405 (<see cref="GitLabErrorKind.State"/>) when not mergeable (conflicts, draft, pipeline, needs a rebase) and
+    /// 406/422 (<see cref="GitLabErrorKind.State"/>) when the merge itself failed; 409 (<see cref="GitLabErrorKind.Conflict"/>)
+    /// when the head is no longer <see cref="GitLabMergeOptions.Sha"/>.</summary>
     public Task<GitLabMergeRequest> MergeMergeRequestAsync(
         ProjectRef project,
         long iid,
@@ -101,12 +111,12 @@ public sealed partial class GitLabClient
         CancellationToken cancellationToken
     ) => PostAsync<GitLabDiscussion>($"projects/{project.Encoded}/merge_requests/{iid}/discussions", discussion, cancellationToken);
 
-    public Task<GitLabBranch> GetBranchAsync(ProjectRef project, string branch, CancellationToken cancellationToken) =>
-        GetAsync<GitLabBranch>($"projects/{project.Encoded}/repository/branches/{Uri.EscapeDataString(branch)}", cancellationToken);
+    /// <summary>The merge request's commits, newest first.</summary>
+    public IAsyncEnumerable<GitLabCommit> ListMergeRequestCommitsAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabCommit>($"projects/{project.Encoded}/merge_requests/{iid}/commits", cancellationToken);
 
-    public Task<GitLabBranch> CreateBranchAsync(ProjectRef project, string branch, string fromRef, CancellationToken cancellationToken) =>
-        PostAsync<GitLabBranch>($"projects/{project.Encoded}/repository/branches", new { branch, @ref = fromRef }, cancellationToken);
-
-    public Task DeleteBranchAsync(ProjectRef project, string branch, CancellationToken cancellationToken) =>
-        DeleteAsync($"projects/{project.Encoded}/repository/branches/{Uri.EscapeDataString(branch)}", cancellationToken);
+    /// <summary>The commit GitLab made merging the head into the target's head; <see cref="GitLabErrorKind.Validation"/> (400)
+    /// when they conflict.</summary>
+    public Task<GitLabMergeRef> GetMergeRefAsync(ProjectRef project, long iid, CancellationToken cancellationToken) =>
+        GetAsync<GitLabMergeRef>($"projects/{project.Encoded}/merge_requests/{iid}/merge_ref", cancellationToken);
 }
