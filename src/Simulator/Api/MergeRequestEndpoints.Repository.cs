@@ -90,13 +90,8 @@ public static partial class MergeRequestEndpoints
             return "Note {:position=>[\"is invalid\"]}";
         }
 
-        string? Text(string name) =>
-            position.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        int? Line(string name) =>
-            !position.TryGetProperty(name, out var value) ? null
-            : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-            : value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var parsed) ? parsed
-            : null;
+        string? Text(string name) => PositionText(position, name);
+        int? Line(string name) => PositionLine(position, name);
         if ((Text("position_type") ?? "text") != "text")
         {
             return null;
@@ -114,4 +109,32 @@ public static partial class MergeRequestEndpoints
             ? null
             : LineCodeRefusal;
     }
+
+    /// <summary>
+    /// The position as GitLab stores and answers it, whatever way it came (JSON or form fields, lines as numbers or text).
+    /// </summary>
+    private static JsonElement StoredPosition(JsonElement position) =>
+        JsonSerializer.SerializeToElement(
+            new
+            {
+                base_sha = PositionText(position, "base_sha"),
+                start_sha = PositionText(position, "start_sha"),
+                head_sha = PositionText(position, "head_sha"),
+                old_path = PositionText(position, "old_path") ?? PositionText(position, "new_path"),
+                new_path = PositionText(position, "new_path") ?? PositionText(position, "old_path"),
+                position_type = PositionText(position, "position_type") ?? "text",
+                old_line = PositionLine(position, "old_line"),
+                new_line = PositionLine(position, "new_line"),
+                line_range = (object?)null,
+            }
+        );
+
+    private static string? PositionText(JsonElement position, string name) =>
+        position.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? PositionLine(JsonElement position, string name) =>
+        !position.TryGetProperty(name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+        : value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var parsed) ? parsed
+        : null;
 }

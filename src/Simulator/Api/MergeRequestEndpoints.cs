@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GitLabBus.Simulator.State;
 
 namespace GitLabBus.Simulator.Api;
@@ -405,7 +406,8 @@ public static partial class MergeRequestEndpoints
                             }
 
                             var discussionId = s.NewSha();
-                            var note = s.AddNote(project, mr, SimCaller.Of(http, s), body, position, discussionId);
+                            var stored = position is { } placed ? StoredPosition(placed) : (JsonElement?)null;
+                            var note = s.AddNote(project, mr, SimCaller.Of(http, s), body, stored, discussionId);
                             return SimResults.Created(SimJson.Discussion(s, discussionId, [note]));
                         }
                     )

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GitLabBus.Simulator.Api;
 
 /// <summary>A request's parameters as GitLab (Grape) reads them: query string, form fields and JSON body alike.</summary>
-public sealed class SimParams
+public sealed partial class SimParams
 {
     private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
 
@@ -27,6 +27,8 @@ public sealed class SimParams
             {
                 parameters._values[key] = JsonSerializer.SerializeToElement(value.ToString());
             }
+
+            parameters.NestFormFields(form.Keys);
         }
         else if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -49,6 +51,25 @@ public sealed class SimParams
 
         return parameters;
     }
+
+    /// <summary>
+    /// Grape reads form fields named <c>position[base_sha]</c>, <c>position[new_line]</c>, ... as one object
+    /// <c>position</c>, as some clients send a diff position: so does this (values stay text).
+    /// </summary>
+    private void NestFormFields(IEnumerable<string> keys)
+    {
+        var nested = keys.Select(key => (Key: key, Match: NestedField().Match(key)))
+            .Where(field => field.Match.Success)
+            .GroupBy(field => field.Match.Groups[1].Value);
+        foreach (var group in nested.Where(group => !_values.ContainsKey(group.Key)))
+        {
+            var fields = group.ToDictionary(field => field.Match.Groups[2].Value, field => _values[field.Key]);
+            _values[group.Key] = JsonSerializer.SerializeToElement(fields);
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\w+)\[(\w+)\]$")]
+    private static partial System.Text.RegularExpressions.Regex NestedField();
 
     public bool Malformed { get; private set; }
 
