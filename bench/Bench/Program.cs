@@ -1,7 +1,7 @@
 using GitLabBus.Bench;
 
 // Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), backlog apply and
-// embedding cache (backlog), or every one (all).
+// embedding cache (backlog), every one of those (all), or the simulator's git operations (repository).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
@@ -15,6 +15,23 @@ if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
 }
 
 var settings = BenchSettings.FromArgs(args);
+if (settings.Scenario == "repository")
+{
+    // Git in the simulator needs no broker: its baseline is the same operation on a one-commit branch, same process and run.
+    Console.WriteLine(
+        $"GitLabBus benchmark (repository): {Environment.ProcessorCount} cores; the simulator's git through GitLab's API, median of 15"
+    );
+    foreach (var figure in await RepositoryBenchmark.RunAsync())
+    {
+        Console.WriteLine(
+            $"  {figure.Operation, -19} on a branch of {RepositoryBenchmark.LongHistory:N0} commits: {figure.LongMs, 7:0.0} ms"
+                + $"  (one commit: {figure.ShortMs:0.0} ms, ratio {figure.LongMs / figure.ShortMs:0.0})"
+        );
+    }
+
+    return;
+}
+
 Console.WriteLine(
     $"GitLabBus benchmark ({settings.Scenario}): {Environment.ProcessorCount} cores, {settings.Messages} messages per phase, {settings.InFlight} publishes in flight"
 );

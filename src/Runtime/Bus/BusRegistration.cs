@@ -34,6 +34,9 @@ public static class BusRegistration
     public static void Configure(IBusRegistrationConfigurator x, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)
     {
         x.SetKebabCaseEndpointNameFormatter();
+
+        // MassTransit reports usage to a third-party host by default: nothing leaves an installation unasked.
+        x.DisableUsageTelemetry();
         x.ConfigureHealthCheckOptions(health =>
         {
             health.Tags.Add(HealthTag);
