@@ -134,6 +134,17 @@ public sealed class When_the_dependency_rules_are_checked
         Assert.Empty(referencing);
     }
 
+    /// <summary>API-only (DESIGN): the services never touch a repository themselves; git is the simulator's, to play GitLab.</summary>
+    [Fact]
+    public void Only_the_simulator_should_use_git()
+    {
+        var usingGit = new[] { Contracts, GitLab, Runtime, Consumers, Sagas, Gateway }
+            .Where(assembly => assembly.GetReferencedAssemblies().Any(reference => reference.Name == "LibGit2Sharp"))
+            .Select(assembly => assembly.GetName().Name);
+        Assert.Empty(usingGit);
+        Assert.Contains(Simulator.GetReferencedAssemblies(), reference => reference.Name == "LibGit2Sharp");
+    }
+
     [Fact]
     public void The_simulator_should_depend_on_nothing_of_ours() =>
         AssertHolds(Types.InAssembly(Simulator).ShouldNot().HaveDependencyOnAny(Except(Ours, "GitLabBus.Simulator")).GetResult());

@@ -116,12 +116,7 @@ public static class RepositoryEndpoints
                         id,
                         project =>
                             SimStore.Resolve(project, Uri.UnescapeDataString(sha)) is { } commit
-                                ? SimResults.Page(
-                                    http,
-                                    parameters,
-                                    project.Repository.Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree),
-                                    SimJson.Diff
-                                )
+                                ? SimResults.Page(http, parameters, project.Repository.ChangesOf(commit), SimJson.Diff)
                                 : SimResults.NotFound("Commit")
                     )
                 )

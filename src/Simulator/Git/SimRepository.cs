@@ -239,6 +239,9 @@ public sealed class SimRepository : IDisposable
         return [.. patch.Select(Change)];
     }
 
+    /// <summary>What a commit changed against its first parent (everything, for a root commit).</summary>
+    public IReadOnlyList<FileChange> ChangesOf(Commit commit) => Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree);
+
     private static FileChange Change(PatchEntryChanges entry) =>
         new(
             entry.OldPath,

@@ -277,7 +277,7 @@ public static class SimJson
     public static Dictionary<string, object?> CommitDetail(SimStore store, SimProject project, LibGit2Sharp.Commit commit)
     {
         var detail = Commit(store, project, commit);
-        var changes = project.Repository.Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree);
+        var changes = project.Repository.ChangesOf(commit);
         var additions = changes.Sum(change => change.Additions);
         var deletions = changes.Sum(change => change.Deletions);
         var pipeline = store.Pipelines.LastOrDefault(p => p.ProjectId == project.Id && p.Sha == commit.Sha);

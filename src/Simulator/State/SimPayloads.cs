@@ -112,22 +112,27 @@ public static class SimPayloads
             repository = Repository(store, project),
         };
 
-    private static object PushedCommit(SimStore store, SimProject project, LibGit2Sharp.Commit commit)
+    private static Dictionary<string, object?> PushedCommit(SimStore store, SimProject project, LibGit2Sharp.Commit commit)
     {
-        var changes = project.Repository.Diff(commit.Parents.FirstOrDefault()?.Tree, commit.Tree);
-        return new
-        {
-            id = commit.Sha,
-            message = commit.Message,
-            title = commit.MessageShort,
-            timestamp = SimFormat.Iso(commit.Author.When),
-            url = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
-            author = new { name = commit.Author.Name, email = "[REDACTED]" },
-            added = changes.Where(change => change.NewFile).Select(change => change.NewPath).ToArray(),
-            modified = changes.Where(change => !change.NewFile && !change.DeletedFile).Select(change => change.NewPath).ToArray(),
-            removed = changes.Where(change => change.DeletedFile).Select(change => change.OldPath).ToArray(),
-        };
+        var changes = project.Repository.ChangesOf(commit);
+        var pushed = HookCommit(store, project, commit);
+        pushed["added"] = changes.Where(change => change.NewFile).Select(change => change.NewPath).ToArray();
+        pushed["modified"] = changes.Where(change => !change.NewFile && !change.DeletedFile).Select(change => change.NewPath).ToArray();
+        pushed["removed"] = changes.Where(change => change.DeletedFile).Select(change => change.OldPath).ToArray();
+        return pushed;
     }
+
+    /// <summary>A commit as hooks show it (a push's commits, a merge request's <c>last_commit</c>).</summary>
+    private static Dictionary<string, object?> HookCommit(SimStore store, SimProject project, LibGit2Sharp.Commit commit) =>
+        new()
+        {
+            ["id"] = commit.Sha,
+            ["message"] = commit.Message,
+            ["title"] = commit.MessageShort,
+            ["timestamp"] = SimFormat.Iso(commit.Author.When),
+            ["url"] = $"{store.WebUrl(project.FullPath)}/-/commit/{commit.Sha}",
+            ["author"] = new { name = commit.Author.Name, email = "[REDACTED]" },
+        };
 
     public static object Issue(SimStore store, SimProject project, SimIssue issue, string action, object? changes = null) =>
         new
@@ -278,17 +283,7 @@ public static class SimPayloads
             url = $"{store.WebUrl(project.FullPath)}/-/merge_requests/{mr.Iid}",
             source = Project(store, project),
             target = Project(store, project),
-            last_commit = head is null
-                ? null
-                : new
-                {
-                    id = head.Sha,
-                    message = head.Message,
-                    title = head.MessageShort,
-                    timestamp = SimFormat.Iso(head.Author.When),
-                    url = $"{store.WebUrl(project.FullPath)}/-/commit/{head.Sha}",
-                    author = new { name = head.Author.Name, email = "[REDACTED]" },
-                },
+            last_commit = head is null ? null : HookCommit(store, project, head),
             labels = Labels(project, mr.Labels),
             action,
         };
