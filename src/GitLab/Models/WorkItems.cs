@@ -48,6 +48,12 @@ public sealed record WorkItemFilter
 
     public string? Search { get; init; }
 
+    /// <summary>Merge requests only: those from this branch.</summary>
+    public string? SourceBranch { get; init; }
+
+    /// <summary>Merge requests only: those into this branch.</summary>
+    public string? TargetBranch { get; init; }
+
     internal string Query() =>
         string.Join(
             '&',
@@ -56,6 +62,8 @@ public sealed record WorkItemFilter
                 State is { Length: > 0 } state ? $"state={Uri.EscapeDataString(state)}" : null,
                 Labels is { Count: > 0 } labels ? $"labels={Uri.EscapeDataString(string.Join(',', labels))}" : null,
                 Search is { Length: > 0 } search ? $"search={Uri.EscapeDataString(search)}" : null,
+                SourceBranch is { Length: > 0 } source ? $"source_branch={Uri.EscapeDataString(source)}" : null,
+                TargetBranch is { Length: > 0 } target ? $"target_branch={Uri.EscapeDataString(target)}" : null,
             }.Where(part => part is not null)
         );
 }

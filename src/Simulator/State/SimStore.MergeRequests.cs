@@ -48,7 +48,8 @@ public sealed partial class SimStore
             "merge_request",
             SimPayloads.MergeRequest(this, project, mr, "open", actor: UserById(authorId))
         );
-        CreatePipeline(project, source, "merge_request_event", null, mr.Iid);
+        var skipped = SkipsCi(HeadOf(project, project.Branches[source]).Message);
+        CreatePipeline(project, source, "merge_request_event", null, mr.Iid, skipped);
         return mr;
     }
 
