@@ -1,6 +1,7 @@
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Embeddings;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
@@ -28,6 +29,7 @@ public static class ConsumersRole
         AddBacklog(services, settings);
         AddPipelines(services);
         AddEmbeddings(services, settings);
+        AddMergeQueue(services, settings);
         return bus =>
         {
             bus.AddConsumer<GitLabHealthConsumer, GitLabHealthConsumerDefinition>();
@@ -41,6 +43,7 @@ public static class ConsumersRole
             bus.AddConsumer<BacklogItemsApplyConsumer, BacklogItemsApplyConsumerDefinition>();
             bus.AddConsumer<BacklogApplyOutcomeConsumer, BacklogApplyOutcomeConsumerDefinition>();
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
+            bus.AddConsumer<MergeQueueAdmissionConsumer, MergeQueueAdmissionConsumerDefinition>();
         };
     }
 
@@ -53,6 +56,12 @@ public static class ConsumersRole
         services.AddSingleton<BacklogApplyEndRules>();
         services.AddSingleton<IMessageRules<BacklogApplied>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
         services.AddSingleton<IMessageRules<BacklogApplyFailed>>(provider => provider.GetRequiredService<BacklogApplyEndRules>());
+    }
+
+    private static void AddMergeQueue(IServiceCollection services, RuntimeSettings settings)
+    {
+        services.AddStore<IMergeQueueConfigStore, InMemoryMergeQueueConfigStore, RedisMergeQueueConfigStore>(settings.Redis);
+        services.AddSingleton<IMessageRules<MrReadyForBatch>, MrReadyForBatchMessageRules>();
     }
 
     private static void AddPipelines(IServiceCollection services)

@@ -1,0 +1,209 @@
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using MassTransit;
+
+namespace GitLabBus.Consumers.MergeQueue;
+
+/// <summary>
+/// Admission (CONTRACT 7, the seed's validators): a merge request asking for the queue is checked against GitLab — open,
+/// not a draft, approved as the project requires, threads resolved, its own latest pipeline passed, no conflict with its
+/// target, a target with a queue, a project that merges with merge commits. Admitted: the Recognised label and
+/// <see cref="MrAdmitted"/> for the queue. Not: the Not Ready label, one comment listing every reason (once per head) and
+/// <see cref="MrNotAdmitted"/>; it asks again by itself once ready (hooks, the watcher).
+/// </summary>
+/// <remarks>
+/// Labels are changed with add/remove, which GitLab applies idempotently, and the comment is looked for before it is
+/// written: a redelivered request writes nothing twice. A merge request GitLab does not know is not admitted, with no write.
+/// </remarks>
+public sealed class MergeQueueAdmissionConsumer(
+    GitLabClients gitlab,
+    IMergeQueueConfigStore configs,
+    ILogger<MergeQueueAdmissionConsumer> logger
+) : IConsumer<MrReadyForBatch>
+{
+    public async Task Consume(ConsumeContext<MrReadyForBatch> context)
+    {
+        var request = context.Message;
+        var cancellationToken = context.CancellationToken;
+        var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
+        GitLabMergeRequest mr;
+        try
+        {
+            mr = await client.GetMergeRequestAsync(request.ProjectId, request.MergeRequestIid, false, cancellationToken);
+        }
+        catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
+        {
+            await context.Publish(
+                new MrNotAdmitted
+                {
+                    ProjectId = request.ProjectId,
+                    MergeRequestIid = request.MergeRequestIid,
+                    Reasons = ["GitLab knows no such merge request (or the token cannot see it)"],
+                },
+                cancellationToken
+            );
+            return;
+        }
+
+        var config = await configs.GetAsync(request.ProjectId, cancellationToken);
+        var reasons = await ReasonsAsync(client, request.ProjectId, mr, config, cancellationToken);
+        if (reasons.Count == 0)
+        {
+            await LabelAsync(client, request.ProjectId, mr, config.Labels.Recognised, config.Labels.NotReady, cancellationToken);
+            await context.Publish(Admitted(request, mr, config), cancellationToken);
+            logger.LogInformation("!{Iid} admitted to the {Target} queue at {HeadSha}", mr.Iid, mr.TargetBranch, mr.Sha);
+            return;
+        }
+
+        await LabelAsync(client, request.ProjectId, mr, config.Labels.NotReady, config.Labels.Recognised, cancellationToken);
+        await CommentOnceAsync(client, request.ProjectId, mr, reasons, cancellationToken);
+        await context.Publish(
+            new MrNotAdmitted
+            {
+                ProjectId = request.ProjectId,
+                MergeRequestIid = mr.Iid,
+                HeadSha = mr.Sha,
+                Reasons = reasons,
+            },
+            cancellationToken
+        );
+        logger.LogInformation("!{Iid} not admitted: {Reasons}", mr.Iid, string.Join("; ", reasons));
+    }
+
+    /// <summary>Every reason the merge request cannot be queued now, in words for its author.</summary>
+    private static async Task<List<string>> ReasonsAsync(
+        GitLabClient client,
+        long projectId,
+        GitLabMergeRequest mr,
+        MergeQueueConfig config,
+        CancellationToken cancellationToken
+    )
+    {
+        if (mr.State != "opened")
+        {
+            return [$"it is {mr.State}"];
+        }
+
+        var reasons = new List<string>();
+        if (!config.TargetBranches.Contains(mr.TargetBranch, StringComparer.Ordinal))
+        {
+            reasons.Add(
+                $"its target branch `{mr.TargetBranch}` has no merge queue (queued targets: {string.Join(", ", config.TargetBranches)})"
+            );
+        }
+
+        if (mr.Draft)
+        {
+            reasons.Add("it is a draft: mark it as ready");
+        }
+
+        if (mr.HasConflicts)
+        {
+            reasons.Add($"it conflicts with `{mr.TargetBranch}`: rebase it and resolve the conflicts");
+        }
+
+        if (mr.HeadPipeline is not { Status: "success" } pipeline || pipeline.Sha != mr.Sha)
+        {
+            reasons.Add(
+                mr.HeadPipeline is { } latest
+                    ? $"its latest pipeline is {latest.Status}, not success ({latest.WebUrl})"
+                    : "it has no pipeline for its latest commit"
+            );
+        }
+
+        var approvals = await client.GetApprovalsAsync(projectId, mr.Iid, cancellationToken);
+        if (approvals.ApprovalsLeft > 0)
+        {
+            reasons.Add($"it needs {approvals.ApprovalsLeft} more approval{(approvals.ApprovalsLeft == 1 ? "" : "s")}");
+        }
+
+        var open = await OpenThreadsAsync(client, projectId, mr.Iid, cancellationToken);
+        if (open > 0)
+        {
+            reasons.Add($"{open} thread{(open == 1 ? " is" : "s are")} not resolved");
+        }
+
+        var project = await client.GetProjectAsync(projectId, cancellationToken);
+        if (project.MergeMethod is { } method && method != "merge")
+        {
+            reasons.Add($"the project merges with `{method}`; the merge queue lands batches with merge commits (merge method `merge`)");
+        }
+
+        return reasons;
+    }
+
+    private static async Task<int> OpenThreadsAsync(GitLabClient client, long projectId, long iid, CancellationToken cancellationToken)
+    {
+        var open = 0;
+        await foreach (var discussion in client.ListDiscussionsAsync(projectId, iid, cancellationToken))
+        {
+            if (discussion.Notes.Any(note => note.Resolvable && !note.Resolved))
+            {
+                open++;
+            }
+        }
+
+        return open;
+    }
+
+    private static async Task LabelAsync(
+        GitLabClient client,
+        long projectId,
+        GitLabMergeRequest mr,
+        string add,
+        string remove,
+        CancellationToken cancellationToken
+    )
+    {
+        if (mr.Labels.Contains(add, StringComparer.Ordinal) && !mr.Labels.Contains(remove, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        await client.UpdateMergeRequestAsync(
+            projectId,
+            mr.Iid,
+            new GitLabMergeRequestUpdate { AddLabels = add, RemoveLabels = remove },
+            cancellationToken
+        );
+    }
+
+    // One comment per head: an author who pushes a fix hears again only if something is still wrong.
+    private static async Task CommentOnceAsync(
+        GitLabClient client,
+        long projectId,
+        GitLabMergeRequest mr,
+        IReadOnlyList<string> reasons,
+        CancellationToken cancellationToken
+    )
+    {
+        var marker = MergeQueueComments.Marker("not-ready", mr.Sha ?? "");
+        var us = await client.GetCurrentUserAsync(cancellationToken);
+        await foreach (var note in client.ListMergeRequestNotesAsync(projectId, mr.Iid, cancellationToken))
+        {
+            if (note.Author?.Id == us.Id && note.Body.Contains(marker, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        await client.CreateMergeRequestNoteAsync(projectId, mr.Iid, MergeQueueComments.NotReady(reasons, mr.Sha ?? ""), cancellationToken);
+    }
+
+    private static MrAdmitted Admitted(MrReadyForBatch request, GitLabMergeRequest mr, MergeQueueConfig config) =>
+        new()
+        {
+            ProjectId = request.ProjectId,
+            TargetBranch = mr.TargetBranch,
+            MergeRequestIid = mr.Iid,
+            HeadSha = mr.Sha ?? "",
+            Title = mr.Title,
+            WebUrl = mr.WebUrl,
+            Priority = request.Priority,
+            RequestedBy = request.RequestedBy,
+            Source = request.Source,
+            Config = config,
+        };
+}

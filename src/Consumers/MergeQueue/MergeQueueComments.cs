@@ -1,0 +1,16 @@
+namespace GitLabBus.Consumers.MergeQueue;
+
+/// <summary>
+/// Every comment the merge queue writes, in one place, for a person to read: what happened, why, what to do. Each ends with
+/// a hidden marker naming the kind and the head it was about, so that the same comment is never written twice for one head.
+/// </summary>
+public static class MergeQueueComments
+{
+    public static string Marker(string kind, string headSha) => $"<!-- merge-assist:{kind}:{headSha} -->";
+
+    public static string NotReady(IReadOnlyList<string> reasons, string headSha) =>
+        "**Merge Assist** cannot queue this merge request yet:\n\n"
+        + string.Concat(reasons.Select(reason => $"- {reason}\n"))
+        + "\nIt joins the queue by itself once these are fixed; nothing else is needed.\n\n"
+        + Marker("not-ready", headSha);
+}

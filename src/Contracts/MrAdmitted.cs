@@ -1,0 +1,28 @@
+namespace GitLabBus.Contracts;
+
+/// <summary>
+/// Admission let a merge request into its target's queue: the head it was checked at, and the project's queue settings at
+/// that moment (the queue applies them from its next batch on). The <c>merge-queue</c> saga of (project, target) queues it.
+/// </summary>
+public record MrAdmitted
+{
+    public long ProjectId { get; init; }
+    public string TargetBranch { get; init; } = "";
+    public long MergeRequestIid { get; init; }
+    public string HeadSha { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string WebUrl { get; init; } = "";
+    public int Priority { get; init; }
+    public string? RequestedBy { get; init; }
+    public string Source { get; init; } = MergeQueueSources.Bus;
+    public MergeQueueConfig Config { get; init; } = MergeQueueConfig.Default;
+}
+
+/// <summary>Admission kept a merge request out, with every reason (also written to it as one comment per head).</summary>
+public record MrNotAdmitted
+{
+    public long ProjectId { get; init; }
+    public long MergeRequestIid { get; init; }
+    public string? HeadSha { get; init; }
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+}
