@@ -8,7 +8,7 @@ using MassTransit.Testing;
 
 namespace GitLabBus.Tests.Consumers.MergeQueue;
 
-/// <summary>Admission on the embedded bus against the simulator: labels, one comment per head with every reason, raw input checked.</summary>
+/// <summary>Admission on the embedded bus against the simulator: labels, one comment per head with every reason, raw input.</summary>
 public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
 {
     private ConsumersAgainstSimulator _consumers = null!;

@@ -3,7 +3,7 @@ using GitLabBus.Contracts;
 
 namespace GitLabBus.Tests.TestSupport.Specifications;
 
-/// <summary>What every <see cref="IMergeQueueConfigStore"/> must do; in memory in Consumers.Tests, on a real Redis in Integration.</summary>
+/// <summary>What every <see cref="IMergeQueueConfigStore"/> must do: in memory in Consumers.Tests, on Redis in Integration.</summary>
 public abstract class MergeQueueConfigStoreSpecification
 {
     protected abstract IMergeQueueConfigStore Store { get; }
