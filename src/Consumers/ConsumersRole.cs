@@ -44,6 +44,7 @@ public static class ConsumersRole
             bus.AddConsumer<BacklogApplyOutcomeConsumer, BacklogApplyOutcomeConsumerDefinition>();
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
             bus.AddConsumer<MergeQueueAdmissionConsumer, MergeQueueAdmissionConsumerDefinition>();
+            bus.AddConsumer<MergeBatchStepConsumer, MergeBatchStepConsumerDefinition>();
         };
     }
 
@@ -62,6 +63,10 @@ public static class ConsumersRole
     {
         services.AddStore<IMergeQueueConfigStore, InMemoryMergeQueueConfigStore, RedisMergeQueueConfigStore>(settings.Redis);
         services.AddSingleton<IMessageRules<MrReadyForBatch>, MrReadyForBatchMessageRules>();
+        services.AddSingleton<MergeBatchStepRules>();
+        services.AddSingleton<IMessageRules<MergeBatchBuildRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
+        services.AddSingleton<IMessageRules<MergeBatchLandRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
+        services.AddSingleton<IMessageRules<MergeBatchCleanUpRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
     }
 
     private static void AddPipelines(IServiceCollection services)

@@ -15,7 +15,7 @@ public static class PipelineCorrelation
 
     public static Guid For(long projectId, long pipelineId) => NameBased($"project:{projectId}:pipeline:{pipelineId}");
 
-    private static Guid NameBased(string name)
+    internal static Guid NameBased(string name)
     {
         Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetByteCount(name)];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Jobs;
@@ -55,7 +56,13 @@ public sealed class BacklogItemsApplyConsumer(
 
         await using var lease = step.DryRun
             ? null
-            : await StepLease.TryAcquireAsync(leases, settings.StepLease, time, key, step.Scope, cancellationToken)
+            : await StepLease.TryAcquireAsync(
+                leases,
+                settings.StepLease,
+                time,
+                $"backlog-apply:{key.ProjectId}:{key.PromptId}:{step.Scope}",
+                cancellationToken
+            )
                 ?? throw new BacklogApplyBusyException(
                     $"the {step.Scope}s of this prompt are being applied by another delivery; this one waits for it"
                 );

@@ -1,7 +1,6 @@
-namespace GitLabBus.Consumers.MergeQueue;
+using GitLabBus.Contracts;
 
-/// <summary>A merge request as the queue put it in a batch: the head it was admitted with.</summary>
-public sealed record BatchCandidate(long Iid, string HeadSha);
+namespace GitLabBus.Consumers.MergeQueue;
 
 /// <summary>
 /// A batch to build: its number (which names its branch), the commit it starts from (the target's head, or the head of
@@ -10,21 +9,6 @@ public sealed record BatchCandidate(long Iid, string HeadSha);
 public sealed record BatchPlan(long ProjectId, string TargetBranch, long Number, string BaseSha, IReadOnlyList<BatchCandidate> Candidates)
 {
     public string Branch => MergeBatchNames.Branch(TargetBranch, Number);
-}
-
-/// <summary>Why a merge request left a batch while it was built; the queue tells its author.</summary>
-public sealed record BatchExclusion(long Iid, BatchExclusionReason Reason, string Detail);
-
-public enum BatchExclusionReason
-{
-    /// <summary>It conflicts with the target or with the merge requests before it in the batch.</summary>
-    Conflict,
-
-    /// <summary>Its head is no longer the one it was queued with: it is queued again with the new one.</summary>
-    HeadMoved,
-
-    /// <summary>It was merged, closed or otherwise left the open state meanwhile.</summary>
-    NotOpen,
 }
 
 /// <summary>
@@ -38,18 +22,6 @@ public sealed record BuiltBatch(
     IReadOnlyList<long> Included,
     IReadOnlyList<BatchExclusion> Excluded
 );
-
-public enum LandingOutcome
-{
-    /// <summary>The target now holds exactly the tested tree, and every merge request of the batch is merged.</summary>
-    Landed,
-
-    /// <summary>The target moved outside the queue since the batch was built: rebuild it, blame no one.</summary>
-    TargetMoved,
-
-    /// <summary>GitLab refused the merge for another reason (the batch branch changed, a setting): see the detail.</summary>
-    Refused,
-}
 
 /// <param name="TargetSha">The target's head after landing.</param>
 /// <param name="Merged">The batch's merge requests GitLab shows as merged after landing.</param>

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using GitLabBus.Consumers.MergeQueue;
+using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Tests.TestSupport;

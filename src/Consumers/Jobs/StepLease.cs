@@ -1,13 +1,13 @@
 using GitLabBus.Runtime.Jobs;
 
-namespace GitLabBus.Consumers.Backlog;
+namespace GitLabBus.Consumers.Jobs;
 
 /// <summary>
-/// The lease of one apply step (a prompt's epics or issues) while it writes, renewed as it goes: two deliveries of the
-/// same step — a duplicate, a redelivery racing the original — never write at once. A holder that died frees it after
-/// <c>APPLY_STEP_LEASE_SECONDS</c>.
+/// The lease of one step while it writes to GitLab, renewed as it goes: two deliveries of the same step — a duplicate, a
+/// redelivery racing the original — never write at once (a backlog apply's epics or issues, a merge batch's build or
+/// landing). A holder that died frees it when the lease runs out.
 /// </summary>
-internal sealed class StepLease : IAsyncDisposable
+public sealed class StepLease : IAsyncDisposable
 {
     private readonly IHeldJobLease _held;
     private readonly TimeSpan _duration;
@@ -24,13 +24,9 @@ internal sealed class StepLease : IAsyncDisposable
         IJobLease leases,
         TimeSpan duration,
         TimeProvider time,
-        BacklogApplyKey key,
-        string scope,
+        string step,
         CancellationToken cancellationToken
-    ) =>
-        await leases.TryAcquireAsync($"backlog-apply:{key.ProjectId}:{key.PromptId}:{scope}", duration, cancellationToken) is { } held
-            ? new StepLease(held, duration, time)
-            : null;
+    ) => await leases.TryAcquireAsync(step, duration, cancellationToken) is { } held ? new StepLease(held, duration, time) : null;
 
     public async ValueTask DisposeAsync()
     {
