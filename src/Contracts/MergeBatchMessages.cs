@@ -107,4 +107,21 @@ public static class MergeQueueCorrelation
 
     public static Guid Batch(long projectId, string targetBranch, long number) =>
         PipelineCorrelation.NameBased($"project:{projectId}:target:{targetBranch}:batch:{number}");
+
+    private const string BranchPrefix = "merge-assist/batch/";
+
+    /// <summary>The branch a batch is built on: <c>merge-assist/batch/{target_branch}/{number}</c>.</summary>
+    public static string BatchBranch(string targetBranch, long number) => $"{BranchPrefix}{targetBranch}/{number}";
+
+    /// <summary>The batch a branch (a pipeline's ref) belongs to, or null for any other branch.</summary>
+    public static Guid? BatchOf(long projectId, string gitRef)
+    {
+        var split = gitRef.LastIndexOf('/');
+        return
+            gitRef.StartsWith(BranchPrefix, StringComparison.Ordinal)
+            && split > BranchPrefix.Length
+            && long.TryParse(gitRef[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? Batch(projectId, gitRef[BranchPrefix.Length..split], number)
+            : null;
+    }
 }

@@ -3,6 +3,7 @@ using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Backlog;
 using GitLabBus.Sagas.Inspection;
+using GitLabBus.Sagas.MergeQueue;
 using GitLabBus.Sagas.Pipelines;
 using GitLabBus.Sagas.Scheduling;
 using MassTransit;
@@ -24,6 +25,7 @@ public static class SagasRole
         services.AddSagaJournal(settings);
         AddStateMachineSettings(services, settings);
         services.AddSingleton<IMessageRules<BacklogApplyRequested>, BacklogApplyRequestRules>();
+        services.AddSingleton<IMessageRules<MergeBatchStartRequested>, MergeBatchStartRules>();
         if (settings.Bus.InMemory)
         {
             return bus =>
@@ -76,6 +78,7 @@ public static class SagasRole
     {
         catalog.Add<PipelineMonitorStateMachine, PipelineMonitorState>(PipelineMonitorStateMachine.SagaName);
         catalog.Add<BacklogApplyStateMachine, BacklogApplyState>(BacklogApplyStateMachine.SagaName);
+        catalog.Add<MergeBatchStateMachine, MergeBatchState>(MergeBatchStateMachine.SagaName);
     }
 
     /// <summary>What the state machines are built with, for the bus and for replays alike.</summary>

@@ -32,7 +32,7 @@ public static class MergeBatchNames
 {
     public const string BatchLabel = "Merge Assist: Batch Merge Request";
 
-    public static string Branch(string targetBranch, long number) => $"merge-assist/batch/{targetBranch}/{number}";
+    public static string Branch(string targetBranch, long number) => MergeQueueCorrelation.BatchBranch(targetBranch, number);
 
     public static string Title(long number, IEnumerable<long> iids) =>
         $"Merge Assist batch {number}: {string.Join(", ", iids.Select(iid => $"!{iid}"))}";

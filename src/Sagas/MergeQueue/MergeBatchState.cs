@@ -1,0 +1,149 @@
+using GitLabBus.Contracts;
+using MassTransit;
+
+namespace GitLabBus.Sagas.MergeQueue;
+
+/// <summary>
+/// One batch of a merge queue, correlated by <see cref="MergeQueueCorrelation.Batch"/>. Every field comes from messages,
+/// so a replay of the journal rebuilds the same instance.
+/// </summary>
+public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    public int Version { get; set; }
+
+    public Guid QueueId { get; set; }
+    public long ProjectId { get; set; }
+    public string TargetBranch { get; set; } = "";
+    public long Number { get; set; }
+    public string BaseSha { get; set; } = "";
+    public List<BatchCandidate> Candidates { get; set; } = [];
+    public int PipelineTimeoutSeconds { get; set; }
+
+    public string HeadSha { get; set; } = "";
+    public long? MergeRequestIid { get; set; }
+    public List<long> Included { get; set; } = [];
+    public long? PipelineId { get; set; }
+    public string? PipelineUrl { get; set; }
+
+    /// <summary>The pipeline's end (<c>success</c>, <c>failed</c>, <c>timed_out</c>, ...), or <c>not_built</c>.</summary>
+    public string? TestStatus { get; set; }
+
+    /// <summary>How it ended, as <see cref="MergeBatchFinished.Result"/> says.</summary>
+    public string? Result { get; set; }
+    public List<long> Merged { get; set; } = [];
+    public string? TargetSha { get; set; }
+    public string? Detail { get; set; }
+
+    public Guid? TimeoutToken { get; set; }
+
+    public void Start(MergeBatchStartRequested request)
+    {
+        (QueueId, ProjectId, TargetBranch, Number, BaseSha) = (
+            request.QueueId,
+            request.ProjectId,
+            request.TargetBranch,
+            request.Number,
+            request.BaseSha
+        );
+        Candidates = [.. request.Candidates];
+        PipelineTimeoutSeconds = request.PipelineTimeoutSeconds;
+    }
+
+    public MergeBatchBuildRequested BuildStep() =>
+        new()
+        {
+            BatchId = CorrelationId,
+            ProjectId = ProjectId,
+            TargetBranch = TargetBranch,
+            Number = Number,
+            BaseSha = BaseSha,
+            Candidates = Candidates,
+        };
+
+    public MergeBatchTesting Record(MergeBatchBuilt built)
+    {
+        (HeadSha, MergeRequestIid, PipelineId, PipelineUrl) = (built.HeadSha, built.MergeRequestIid, built.PipelineId, built.PipelineUrl);
+        Included = [.. built.Included];
+        if (built.PipelineId is null)
+        {
+            TestStatus = Result = "not_built";
+            Detail = built.Failure ?? "no merge request of the batch could be merged into it";
+        }
+
+        return new MergeBatchTesting
+        {
+            BatchId = CorrelationId,
+            QueueId = QueueId,
+            Number = Number,
+            HeadSha = built.HeadSha,
+            PipelineId = built.PipelineId,
+            PipelineUrl = built.PipelineUrl,
+            Included = built.Included,
+            Excluded = built.Excluded,
+        };
+    }
+
+    public MergeBatchTested Tested(string status, IEnumerable<PipelineJobSummary> jobs)
+    {
+        TestStatus = status;
+        return new MergeBatchTested
+        {
+            BatchId = CorrelationId,
+            QueueId = QueueId,
+            Number = Number,
+            Passed = status == "success",
+            Status = status,
+            PipelineUrl = PipelineUrl,
+            FailedJobs = [.. jobs.Where(job => job.Status == "failed" && !job.AllowFailure)],
+            Failure = status == "not_built" ? Detail : null,
+        };
+    }
+
+    public MergeBatchLandRequested LandStep() =>
+        new()
+        {
+            BatchId = CorrelationId,
+            ProjectId = ProjectId,
+            TargetBranch = TargetBranch,
+            Number = Number,
+            HeadSha = HeadSha,
+            MergeRequestIid = MergeRequestIid ?? 0,
+            Included = Included,
+        };
+
+    public void Record(MergeBatchLanded landed)
+    {
+        Result = landed.Outcome switch
+        {
+            LandingOutcome.Landed => "merged",
+            LandingOutcome.TargetMoved => "target_moved",
+            _ => "refused",
+        };
+        (Merged, TargetSha, Detail) = ([.. landed.Merged], landed.TargetSha, landed.Detail);
+    }
+
+    public MergeBatchCleanUpRequested CleanUpStep() =>
+        new()
+        {
+            BatchId = CorrelationId,
+            ProjectId = ProjectId,
+            TargetBranch = TargetBranch,
+            Number = Number,
+        };
+
+    public MergeBatchFinished Finished() =>
+        new()
+        {
+            BatchId = CorrelationId,
+            QueueId = QueueId,
+            ProjectId = ProjectId,
+            TargetBranch = TargetBranch,
+            Number = Number,
+            Result = Result ?? "discarded",
+            Merged = Merged,
+            TargetSha = TargetSha,
+            Detail = Detail,
+        };
+}
