@@ -45,6 +45,7 @@ public static class ConsumersRole
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
             bus.AddConsumer<MergeQueueAdmissionConsumer, MergeQueueAdmissionConsumerDefinition>();
             bus.AddConsumer<MergeBatchStepConsumer, MergeBatchStepConsumerDefinition>();
+            bus.AddConsumer<MergeQueueEntryConsumer, MergeQueueEntryConsumerDefinition>();
         };
     }
 

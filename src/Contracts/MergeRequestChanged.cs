@@ -17,6 +17,12 @@ public record MergeRequestChanged
     public bool Draft { get; init; }
     public IReadOnlyList<string> Labels { get; init; } = [];
     public string? AuthorUsername { get; init; }
+
+    /// <summary>Who made this change (the hook's <c>user</c>).</summary>
+    public long? ActorId { get; init; }
+
+    /// <summary>Labels this update added (GitLab's <c>changes.labels</c>, current but not previous); empty otherwise.</summary>
+    public IReadOnlyList<string> AddedLabels { get; init; } = [];
     public string? Url { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 }

@@ -12,6 +12,9 @@ public record NoteAdded
     public string Note { get; init; } = "";
     public bool System { get; init; }
     public string? AuthorUsername { get; init; }
+
+    /// <summary>The note's author by GitLab user id: what access checks and "our own note" go by.</summary>
+    public long? AuthorId { get; init; }
     public long? MergeRequestIid { get; init; }
     public long? IssueIid { get; init; }
     public string? CommitSha { get; init; }

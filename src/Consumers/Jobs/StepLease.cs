@@ -52,3 +52,6 @@ public sealed class StepLease : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Another delivery holds the step's lease: this one is retried, and then finds what that one made.</summary>
+public sealed class StepBusyException(string message) : Exception(message);

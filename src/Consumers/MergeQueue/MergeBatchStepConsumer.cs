@@ -154,10 +154,7 @@ public sealed class MergeBatchStepConsumer(
     {
         await using var lease =
             await StepLease.TryAcquireAsync(leases, StepLeaseDuration, time, $"merge-batch:{batchId}", cancellationToken)
-            ?? throw new MergeBatchBusyException($"batch {batchId} is being worked on by another delivery; this one comes back later");
+            ?? throw new StepBusyException($"batch {batchId} is being worked on by another delivery; this one comes back later");
         return await step(new MergeBatchWorkspace(await gitlab.ForAsync(null, cancellationToken)));
     }
 }
-
-/// <summary>Another delivery is working on the same batch: retried, this one then finds what that one made.</summary>
-public sealed class MergeBatchBusyException(string message) : Exception(message);

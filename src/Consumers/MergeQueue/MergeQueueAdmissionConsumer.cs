@@ -1,7 +1,9 @@
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
+using GitLabBus.Runtime.Jobs;
 using MassTransit;
 
 namespace GitLabBus.Consumers.MergeQueue;
@@ -15,18 +17,31 @@ namespace GitLabBus.Consumers.MergeQueue;
 /// </summary>
 /// <remarks>
 /// Labels are changed with add/remove, which GitLab applies idempotently, and the comment is looked for before it is
-/// written: a redelivered request writes nothing twice. A merge request GitLab does not know is not admitted, with no write.
+/// written, one admission of a merge request at a time: a redelivered or duplicated request writes nothing twice. A merge request GitLab does not know is not admitted, with no write.
 /// </remarks>
 public sealed class MergeQueueAdmissionConsumer(
     GitLabClients gitlab,
     IMergeQueueConfigStore configs,
+    IJobLease leases,
+    TimeProvider time,
     ILogger<MergeQueueAdmissionConsumer> logger
 ) : IConsumer<MrReadyForBatch>
 {
+    private static readonly TimeSpan AdmissionLease = TimeSpan.FromSeconds(30);
+
     public async Task Consume(ConsumeContext<MrReadyForBatch> context)
     {
         var request = context.Message;
         var cancellationToken = context.CancellationToken;
+        // One admission of a merge request at a time: two at once would both find no comment and both write one.
+        await using var lease =
+            await StepLease.TryAcquireAsync(
+                leases,
+                AdmissionLease,
+                time,
+                $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}",
+                cancellationToken
+            ) ?? throw new StepBusyException($"!{request.MergeRequestIid} is being admitted by another delivery");
         var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
         GitLabMergeRequest mr;
         try

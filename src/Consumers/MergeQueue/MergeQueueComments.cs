@@ -13,4 +13,9 @@ public static class MergeQueueComments
         + string.Concat(reasons.Select(reason => $"- {reason}\n"))
         + "\nIt joins the queue by itself once these are fixed; nothing else is needed.\n\n"
         + Marker("not-ready", headSha);
+
+    /// <summary>The answer to a <c>/merge</c> the queue cannot take from its author, naming the note it answers.</summary>
+    public static string CommandRefused(string? username, string reason, long noteId) =>
+        $"{(username is null ? "" : $"@{username} ")}**Merge Assist** did not take this `/merge`: {reason}.\n\n"
+        + Marker("command-refused", noteId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -72,6 +72,11 @@ public static class WebhookRouter
             Draft = mr.Bool("draft") || mr.Bool("work_in_progress"),
             Labels = mr.LabelTitles("labels") is { Count: > 0 } labels ? labels : payload.LabelTitles("labels"),
             AuthorUsername = payload.String("user", "username"),
+            ActorId = payload.Long("user", "id"),
+            AddedLabels =
+            [
+                .. payload.LabelTitles("changes", "labels", "current").Except(payload.LabelTitles("changes", "labels", "previous")),
+            ],
             Url = mr.String("url"),
             UpdatedAt = mr.Timestamp("updated_at"),
         };
@@ -90,6 +95,7 @@ public static class WebhookRouter
             Note = text,
             System = note.Bool("system"),
             AuthorUsername = payload.String("user", "username"),
+            AuthorId = note.Long("author_id") ?? payload.Long("user", "id"),
             MergeRequestIid = payload.Long("merge_request", "iid"),
             IssueIid = payload.Long("issue", "iid"),
             CommitSha = payload.String("commit", "id") ?? NullIfEmpty(note.String("commit_id")),

@@ -53,6 +53,8 @@ public sealed class When_a_gitlab_fixture_is_routed
         Assert.Equal("mergeable", mr.DetailedMergeStatus);
         Assert.Equal(["API"], mr.Labels);
         Assert.Equal("root", mr.AuthorUsername);
+        Assert.Equal(1, mr.ActorId);
+        Assert.Equal(["Platform"], mr.AddedLabels);
         Assert.Equal(new DateTimeOffset(2013, 12, 3, 17, 23, 34, TimeSpan.Zero), mr.UpdatedAt);
     }
 
@@ -69,6 +71,7 @@ public sealed class When_a_gitlab_fixture_is_routed
         Assert.Null(note.IssueIid);
         Assert.Null(note.CommitSha);
         Assert.Null(note.Command);
+        Assert.Equal(1, note.AuthorId);
         Assert.Equal(new DateTimeOffset(2015, 5, 17, 18, 21, 36, TimeSpan.Zero), note.CreatedAt);
     }
 

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using GitLabBus.Runtime.Jobs;
+using MassTransit;
+
+namespace GitLabBus.Consumers.MergeQueue;
+
+/// <summary>
+/// Two ways into the merge queue from GitLab's events (CONTRACT 7): the Ready label added to a merge request, and a
+/// <c>/merge</c> note (<c>/merge priority=N</c>) by someone with at least Developer access — a priority above 0 needs
+/// Maintainer. Each becomes <see cref="MrReadyForBatch"/>; admission does the rest. The service's own notes are never taken
+/// as commands; a refused command is answered once, naming why, and a taken one gets an <c>eyes</c> award.
+/// </summary>
+public sealed partial class MergeQueueEntryConsumer(
+    GitLabClients gitlab,
+    IMergeQueueConfigStore configs,
+    IJobLease leases,
+    TimeProvider time,
+    ILogger<MergeQueueEntryConsumer> logger
+) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>
+{
+    public const string Command = "merge";
+
+    private static readonly TimeSpan AnswerLease = TimeSpan.FromSeconds(30);
+
+    public async Task Consume(ConsumeContext<MergeRequestChanged> context)
+    {
+        var change = context.Message;
+        if (change.State != "opened" || change.AddedLabels.Count == 0)
+        {
+            return;
+        }
+
+        var config = await configs.GetAsync(change.ProjectId, context.CancellationToken);
+        if (!change.AddedLabels.Contains(config.Labels.Ready, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        await context.Publish(
+            new MrReadyForBatch
+            {
+                ProjectId = change.ProjectId,
+                MergeRequestIid = change.MergeRequestIid,
+                RequestedBy = change.AuthorUsername,
+                Source = MergeQueueSources.Label,
+            },
+            context.CancellationToken
+        );
+    }
+
+    public async Task Consume(ConsumeContext<NoteAdded> context)
+    {
+        var note = context.Message;
+        if (note is not { NoteableType: "MergeRequest", System: false, MergeRequestIid: { } iid, Command.Name: Command })
+        {
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        var client = await gitlab.ForAsync(null, cancellationToken);
+        var us = await client.GetCurrentUserAsync(cancellationToken);
+        if (note.AuthorId == us.Id || note.AuthorUsername == us.Username)
+        {
+            return;
+        }
+
+        var priority = Priority(note.Command!.Arguments);
+        var access = note.AuthorId is { } author ? (await client.FindMemberAsync(note.ProjectId, author, cancellationToken))?.Level : null;
+        var refusal =
+            access is null or < GitLabAccessLevel.Developer ? "it needs at least Developer access to this project"
+            : priority is null ? $"`priority=` takes a whole number from 0 to {MrReadyForBatchRules.MaxPriority}"
+            : priority > 0 && access < GitLabAccessLevel.Maintainer ? "a priority above 0 needs Maintainer access"
+            : null;
+        if (refusal is not null)
+        {
+            // Two deliveries of one note must not both find no answer and both write one.
+            await using (
+                await StepLease.TryAcquireAsync(
+                    leases,
+                    AnswerLease,
+                    time,
+                    $"merge-queue-command:{note.ProjectId}:{note.NoteId}",
+                    cancellationToken
+                ) ?? throw new StepBusyException($"note {note.NoteId} is being answered by another delivery")
+            )
+            {
+                await AnswerOnceAsync(client, note, iid, us, refusal, cancellationToken);
+            }
+
+            logger.LogInformation("/merge on !{Iid} by {Author} refused: {Reason}", iid, note.AuthorUsername, refusal);
+            return;
+        }
+
+        await context.Publish(
+            new MrReadyForBatch
+            {
+                ProjectId = note.ProjectId,
+                MergeRequestIid = iid,
+                Priority = priority!.Value,
+                RequestedBy = note.AuthorUsername,
+                Source = MergeQueueSources.Note,
+            },
+            cancellationToken
+        );
+        await AcknowledgeAsync(client, note, iid, cancellationToken);
+    }
+
+    /// <summary>0 without <c>priority=</c>; null when it is there but not a number in range.</summary>
+    private static int? Priority(string arguments)
+    {
+        if (PriorityArgument().Match(arguments) is not { Success: true } match)
+        {
+            return arguments.Contains("priority", StringComparison.OrdinalIgnoreCase) ? null : 0;
+        }
+
+        return int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var value) && value <= MrReadyForBatchRules.MaxPriority
+            ? value
+            : null;
+    }
+
+    [GeneratedRegex(@"(?:^|\s)priority=(\d{1,9})(?:\s|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex PriorityArgument();
+
+    private static async Task AnswerOnceAsync(
+        GitLabClient client,
+        NoteAdded note,
+        long iid,
+        GitLabUser us,
+        string reason,
+        CancellationToken cancellationToken
+    )
+    {
+        var marker = MergeQueueComments.Marker("command-refused", note.NoteId.ToString(CultureInfo.InvariantCulture));
+        await foreach (var earlier in client.ListMergeRequestNotesAsync(note.ProjectId, iid, cancellationToken))
+        {
+            if (earlier.Author?.Id == us.Id && earlier.Body.Contains(marker, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        await client.CreateMergeRequestNoteAsync(
+            note.ProjectId,
+            iid,
+            MergeQueueComments.CommandRefused(note.AuthorUsername, reason, note.NoteId),
+            cancellationToken
+        );
+    }
+
+    // The author sees the command was picked up; GitLab refuses the same award twice (404), which a redelivery meets.
+    private static async Task AcknowledgeAsync(GitLabClient client, NoteAdded note, long iid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.AwardNoteAsync(note.ProjectId, iid, note.NoteId, "eyes", cancellationToken);
+        }
+        catch (GitLabException given) when (given.Kind is GitLabErrorKind.NotFound or GitLabErrorKind.Validation)
+        {
+            // Awarded already.
+        }
+    }
+}
