@@ -17,7 +17,8 @@ namespace GitLabBus.Consumers.MergeQueue;
 /// </summary>
 /// <remarks>
 /// Labels are changed with add/remove, which GitLab applies idempotently, and the comment is looked for before it is
-/// written, one admission of a merge request at a time: a redelivered or duplicated request writes nothing twice. A merge request GitLab does not know is not admitted, with no write.
+/// written, one admission of a merge request at a time: a redelivered or duplicated request writes nothing twice. A merge
+/// request GitLab does not know is not admitted, with no write.
 /// </remarks>
 public sealed class MergeQueueAdmissionConsumer(
     GitLabClients gitlab,
