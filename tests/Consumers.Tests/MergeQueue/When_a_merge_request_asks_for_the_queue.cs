@@ -32,11 +32,10 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
 
         await Harness.Bus.Publish(Ready(1));
 
-        var admitted = await Harness.Published.SelectAsync<MrAdmitted>(x => x.Context.Message.MergeRequestIid == 1).FirstOrDefault();
-        Assert.NotNull(admitted);
+        var admitted = await Harness.PublishedAsync<MrAdmitted>(m => m.MergeRequestIid == 1);
         var mr = await MergeRequestAsync(1);
-        Assert.Equal(mr.GetProperty("sha").GetString(), admitted.Context.Message.HeadSha);
-        Assert.Equal(("main", 5), (admitted.Context.Message.TargetBranch, admitted.Context.Message.Config.BatchSize));
+        Assert.Equal(mr.GetProperty("sha").GetString(), admitted.HeadSha);
+        Assert.Equal(("main", 5), (admitted.TargetBranch, admitted.Config.BatchSize));
         Assert.Contains("Merge Assist: Recognised for Merge", Labels(mr));
     }
 
@@ -47,7 +46,7 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
         await GitLab.PutAsJsonAsync("/api/v4/projects/1/merge_requests/2/merge", new { });
 
         await Harness.Bus.Publish(Ready(3));
-        Assert.True(await Harness.Published.Any<MrNotAdmitted>(x => x.Context.Message.MergeRequestIid == 3));
+        await Harness.PublishedAsync<MrNotAdmitted>(m => m.MergeRequestIid == 3);
         await Harness.Bus.Publish(Ready(3));
         Assert.True(
             await GitLabDelivery.EventuallyAsync(() =>
@@ -69,8 +68,7 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
     {
         await Harness.Bus.Publish(new MrReadyForBatch { ProjectId = 1, MergeRequestIid = 0 });
 
-        var consumed = await Harness.Consumed.SelectAsync<MrReadyForBatch>(x => x.Context.Message.MergeRequestIid == 0).FirstOrDefault();
-        Assert.NotNull(consumed);
+        var consumed = await Harness.ConsumedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 0);
         var refused = Assert.IsType<InvalidMessageException>(consumed.Exception);
         Assert.Contains("merge_request_iid must be a positive", refused.Message, StringComparison.Ordinal);
         Assert.False(await Harness.Published.Any<MrNotAdmitted>(x => x.Context.Message.MergeRequestIid == 0));
@@ -81,9 +79,8 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
     {
         await Harness.Bus.Publish(Ready(404));
 
-        var refused = await Harness.Published.SelectAsync<MrNotAdmitted>(x => x.Context.Message.MergeRequestIid == 404).FirstOrDefault();
-        Assert.NotNull(refused);
-        Assert.Contains("no such merge request", refused.Context.Message.Reasons[0], StringComparison.Ordinal);
+        var refused = await Harness.PublishedAsync<MrNotAdmitted>(m => m.MergeRequestIid == 404);
+        Assert.Contains("no such merge request", refused.Reasons[0], StringComparison.Ordinal);
     }
 
     private static MrReadyForBatch Ready(long iid) =>

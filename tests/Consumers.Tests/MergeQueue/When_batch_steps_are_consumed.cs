@@ -32,7 +32,7 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
         var built = await BuiltAsync(build.BatchId, count: 2);
         Assert.Equal([1L, 2L], built[0].Included);
         Assert.Equal((built[0].HeadSha, built[0].PipelineId), (built[1].HeadSha, built[1].PipelineId));
-        Assert.True(await Harness.Published.Any<PipelineMonitoringRequested>(x => x.Context.Message.PipelineId == built[0].PipelineId));
+        await Harness.PublishedAsync<PipelineMonitoringRequested>(m => m.PipelineId == built[0].PipelineId);
         var pipelines = await GitLab.GetFromJsonAsync<JsonElement[]>(
             $"/api/v4/projects/1/pipelines?ref={Uri.EscapeDataString(built[0].Branch)}"
         );
@@ -58,7 +58,7 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
                 Included = built.Included,
             }
         );
-        var landed = await PublishedAsync<MergeBatchLanded>(x => x.BatchId == build.BatchId);
+        var landed = await Harness.PublishedAsync<MergeBatchLanded>(x => x.BatchId == build.BatchId);
         await Harness.Bus.Publish(
             new MergeBatchCleanUpRequested
             {
@@ -71,7 +71,7 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
 
         Assert.Equal(LandingOutcome.Landed, landed.Outcome);
         Assert.Equal([1L, 2L], landed.Merged);
-        await PublishedAsync<MergeBatchCleanedUp>(x => x.BatchId == build.BatchId);
+        await Harness.PublishedAsync<MergeBatchCleanedUp>(x => x.BatchId == build.BatchId);
         var branch = await GitLab.GetAsync($"/api/v4/projects/1/repository/branches/{Uri.EscapeDataString(built.Branch)}");
         Assert.Equal(HttpStatusCode.NotFound, branch.StatusCode);
     }
@@ -83,10 +83,7 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
 
         await Harness.Bus.Publish(empty);
 
-        var consumed = await Harness
-            .Consumed.SelectAsync<MergeBatchBuildRequested>(x => x.Context.Message.BatchId == empty.BatchId)
-            .FirstOrDefault();
-        Assert.NotNull(consumed);
+        var consumed = await Harness.ConsumedAsync<MergeBatchBuildRequested>(m => m.BatchId == empty.BatchId);
         Assert.Contains("candidates", Assert.IsType<InvalidMessageException>(consumed.Exception).Message, StringComparison.Ordinal);
     }
 
@@ -109,17 +106,6 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
             BaseSha = main.GetProperty("commit").GetProperty("id").GetString()!,
             Candidates = candidates,
         };
-    }
-
-    private async Task<T> PublishedAsync<T>(Func<T, bool> match)
-        where T : class
-    {
-        Assert.True(
-            await TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
-                Task.FromResult(Harness.Published.Select<T>(x => match(x.Context.Message)).Any())
-            )
-        );
-        return Harness.Published.Select<T>(x => match(x.Context.Message)).First().Context.Message;
     }
 
     private async Task<List<MergeBatchBuilt>> BuiltAsync(Guid batchId, int count)

@@ -108,12 +108,7 @@ public sealed class When_someone_asks_gitlab_to_merge : IAsyncLifetime
             Command = GitLabBus.Consumers.Webhooks.SlashCommandParser.Parse(text),
         };
 
-    private async Task<MrReadyForBatch> ReadyAsync(long iid)
-    {
-        var ready = await Harness.Published.SelectAsync<MrReadyForBatch>(x => x.Context.Message.MergeRequestIid == iid).FirstOrDefault();
-        Assert.NotNull(ready);
-        return ready.Context.Message;
-    }
+    private Task<MrReadyForBatch> ReadyAsync(long iid) => Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == iid);
 
     private async Task<(long Id, string Username)> UserAsync(string username)
     {

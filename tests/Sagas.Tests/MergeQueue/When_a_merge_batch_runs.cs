@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using GitLabBus.Contracts;
 using GitLabBus.Sagas;
 using GitLabBus.Tests.TestSupport;
-using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,10 +114,7 @@ public sealed class When_a_merge_batch_runs : IAsyncLifetime
 
         await Harness.Bus.Publish(start);
 
-        var consumed = await Harness
-            .Consumed.SelectAsync<MergeBatchStartRequested>(x => x.Context.Message.BatchId == start.BatchId)
-            .FirstOrDefault();
-        Assert.NotNull(consumed);
+        var consumed = await Harness.ConsumedAsync<MergeBatchStartRequested>(m => m.BatchId == start.BatchId);
         Assert.Contains("batch_id must be", consumed.Exception!.Message, StringComparison.Ordinal);
         Assert.Empty(_script.Asked);
     }
@@ -144,20 +140,8 @@ public sealed class When_a_merge_batch_runs : IAsyncLifetime
             Ref = MergeQueueCorrelation.BatchBranch(start.TargetBranch, start.Number),
         };
 
-    private async Task<T> PublishedAsync<T>(Guid batchId)
-        where T : class
-    {
-        T? found = null;
-        Assert.True(
-            await GitLabDelivery.EventuallyAsync(() =>
-                Task.FromResult(
-                    (found = Harness.Published.Select<T>().Select(x => x.Context.Message).FirstOrDefault(m => BatchOf(m) == batchId))
-                        is not null
-                )
-            )
-        );
-        return found!;
-    }
+    private Task<T> PublishedAsync<T>(Guid batchId)
+        where T : class => Harness.PublishedAsync<T>(message => BatchOf(message) == batchId);
 
     private static Guid BatchOf(object message) =>
         message switch
