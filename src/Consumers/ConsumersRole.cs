@@ -46,6 +46,7 @@ public static class ConsumersRole
             bus.AddConsumer<MergeQueueAdmissionConsumer, MergeQueueAdmissionConsumerDefinition>();
             bus.AddConsumer<MergeBatchStepConsumer, MergeBatchStepConsumerDefinition>();
             bus.AddConsumer<MergeQueueEntryConsumer, MergeQueueEntryConsumerDefinition>();
+            bus.AddConsumer<MergeQueueConfigConsumer, MergeQueueConfigConsumerDefinition>();
         };
     }
 

@@ -67,6 +67,17 @@ public static class MergeQueueConfigRules
         return problems;
     }
 
+    /// <summary>The contract's 400 for settings out of bounds: every field named, in the message and in the details.</summary>
+    public static RequestRefused Refusal(IReadOnlyList<(string Field, string Problem)> problems) =>
+        new(
+            ErrorCodes.InvalidRequest,
+            string.Join("; ", problems.Select(problem => $"{problem.Field}: {problem.Problem}")),
+            null,
+            System.Text.Json.JsonSerializer.SerializeToElement(
+                new { fields = problems.Select(problem => new { field = problem.Field, problem = problem.Problem }).ToArray() }
+            )
+        );
+
     private static IEnumerable<string> LabelsOf(MergeQueueLabels? labels) =>
         labels is null ? [""] : [labels.Ready, labels.Recognised, labels.NotReady, labels.Rejected, labels.Batch];
 }

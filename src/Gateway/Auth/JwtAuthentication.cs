@@ -47,7 +47,8 @@ public static class JwtAuthentication
             .AddAuthorizationBuilder()
             .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers))
             .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers))
-            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers));
         return services;
     }
 

@@ -12,6 +12,10 @@ public static class Roles
     public const string WritePolicy = "write";
     public const string AdminPolicy = "admin";
 
+    /// <summary>Changing a project's settings (the merge queue's): admins and project owners.</summary>
+    public const string ConfigurePolicy = "configure";
+
     public static readonly string[] Readers = [Admin, ProjectOwner, PriorityManager, Viewer];
     public static readonly string[] Writers = [Admin, ProjectOwner, PriorityManager];
+    public static readonly string[] Configurers = [Admin, ProjectOwner];
 }

@@ -1,0 +1,54 @@
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
+using MassTransit;
+
+namespace GitLabBus.Consumers.MergeQueue;
+
+/// <summary>
+/// Reads and changes a project's merge queue settings for the gateway. The project must be one GitLab shows the caller
+/// (404 otherwise); new settings are checked again here, since any system may send the request.
+/// </summary>
+public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueConfigStore configs, ILogger<MergeQueueConfigConsumer> logger)
+    : IConsumer<MergeQueueConfigQuery>,
+        IConsumer<MergeQueueConfigChangeRequested>
+{
+    public Task Consume(ConsumeContext<MergeQueueConfigQuery> context) =>
+        context.AnswerAsync(
+            gitlab,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var project = await client.GetProjectAsync(context.Message.ProjectId, context.CancellationToken);
+                return new MergeQueueConfigAnswer
+                {
+                    ProjectId = project.Id,
+                    Config = await configs.GetAsync(project.Id, context.CancellationToken),
+                };
+            }
+        );
+
+    public Task Consume(ConsumeContext<MergeQueueConfigChangeRequested> context) =>
+        context.AnswerAsync(
+            gitlab,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var change = context.Message;
+                if (MergeQueueConfigRules.Problems(change.Config) is { Count: > 0 } problems)
+                {
+                    return MergeQueueConfigRules.Refusal(problems);
+                }
+
+                var project = await client.GetProjectAsync(change.ProjectId, context.CancellationToken);
+                await configs.PutAsync(project.Id, change.Config, context.CancellationToken);
+                logger.LogInformation(
+                    "Merge queue settings of project {ProjectId} changed: batch size {BatchSize}, {Parallel} at once, paused {Paused}",
+                    project.Id,
+                    change.Config.BatchSize,
+                    change.Config.MaxParallelBatches,
+                    change.Config.Paused
+                );
+                return new MergeQueueConfigAnswer { ProjectId = project.Id, Config = change.Config };
+            }
+        );
+}

@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Consumers.MergeQueue;
+
+public sealed class MergeQueueConfigConsumerDefinition : ConsumerDefinition<MergeQueueConfigConsumer>
+{
+    public MergeQueueConfigConsumerDefinition() => EndpointName = "merge-queue-config";
+}
