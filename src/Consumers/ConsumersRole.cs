@@ -1,6 +1,7 @@
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Embeddings;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
 using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Consumers.Pipelines;
 using GitLabBus.Consumers.Webhooks;
@@ -64,6 +65,13 @@ public static class ConsumersRole
     private static void AddMergeQueue(IServiceCollection services, RuntimeSettings settings)
     {
         services.AddStore<IMergeQueueConfigStore, InMemoryMergeQueueConfigStore, RedisMergeQueueConfigStore>(settings.Redis);
+        services.AddScoped<MergeQueueWatcher>();
+        var watch = MergeQueueWatchSettings.Read(settings.Reader);
+        if (watch.On)
+        {
+            services.AddRecurringJob<MergeQueueWatcher>(settings.Redis, MergeQueueWatcher.JobName, watch.Interval);
+        }
+
         services.AddSingleton<IMessageRules<MrReadyForBatch>, MrReadyForBatchMessageRules>();
         services.AddSingleton<MergeBatchStepRules>();
         services.AddSingleton<IMessageRules<MergeBatchBuildRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());

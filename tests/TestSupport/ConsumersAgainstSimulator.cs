@@ -20,6 +20,9 @@ public sealed class ConsumersAgainstSimulator : IAsyncDisposable
 
     public ITestHarness Harness => _embedded.Harness;
 
+    /// <summary>The role's services, to run a recurring job's round directly.</summary>
+    public IServiceProvider Services => _embedded.Services;
+
     /// <summary>The simulator's REST API with the root token.</summary>
     public HttpClient GitLab { get; }
 

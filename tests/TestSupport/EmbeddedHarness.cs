@@ -32,8 +32,12 @@ public sealed class EmbeddedHarness : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? environment = null
     )
     {
+        // The harness runs no hosted service, so no recurring job: a test runs a round of one itself.
         var settings = RuntimeSettings.Read(
-            new ConfigurationBuilder().AddInMemoryCollection(environment ?? new Dictionary<string, string?>()).Build()
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["MERGE_WATCH_INTERVAL_SECONDS"] = "0" })
+                .AddInMemoryCollection(environment ?? new Dictionary<string, string?>())
+                .Build()
         );
         var services = new ServiceCollection().AddLogging();
         services.AddGitLabBusState(settings);

@@ -14,6 +14,13 @@ public sealed partial class GitLabClient
             cancellationToken
         );
 
+    /// <summary>
+    /// Open merge requests across every project assigned to the token's user, as a bot's watcher asks for them
+    /// (GitLab's <c>GET /merge_requests?scope=assigned_to_me</c>).
+    /// </summary>
+    public IAsyncEnumerable<GitLabMergeRequest> ListMergeRequestsAssignedToMeAsync(CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabMergeRequest>("merge_requests?scope=assigned_to_me&state=opened", cancellationToken);
+
     public Task<GitLabPage<GitLabMergeRequest>> GetMergeRequestsPageAsync(
         ProjectRef project,
         WorkItemFilter? filter,

@@ -9,6 +9,42 @@ public static partial class MergeRequestEndpoints
 {
     public static void MapMergeRequests(this RouteGroupBuilder api)
     {
+        // GitLab's merge requests across projects, as a bot's watcher asks for them: scope created_by_me (the default),
+        // assigned_to_me, reviews_for_me or all.
+        api.MapGet(
+            "/merge_requests",
+            (HttpContext http, SimStore store, SimParams parameters) =>
+                store.Read(s =>
+                {
+                    var caller = SimCaller.Of(http, s);
+                    var scope = parameters.String("scope") ?? "created_by_me";
+                    if (scope is not ("created_by_me" or "assigned_to_me" or "reviews_for_me" or "all"))
+                    {
+                        return SimResults.Ok(new { error = "scope does not have a valid value" }, 400);
+                    }
+
+                    var mine = s.MergeRequests.Where(m =>
+                        scope switch
+                        {
+                            "assigned_to_me" => m.AssigneeIds.Contains(caller.Id),
+                            "reviews_for_me" => m.ReviewerIds.Contains(caller.Id),
+                            "created_by_me" => m.AuthorId == caller.Id,
+                            _ => true,
+                        }
+                    );
+                    return SimResults.Page(
+                        http,
+                        parameters,
+                        WorkItemEndpoints
+                            .Filter(mine, parameters, m => m.State, m => m.Labels, m => m.Title, m => m.Description)
+                            .OrderByDescending(m => m.CreatedAt)
+                            .ThenByDescending(m => m.Id)
+                            .ToList(),
+                        mr => SimJson.MergeRequest(s, s.Projects.First(project => project.Id == mr.ProjectId), mr, false)
+                    );
+                })
+        );
+
         api.MapGet(
             "/projects/{id}/merge_requests",
             (HttpContext http, SimStore store, SimParams parameters, string id) =>

@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using GitLabBus.Consumers.MergeQueue;
+using GitLabBus.Contracts;
+using GitLabBus.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GitLabBus.Tests.Consumers.MergeQueue;
+
+/// <summary>
+/// The watcher for installs without webhooks: the merge requests assigned to the service's user (root, as the consumers act
+/// here) ask for the queue, except those admission already recognised.
+/// </summary>
+public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
+{
+    private ConsumersAgainstSimulator _consumers = null!;
+
+    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(_ => { });
+
+    public async Task DisposeAsync() => await _consumers.DisposeAsync();
+
+    [Fact]
+    public async Task Should_ask_for_the_queue_for_every_open_merge_request_assigned_to_the_service_not_yet_recognised()
+    {
+        await AssignToRootAsync(1);
+        await AssignToRootAsync(2, labels: "Merge Assist: Recognised for Merge");
+
+        await RunOnceAsync();
+
+        var ready = await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1);
+        Assert.Equal((MergeQueueSources.Watcher, 1L), (ready.Source, ready.ProjectId));
+        // The round published everything before it returned: what is not there now never will be.
+        Assert.DoesNotContain(_consumers.Harness.Published.Select<MrReadyForBatch>(), x => x.Context.Message.MergeRequestIid is 2 or 3);
+    }
+
+    private async Task RunOnceAsync()
+    {
+        await using var scope = _consumers.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MergeQueueWatcher>().RunAsync(CancellationToken.None);
+    }
+
+    private async Task AssignToRootAsync(long iid, string? labels = null)
+    {
+        var answer = await _consumers.GitLab.PutAsJsonAsync(
+            $"/api/v4/projects/1/merge_requests/{iid}",
+            labels is null
+                ? new { assignee_ids = new[] { 1 }, add_labels = (string?)null }
+                : new { assignee_ids = new[] { 1 }, add_labels = (string?)labels }
+        );
+        answer.EnsureSuccessStatusCode();
+    }
+}
