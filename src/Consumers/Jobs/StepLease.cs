@@ -28,6 +28,17 @@ public sealed class StepLease : IAsyncDisposable
         CancellationToken cancellationToken
     ) => await leases.TryAcquireAsync(step, duration, cancellationToken) is { } held ? new StepLease(held, duration, time) : null;
 
+    /// <summary>The step's lease, or <see cref="StepBusyException"/> (the delivery is retried) while another holds it.</summary>
+    public static async Task<StepLease> HoldAsync(
+        IJobLease leases,
+        TimeSpan duration,
+        TimeProvider time,
+        string step,
+        CancellationToken cancellationToken
+    ) =>
+        await TryAcquireAsync(leases, duration, time, step, cancellationToken)
+        ?? throw new StepBusyException($"{step} is being worked on by another delivery; this one comes back later");
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -152,9 +152,7 @@ public sealed class MergeBatchStepConsumer(
     // answer, never finds the lease still held by this one.
     private async Task<T> InLeaseAsync<T>(Guid batchId, Func<MergeBatchWorkspace, Task<T>> step, CancellationToken cancellationToken)
     {
-        await using var lease =
-            await StepLease.TryAcquireAsync(leases, StepLeaseDuration, time, $"merge-batch:{batchId}", cancellationToken)
-            ?? throw new StepBusyException($"batch {batchId} is being worked on by another delivery; this one comes back later");
+        await using var lease = await StepLease.HoldAsync(leases, StepLeaseDuration, time, $"merge-batch:{batchId}", cancellationToken);
         return await step(new MergeBatchWorkspace(await gitlab.ForAsync(null, cancellationToken)));
     }
 }

@@ -35,14 +35,13 @@ public sealed class MergeQueueAdmissionConsumer(
         var request = context.Message;
         var cancellationToken = context.CancellationToken;
         // One admission of a merge request at a time: two at once would both find no comment and both write one.
-        await using var lease =
-            await StepLease.TryAcquireAsync(
-                leases,
-                AdmissionLease,
-                time,
-                $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}",
-                cancellationToken
-            ) ?? throw new StepBusyException($"!{request.MergeRequestIid} is being admitted by another delivery");
+        await using var lease = await StepLease.HoldAsync(
+            leases,
+            AdmissionLease,
+            time,
+            $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}",
+            cancellationToken
+        );
         var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
         GitLabMergeRequest mr;
         try
@@ -74,7 +73,16 @@ public sealed class MergeQueueAdmissionConsumer(
         }
 
         await LabelAsync(client, request.ProjectId, mr, config.Labels.NotReady, config.Labels.Recognised, cancellationToken);
-        await CommentOnceAsync(client, request.ProjectId, mr, reasons, cancellationToken);
+        // One comment per head: an author who pushes a fix hears again only if something is still wrong.
+        var us = await client.GetCurrentUserAsync(cancellationToken);
+        await MergeQueueComments.WriteOnceAsync(
+            client,
+            request.ProjectId,
+            mr.Iid,
+            us,
+            MergeQueueComments.NotReady(reasons, mr.Sha ?? ""),
+            cancellationToken
+        );
         await context.Publish(
             new MrNotAdmitted
             {
@@ -184,28 +192,6 @@ public sealed class MergeQueueAdmissionConsumer(
             new GitLabMergeRequestUpdate { AddLabels = add, RemoveLabels = remove },
             cancellationToken
         );
-    }
-
-    // One comment per head: an author who pushes a fix hears again only if something is still wrong.
-    private static async Task CommentOnceAsync(
-        GitLabClient client,
-        long projectId,
-        GitLabMergeRequest mr,
-        IReadOnlyList<string> reasons,
-        CancellationToken cancellationToken
-    )
-    {
-        var marker = MergeQueueComments.Marker("not-ready", mr.Sha ?? "");
-        var us = await client.GetCurrentUserAsync(cancellationToken);
-        await foreach (var note in client.ListMergeRequestNotesAsync(projectId, mr.Iid, cancellationToken))
-        {
-            if (note.Author?.Id == us.Id && note.Body.Contains(marker, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
-        await client.CreateMergeRequestNoteAsync(projectId, mr.Iid, MergeQueueComments.NotReady(reasons, mr.Sha ?? ""), cancellationToken);
     }
 
     private static MrAdmitted Admitted(MrReadyForBatch request, GitLabMergeRequest mr, MergeQueueConfig config) =>

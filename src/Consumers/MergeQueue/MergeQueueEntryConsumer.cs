@@ -81,16 +81,17 @@ public sealed partial class MergeQueueEntryConsumer(
         {
             // Two deliveries of one note must not both find no answer and both write one.
             await using (
-                await StepLease.TryAcquireAsync(
+                await StepLease.HoldAsync(
                     leases,
                     AnswerLease,
                     time,
                     $"merge-queue-command:{note.ProjectId}:{note.NoteId}",
                     cancellationToken
-                ) ?? throw new StepBusyException($"note {note.NoteId} is being answered by another delivery")
+                )
             )
             {
-                await AnswerOnceAsync(client, note, iid, us, refusal, cancellationToken);
+                var answer = MergeQueueComments.CommandRefused(note.AuthorUsername, refusal, note.NoteId);
+                await MergeQueueComments.WriteOnceAsync(client, note.ProjectId, iid, us, answer, cancellationToken);
             }
 
             logger.LogInformation("/merge on !{Iid} by {Author} refused: {Reason}", iid, note.AuthorUsername, refusal);
@@ -126,32 +127,6 @@ public sealed partial class MergeQueueEntryConsumer(
 
     [GeneratedRegex(@"(?:^|\s)priority=(\d{1,9})(?:\s|$)", RegexOptions.CultureInvariant)]
     private static partial Regex PriorityArgument();
-
-    private static async Task AnswerOnceAsync(
-        GitLabClient client,
-        NoteAdded note,
-        long iid,
-        GitLabUser us,
-        string reason,
-        CancellationToken cancellationToken
-    )
-    {
-        var marker = MergeQueueComments.Marker("command-refused", note.NoteId.ToString(CultureInfo.InvariantCulture));
-        await foreach (var earlier in client.ListMergeRequestNotesAsync(note.ProjectId, iid, cancellationToken))
-        {
-            if (earlier.Author?.Id == us.Id && earlier.Body.Contains(marker, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
-        await client.CreateMergeRequestNoteAsync(
-            note.ProjectId,
-            iid,
-            MergeQueueComments.CommandRefused(note.AuthorUsername, reason, note.NoteId),
-            cancellationToken
-        );
-    }
 
     // The author sees the command was picked up; GitLab refuses the same award twice (404), which a redelivery meets.
     private static async Task AcknowledgeAsync(GitLabClient client, NoteAdded note, long iid, CancellationToken cancellationToken)

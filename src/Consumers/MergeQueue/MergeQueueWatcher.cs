@@ -34,9 +34,15 @@ public sealed class MergeQueueWatcher(
     {
         var client = await gitlab.ForAsync(null, cancellationToken);
         var asked = 0;
+        // Each project's settings read once a round: the merge requests of one project come in numbers.
+        var settings = new Dictionary<long, MergeQueueConfig>();
         await foreach (var mr in client.ListMergeRequestsAssignedToMeAsync(cancellationToken))
         {
-            var config = await configs.GetAsync(mr.ProjectId, cancellationToken);
+            if (!settings.TryGetValue(mr.ProjectId, out var config))
+            {
+                config = settings[mr.ProjectId] = await configs.GetAsync(mr.ProjectId, cancellationToken);
+            }
+
             if (mr.Labels.Contains(config.Labels.Recognised, StringComparer.Ordinal))
             {
                 continue;

@@ -21,6 +21,10 @@ public static class ApiError
 
     public static IResult InvalidRequest(string message, object? details = null) => Result(ErrorCodes.InvalidRequest, message, details);
 
+    /// <summary>Null when <paramref name="raw"/> is a positive GitLab project id (in <paramref name="project"/>), else the 400.</summary>
+    public static IResult? UnlessProjectId(string raw, out long project) =>
+        long.TryParse(raw, out project) && project > 0 ? null : InvalidRequest("project_id must be a positive GitLab project id");
+
     public static IResult Unauthorized(string message) => Result(ErrorCodes.Unauthorized, message);
 
     public static IResult NotFound(string message, object? details = null) => Result(ErrorCodes.NotFound, message, details);

@@ -37,7 +37,7 @@ public static class MergeQueueEndpoints
         CancellationToken cancellationToken
     )
     {
-        if (ProjectId(project_id, out var project) is { } invalid)
+        if (ApiError.UnlessProjectId(project_id, out var project) is { } invalid)
         {
             return invalid;
         }
@@ -57,7 +57,7 @@ public static class MergeQueueEndpoints
         CancellationToken cancellationToken
     )
     {
-        if (ProjectId(project_id, out var project) is { } invalid)
+        if (ApiError.UnlessProjectId(project_id, out var project) is { } invalid)
         {
             return invalid;
         }
@@ -83,7 +83,4 @@ public static class MergeQueueEndpoints
         );
         return error ?? Results.Json(answer!.Config);
     }
-
-    private static IResult? ProjectId(string raw, out long project) =>
-        long.TryParse(raw, out project) && project > 0 ? null : ApiError.InvalidRequest("project_id must be a positive GitLab project id");
 }

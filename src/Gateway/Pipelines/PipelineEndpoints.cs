@@ -83,7 +83,7 @@ public static class PipelineEndpoints
         CancellationToken cancellationToken
     )
     {
-        if (ProjectId(project_id, out var project) is { } invalid)
+        if (ApiError.UnlessProjectId(project_id, out var project) is { } invalid)
         {
             return invalid;
         }
@@ -200,7 +200,7 @@ public static class PipelineEndpoints
         string project_id,
         CancellationToken cancellationToken
     ) =>
-        ProjectId(project_id, out var project) is { } invalid
+        ApiError.UnlessProjectId(project_id, out var project) is { } invalid
             ? Task.FromResult(invalid)
             : bus.AnswerAsync(new EnvironmentsQuery { ProjectId = project, CredentialRef = caller.Ref }, cancellationToken);
 
@@ -336,13 +336,10 @@ public static class PipelineEndpoints
                 cancellationToken
             );
 
-    private static IResult? ProjectId(string raw, out long project) =>
-        long.TryParse(raw, out project) && project > 0 ? null : ApiError.InvalidRequest("project_id must be a positive GitLab project id");
-
     private static IResult? Ids(string rawProject, string rawId, string name, out long project, out long id)
     {
         id = 0;
-        return ProjectId(rawProject, out project)
+        return ApiError.UnlessProjectId(rawProject, out project)
             ?? (long.TryParse(rawId, out id) && id > 0 ? null : ApiError.InvalidRequest($"{name} must be a positive integer"));
     }
 

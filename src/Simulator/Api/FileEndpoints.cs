@@ -121,7 +121,7 @@ public static class FileEndpoints
                 var missing = required.Where(name => !parameters.Has(name)).ToList();
                 if (missing.Count > 0)
                 {
-                    return SimResults.Ok(new { error = string.Join(", ", missing.Select(name => name + " is missing")) }, 400);
+                    return SimResults.Missing(missing);
                 }
 
                 var change = new FileAction(
@@ -173,7 +173,7 @@ public static class FileEndpoints
                 name = entry.Entry.Name,
                 type = entry.Entry.TargetType == TreeEntryTargetType.Tree ? "tree" : "blob",
                 path = entry.Path,
-                mode = Convert.ToString((int)entry.Entry.Mode, 8).PadLeft(6, '0'),
+                mode = SimRepository.ModeText(entry.Entry.Mode),
             }
         );
     }

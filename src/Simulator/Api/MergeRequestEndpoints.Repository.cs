@@ -45,7 +45,7 @@ public static partial class MergeRequestEndpoints
         return SimResults.Ok(SimJson.MergeRequest(store, project, mr, false));
     }
 
-    private static Dictionary<string, object?> Version(SimProject project, SimMergeRequest mr, SimVersion version) =>
+    private static Dictionary<string, object?> Version(SimMergeRequest mr, SimVersion version, IReadOnlyList<FileChange> diff) =>
         new()
         {
             ["id"] = version.Id,
@@ -55,27 +55,27 @@ public static partial class MergeRequestEndpoints
             ["created_at"] = SimFormat.Api(version.CreatedAt),
             ["merge_request_id"] = mr.Id,
             ["state"] = "collected",
-            ["real_size"] = SimStore.Diff(project, version).Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["real_size"] = diff.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["patch_id_sha"] = version.HeadSha,
         };
 
     /// <summary>A version with its commits (newest first) and its diffs, as <c>GET .../versions/:version_id</c> gives it.</summary>
     private static Dictionary<string, object?> VersionDetail(SimStore store, SimProject project, SimMergeRequest mr, SimVersion version)
     {
-        var detail = Version(project, mr, version);
-        var repository = project.Repository;
-        var head = repository.Find(version.HeadSha)!;
-        detail["commits"] = repository
-            .Log(head, repository.Find(version.BaseSha))
-            .Select(commit => SimJson.Commit(store, project, commit))
-            .ToArray();
-        detail["diffs"] = SimStore.Diff(project, version).Select(SimJson.Diff).ToArray();
+        var diff = SimStore.Diff(project, version);
+        var detail = Version(mr, version, diff);
+        detail["commits"] = CommitsOf(project, version).Select(commit => SimJson.Commit(store, project, commit)).ToArray();
+        detail["diffs"] = diff.Select(SimJson.Diff).ToArray();
         return detail;
     }
 
     /// <summary>The merge request's commits, newest first: those of its latest version (kept after it merged).</summary>
     private static List<Commit> CommitsOf(SimProject project, SimMergeRequest mr) =>
-        mr.Versions.FirstOrDefault() is { } version && project.Repository.Find(version.HeadSha) is { } head
+        mr.Versions.FirstOrDefault() is { } version ? CommitsOf(project, version) : [];
+
+    /// <summary>A version's commits, newest first: from its base to its head.</summary>
+    private static List<Commit> CommitsOf(SimProject project, SimVersion version) =>
+        project.Repository.Find(version.HeadSha) is { } head
             ? [.. project.Repository.Log(head, project.Repository.Find(version.BaseSha))]
             : [];
 

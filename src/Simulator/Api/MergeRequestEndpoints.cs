@@ -312,7 +312,13 @@ public static partial class MergeRequestEndpoints
             "/projects/{id}/merge_requests/{iid:long}/versions",
             (SimStore store, string id, long iid) =>
                 store.Read(s =>
-                    With(s, id, iid, (project, mr) => SimResults.Ok(mr.Versions.Select(version => Version(project, mr, version)).ToArray()))
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (project, mr) =>
+                            SimResults.Ok(mr.Versions.Select(version => Version(mr, version, SimStore.Diff(project, version))).ToArray())
+                    )
                 )
         );
 

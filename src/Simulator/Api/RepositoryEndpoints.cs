@@ -217,7 +217,7 @@ public static class RepositoryEndpoints
         var missing = new[] { "branch", "commit_message", "actions" }.Where(name => !parameters.Has(name)).ToList();
         if (missing.Count > 0)
         {
-            return SimResults.Ok(new { error = string.Join(", ", missing.Select(name => name + " is missing")) }, 400);
+            return SimResults.Missing(missing);
         }
 
         if (Actions(parameters.Raw("actions")!.Value) is not { } actions)
@@ -271,23 +271,15 @@ public static class RepositoryEndpoints
         {
             return commit(branch);
         }
-        catch (CommitRefusedException refused)
+        catch (Exception refused) when (refused is CommitRefusedException or FormatException)
         {
             if (made)
             {
                 project.Branches.Remove(name);
             }
 
-            return SimResults.Ok(new { message = refused.Message }, 400);
-        }
-        catch (FormatException)
-        {
-            if (made)
-            {
-                project.Branches.Remove(name);
-            }
-
-            return SimResults.Ok(new { message = "content is not valid Base64" }, 400);
+            var message = refused is CommitRefusedException ? refused.Message : "content is not valid Base64";
+            return SimResults.Ok(new { message }, 400);
         }
     }
 

@@ -19,7 +19,9 @@ public static class SimResults
     /// <summary>GitLab's wording: <c>404 Project Not Found</c>, or <c>404 Not found</c> for pipelines, jobs and files.</summary>
     public static IResult NotFound(string what) => Ok(new { message = what.Length == 0 ? "404 Not found" : $"404 {what} Not Found" }, 404);
 
-    public static IResult Missing(string parameter) => Ok(new { error = $"{parameter} is missing" }, 400);
+    /// <summary>Grape's 400 for required parameters left out: <c>{"error":"branch is missing, content is missing"}</c>.</summary>
+    public static IResult Missing(params IEnumerable<string> parameters) =>
+        Ok(new { error = string.Join(", ", parameters.Select(parameter => $"{parameter} is missing")) }, 400);
 
     public static IResult BadRequest(string message) => Ok(new { message = $"400 Bad request - {message}" }, 400);
 

@@ -79,7 +79,7 @@ public static class UserEndpoints
         var missing = new[] { "email", "name", "username" }.Where(field => string.IsNullOrWhiteSpace(parameters.String(field))).ToList();
         if (missing.Count > 0)
         {
-            return SimResults.Ok(new { error = string.Join(", ", missing.Select(field => $"{field} is missing")) }, 400);
+            return SimResults.Missing(missing);
         }
 
         var username = parameters.String("username")!;

@@ -263,7 +263,8 @@ public sealed class SimRepository : IDisposable
         return start < 0 ? "" : patch[(start == 0 ? 0 : start + 1)..];
     }
 
-    private static string ModeText(Mode mode) => Convert.ToString((int)mode, 8).PadLeft(6, '0');
+    /// <summary>A git file mode as GitLab writes it: six octal digits (<c>100644</c>, <c>040000</c>).</summary>
+    public static string ModeText(Mode mode) => Convert.ToString((int)mode, 8).PadLeft(6, '0');
 
     /// <summary>True when the file at <paramref name="path"/> in <paramref name="commit"/> contains <paramref name="text"/>.</summary>
     public bool Contains(Commit commit, string path, string text) =>
