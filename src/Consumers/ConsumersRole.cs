@@ -48,6 +48,9 @@ public static class ConsumersRole
             bus.AddConsumer<MergeBatchStepConsumer, MergeBatchStepConsumerDefinition>();
             bus.AddConsumer<MergeQueueEntryConsumer, MergeQueueEntryConsumerDefinition>();
             bus.AddConsumer<MergeQueueConfigConsumer, MergeQueueConfigConsumerDefinition>();
+            bus.AddConsumer<MergeQueueNoticeConsumer, MergeQueueNoticeConsumerDefinition>();
+            bus.AddConsumer<MergeQueueMetricsConsumer, MergeQueueMetricsConsumerDefinition>();
+            bus.AddConsumer<MergeQueueLookupConsumer, MergeQueueLookupConsumerDefinition>();
         };
     }
 
@@ -72,6 +75,7 @@ public static class ConsumersRole
             services.AddRecurringJob<MergeQueueWatcher>(settings.Redis, MergeQueueWatcher.JobName, watch.Interval);
         }
 
+        services.TryAddSingleton<MergeQueueTelemetry>();
         services.AddSingleton<IMessageRules<MrReadyForBatch>, MrReadyForBatchMessageRules>();
         services.AddSingleton<MergeBatchStepRules>();
         services.AddSingleton<IMessageRules<MergeBatchBuildRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());

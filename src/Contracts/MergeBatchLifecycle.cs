@@ -26,10 +26,12 @@ public record MergeBatchTesting
     public Guid QueueId { get; init; }
     public long Number { get; init; }
     public string HeadSha { get; init; } = "";
+    public long? MergeRequestIid { get; init; }
     public long? PipelineId { get; init; }
     public string? PipelineUrl { get; init; }
     public IReadOnlyList<long> Included { get; init; } = [];
     public IReadOnlyList<BatchExclusion> Excluded { get; init; } = [];
+    public DateTimeOffset? BuiltAt { get; init; }
 }
 
 /// <summary>
@@ -46,6 +48,7 @@ public record MergeBatchTested
     public string? PipelineUrl { get; init; }
     public IReadOnlyList<PipelineJobSummary> FailedJobs { get; init; } = [];
     public string? Failure { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
 }
 
 /// <summary>The queue's word on a tested batch: land it, or discard it (bisection, a rebuild, the queue paused).</summary>
@@ -73,4 +76,6 @@ public record MergeBatchFinished
     public IReadOnlyList<long> Merged { get; init; } = [];
     public string? TargetSha { get; init; }
     public string? Detail { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+    public DateTimeOffset? BuiltAt { get; init; }
 }

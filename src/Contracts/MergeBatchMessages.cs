@@ -59,6 +59,7 @@ public record MergeBatchBuilt
     public long? PipelineId { get; init; }
     public string? PipelineUrl { get; init; }
     public string? Failure { get; init; }
+    public DateTimeOffset? BuiltAt { get; init; }
 }
 
 /// <summary>Land a tested batch: merge its batch merge request with <see cref="HeadSha"/>, if the target holds nothing untested.</summary>
@@ -94,6 +95,7 @@ public record MergeBatchCleanUpRequested
 public record MergeBatchCleanedUp
 {
     public Guid BatchId { get; init; }
+    public DateTimeOffset At { get; init; }
 }
 
 /// <summary>

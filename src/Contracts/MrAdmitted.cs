@@ -16,6 +16,9 @@ public record MrAdmitted
     public string? RequestedBy { get; init; }
     public string Source { get; init; } = MergeQueueSources.Bus;
     public MergeQueueConfig Config { get; init; } = MergeQueueConfig.Default;
+
+    /// <summary>When admission let it in: its place in the queue among equal priorities.</summary>
+    public DateTimeOffset AdmittedAt { get; init; }
 }
 
 /// <summary>Admission kept a merge request out, with every reason (also written to it as one comment per head).</summary>
@@ -23,6 +26,10 @@ public record MrNotAdmitted
 {
     public long ProjectId { get; init; }
     public long MergeRequestIid { get; init; }
+
+    /// <summary>Its target's queue, which lets it go if it held it; null when GitLab does not know the merge request.</summary>
+    public string? TargetBranch { get; init; }
     public string? HeadSha { get; init; }
+    public DateTimeOffset? At { get; init; }
     public IReadOnlyList<string> Reasons { get; init; } = [];
 }

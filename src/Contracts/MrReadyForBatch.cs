@@ -20,6 +20,9 @@ public record MrReadyForBatch
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
     public string? CredentialRef { get; init; }
+
+    /// <summary>Set by the REST API: admission completes the operation (admitted) or fails it with the reasons.</summary>
+    public string? OperationId { get; init; }
 }
 
 /// <summary>The ways into the merge queue.</summary>
@@ -31,7 +34,18 @@ public static class MergeQueueSources
     public const string Watcher = "watcher";
     public const string Bus = "bus";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Label, Note, Rest, Watcher, Bus };
+    /// <summary>The queue itself, checking a merge request again whose head moved while it waited.</summary>
+    public const string Queue = "queue";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Label,
+        Note,
+        Rest,
+        Watcher,
+        Bus,
+        Queue,
+    };
 }
 
 /// <summary>What a <see cref="MrReadyForBatch"/> must hold, for the gateway (400) and for a raw message (<c>_error</c>).</summary>

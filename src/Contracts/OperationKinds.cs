@@ -6,4 +6,5 @@ public static class OperationKinds
     public const string ApplyBacklog = "apply_backlog";
     public const string PipelineTrigger = "pipeline_trigger";
     public const string CacheEmbeddings = "cache_embeddings";
+    public const string MergeQueueEnqueue = "merge_queue_enqueue";
 }

@@ -71,6 +71,7 @@ public static class SagasRole
     {
         bus.AddConsumer<SagaInspectionConsumer, SagaInspectionConsumerDefinition>();
         bus.AddConsumer<PipelineTrackingConsumer, PipelineTrackingConsumerDefinition>();
+        bus.AddConsumer<MergeQueueViewConsumer, MergeQueueViewConsumerDefinition>();
     }
 
     /// <summary>The platform's state machines, listed once for the bus and for inspection; each capability adds its own here.</summary>
@@ -79,6 +80,7 @@ public static class SagasRole
         catalog.Add<PipelineMonitorStateMachine, PipelineMonitorState>(PipelineMonitorStateMachine.SagaName);
         catalog.Add<BacklogApplyStateMachine, BacklogApplyState>(BacklogApplyStateMachine.SagaName);
         catalog.Add<MergeBatchStateMachine, MergeBatchState>(MergeBatchStateMachine.SagaName);
+        catalog.Add<MergeQueueStateMachine, MergeQueueState>(MergeQueueStateMachine.SagaName);
     }
 
     /// <summary>What the state machines are built with, for the bus and for replays alike.</summary>

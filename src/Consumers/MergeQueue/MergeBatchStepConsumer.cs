@@ -82,7 +82,7 @@ public sealed class MergeBatchStepConsumer(
             },
             context.CancellationToken
         );
-        await context.Publish(new MergeBatchCleanedUp { BatchId = request.BatchId }, context.CancellationToken);
+        await context.Publish(new MergeBatchCleanedUp { BatchId = request.BatchId, At = time.GetUtcNow() }, context.CancellationToken);
     }
 
     private async Task<(MergeBatchBuilt Built, PipelineMonitoringRequested? Monitor)> BuildAsync(
@@ -117,6 +117,7 @@ public sealed class MergeBatchStepConsumer(
                 Excluded = built.Excluded,
                 PipelineId = pipeline?.Id,
                 PipelineUrl = pipeline?.WebUrl,
+                BuiltAt = time.GetUtcNow(),
             };
             var monitor = pipeline is null
                 ? null
@@ -142,6 +143,7 @@ public sealed class MergeBatchStepConsumer(
                     BatchId = request.BatchId,
                     Branch = plan.Branch,
                     Failure = refused.GitLabMessage,
+                    BuiltAt = time.GetUtcNow(),
                 },
                 null
             );

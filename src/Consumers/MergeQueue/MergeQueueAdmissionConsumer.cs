@@ -4,6 +4,7 @@ using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Jobs;
+using GitLabBus.Runtime.Operations;
 using MassTransit;
 
 namespace GitLabBus.Consumers.MergeQueue;
@@ -24,6 +25,7 @@ public sealed class MergeQueueAdmissionConsumer(
     GitLabClients gitlab,
     IMergeQueueConfigStore configs,
     IJobLease leases,
+    IOperationProgress progress,
     TimeProvider time,
     ILogger<MergeQueueAdmissionConsumer> logger
 ) : IConsumer<MrReadyForBatch>
@@ -56,9 +58,11 @@ public sealed class MergeQueueAdmissionConsumer(
                     ProjectId = request.ProjectId,
                     MergeRequestIid = request.MergeRequestIid,
                     Reasons = ["GitLab knows no such merge request (or the token cannot see it)"],
+                    At = time.GetUtcNow(),
                 },
                 cancellationToken
             );
+            await FailAsync(request, ErrorCodes.NotFound, $"merge request !{request.MergeRequestIid} was not found", cancellationToken);
             return;
         }
 
@@ -66,13 +70,32 @@ public sealed class MergeQueueAdmissionConsumer(
         var reasons = await ReasonsAsync(client, request.ProjectId, mr, config, cancellationToken);
         if (reasons.Count == 0)
         {
-            await LabelAsync(client, request.ProjectId, mr, config.Labels.Recognised, config.Labels.NotReady, cancellationToken);
+            await LabelAsync(
+                client,
+                request.ProjectId,
+                mr,
+                config.Labels.Recognised,
+                [config.Labels.NotReady, config.Labels.Rejected],
+                cancellationToken
+            );
             await context.Publish(Admitted(request, mr, config), cancellationToken);
+            if (request.OperationId is { } operation)
+            {
+                var admitted = new
+                {
+                    merge_request_iid = mr.Iid,
+                    target_branch = mr.TargetBranch,
+                    head_sha = mr.Sha,
+                    admitted = true,
+                };
+                await progress.CompletedAsync(operation, admitted, cancellationToken);
+            }
+
             logger.LogInformation("!{Iid} admitted to the {Target} queue at {HeadSha}", mr.Iid, mr.TargetBranch, mr.Sha);
             return;
         }
 
-        await LabelAsync(client, request.ProjectId, mr, config.Labels.NotReady, config.Labels.Recognised, cancellationToken);
+        await LabelAsync(client, request.ProjectId, mr, config.Labels.NotReady, [config.Labels.Recognised], cancellationToken);
         // One comment per head: an author who pushes a fix hears again only if something is still wrong.
         var us = await client.GetCurrentUserAsync(cancellationToken);
         await MergeQueueComments.WriteOnceAsync(
@@ -88,11 +111,14 @@ public sealed class MergeQueueAdmissionConsumer(
             {
                 ProjectId = request.ProjectId,
                 MergeRequestIid = mr.Iid,
+                TargetBranch = mr.TargetBranch,
                 HeadSha = mr.Sha,
                 Reasons = reasons,
+                At = time.GetUtcNow(),
             },
             cancellationToken
         );
+        await FailAsync(request, ErrorCodes.Conflict, $"not admitted: {string.Join("; ", reasons)}", cancellationToken);
         logger.LogInformation("!{Iid} not admitted: {Reasons}", mr.Iid, string.Join("; ", reasons));
     }
 
@@ -177,11 +203,11 @@ public sealed class MergeQueueAdmissionConsumer(
         long projectId,
         GitLabMergeRequest mr,
         string add,
-        string remove,
+        IReadOnlyList<string> remove,
         CancellationToken cancellationToken
     )
     {
-        if (mr.Labels.Contains(add, StringComparer.Ordinal) && !mr.Labels.Contains(remove, StringComparer.Ordinal))
+        if (mr.Labels.Contains(add, StringComparer.Ordinal) && !remove.Any(label => mr.Labels.Contains(label, StringComparer.Ordinal)))
         {
             return;
         }
@@ -189,12 +215,20 @@ public sealed class MergeQueueAdmissionConsumer(
         await client.UpdateMergeRequestAsync(
             projectId,
             mr.Iid,
-            new GitLabMergeRequestUpdate { AddLabels = add, RemoveLabels = remove },
+            new GitLabMergeRequestUpdate { AddLabels = add, RemoveLabels = string.Join(",", remove) },
             cancellationToken
         );
     }
 
-    private static MrAdmitted Admitted(MrReadyForBatch request, GitLabMergeRequest mr, MergeQueueConfig config) =>
+    private async Task FailAsync(MrReadyForBatch request, string code, string message, CancellationToken cancellationToken)
+    {
+        if (request.OperationId is { } operation)
+        {
+            await progress.FailedAsync(operation, code, message, cancellationToken);
+        }
+    }
+
+    private MrAdmitted Admitted(MrReadyForBatch request, GitLabMergeRequest mr, MergeQueueConfig config) =>
         new()
         {
             ProjectId = request.ProjectId,
@@ -207,5 +241,6 @@ public sealed class MergeQueueAdmissionConsumer(
             RequestedBy = request.RequestedBy,
             Source = request.Source,
             Config = config,
+            AdmittedAt = time.GetUtcNow(),
         };
 }

@@ -1,3 +1,4 @@
+using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 
@@ -28,6 +29,55 @@ public static class MergeQueueComments
             Marker("command-refused", noteId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             $"{(username is null ? "" : $"@{username} ")}**Merge Assist** did not take this `/merge`: {reason}."
         );
+
+    /// <summary>A strike: which batch failed, with links to its pipeline and failed jobs; it stays queued and is tested alone.</summary>
+    public static QueueComment Struck(MrStruck struck) =>
+        With(
+            Marker("strike", $"{struck.Strikes}:{struck.Evidence.Number}"),
+            $"**Merge Assist**: this merge request broke batch {struck.Evidence.Number} "
+                + $"(strike {struck.Strikes} of {struck.MaxStrikes}).\n\n"
+                + Evidence(struck.Evidence)
+                + $"\nIt stays in the queue and is tested alone next; at {struck.MaxStrikes} strikes it is rejected. "
+                + "Push a fix and it is checked again."
+        );
+
+    /// <summary>Out of the queue: for strikes with the last failing pipeline, for a conflict with what GitLab said.</summary>
+    public static QueueComment Rejected(MrRejected rejected, MergeQueueLabels labels) =>
+        rejected.Reason == MrRejectedReasons.Conflict
+            ? With(
+                Marker("conflict", rejected.HeadSha),
+                $"**Merge Assist** took this merge request out of the queue: it could not be merged into its batch "
+                    + $"({rejected.Detail}). It conflicts with `{rejected.TargetBranch}` or with a merge request ahead of it.\n\n"
+                    + "Rebase it on the target and resolve the conflicts; it joins the queue again by itself."
+            )
+            : With(
+                Marker("rejected", $"{rejected.Strikes}:{rejected.Evidence?.Number}"),
+                $"**Merge Assist** rejected this merge request: {rejected.Detail} (strike {rejected.Strikes}).\n\n"
+                    + (rejected.Evidence is { } evidence ? Evidence(evidence) : "")
+                    + $"\nIt is out of the queue until it is marked ready again: remove `{labels.Rejected}` and add "
+                    + $"`{labels.Ready}`, or comment `/merge`."
+            );
+
+    /// <summary>The failing pipeline and each failed job, linked (a job's page sits next to its pipeline's).</summary>
+    private static string Evidence(BatchFailureEvidence evidence)
+    {
+        var pipeline = evidence.PipelineUrl is { } url ? $"[the batch pipeline]({url})" : "the batch pipeline";
+        var text = $"Result of {pipeline}: **{evidence.Status}**.\n";
+        if (evidence.FailedJobs.Count == 0)
+        {
+            return text;
+        }
+
+        return text
+            + "\nFailed jobs:\n"
+            + string.Concat(evidence.FailedJobs.Select(job => $"- {JobLink(job, evidence.PipelineUrl)} (stage `{job.Stage}`)\n"));
+    }
+
+    private static string JobLink(PipelineJobSummary job, string? pipelineUrl)
+    {
+        var at = pipelineUrl?.LastIndexOf("/-/pipelines/", StringComparison.Ordinal) ?? -1;
+        return at < 0 ? $"`{job.Name}`" : $"[`{job.Name}`]({pipelineUrl![..at]}/-/jobs/{job.Id})";
+    }
 
     /// <summary>
     /// Writes <paramref name="comment"/> on the merge request unless <paramref name="us"/> (the service's user) wrote it

@@ -6,7 +6,8 @@ namespace GitLabBus.Consumers.MergeQueue;
 
 /// <summary>
 /// Reads and changes a project's merge queue settings for the gateway. The project must be one GitLab shows the caller
-/// (404 otherwise); new settings are checked again here, since any system may send the request.
+/// (404 otherwise); new settings are checked again here, since any system may send the request, and the queues of the
+/// target branches they name or named are told.
 /// </summary>
 public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueConfigStore configs, ILogger<MergeQueueConfigConsumer> logger)
     : IConsumer<MergeQueueConfigQuery>,
@@ -40,7 +41,27 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
                 }
 
                 var project = await client.GetProjectAsync(change.ProjectId, context.CancellationToken);
+                var before = await configs.GetAsync(project.Id, context.CancellationToken);
                 await configs.PutAsync(project.Id, change.Config, context.CancellationToken);
+                // Every queue the settings name or named hears of them: a branch taken out stops batching as well.
+                foreach (var target in change.Config.TargetBranches.Union(before.TargetBranches, StringComparer.Ordinal))
+                {
+                    await context.Publish(
+                        new MergeQueueSettingsChanged
+                        {
+                            ProjectId = project.Id,
+                            TargetBranch = target,
+                            Config = change.Config.TargetBranches.Contains(target, StringComparer.Ordinal)
+                                ? change.Config
+                                : change.Config with
+                                {
+                                    Paused = true,
+                                },
+                        },
+                        context.CancellationToken
+                    );
+                }
+
                 logger.LogInformation(
                     "Merge queue settings of project {ProjectId} changed: batch size {BatchSize}, {Parallel} at once, paused {Paused}",
                     project.Id,

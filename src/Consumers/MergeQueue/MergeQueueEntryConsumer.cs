@@ -14,7 +14,8 @@ namespace GitLabBus.Consumers.MergeQueue;
 /// Two ways into the merge queue from GitLab's events (CONTRACT 7): the Ready label added to a merge request, and a
 /// <c>/merge</c> note (<c>/merge priority=N</c>) by someone with at least Developer access — a priority above 0 needs
 /// Maintainer. Each becomes <see cref="MrReadyForBatch"/>; admission does the rest. The service's own notes are never taken
-/// as commands; a refused command is answered once, naming why, and a taken one gets an <c>eyes</c> award.
+/// as commands; a refused command is answered once, naming why, and a taken one gets an <c>eyes</c> award. A merge request
+/// labelled Not Ready asks again by itself when it changes or a pipeline of its branch passes.
 /// </summary>
 public sealed partial class MergeQueueEntryConsumer(
     GitLabClients gitlab,
@@ -22,7 +23,7 @@ public sealed partial class MergeQueueEntryConsumer(
     IJobLease leases,
     TimeProvider time,
     ILogger<MergeQueueEntryConsumer> logger
-) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>
+) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>, IConsumer<PipelineStatusChanged>
 {
     public const string Command = "merge";
 
@@ -31,13 +32,18 @@ public sealed partial class MergeQueueEntryConsumer(
     public async Task Consume(ConsumeContext<MergeRequestChanged> context)
     {
         var change = context.Message;
-        if (change.State != "opened" || change.AddedLabels.Count == 0)
+        if (change.State != "opened")
         {
             return;
         }
 
         var config = await configs.GetAsync(change.ProjectId, context.CancellationToken);
-        if (!change.AddedLabels.Contains(config.Labels.Ready, StringComparer.Ordinal))
+        var asked = change.AddedLabels.Contains(config.Labels.Ready, StringComparer.Ordinal);
+        // Not Ready waits for a change that may make it ready; the change that put the label on it does not count.
+        var changed =
+            change.Labels.Contains(config.Labels.NotReady, StringComparer.Ordinal)
+            && !change.AddedLabels.Contains(config.Labels.NotReady, StringComparer.Ordinal);
+        if (!asked && !changed)
         {
             return;
         }
@@ -52,6 +58,40 @@ public sealed partial class MergeQueueEntryConsumer(
             },
             context.CancellationToken
         );
+    }
+
+    /// <summary>A passing pipeline may make a merge request waiting as Not Ready ready: it asks again.</summary>
+    public async Task Consume(ConsumeContext<PipelineStatusChanged> context)
+    {
+        var pipeline = context.Message;
+        if (
+            pipeline is not { Status: "success", Tag: false }
+            || MergeQueueCorrelation.BatchOf(pipeline.ProjectId, pipeline.Ref) is not null
+        )
+        {
+            return;
+        }
+
+        var config = await configs.GetAsync(pipeline.ProjectId, context.CancellationToken);
+        var client = await gitlab.ForAsync(null, context.CancellationToken);
+        var waiting = new WorkItemFilter
+        {
+            State = "opened",
+            SourceBranch = pipeline.Ref,
+            Labels = [config.Labels.NotReady],
+        };
+        await foreach (var mr in client.ListMergeRequestsAsync(pipeline.ProjectId, waiting, context.CancellationToken))
+        {
+            await context.Publish(
+                new MrReadyForBatch
+                {
+                    ProjectId = pipeline.ProjectId,
+                    MergeRequestIid = mr.Iid,
+                    Source = MergeQueueSources.Label,
+                },
+                context.CancellationToken
+            );
+        }
     }
 
     public async Task Consume(ConsumeContext<NoteAdded> context)

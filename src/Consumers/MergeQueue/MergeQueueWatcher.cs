@@ -43,7 +43,11 @@ public sealed class MergeQueueWatcher(
                 config = settings[mr.ProjectId] = await configs.GetAsync(mr.ProjectId, cancellationToken);
             }
 
-            if (mr.Labels.Contains(config.Labels.Recognised, StringComparer.Ordinal))
+            // Rejected stays out until a person marks it ready again.
+            if (
+                mr.Labels.Contains(config.Labels.Recognised, StringComparer.Ordinal)
+                || mr.Labels.Contains(config.Labels.Rejected, StringComparer.Ordinal)
+            )
             {
                 continue;
             }

@@ -48,7 +48,8 @@ public static class JwtAuthentication
             .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers))
             .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers))
             .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers));
+            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers))
+            .AddPolicy(Roles.PrioritisePolicy, policy => policy.RequireRole(Roles.Prioritisers));
         return services;
     }
 

@@ -15,7 +15,11 @@ public static class Roles
     /// <summary>Changing a project's settings (the merge queue's): admins and project owners.</summary>
     public const string ConfigurePolicy = "configure";
 
+    /// <summary>Setting a merge request's place in the merge queue: admins and priority managers.</summary>
+    public const string PrioritisePolicy = "prioritise";
+
     public static readonly string[] Readers = [Admin, ProjectOwner, PriorityManager, Viewer];
     public static readonly string[] Writers = [Admin, ProjectOwner, PriorityManager];
     public static readonly string[] Configurers = [Admin, ProjectOwner];
+    public static readonly string[] Prioritisers = [Admin, PriorityManager];
 }

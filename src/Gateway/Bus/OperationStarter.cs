@@ -1,11 +1,32 @@
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Bus;
 using GitLabBus.Runtime.Operations;
+using MassTransit;
 
 namespace GitLabBus.Gateway.Bus;
 
 /// <summary>An operation started from HTTP: accepted only once its work is safely queued (<see cref="OperationLauncher"/>).</summary>
-public sealed class OperationStarter(OperationLauncher launcher)
+public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
 {
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A command with no operation to follow: null once the broker confirmed it, else the <c>503</c> to answer.</summary>
+    public async Task<IResult?> PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConfirmTimeout);
+        try
+        {
+            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+            return null;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ApiError.BusUnavailable("the message bus did not accept the request; retry later");
+        }
+    }
+
     /// <summary>Null once the broker confirmed; otherwise the <c>503 bus_unavailable</c> to answer (the operation is failed).</summary>
     public async Task<IResult?> StartAsync<T>(string operationId, string kind, T message, CancellationToken cancellationToken)
         where T : class =>

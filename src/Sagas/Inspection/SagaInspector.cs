@@ -15,6 +15,13 @@ public sealed class SagaInspector(IEnumerable<SagaDescriptor> descriptors, ISaga
     public bool Knows(string saga) => _sagas.ContainsKey(saga);
 
     /// <summary>The instance as stored, or as its journal last recorded it once it is gone; null when neither exists.</summary>
+    /// <summary>The stored instance alone, without reading its journal: for projections asked often of long-lived sagas.</summary>
+    public async Task<System.Text.Json.JsonElement?> GetInstanceAsync(
+        string saga,
+        Guid correlationId,
+        CancellationToken cancellationToken
+    ) => (await Descriptor(saga).LoadAsync(services, correlationId, cancellationToken))?.Instance;
+
     public async Task<SagaStateView?> GetStateAsync(string saga, Guid correlationId, CancellationToken cancellationToken)
     {
         var descriptor = Descriptor(saga);

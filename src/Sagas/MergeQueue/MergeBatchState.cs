@@ -26,6 +26,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
     public List<long> Included { get; set; } = [];
     public long? PipelineId { get; set; }
     public string? PipelineUrl { get; set; }
+    public DateTimeOffset? BuiltAt { get; set; }
 
     /// <summary>The pipeline's end (<c>success</c>, <c>failed</c>, <c>timed_out</c>, ...), or <c>not_built</c>.</summary>
     public string? TestStatus { get; set; }
@@ -64,7 +65,13 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
 
     public MergeBatchTesting Record(MergeBatchBuilt built)
     {
-        (HeadSha, MergeRequestIid, PipelineId, PipelineUrl) = (built.HeadSha, built.MergeRequestIid, built.PipelineId, built.PipelineUrl);
+        (HeadSha, MergeRequestIid, PipelineId, PipelineUrl, BuiltAt) = (
+            built.HeadSha,
+            built.MergeRequestIid,
+            built.PipelineId,
+            built.PipelineUrl,
+            built.BuiltAt
+        );
         Included = [.. built.Included];
         if (built.PipelineId is null)
         {
@@ -78,14 +85,16 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             QueueId = QueueId,
             Number = Number,
             HeadSha = built.HeadSha,
+            MergeRequestIid = built.MergeRequestIid,
             PipelineId = built.PipelineId,
             PipelineUrl = built.PipelineUrl,
             Included = built.Included,
             Excluded = built.Excluded,
+            BuiltAt = built.BuiltAt,
         };
     }
 
-    public MergeBatchTested Tested(string status, IEnumerable<PipelineJobSummary> jobs)
+    public MergeBatchTested Tested(string status, IEnumerable<PipelineJobSummary> jobs, DateTimeOffset? finishedAt = null)
     {
         TestStatus = status;
         return new MergeBatchTested
@@ -98,6 +107,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             PipelineUrl = PipelineUrl,
             FailedJobs = [.. jobs.Where(job => job.Status == "failed" && !job.AllowFailure)],
             Failure = status == "not_built" ? Detail : null,
+            FinishedAt = finishedAt,
         };
     }
 
@@ -133,7 +143,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             Number = Number,
         };
 
-    public MergeBatchFinished Finished() =>
+    public MergeBatchFinished Finished(MergeBatchCleanedUp cleanedUp) =>
         new()
         {
             BatchId = CorrelationId,
@@ -145,5 +155,10 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             Merged = Merged,
             TargetSha = TargetSha,
             Detail = Detail,
+            FinishedAt = cleanedUp.At,
+            BuiltAt = BuiltAt,
         };
+
+    /// <summary>The queue gave up on it before it was built: it is cleaned up as soon as it is.</summary>
+    public bool Discarded { get; set; }
 }

@@ -51,20 +51,30 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
         During(
             Building,
             When(Started).Publish(c => c.Saga.BuildStep()),
+            // The queue gave up on it while it was built (a batch ahead failed, a member was removed): cleaned up once built.
+            When(Verdict).If(c => !c.Message.Land, discarded => discarded.Then(c => c.Saga.Discarded = true)),
             When(Built)
                 .Publish(c => c.Saga.Record(c.Message))
                 .IfElse(
-                    c => c.Saga.PipelineId is null,
-                    notBuilt =>
-                        notBuilt.Publish(c => c.Saga.Tested("not_built", [])).Publish(c => c.Saga.CleanUpStep()).TransitionTo(CleaningUp),
-                    testing =>
-                        testing
-                            .Schedule(
-                                PipelineTimeout,
-                                c => new MergeBatchPipelineTimedOut(c.Saga.CorrelationId),
-                                c => TimeSpan.FromSeconds(Math.Max(1, c.Saga.PipelineTimeoutSeconds))
-                            )
-                            .TransitionTo(Testing)
+                    c => c.Saga.Discarded,
+                    discarded => discarded.Publish(c => c.Saga.CleanUpStep()).TransitionTo(CleaningUp),
+                    kept =>
+                        kept.IfElse(
+                            c => c.Saga.PipelineId is null,
+                            notBuilt =>
+                                notBuilt
+                                    .Publish(c => c.Saga.Tested("not_built", []))
+                                    .Publish(c => c.Saga.CleanUpStep())
+                                    .TransitionTo(CleaningUp),
+                            testing =>
+                                testing
+                                    .Schedule(
+                                        PipelineTimeout,
+                                        c => new MergeBatchPipelineTimedOut(c.Saga.CorrelationId),
+                                        c => TimeSpan.FromSeconds(Math.Max(1, c.Saga.PipelineTimeoutSeconds))
+                                    )
+                                    .TransitionTo(Testing)
+                        )
                 )
         );
 
@@ -78,7 +88,7 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
                     ended =>
                         ended
                             .Unschedule(PipelineTimeout)
-                            .Publish(c => c.Saga.Tested(c.Message.Status, c.Message.Jobs))
+                            .Publish(c => c.Saga.Tested(c.Message.Status, c.Message.Jobs, c.Message.FinishedAt))
                             .TransitionTo(AwaitingVerdict)
                 ),
             When(PipelineTimeout.Received).Publish(c => c.Saga.Tested("timed_out", [])).TransitionTo(AwaitingVerdict),
@@ -122,7 +132,7 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
             Ignore(PipelineTimeout.Received),
             Ignore(Verdict),
             Ignore(Landed),
-            When(CleanedUp).Publish(c => c.Saga.Finished()).Finalize()
+            When(CleanedUp).Publish(c => c.Saga.Finished(c.Message)).Finalize()
         );
 
         SetCompletedWhenFinalized();

@@ -29,9 +29,18 @@ public static class MergeQueuePlanner
     public static IReadOnlyList<QueuedMergeRequest> InLandingOrder(IEnumerable<QueuedMergeRequest> waiting) =>
         [.. waiting.OrderByDescending(entry => entry.Priority).ThenBy(entry => entry.EnqueuedAt).ThenBy(entry => entry.Iid)];
 
-    /// <summary>The next batch: the first <paramref name="batchSize"/> in landing order, or none when nothing waits.</summary>
-    public static IReadOnlyList<QueuedMergeRequest> NextBatch(IEnumerable<QueuedMergeRequest> waiting, int batchSize) =>
-        [.. InLandingOrder(waiting).Take(Math.Max(1, batchSize))];
+    /// <summary>
+    /// The next batch: the first <paramref name="batchSize"/> in landing order, or none when nothing waits. A merge request
+    /// with a strike is tested alone, so that a change which broke a batch cannot fail anybody else's again: a batch stops
+    /// before one, and one at the front goes by itself.
+    /// </summary>
+    public static IReadOnlyList<QueuedMergeRequest> NextBatch(IEnumerable<QueuedMergeRequest> waiting, int batchSize)
+    {
+        var order = InLandingOrder(waiting);
+        return order.Count > 0 && order[0].Strikes > 0
+            ? [order[0]]
+            : [.. order.TakeWhile(entry => entry.Strikes == 0).Take(Math.Max(1, batchSize))];
+    }
 
     /// <summary>
     /// The lengths of the prefixes to test at once for a failed batch of <paramref name="members"/> (at least 2), spread

@@ -32,7 +32,7 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         var trigger = Trigger("op-crash-window", ("DEPLOY", "yes", "env_var"));
 
         await Harness.Bus.Publish(trigger);
-        Assert.True(await Harness.Published.Any<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId));
+        await Harness.PublishedAsync<PipelineCreated>(x => x.OperationId == trigger.OperationId);
 
         var ours = await PipelinesCarryingAsync(trigger.OperationId);
         var view = OperationView.From(trigger.OperationId, await _progress.ReadAsync(trigger.OperationId, CancellationToken.None));
@@ -47,7 +47,7 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         var trigger = Trigger("op-repeated");
 
         await Harness.Bus.Publish(trigger);
-        Assert.True(await Harness.Published.Any<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId));
+        await Harness.PublishedAsync<PipelineCreated>(x => x.OperationId == trigger.OperationId);
         await Harness.Bus.Publish(trigger);
         Assert.True(
             await GitLabDelivery.EventuallyAsync(() =>
@@ -66,7 +66,7 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         var trigger = Trigger("op-unknown-ref") with { Ref = "no-such-branch" };
 
         await Harness.Bus.Publish(trigger);
-        Assert.True(await Harness.Consumed.Any<PipelineTriggered>(x => x.Context.Message.OperationId == trigger.OperationId));
+        await Harness.ConsumedAsync<PipelineTriggered>(x => x.OperationId == trigger.OperationId);
 
         var events = await _progress.ReadAsync(trigger.OperationId, CancellationToken.None);
         var failure = events.Last();
@@ -91,7 +91,7 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         );
 
         await Harness.Bus.Publish(trigger);
-        Assert.True(await Harness.Consumed.Any<PipelineTriggered>(x => x.Context.Message.OperationId == trigger.OperationId));
+        await Harness.ConsumedAsync<PipelineTriggered>(x => x.OperationId == trigger.OperationId);
 
         var view = OperationView.From(trigger.OperationId, await _progress.ReadAsync(trigger.OperationId, CancellationToken.None));
         Assert.Equal("failed", view.Status);

@@ -1,0 +1,117 @@
+using GitLabBus.Contracts;
+using MassTransit;
+
+namespace GitLabBus.Sagas.MergeQueue;
+
+/// <summary>
+/// The merge queue of one (project, target), correlated by <see cref="MergeQueueCorrelation.Queue"/>: its waiting merge
+/// requests, its running batches, a bisection in progress and a bounded history. Every field comes from messages (times
+/// included), so a replay of the journal rebuilds the same instance; the decisions are in <c>MergeQueueState.Decisions.cs</c>.
+/// </summary>
+public sealed partial class MergeQueueState : SagaStateMachineInstance, ISagaVersion
+{
+    /// <summary>How many merged, rejected and removed merge requests the queue remembers for its history.</summary>
+    public const int HistoryLimit = 100;
+
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    public int Version { get; set; }
+
+    public long ProjectId { get; set; }
+    public string TargetBranch { get; set; } = "";
+    public MergeQueueConfig Config { get; set; } = MergeQueueConfig.Default;
+
+    /// <summary>Why the queue stopped itself (GitLab refused a landing or a build), until its settings are saved again.</summary>
+    public string? HaltedReason { get; set; }
+
+    public long LastBatchNumber { get; set; }
+    public List<QueueEntry> Entries { get; set; } = [];
+
+    /// <summary>Batches the queue still waits on, in number order; a discarded batch leaves at once.</summary>
+    public List<QueueBatch> Batches { get; set; } = [];
+
+    public QueueBisection? Bisection { get; set; }
+
+    /// <summary>Newest first, at most <see cref="HistoryLimit"/>.</summary>
+    public List<QueueHistoryItem> History { get; set; } = [];
+}
+
+/// <summary>A merge request in the queue, with the head it was admitted at.</summary>
+public sealed class QueueEntry
+{
+    public long Iid { get; set; }
+    public string HeadSha { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string WebUrl { get; set; } = "";
+    public int Priority { get; set; }
+    public DateTimeOffset EnqueuedAt { get; set; }
+    public int Strikes { get; set; }
+    public string? RequestedBy { get; set; }
+    public string Source { get; set; } = MergeQueueSources.Bus;
+
+    /// <summary>The main batch it is in; null while it waits (or while bisection holds it).</summary>
+    public Guid? BatchId { get; set; }
+
+    public QueuedMergeRequest AsQueued() => new(Iid, HeadSha, Priority, EnqueuedAt, Strikes);
+}
+
+/// <summary>A batch as the queue follows it.</summary>
+public sealed class QueueBatch
+{
+    public Guid BatchId { get; set; }
+    public long Number { get; set; }
+
+    /// <summary>Its merge requests in order; those that left it while it was built are gone from here.</summary>
+    public List<long> Members { get; set; } = [];
+    public string BaseRef { get; set; } = "";
+
+    /// <summary>Set for a prefix of a failed batch under bisection: how many of <see cref="QueueBisection.Members"/> it holds.</summary>
+    public int? PrefixLength { get; set; }
+    public string State { get; set; } = QueueBatchStates.Building;
+    public string? HeadSha { get; set; }
+    public long? MergeRequestIid { get; set; }
+    public long? PipelineId { get; set; }
+    public string? PipelineUrl { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public BatchFailureEvidence? Failure { get; set; }
+
+    public bool Bisecting => PrefixLength is not null;
+}
+
+public static class QueueBatchStates
+{
+    public const string Building = "building";
+    public const string Testing = "testing";
+
+    /// <summary>Its pipeline passed; it lands when every batch ahead has.</summary>
+    public const string Passed = "passed";
+    public const string Failed = "failed";
+    public const string Merging = "merging";
+}
+
+/// <summary>
+/// A failed batch's merge requests being narrowed down: <see cref="Members"/> together are known to fail on the target
+/// (<see cref="Evidence"/> is the pipeline that showed it); prefixes of them are tested at once.
+/// </summary>
+public sealed class QueueBisection
+{
+    public List<long> Members { get; set; } = [];
+    public BatchFailureEvidence Evidence { get; set; } = new();
+
+    /// <summary>A passing prefix is landing; the next round starts on the target it leaves.</summary>
+    public bool AwaitingLanding { get; set; }
+}
+
+/// <summary>A merge request that left the queue: <c>merged</c>, <c>rejected</c> or <c>removed</c>.</summary>
+public sealed class QueueHistoryItem
+{
+    public long Iid { get; set; }
+    public string Title { get; set; } = "";
+    public string Outcome { get; set; } = "";
+    public string? Reason { get; set; }
+    public Guid? BatchId { get; set; }
+    public long? BatchNumber { get; set; }
+    public int Strikes { get; set; }
+    public DateTimeOffset EnqueuedAt { get; set; }
+    public DateTimeOffset? At { get; set; }
+}
