@@ -69,10 +69,11 @@ public static class ConsumersRole
     {
         services.AddStore<IMergeQueueConfigStore, InMemoryMergeQueueConfigStore, RedisMergeQueueConfigStore>(settings.Redis);
         services.AddScoped<MergeQueueWatcher>();
-        var watch = MergeQueueWatchSettings.Read(settings.Reader);
-        if (watch.On)
+        var queue = MergeQueueSettings.Read(settings.Reader);
+        services.TryAddSingleton(queue);
+        if (queue.WatcherOn)
         {
-            services.AddRecurringJob<MergeQueueWatcher>(settings.Redis, MergeQueueWatcher.JobName, watch.Interval);
+            services.AddRecurringJob<MergeQueueWatcher>(settings.Redis, MergeQueueWatcher.JobName, queue.WatchInterval);
         }
 
         services.TryAddSingleton<MergeQueueTelemetry>();

@@ -17,12 +17,11 @@ namespace GitLabBus.Consumers.MergeQueue;
 public sealed class MergeBatchStepConsumer(
     GitLabClients gitlab,
     IJobLease leases,
+    MergeQueueSettings settings,
     TimeProvider time,
     ILogger<MergeBatchStepConsumer> logger
 ) : IConsumer<MergeBatchBuildRequested>, IConsumer<MergeBatchLandRequested>, IConsumer<MergeBatchCleanUpRequested>
 {
-    private static readonly TimeSpan StepLeaseDuration = TimeSpan.FromSeconds(60);
-
     public async Task Consume(ConsumeContext<MergeBatchBuildRequested> context)
     {
         var request = context.Message;
@@ -154,7 +153,7 @@ public sealed class MergeBatchStepConsumer(
     // answer, never finds the lease still held by this one.
     private async Task<T> InLeaseAsync<T>(Guid batchId, Func<MergeBatchWorkspace, Task<T>> step, CancellationToken cancellationToken)
     {
-        await using var lease = await StepLease.HoldAsync(leases, StepLeaseDuration, time, $"merge-batch:{batchId}", cancellationToken);
+        await using var lease = await StepLease.HoldAsync(leases, settings.StepLease, time, $"merge-batch:{batchId}", cancellationToken);
         return await step(new MergeBatchWorkspace(await gitlab.ForAsync(null, cancellationToken)));
     }
 }

@@ -25,13 +25,12 @@ public sealed class MergeQueueAdmissionConsumer(
     GitLabClients gitlab,
     IMergeQueueConfigStore configs,
     IJobLease leases,
+    MergeQueueSettings settings,
     IOperationProgress progress,
     TimeProvider time,
     ILogger<MergeQueueAdmissionConsumer> logger
 ) : IConsumer<MrReadyForBatch>
 {
-    private static readonly TimeSpan AdmissionLease = TimeSpan.FromSeconds(30);
-
     public async Task Consume(ConsumeContext<MrReadyForBatch> context)
     {
         var request = context.Message;
@@ -39,7 +38,7 @@ public sealed class MergeQueueAdmissionConsumer(
         // One admission of a merge request at a time: two at once would both find no comment and both write one.
         await using var lease = await StepLease.HoldAsync(
             leases,
-            AdmissionLease,
+            settings.StepLease,
             time,
             $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}",
             cancellationToken

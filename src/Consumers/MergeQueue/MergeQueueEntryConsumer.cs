@@ -21,13 +21,12 @@ public sealed partial class MergeQueueEntryConsumer(
     GitLabClients gitlab,
     IMergeQueueConfigStore configs,
     IJobLease leases,
+    MergeQueueSettings settings,
     TimeProvider time,
     ILogger<MergeQueueEntryConsumer> logger
 ) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>, IConsumer<PipelineStatusChanged>
 {
     public const string Command = "merge";
-
-    private static readonly TimeSpan AnswerLease = TimeSpan.FromSeconds(30);
 
     public async Task Consume(ConsumeContext<MergeRequestChanged> context)
     {
@@ -123,7 +122,7 @@ public sealed partial class MergeQueueEntryConsumer(
             await using (
                 await StepLease.HoldAsync(
                     leases,
-                    AnswerLease,
+                    settings.StepLease,
                     time,
                     $"merge-queue-command:{note.ProjectId}:{note.NoteId}",
                     cancellationToken

@@ -17,12 +17,11 @@ public sealed class MergeQueueNoticeConsumer(
     GitLabClients gitlab,
     IMergeQueueConfigStore configs,
     IJobLease leases,
+    MergeQueueSettings settings,
     TimeProvider time,
     ILogger<MergeQueueNoticeConsumer> logger
 ) : IConsumer<MrStruck>, IConsumer<MrRejected>, IConsumer<MrRemovalRequested>
 {
-    private static readonly TimeSpan NoticeLease = TimeSpan.FromSeconds(30);
-
     public Task Consume(ConsumeContext<MrStruck> context) =>
         NoticeAsync(
             context.Message.ProjectId,
@@ -106,7 +105,7 @@ public sealed class MergeQueueNoticeConsumer(
     {
         await using var lease = await StepLease.HoldAsync(
             leases,
-            NoticeLease,
+            settings.StepLease,
             time,
             $"merge-queue-notice:{projectId}:{iid}",
             cancellationToken

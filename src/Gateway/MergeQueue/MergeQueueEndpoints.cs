@@ -158,10 +158,27 @@ public static class MergeQueueEndpoints
             return ApiError.Result(ErrorCodes.Forbidden, "a priority other than 0 needs the priority_manager or admin role");
         }
 
-        var (_, missing) = await LookUpAsync(project, iid, bus, caller, cancellationToken);
+        var (mr, missing) = await LookUpAsync(project, iid, bus, caller, cancellationToken);
         if (missing is not null)
         {
             return missing;
+        }
+
+        var (settings, unknown) = await bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
+            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
+            cancellationToken
+        );
+        if (unknown is not null)
+        {
+            return unknown;
+        }
+
+        if (!settings!.Config.TargetBranches.Contains(mr!.TargetBranch, StringComparer.Ordinal))
+        {
+            return ApiError.InvalidRequest(
+                $"merge request !{iid} targets {mr.TargetBranch}, which has no merge queue "
+                    + $"(queued targets: {string.Join(", ", settings.Config.TargetBranches)})"
+            );
         }
 
         if (

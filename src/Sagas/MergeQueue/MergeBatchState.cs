@@ -39,6 +39,9 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
 
     public Guid? TimeoutToken { get; set; }
 
+    /// <summary>A pipeline of the batch's branch that ended while the batch was still being built (see the machine).</summary>
+    public PipelineFinished? EarlyEnd { get; set; }
+
     public void Start(MergeBatchStartRequested request)
     {
         (QueueId, ProjectId, TargetBranch, Number, BaseSha) = (

@@ -53,6 +53,8 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
             When(Started).Publish(c => c.Saga.BuildStep()),
             // The queue gave up on it while it was built (a batch ahead failed, a member was removed): cleaned up once built.
             When(Verdict).If(c => !c.Message.Land, discarded => discarded.Then(c => c.Saga.Discarded = true)),
+            // A quick pipeline can end before the answer that started it arrives: kept until that answer names it.
+            When(PipelineEnded).Then(c => c.Saga.EarlyEnd = c.Message),
             When(Built)
                 .Publish(c => c.Saga.Record(c.Message))
                 .IfElse(
@@ -66,14 +68,24 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
                                     .Publish(c => c.Saga.Tested("not_built", []))
                                     .Publish(c => c.Saga.CleanUpStep())
                                     .TransitionTo(CleaningUp),
-                            testing =>
-                                testing
-                                    .Schedule(
-                                        PipelineTimeout,
-                                        c => new MergeBatchPipelineTimedOut(c.Saga.CorrelationId),
-                                        c => TimeSpan.FromSeconds(Math.Max(1, c.Saga.PipelineTimeoutSeconds))
-                                    )
-                                    .TransitionTo(Testing)
+                            started =>
+                                started.IfElse(
+                                    c => c.Saga.EarlyEnd is { } ended && ended.PipelineId == c.Saga.PipelineId,
+                                    ended =>
+                                        ended
+                                            .Publish(c =>
+                                                c.Saga.Tested(c.Saga.EarlyEnd!.Status, c.Saga.EarlyEnd.Jobs, c.Saga.EarlyEnd.FinishedAt)
+                                            )
+                                            .TransitionTo(AwaitingVerdict),
+                                    testing =>
+                                        testing
+                                            .Schedule(
+                                                PipelineTimeout,
+                                                c => new MergeBatchPipelineTimedOut(c.Saga.CorrelationId),
+                                                c => TimeSpan.FromSeconds(Math.Max(1, c.Saga.PipelineTimeoutSeconds))
+                                            )
+                                            .TransitionTo(Testing)
+                                )
                         )
                 )
         );

@@ -80,6 +80,19 @@ public sealed class When_a_merge_batch_runs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_take_a_pipeline_that_ended_before_the_batch_was_known_built()
+    {
+        _script.PipelineEndsFirst = true;
+        var start = Start(6);
+
+        await Harness.Bus.Publish(start);
+        var tested = await PublishedAsync<MergeBatchTested>(start.BatchId);
+
+        Assert.Equal(("success", true), (tested.Status, tested.Passed));
+        Assert.False(await Harness.Published.Any<Fault<PipelineFinished>>());
+    }
+
+    [Fact]
     public async Task Should_take_only_its_own_pipeline_and_time_out_without_it()
     {
         var start = Start(3) with { PipelineTimeoutSeconds = 1 };
@@ -167,6 +180,8 @@ public sealed class When_a_merge_batch_runs : IAsyncLifetime
 
         public bool BuildsNothing { get; set; }
 
+        public bool PipelineEndsFirst { get; set; }
+
         public IReadOnlyList<string> Asked => [.. _asked];
 
         public void Ask(string step) => _asked.Enqueue(step);
@@ -177,11 +192,24 @@ public sealed class When_a_merge_batch_runs : IAsyncLifetime
             IConsumer<MergeBatchLandRequested>,
             IConsumer<MergeBatchCleanUpRequested>
     {
-        public Task Consume(ConsumeContext<MergeBatchBuildRequested> context)
+        public async Task Consume(ConsumeContext<MergeBatchBuildRequested> context)
         {
             script.Ask("build");
             var request = context.Message;
-            return context.Publish(
+            if (script.PipelineEndsFirst)
+            {
+                await context.Publish(
+                    new PipelineFinished
+                    {
+                        ProjectId = request.ProjectId,
+                        PipelineId = PipelineId,
+                        Status = "success",
+                        Ref = MergeQueueCorrelation.BatchBranch(request.TargetBranch, request.Number),
+                    }
+                );
+            }
+
+            await context.Publish(
                 new MergeBatchBuilt
                 {
                     BatchId = request.BatchId,
