@@ -173,6 +173,71 @@ public sealed class When_merge_requests_go_through_the_queue : IClassFixture<Mer
     }
 
     [Fact]
+    public async Task Should_put_a_raised_priority_first_and_rebuild_without_blame_when_someone_merges_outside_the_queue()
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var older = await _deployment.OpenMergeRequestAsync($"older-{run}", ($"src/older_{run}.py", "OLDER = 1\n"));
+        var raised = await _deployment.OpenMergeRequestAsync($"raised-{run}", ($"src/raised_{run}.py", "RAISED = 1\n"));
+        var outsider = await _deployment.OpenMergeRequestAsync($"outside-{run}", ($"src/outside_{run}.py", "OUTSIDE = 1\n"));
+        using var owner = _deployment.Api(Roles.ProjectOwner);
+        using var manager = _deployment.Api(Roles.PriorityManager);
+        var paused = new
+        {
+            batch_size = 1,
+            max_parallel_batches = 1,
+            paused = true,
+        };
+        (await owner.PutAsJsonAsync("/gitlab/projects/1/merge-queue/config", paused)).EnsureSuccessStatusCode();
+        foreach (var iid in new[] { older, raised })
+        {
+            (await owner.PostAsJsonAsync("/gitlab/projects/1/merge-queue", new { merge_request_iid = iid })).EnsureSuccessStatusCode();
+        }
+
+        Assert.True(await EntriesAsync(owner, entries => entries.Count == 2), _deployment.Output);
+        using var raising = await manager.PutAsJsonAsync($"/gitlab/projects/1/merge-queue/{raised}/priority", new { priority = 10 });
+        Assert.Equal(HttpStatusCode.OK, raising.StatusCode);
+        Assert.True(await EntriesAsync(owner, entries => entries.SequenceEqual([raised, older])), _deployment.Output);
+
+        (await _deployment.Root.PostAsJsonAsync("/_sim/clock", new { speed = 10 })).EnsureSuccessStatusCode();
+        var resumed = new
+        {
+            batch_size = 1,
+            max_parallel_batches = 1,
+            paused = false,
+        };
+        (await owner.PutAsJsonAsync("/gitlab/projects/1/merge-queue/config", resumed)).EnsureSuccessStatusCode();
+        Assert.True(await BatchInStateAsync(owner, "testing"), _deployment.Output);
+        var view = await owner.GetFromJsonAsync<JsonElement>("/gitlab/projects/1/merge-queue");
+        Assert.Equal(
+            [raised],
+            view.GetProperty("batches")[0].GetProperty("merge_request_iids").EnumerateArray().Select(iid => iid.GetInt64())
+        );
+        var tested = view.GetProperty("batches")[0].GetProperty("number").GetInt64();
+        // Someone merges by hand while the batch tests: the batch no longer matches the target.
+        (await _deployment.Root.PutAsJsonAsync($"/api/v4/projects/1/merge_requests/{outsider}/merge", new { })).EnsureSuccessStatusCode();
+        (await _deployment.Root.PostAsJsonAsync("/_sim/clock", new { speed = 200 })).EnsureSuccessStatusCode();
+
+        var outcomes = await OutcomesAsync(owner, [raised, older]);
+        (await owner.PutAsJsonAsync("/gitlab/projects/1/merge-queue/config", new { })).EnsureSuccessStatusCode();
+        Assert.Equal("merged", Outcome(Assert.Single(outcomes[raised])));
+        Assert.Equal("merged", Outcome(Assert.Single(outcomes[older])));
+        Assert.True(
+            outcomes[raised].Single().GetProperty("batch_number").GetInt64()
+                < outcomes[older].Single().GetProperty("batch_number").GetInt64()
+        );
+        Assert.True(
+            outcomes[raised].Single().GetProperty("batch_number").GetInt64() > tested,
+            "the batch was built again on the new target"
+        );
+        Assert.All(new[] { raised, older }, iid => Assert.Equal(0, outcomes[iid].Single().GetProperty("strikes").GetInt32()));
+        var notes = (await _deployment.NotesAsync(raised)).Concat(await _deployment.NotesAsync(older));
+        Assert.DoesNotContain(notes, note => note.Contains("strike", StringComparison.Ordinal));
+        var tree = await _deployment.Root.GetFromJsonAsync<JsonElement>("/api/v4/projects/1/repository/tree?path=src&per_page=100");
+        var files = tree.EnumerateArray().Select(entry => entry.GetProperty("name").GetString()).ToHashSet();
+        Assert.Subset(files, new HashSet<string?> { $"older_{run}.py", $"raised_{run}.py", $"outside_{run}.py" });
+    }
+
+    [Fact]
     public async Task Should_answer_bad_requests_with_the_contracts_errors()
     {
         using var writer = _deployment.Api(Roles.ProjectOwner);
@@ -222,6 +287,18 @@ public sealed class When_merge_requests_go_through_the_queue : IClassFixture<Mer
     private static string? Outcome(JsonElement item) => item.GetProperty("outcome").GetString();
 
     private static string? Reason(JsonElement item) => item.GetProperty("reason").GetString();
+
+    private static Task<bool> EntriesAsync(HttpClient api, Func<IReadOnlyList<long>, bool> condition) =>
+        GitLabDelivery.EventuallyAsync(
+            async () =>
+                condition([
+                    .. (await api.GetFromJsonAsync<JsonElement>("/gitlab/projects/1/merge-queue"))
+                        .GetProperty("entries")
+                        .EnumerateArray()
+                        .Select(entry => entry.GetProperty("merge_request_iid").GetInt64()),
+                ]),
+            TimeSpan.FromSeconds(60)
+        );
 
     private static Task<bool> BatchInStateAsync(HttpClient api, string state) =>
         GitLabDelivery.EventuallyAsync(
