@@ -18,7 +18,9 @@ public sealed record BenchSettings(
     string Scenario,
     int Pipelines,
     int BacklogItems,
-    int EmbeddingItems
+    int EmbeddingItems,
+    int MergeRequests,
+    double ClockSpeed
 )
 {
     public const string VirtualHost = "gitlabbus-bench";
@@ -46,7 +48,9 @@ public sealed record BenchSettings(
             Arg("scenario", "ingest"),
             int.Parse(Arg("pipelines", "1000")),
             int.Parse(Arg("backlog-items", "500")),
-            int.Parse(Arg("embedding-items", "100000"))
+            int.Parse(Arg("embedding-items", "100000")),
+            int.Parse(Arg("merge-requests", "100")),
+            double.Parse(Arg("clock-speed", "120"), System.Globalization.CultureInfo.InvariantCulture)
         );
     }
 

@@ -1,7 +1,8 @@
 using GitLabBus.Bench;
 
 // Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), backlog apply and
-// embedding cache (backlog), every one of those (all), or the simulator's git operations (repository).
+// embedding cache (backlog), every one of those (all), the simulator's git operations (repository), or the merge queue's
+// throughput on the simulator's clock against batch size 1 (merge-queue).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
@@ -27,6 +28,37 @@ if (settings.Scenario == "repository")
             $"  {figure.Operation, -19} on a branch of {RepositoryBenchmark.LongHistory:N0} commits: {figure.LongMs, 7:0.0} ms"
                 + $"  (one commit: {figure.ShortMs:0.0} ms, ratio {figure.LongMs / figure.ShortMs:0.0})"
         );
+    }
+
+    return;
+}
+
+if (settings.Scenario == "merge-queue")
+{
+    // Its baseline is batch size 1 (one merge request at a time) in the same run, on the same simulated clock.
+    Console.WriteLine(
+        $"GitLabBus benchmark (merge-queue): {Environment.ProcessorCount} cores; {settings.MergeRequests} merge requests arriving over one"
+            + $" simulated hour, pipelines of 10 simulated minutes, clock x{settings.ClockSpeed}"
+    );
+    var queue = new MergeQueueBenchmark(settings);
+    foreach (var broken in new[] { 0, 10, 30 })
+    {
+        await settings.ResetVirtualHostAsync();
+        var single = await queue.RunAsync(broken, batchSize: 1, parallel: 1);
+        await settings.ResetVirtualHostAsync();
+        var defaults = await queue.RunAsync(broken, batchSize: 5, parallel: 2);
+        Console.WriteLine(
+            $"  {broken, 2} % broken: batch size 1 {single.MergedPerHour, 6:0.0} merged/h, {single.PipelinesPerMerged:0.00} pipelines/merged"
+                + $" | defaults (5, 2 at once) {defaults.MergedPerHour, 6:0.0} merged/h, {defaults.PipelinesPerMerged:0.00} pipelines/merged"
+                + $" | {defaults.MergedPerHour / single.MergedPerHour:0.0} x; rejected {single.Rejected} / {defaults.Rejected}"
+        );
+        if (broken == 10)
+        {
+            Console.WriteLine(
+                $"  targets at 10 %: defaults >= 4 x batch size 1: {Verdict(defaults.MergedPerHour >= 4 * single.MergedPerHour)};"
+                    + $" <= 0.5 pipelines per merged: {Verdict(defaults.PipelinesPerMerged <= 0.5)}"
+            );
+        }
     }
 
     return;

@@ -1,6 +1,8 @@
 namespace GitLabBus.Contracts;
 
-/// <summary>A queue as it stands (CONTRACT 7's <c>GET .../merge-queue</c>), asked of the sagas: answered <see cref="MergeQueueView"/>.</summary>
+/// <summary>
+/// A queue as it stands (CONTRACT 7's <c>GET .../merge-queue</c>), asked of the sagas: answered <see cref="MergeQueueView"/>.
+/// </summary>
 public record MergeQueueViewQuery(long ProjectId, string TargetBranch);
 
 public record MergeQueueView
@@ -28,7 +30,9 @@ public record MergeQueueEntryView(
     Guid? BatchId
 );
 
-/// <summary>A running batch; <see cref="State"/> is <c>building</c>, <c>testing</c>, <c>bisecting</c>, <c>merging</c> or <c>failed</c>.</summary>
+/// <summary>
+/// A running batch; <see cref="State"/> is <c>building</c>, <c>testing</c>, <c>bisecting</c>, <c>merging</c> or <c>failed</c>.
+/// </summary>
 public record MergeQueueBatchView(
     Guid BatchId,
     long Number,
@@ -46,7 +50,10 @@ public record MergeQueueHistoryQuery(long ProjectId, string TargetBranch, int Li
 
 public record MergeQueueHistory(long ProjectId, string TargetBranch, IReadOnlyList<MergeQueueHistoryItem> Items);
 
-/// <summary><see cref="Outcome"/> is <c>merged</c>, <c>rejected</c> (<see cref="Reason"/> <c>strikes</c> or <c>conflict</c>) or <c>removed</c>.</summary>
+/// <summary>
+/// <see cref="Outcome"/> is <c>merged</c>, <c>rejected</c> (<see cref="Reason"/> <c>strikes</c> or <c>conflict</c>) or
+/// <c>removed</c>.
+/// </summary>
 public record MergeQueueHistoryItem(
     long MergeRequestIid,
     string Title,

@@ -35,7 +35,7 @@ public static class MergeQueueComments
         With(
             Marker("strike", $"{struck.Strikes}:{struck.Evidence.Number}"),
             $"**Merge Assist**: this merge request broke batch {struck.Evidence.Number} "
-                + $"(strike {struck.Strikes} of {struck.MaxStrikes}).\n\n"
+                + $"(strike {struck.Strikes} of {struck.MaxStrikes}: each pipeline that failed with it counts).\n\n"
                 + Evidence(struck.Evidence)
                 + $"\nIt stays in the queue and is tested alone next; at {struck.MaxStrikes} strikes it is rejected. "
                 + "Push a fix and it is checked again."

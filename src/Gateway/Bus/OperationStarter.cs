@@ -8,17 +8,13 @@ namespace GitLabBus.Gateway.Bus;
 /// <summary>An operation started from HTTP: accepted only once its work is safely queued (<see cref="OperationLauncher"/>).</summary>
 public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
 {
-    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>A command with no operation to follow: null once the broker confirmed it, else the <c>503</c> to answer.</summary>
     public async Task<IResult?> PublishAsync<T>(T message, CancellationToken cancellationToken)
         where T : class
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConfirmTimeout);
         try
         {
-            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+            await bus.PublishConfirmedAsync(message, cancellationToken);
             return null;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

@@ -164,10 +164,7 @@ public static class MergeQueueEndpoints
             return missing;
         }
 
-        var (settings, unknown) = await bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
-            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
-            cancellationToken
-        );
+        var (settings, unknown) = await ConfigAsync(project, bus, caller, cancellationToken);
         if (unknown is not null)
         {
             return unknown;
@@ -281,10 +278,7 @@ public static class MergeQueueEndpoints
             return invalid;
         }
 
-        var (answer, error) = await bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
-            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
-            cancellationToken
-        );
+        var (answer, error) = await ConfigAsync(project, bus, caller, cancellationToken);
         return error ?? Results.Json(answer!.Config);
     }
 
@@ -345,10 +339,7 @@ public static class MergeQueueEndpoints
                 : (project, targetBranch, null);
         }
 
-        var (answer, error) = await bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
-            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
-            cancellationToken
-        );
+        var (answer, error) = await ConfigAsync(project, bus, caller, cancellationToken);
         return (project, answer?.Config.TargetBranches[0], error);
     }
 
@@ -369,6 +360,17 @@ public static class MergeQueueEndpoints
             ? await LookUpAsync(project, iid, bus, caller, cancellationToken)
             : (null, ApiError.InvalidRequest("merge_request_iid must be a positive merge request iid"));
     }
+
+    private static Task<(MergeQueueConfigAnswer? Answer, IResult? Error)> ConfigAsync(
+        long project,
+        BusRequests bus,
+        CallerCredential caller,
+        CancellationToken cancellationToken
+    ) =>
+        bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
+            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
+            cancellationToken
+        );
 
     private static async Task<(MergeQueueMergeRequest? MergeRequest, IResult? Invalid)> LookUpAsync(
         long project,

@@ -9,6 +9,20 @@ namespace GitLabBus.Runtime.Bus;
 /// </summary>
 public static class MandatoryRouting
 {
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Publishes <paramref name="message"/> mandatory and waits for the broker's confirmation, at most five seconds: what a
+    /// caller answering a person does before saying "accepted". Throws when it was not confirmed.
+    /// </summary>
+    public static async Task PublishConfirmedAsync<T>(this IPublishEndpoint bus, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConfirmTimeout);
+        await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+    }
+
     public static void RequireRoute(this SendContext context)
     {
         if (context.TryGetPayload(out RabbitMqSendContext? rabbit))

@@ -12,18 +12,14 @@ namespace GitLabBus.Runtime.Operations;
 /// </summary>
 public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILogger<OperationLauncher> logger)
 {
-    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>True once the broker confirmed; false when it did not (the operation is then failed).</summary>
     public async Task<bool> LaunchAsync<T>(string operationId, string kind, T message, CancellationToken cancellationToken)
         where T : class
     {
         await progress.StartedAsync(operationId, kind, cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConfirmTimeout);
         try
         {
-            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+            await bus.PublishConfirmedAsync(message, cancellationToken);
             return true;
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

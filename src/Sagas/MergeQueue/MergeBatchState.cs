@@ -39,6 +39,9 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
 
     public Guid? TimeoutToken { get; set; }
 
+    /// <summary>The queue gave up on it before it was built: it is cleaned up as soon as it is.</summary>
+    public bool Discarded { get; set; }
+
     /// <summary>A pipeline of the batch's branch that ended while the batch was still being built (see the machine).</summary>
     public PipelineFinished? EarlyEnd { get; set; }
 
@@ -161,7 +164,4 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             FinishedAt = cleanedUp.At,
             BuiltAt = BuiltAt,
         };
-
-    /// <summary>The queue gave up on it before it was built: it is cleaned up as soon as it is.</summary>
-    public bool Discarded { get; set; }
 }

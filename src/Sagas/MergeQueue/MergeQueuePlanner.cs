@@ -84,10 +84,13 @@ public static class MergeQueuePlanner
         );
     }
 
-    /// <summary>A strike for the culprit; true when it reached <paramref name="maxStrikes"/> and is rejected.</summary>
-    public static (QueuedMergeRequest Struck, bool Rejected) Strike(QueuedMergeRequest culprit, int maxStrikes)
+    /// <summary>
+    /// <paramref name="failures"/> strikes for the culprit (one per pipeline that failed with it), at most
+    /// <paramref name="maxStrikes"/>; true when it reached them and is rejected.
+    /// </summary>
+    public static (QueuedMergeRequest Struck, bool Rejected) Strike(QueuedMergeRequest culprit, int maxStrikes, int failures = 1)
     {
-        var struck = culprit with { Strikes = culprit.Strikes + 1 };
+        var struck = culprit with { Strikes = Math.Min(maxStrikes, culprit.Strikes + Math.Max(1, failures)) };
         return (struck, struck.Strikes >= maxStrikes);
     }
 }

@@ -11,6 +11,8 @@ public sealed partial class MergeQueueState
 {
     public bool Paused => Config.Paused || HaltedReason is not null;
 
+    private int MaxParallel => Math.Max(1, Config.MaxParallelBatches);
+
     public List<object> Admit(MrAdmitted admitted)
     {
         (ProjectId, TargetBranch, Config) = (admitted.ProjectId, admitted.TargetBranch, admitted.Config);
@@ -166,6 +168,7 @@ public sealed partial class MergeQueueState
         sent.Add(Verdict(batch, land: false));
         if (!batch.Bisecting)
         {
+            Window = 1;
             // What was built on it carries its failure: tested again once the culprit is out.
             foreach (var behind in Batches.Where(other => !other.Bisecting && other.Number > batch.Number).ToList())
             {
@@ -188,6 +191,7 @@ public sealed partial class MergeQueueState
         switch (finished.Result)
         {
             case "merged":
+                Window = Window == 0 ? 0 : Math.Min(MaxParallel, Window + 1);
                 foreach (var iid in batch.Members)
                 {
                     if (Entry(iid) is { } entry)
@@ -254,7 +258,7 @@ public sealed partial class MergeQueueState
         if (failed.Members.Count == 1)
         {
             ReleaseMembers(failed);
-            Blame(failed.Members[0], evidence, sent, at);
+            Blame(failed.Members[0], evidence, 1, sent, at);
             return;
         }
 
@@ -311,6 +315,7 @@ public sealed partial class MergeQueueState
 
         var firstFailing = verdict.Land.Count + verdict.Suspects.Count;
         var evidence = round.FirstOrDefault(batch => batch.PrefixLength == firstFailing)?.Failure ?? bisection.Evidence;
+        bisection.Failures += round.Count(batch => batch.State == QueueBatchStates.Failed);
         bisection.Members = [.. verdict.Suspects];
         bisection.Evidence = evidence;
         if (landing is not null)
@@ -322,7 +327,7 @@ public sealed partial class MergeQueueState
         if (verdict.Culprit is { } culprit)
         {
             Bisection = null;
-            Blame(culprit, evidence, sent, at);
+            Blame(culprit, evidence, bisection.Failures, sent, at);
         }
         else if (landing is not null)
         {
@@ -334,15 +339,15 @@ public sealed partial class MergeQueueState
         }
     }
 
-    /// <summary>The culprit's strike: tested alone from now on, and rejected at <c>max_strikes</c>.</summary>
-    private void Blame(long iid, BatchFailureEvidence evidence, List<object> sent, DateTimeOffset? at)
+    /// <summary>The culprit's strikes, one per pipeline it failed: tested alone from now on, and rejected at <c>max_strikes</c>.</summary>
+    private void Blame(long iid, BatchFailureEvidence evidence, int failures, List<object> sent, DateTimeOffset? at)
     {
         if (Entry(iid) is not { } entry)
         {
             return;
         }
 
-        var (struck, rejected) = MergeQueuePlanner.Strike(entry.AsQueued(), Config.MaxStrikes);
+        var (struck, rejected) = MergeQueuePlanner.Strike(entry.AsQueued(), Config.MaxStrikes, failures);
         entry.Strikes = struck.Strikes;
         entry.BatchId = null;
         if (!rejected)
@@ -373,11 +378,18 @@ public sealed partial class MergeQueueState
             return;
         }
 
-        while (Batches.Count(batch => !batch.Bisecting) < Math.Max(1, Config.MaxParallelBatches))
+        var window = Window == 0 ? MaxParallel : Math.Min(Window, MaxParallel);
+        while (Batches.Count(batch => !batch.Bisecting) < window)
         {
             // Stacked on the newest batch that will land: a main one, or a passing prefix landing now.
             var last = Batches.Where(batch => !batch.Bisecting || batch.State == QueueBatchStates.Merging).MaxBy(batch => batch.Number);
             if (last is { State: QueueBatchStates.Building or QueueBatchStates.Failed } || last is { HeadSha: null or "" })
+            {
+                return;
+            }
+
+            // A merge request with a strike is likely to fail again: nothing is stacked on its test.
+            if (last is { Members: [var alone] } && Entry(alone) is { Strikes: > 0 })
             {
                 return;
             }

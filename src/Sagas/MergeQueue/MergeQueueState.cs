@@ -25,6 +25,12 @@ public sealed partial class MergeQueueState : SagaStateMachineInstance, ISagaVer
     public string? HaltedReason { get; set; }
 
     public long LastBatchNumber { get; set; }
+
+    /// <summary>
+    /// How many batches may run at once now (0: <c>max_parallel_batches</c>): one after a batch failed, one more with each
+    /// batch that lands, as Zuul's window does, so that a run of failures wastes no pipelines on batches built on them.
+    /// </summary>
+    public int Window { get; set; }
     public List<QueueEntry> Entries { get; set; } = [];
 
     /// <summary>Batches the queue still waits on, in number order; a discarded batch leaves at once.</summary>
@@ -100,6 +106,12 @@ public sealed class QueueBisection
 
     /// <summary>A passing prefix is landing; the next round starts on the target it leaves.</summary>
     public bool AwaitingLanding { get; set; }
+
+    /// <summary>
+    /// Pipelines that failed with the culprit in them so far: the batch, then every failing prefix (each holds the stretch
+    /// the culprit is in). Each is a strike: a real break gathers several in one bisection, a flaky failure only one.
+    /// </summary>
+    public int Failures { get; set; } = 1;
 }
 
 /// <summary>A merge request that left the queue: <c>merged</c>, <c>rejected</c> or <c>removed</c>.</summary>

@@ -36,7 +36,7 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
         var list = await (await _viewer.GetAsync("/sagas")).JsonAsync();
 
         Assert.Equal(
-            ["backlog-apply", "counter", "merge-batch", "pipeline-monitor"],
+            ["backlog-apply", "counter", "merge-batch", "merge-queue", "pipeline-monitor"],
             list.GetProperty("sagas").EnumerateArray().Select(name => name.GetString())
         );
     }

@@ -84,6 +84,26 @@ public sealed class When_the_merge_queue_plans
         Assert.Equal((3, true), (thrice.Strikes, rejectedThrice));
     }
 
+    [Fact]
+    public void Should_strike_once_per_failed_pipeline_and_never_past_the_limit()
+    {
+        var (twice, rejectedTwice) = MergeQueuePlanner.Strike(Entry(7, 0), maxStrikes: 3, failures: 2);
+        var (capped, rejectedCapped) = MergeQueuePlanner.Strike(twice, maxStrikes: 3, failures: 4);
+
+        Assert.Equal((2, false), (twice.Strikes, rejectedTwice));
+        Assert.Equal((3, true), (capped.Strikes, rejectedCapped));
+    }
+
+    [Fact]
+    public void Should_test_a_merge_request_with_a_strike_alone_and_stop_a_batch_before_one()
+    {
+        var struckFirst = new[] { Entry(1, 0) with { Strikes = 1 }, Entry(2, 1), Entry(3, 2) };
+        var struckLater = new[] { Entry(1, 0), Entry(2, 1) with { Strikes = 1 }, Entry(3, 2) };
+
+        Assert.Equal([1L], MergeQueuePlanner.NextBatch(struckFirst, 5).Select(entry => entry.Iid));
+        Assert.Equal([1L], MergeQueuePlanner.NextBatch(struckLater, 5).Select(entry => entry.Iid));
+    }
+
     private static QueuedMergeRequest Entry(long iid, int minutes, int priority = 0) =>
         new(iid, $"sha-{iid}", priority, Start.AddMinutes(minutes));
 }
