@@ -31,15 +31,14 @@ public static class MergeQueuePlanner
 
     /// <summary>
     /// The next batch: the first <paramref name="batchSize"/> in landing order, or none when nothing waits. A merge request
-    /// with a strike is tested alone, so that a change which broke a batch cannot fail anybody else's again: a batch stops
-    /// before one, and one at the front goes by itself.
+    /// with a strike is tested alone and after the others, so that a change which broke a batch cannot fail anybody else's
+    /// again: it goes by itself once no merge request without a strike waits (stacked on their batch, nothing on it).
     /// </summary>
     public static IReadOnlyList<QueuedMergeRequest> NextBatch(IEnumerable<QueuedMergeRequest> waiting, int batchSize)
     {
         var order = InLandingOrder(waiting);
-        return order.Count > 0 && order[0].Strikes > 0
-            ? [order[0]]
-            : [.. order.TakeWhile(entry => entry.Strikes == 0).Take(Math.Max(1, batchSize))];
+        var clean = order.Where(entry => entry.Strikes == 0).Take(Math.Max(1, batchSize)).ToList();
+        return clean.Count > 0 ? clean : [.. order.Take(1)];
     }
 
     /// <summary>

@@ -95,13 +95,13 @@ public sealed class When_the_merge_queue_plans
     }
 
     [Fact]
-    public void Should_test_a_merge_request_with_a_strike_alone_and_stop_a_batch_before_one()
+    public void Should_test_a_merge_request_with_a_strike_alone_after_the_others()
     {
         var struckFirst = new[] { Entry(1, 0) with { Strikes = 1 }, Entry(2, 1), Entry(3, 2) };
-        var struckLater = new[] { Entry(1, 0), Entry(2, 1) with { Strikes = 1 }, Entry(3, 2) };
+        var onlyStruck = new[] { Entry(1, 0) with { Strikes = 1 }, Entry(2, 1) with { Strikes = 2 } };
 
-        Assert.Equal([1L], MergeQueuePlanner.NextBatch(struckFirst, 5).Select(entry => entry.Iid));
-        Assert.Equal([1L], MergeQueuePlanner.NextBatch(struckLater, 5).Select(entry => entry.Iid));
+        Assert.Equal([2L, 3L], MergeQueuePlanner.NextBatch(struckFirst, 5).Select(entry => entry.Iid));
+        Assert.Equal([1L], MergeQueuePlanner.NextBatch(onlyStruck, 5).Select(entry => entry.Iid));
     }
 
     private static QueuedMergeRequest Entry(long iid, int minutes, int priority = 0) =>
