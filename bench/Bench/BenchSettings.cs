@@ -20,7 +20,8 @@ public sealed record BenchSettings(
     int BacklogItems,
     int EmbeddingItems,
     int MergeRequests,
-    double ClockSpeed
+    double ClockSpeed,
+    IReadOnlyList<int> BrokenPercents
 )
 {
     public const string VirtualHost = "gitlabbus-bench";
@@ -50,7 +51,12 @@ public sealed record BenchSettings(
             int.Parse(Arg("backlog-items", "500")),
             int.Parse(Arg("embedding-items", "100000")),
             int.Parse(Arg("merge-requests", "100")),
-            double.Parse(Arg("clock-speed", "120"), System.Globalization.CultureInfo.InvariantCulture)
+            double.Parse(Arg("clock-speed", "120"), System.Globalization.CultureInfo.InvariantCulture),
+            [
+                .. Arg("broken", "0,10,30")
+                    .Split(',')
+                    .Select(percent => int.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)),
+            ]
         );
     }
 

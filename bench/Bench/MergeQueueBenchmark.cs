@@ -39,6 +39,12 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
 
     public async Task<Result> RunAsync(int brokenPercent, int batchSize, int parallel)
     {
+        // The outcomes are read from the queue's history, which keeps the last 100.
+        if (settings.MergeRequests is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), "--merge-requests must be 1 to 100");
+        }
+
         var simulatorUrl = "http://127.0.0.1:18929";
         await using var simulator = await SimulatorApp.StartAsync(
             new SimulatorOptions

@@ -41,7 +41,7 @@ if (settings.Scenario == "merge-queue")
             + $" simulated hour, pipelines of 10 simulated minutes, clock x{settings.ClockSpeed}"
     );
     var queue = new MergeQueueBenchmark(settings);
-    foreach (var broken in new[] { 0, 10, 30 })
+    foreach (var broken in settings.BrokenPercents)
     {
         await settings.ResetVirtualHostAsync();
         var single = await queue.RunAsync(broken, batchSize: 1, parallel: 1);

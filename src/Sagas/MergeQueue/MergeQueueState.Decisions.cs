@@ -320,7 +320,13 @@ public sealed partial class MergeQueueState
         bisection.Evidence = evidence;
         if (landing is not null)
         {
+            // Its merge requests are the landing batch's now: nothing else may take them while it lands.
             landing.State = QueueBatchStates.Merging;
+            foreach (var iid in landing.Members)
+            {
+                Entry(iid)?.BatchId = landing.BatchId;
+            }
+
             sent.Add(Verdict(landing, land: true));
         }
 
@@ -394,7 +400,7 @@ public sealed partial class MergeQueueState
                 return;
             }
 
-            var waiting = Entries.Where(entry => entry.BatchId is null).Select(entry => entry.AsQueued());
+            var waiting = Entries.Where(entry => entry.BatchId is null && !InBisection(entry.Iid)).Select(entry => entry.AsQueued());
             var next = MergeQueuePlanner.NextBatch(waiting, Config.BatchSize);
             if (next.Count == 0)
             {

@@ -79,6 +79,28 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_not_put_a_landing_prefix_in_another_batch_when_bisection_finds_the_culprit_at_once()
+    {
+        _gitlab.Bad.Add(3);
+
+        await AdmitAsync(Paused, 1, 2, 3, 4, 5);
+        await ConfigureAsync(Settings);
+
+        await MergedAsync(1, 2, 4, 5);
+        await Harness.PublishedAsync<MrRejected>(m => m.MergeRequestIid == 3);
+        // The batch, then its prefixes of two (passed, landed) and three (failed: the culprit): nothing more holds !1.
+        var holding = Harness
+            .Published.Select<MergeBatchStarted>()
+            .Select(x => x.Context.Message)
+            .Count(m => m.MergeRequestIids.Contains(1L));
+        Assert.Equal(3, holding);
+        Assert.All(
+            Harness.Published.Select<MergeBatchStartRequested>().Select(x => x.Context.Message),
+            start => Assert.All(start.Candidates, candidate => Assert.NotEqual("", candidate.HeadSha))
+        );
+    }
+
+    [Fact]
     public async Task Should_rebuild_the_batch_on_the_new_target_blaming_no_one_when_someone_else_moved_it()
     {
         _gitlab.TargetMovesOnce = true;
