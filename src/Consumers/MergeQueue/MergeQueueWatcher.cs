@@ -1,24 +1,9 @@
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
-using GitLabBus.Runtime.Settings;
 using MassTransit;
 
 namespace GitLabBus.Consumers.MergeQueue;
-
-/// <param name="WatchInterval"><c>MERGE_WATCH_INTERVAL_SECONDS</c> (60; 0 turns the watcher off).</param>
-/// <param name="StepLease"><c>MERGE_STEP_LEASE_SECONDS</c> (30): how long a merge-queue step (an admission, a batch's build or
-/// landing, a notice) holds its lease without renewal (renewed every third of it): what a replica that died leaves blocked.</param>
-public sealed record MergeQueueSettings(TimeSpan WatchInterval, TimeSpan StepLease)
-{
-    public bool WatcherOn => WatchInterval > TimeSpan.Zero;
-
-    public static MergeQueueSettings Read(SettingsReader reader) =>
-        new(
-            TimeSpan.FromSeconds(reader.Double("MERGE_WATCH_INTERVAL_SECONDS", 60, 0, 86_400)),
-            TimeSpan.FromSeconds(reader.Double("MERGE_STEP_LEASE_SECONDS", 30, 1, 3_600))
-        );
-}
 
 /// <summary>
 /// For installs without webhooks, the way marge-bot works: every interval, the open merge requests assigned to the

@@ -49,13 +49,13 @@ public sealed partial class MergeQueueState
     }
 
     /// <summary>Admission now keeps a queued merge request out (checked again after its head moved): it leaves the queue.</summary>
-    public List<object> Refuse(MrNotAdmitted refused, DateTimeOffset? at)
+    public List<object> Refuse(MrNotAdmitted refused)
     {
         var sent = new List<object>();
         if (Entry(refused.MergeRequestIid) is { } entry && !IsLanding(entry))
         {
             Release(entry, sent);
-            Leave(entry, "removed", $"not admitted: {string.Join("; ", refused.Reasons)}", null, at);
+            Leave(entry, "removed", $"not admitted: {string.Join("; ", refused.Reasons)}", null, refused.At);
         }
 
         return Advance(sent);
@@ -520,10 +520,7 @@ public sealed partial class MergeQueueState
             Discard(batch, sent);
         }
 
-        if (Bisection is not null)
-        {
-            Bisection = null;
-        }
+        Bisection = null;
     }
 
     private void Discard(QueueBatch batch, List<object> sent)

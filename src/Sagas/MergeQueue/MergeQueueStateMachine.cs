@@ -40,7 +40,7 @@ public sealed class MergeQueueStateMachine : MassTransitStateMachine<MergeQueueS
         During(
             Running,
             When(Admitted).ThenAsync(c => SendAsync(c, c.Saga.Admit(c.Message))),
-            When(NotAdmitted).ThenAsync(c => SendAsync(c, c.Saga.Refuse(c.Message, c.Message.At))),
+            When(NotAdmitted).ThenAsync(c => SendAsync(c, c.Saga.Refuse(c.Message))),
             When(SettingsChanged).ThenAsync(c => SendAsync(c, c.Saga.Configure(c.Message))),
             When(Removal).ThenAsync(c => SendAsync(c, c.Saga.Remove(c.Message))),
             When(PriorityChange).ThenAsync(c => SendAsync(c, c.Saga.Reprioritise(c.Message))),
