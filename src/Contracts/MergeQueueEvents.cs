@@ -59,7 +59,7 @@ public record BatchFailureEvidence
 
 /// <summary>
 /// Bisection found this merge request to break its batch: a strike (<see cref="Strikes"/> of <see cref="MaxStrikes"/>);
-/// it stays in the queue and is tested alone, after the others, so that it fails nobody else's batch again.
+/// it stays in the queue and is tested alone, beside the others' batches, so that it fails nobody else's batch again.
 /// </summary>
 public record MrStruck
 {

@@ -37,7 +37,8 @@ public static class MergeQueueComments
             $"**Merge Assist**: this merge request broke batch {struck.Evidence.Number} "
                 + $"(strike {struck.Strikes} of {struck.MaxStrikes}: each pipeline that failed with it counts).\n\n"
                 + Evidence(struck.Evidence)
-                + $"\nIt stays in the queue and is tested alone, after the others; at {struck.MaxStrikes} strikes it is rejected. "
+                + $"\nIt stays in the queue and is tested alone, beside the others' batches; at {struck.MaxStrikes} strikes it is "
+                + "rejected. "
                 + "Push a fix and it is checked again."
         );
 

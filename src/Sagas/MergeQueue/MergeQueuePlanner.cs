@@ -4,24 +4,24 @@ namespace GitLabBus.Sagas.MergeQueue;
 public sealed record QueuedMergeRequest(long Iid, string HeadSha, int Priority, DateTimeOffset EnqueuedAt, int Strikes = 0);
 
 /// <summary>
-/// What bisection concluded from a failed batch's prefixes: <see cref="Land"/> passed and goes in at once; the culprit is
-/// among <see cref="Suspects"/> (alone there, it is <see cref="Culprit"/>); <see cref="Requeue"/> was never judged and goes
-/// back to the front of the queue.
+/// What one probe of a group of suspects proved: <see cref="Cleared"/> passed (it lands, or is batched again);
+/// the culprit is among <see cref="Suspects"/> (alone there, it is <see cref="Culprit"/>); <see cref="Released"/> was not
+/// tested by the probe and waits again like anyone else.
 /// </summary>
-public sealed record BisectionVerdict(IReadOnlyList<long> Land, IReadOnlyList<long> Suspects, IReadOnlyList<long> Requeue)
+public sealed record ProbeVerdict(IReadOnlyList<long> Cleared, IReadOnlyList<long> Suspects, IReadOnlyList<long> Released)
 {
     public long? Culprit => Suspects.Count == 1 ? Suspects[0] : null;
 }
 
 /// <summary>
 /// The merge queue's decisions, free of GitLab and of the bus so that they can be read and tested as rules: the landing
-/// order, the next batch, which prefixes of a failed batch to test at once, and what their results prove.
+/// order, the next batch, how much of a group of suspects to probe, and what a probe proves.
 /// </summary>
 /// <remarks>
-/// A failed batch is bisected by prefixes, tested in parallel on the batch's base: the longest prefix that passed lands
-/// (it is exactly what a pipeline tested), the culprit is in the stretch up to the shortest prefix that failed after it,
-/// and what follows goes back to the queue. A stretch of one is the culprit; a longer one is bisected again on the new
-/// target. With p prefixes at once, a batch of n needs about log_(p+1)(n) rounds.
+/// A failed batch's merge requests become suspects, narrowed down by probes (prefixes of the group, each tested alone on
+/// the target) while the main line goes on with the others. A probe that fails holds the culprit and counts as one of its
+/// strikes; one that passes clears its merge requests. The probe's length is the one with the fewest pipelines expected
+/// until the culprit is rejected, counting that a failing probe is a strike the culprit would otherwise get alone.
 /// </remarks>
 public static class MergeQueuePlanner
 {
@@ -29,59 +29,23 @@ public static class MergeQueuePlanner
     public static IReadOnlyList<QueuedMergeRequest> InLandingOrder(IEnumerable<QueuedMergeRequest> waiting) =>
         [.. waiting.OrderByDescending(entry => entry.Priority).ThenBy(entry => entry.EnqueuedAt).ThenBy(entry => entry.Iid)];
 
-    /// <summary>
-    /// The next batch: the first <paramref name="batchSize"/> in landing order, or none when nothing waits. A merge request
-    /// with a strike is tested alone and after the others, so that a change which broke a batch cannot fail anybody else's
-    /// again: it goes by itself once no merge request without a strike waits (stacked on their batch, nothing on it).
-    /// </summary>
-    public static IReadOnlyList<QueuedMergeRequest> NextBatch(IEnumerable<QueuedMergeRequest> waiting, int batchSize)
-    {
-        var order = InLandingOrder(waiting);
-        var clean = order.Where(entry => entry.Strikes == 0).Take(Math.Max(1, batchSize)).ToList();
-        return clean.Count > 0 ? clean : [.. order.Take(1)];
-    }
+    /// <summary>The next batch: the first <paramref name="batchSize"/> in landing order, or none when nothing waits.</summary>
+    public static IReadOnlyList<QueuedMergeRequest> NextBatch(IEnumerable<QueuedMergeRequest> waiting, int batchSize) =>
+        [.. InLandingOrder(waiting).Take(Math.Max(1, batchSize))];
 
     /// <summary>
-    /// The lengths of the prefixes to test at once for a failed batch of <paramref name="members"/> (at least 2), spread
-    /// evenly, at most <paramref name="parallel"/> of them, each shorter than the batch (the whole batch is known to fail).
+    /// How many of a group of <paramref name="suspects"/> (known to fail together, one culprit assumed anywhere among them)
+    /// the next probe tests: the prefix with the fewest pipelines expected until the culprit is found and has
+    /// <paramref name="strikesNeeded"/> more strikes. A group of one is tested alone.
     /// </summary>
-    public static IReadOnlyList<int> PrefixLengths(int members, int parallel)
-    {
-        if (members < 2)
-        {
-            return [];
-        }
+    public static int ProbeLength(int suspects, int strikesNeeded) =>
+        suspects <= 1 ? 1 : new ProbeCosts(suspects, Math.Max(0, strikesNeeded)).Best(suspects, Math.Max(0, strikesNeeded)).Length;
 
-        var count = Math.Clamp(parallel, 1, members - 1);
-        return
-        [
-            .. Enumerable
-                .Range(1, count)
-                .Select(i => (int)Math.Round(i * members / (double)(count + 1)))
-                .Select(n => Math.Clamp(n, 1, members - 1))
-                .Distinct(),
-        ];
-    }
-
-    /// <summary>
-    /// What the prefix results (<paramref name="passed"/>: length → whether its pipeline passed) prove about
-    /// <paramref name="failed"/>, a batch whose whole failed. The longest passing prefix lands, even when a shorter one
-    /// failed (a flaky pipeline): what lands is always something a pipeline passed.
-    /// </summary>
-    public static BisectionVerdict Judge(IReadOnlyList<long> failed, IReadOnlyDictionary<int, bool> passed)
-    {
-        var landed = passed.Where(result => result.Value).Select(result => result.Key).DefaultIfEmpty(0).Max();
-        var firstFailing = passed
-            .Where(result => !result.Value && result.Key > landed)
-            .Select(result => result.Key)
-            .DefaultIfEmpty(failed.Count)
-            .Min();
-        return new BisectionVerdict(
-            [.. failed.Take(landed)],
-            [.. failed.Skip(landed).Take(firstFailing - landed)],
-            [.. failed.Skip(firstFailing)]
-        );
-    }
+    /// <summary>What a probe of the first <paramref name="length"/> of <paramref name="suspects"/> proved.</summary>
+    public static ProbeVerdict Judge(IReadOnlyList<long> suspects, int length, bool passed) =>
+        passed
+            ? new ProbeVerdict([.. suspects.Take(length)], [.. suspects.Skip(length)], [])
+            : new ProbeVerdict([], [.. suspects.Take(length)], [.. suspects.Skip(length)]);
 
     /// <summary>
     /// <paramref name="failures"/> strikes for the culprit (one per pipeline that failed with it), at most
@@ -91,5 +55,43 @@ public static class MergeQueuePlanner
     {
         var struck = culprit with { Strikes = Math.Min(maxStrikes, culprit.Strikes + Math.Max(1, failures)) };
         return (struck, struck.Strikes >= maxStrikes);
+    }
+
+    /// <summary>
+    /// Expected pipelines for a group of n suspects whose culprit still needs r strikes: a probe of k fails with chance
+    /// k/n (the culprit is in it: k left, one strike fewer needed) or passes (n - k left); a culprit found alone is tested
+    /// alone r more times. Small (n ≤ the largest batch), so it is worked out per question.
+    /// </summary>
+    private sealed class ProbeCosts(int maxSuspects, int maxStrikes)
+    {
+        private readonly (double Cost, int Length)?[,] _known = new (double, int)?[maxSuspects + 1, maxStrikes + 1];
+
+        public (double Cost, int Length) Best(int suspects, int strikes)
+        {
+            if (suspects == 1)
+            {
+                return (strikes, 1);
+            }
+
+            if (_known[suspects, strikes] is { } known)
+            {
+                return known;
+            }
+
+            var best = (Cost: double.MaxValue, Length: 1);
+            for (var length = 1; length < suspects; length++)
+            {
+                var failing = (double)length / suspects;
+                var cost =
+                    1 + failing * Best(length, Math.Max(0, strikes - 1)).Cost + (1 - failing) * Best(suspects - length, strikes).Cost;
+                if (cost < best.Cost - 1e-9)
+                {
+                    best = (cost, length);
+                }
+            }
+
+            _known[suspects, strikes] = best;
+            return best;
+        }
     }
 }

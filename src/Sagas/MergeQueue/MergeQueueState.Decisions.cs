@@ -4,9 +4,15 @@ namespace GitLabBus.Sagas.MergeQueue;
 
 /// <summary>
 /// The queue's decisions. Each handler changes the instance and returns what to publish: batches to start, verdicts for
-/// the batches, the queue's events. After every change <see cref="Advance"/> lands the front batch if it passed, narrows a
-/// failed one down, and starts batches up to <c>max_parallel_batches</c>, each on the head of the one ahead.
+/// the batches, the queue's events. After every change <see cref="Advance"/> lands the front batch if it passed, turns a
+/// failed one's merge requests into suspects, judges the probes that finished, then starts probes and main batches up to
+/// <c>max_parallel_batches</c> in all: probes first (on the target), main batches each on the head of the one ahead.
 /// </summary>
+/// <remarks>
+/// The main line never waits for a bisection: while a failed batch's suspects are narrowed down beside it, the others
+/// are batched and land. A passing probe lands itself only when nothing else is on its way to the target (a quiet queue);
+/// otherwise its merge requests are cleared and ride the next main batch, first in line as the oldest.
+/// </remarks>
 public sealed partial class MergeQueueState
 {
     public bool Paused => Config.Paused || HaltedReason is not null;
@@ -39,7 +45,7 @@ public sealed partial class MergeQueueState
             // The watcher and the label ask again with priority 0: a priority once given is kept.
             entry.Priority = Math.Max(entry.Priority, admitted.Priority);
             entry.Title = admitted.Title;
-            if (entry.BatchId is null && !InBisection(entry.Iid))
+            if (entry.BatchId is null && Group(entry.Iid) is null)
             {
                 entry.HeadSha = admitted.HeadSha;
             }
@@ -111,10 +117,10 @@ public sealed partial class MergeQueueState
             batch.State = QueueBatchStates.Testing;
         }
 
-        if (testing.Excluded.Count > 0 && batch.Bisecting)
+        if (testing.Excluded.Count > 0 && Suspects.FirstOrDefault(each => each.ProbeId == batch.BatchId) is { } group)
         {
-            // A prefix that lost a member no longer proves anything about the others: bisection starts over in the queue.
-            AbandonBisection(sent);
+            // A probe that lost a member no longer proves anything about the others: they wait again.
+            Abandon(group, sent);
         }
 
         foreach (var exclusion in testing.Excluded)
@@ -146,14 +152,13 @@ public sealed partial class MergeQueueState
         if (tested.Status == "not_built")
         {
             // Every member left while it was built, or GitLab refused the building itself.
-            Batches.Remove(batch);
+            Forget(batch);
             if (batch.Members.Count > 0 && tested.Failure is not null)
             {
                 HaltedReason = $"batch {batch.Number} could not be built: {tested.Failure}";
                 DiscardAll(sent);
             }
 
-            ReleaseMembers(batch);
             return Advance(sent);
         }
 
@@ -182,7 +187,8 @@ public sealed partial class MergeQueueState
     public List<object> OnFinished(MergeBatchFinished finished)
     {
         var sent = new List<object>();
-        if (Batch(finished.BatchId) is not { } batch)
+        // A failed batch behind another is narrowed down once it is at the front, whenever its cleanup ends.
+        if (Batch(finished.BatchId) is not { } batch || batch.State == QueueBatchStates.Failed)
         {
             return Advance(sent);
         }
@@ -191,7 +197,12 @@ public sealed partial class MergeQueueState
         switch (finished.Result)
         {
             case "merged":
-                Window = Window == 0 ? 0 : Math.Min(MaxParallel, Window + 1);
+                Landings++;
+                if (!batch.Bisecting)
+                {
+                    Window = Window == 0 ? 0 : Math.Min(MaxParallel, Window + 1);
+                }
+
                 foreach (var iid in batch.Members)
                 {
                     if (Entry(iid) is { } entry)
@@ -199,12 +210,6 @@ public sealed partial class MergeQueueState
                         Leave(entry, "merged", null, batch, finished.FinishedAt);
                         sent.Add(Merged(entry, batch, finished));
                     }
-                }
-
-                if (Bisection is { AwaitingLanding: true } bisection)
-                {
-                    bisection.AwaitingLanding = false;
-                    StartBisectionRound(sent);
                 }
 
                 break;
@@ -226,7 +231,7 @@ public sealed partial class MergeQueueState
         return Advance(sent);
     }
 
-    /// <summary>Lands the front batch when it passed, narrows it down when it failed, then starts what may start.</summary>
+    /// <summary>Lands the front batch when it passed, makes suspects of it when it failed, judges probes, starts what may start.</summary>
     private List<object> Advance(List<object> sent, DateTimeOffset? at = null)
     {
         while (Batches.Where(batch => !batch.Bisecting).MinBy(batch => batch.Number) is { } front)
@@ -243,119 +248,137 @@ public sealed partial class MergeQueueState
             }
 
             Batches.Remove(front);
-            Narrow(front, sent, at);
+            ReleaseMembers(front);
+            Suspect(front.Members, front.Failure ?? new BatchFailureEvidence { Number = front.Number }, sent, at);
         }
 
-        JudgeBisectionRound(sent, at);
+        foreach (
+            var probe in Batches
+                .Where(batch => batch.Bisecting && batch.State is QueueBatchStates.Passed or QueueBatchStates.Failed)
+                .ToList()
+        )
+        {
+            Judge(probe, sent, at);
+        }
+
+        StartProbes(sent);
         StartBatches(sent);
         return sent;
     }
 
-    /// <summary>A failed batch at the front: a batch of one has found its culprit; a longer one is bisected.</summary>
-    private void Narrow(QueueBatch failed, List<object> sent, DateTimeOffset? at)
+    /// <summary>Merge requests that failed together on the target: one is the culprit at once, more are narrowed down.</summary>
+    private void Suspect(IReadOnlyList<long> members, BatchFailureEvidence evidence, List<object> sent, DateTimeOffset? at)
     {
-        var evidence = failed.Failure ?? new BatchFailureEvidence { Number = failed.Number };
-        if (failed.Members.Count == 1)
+        var group = new QueueSuspects
         {
-            ReleaseMembers(failed);
-            Blame(failed.Members[0], evidence, 1, sent, at);
-            return;
-        }
-
-        ReleaseMembers(failed);
-        Bisection = new QueueBisection { Members = [.. failed.Members], Evidence = evidence };
-        StartBisectionRound(sent);
-    }
-
-    private void StartBisectionRound(List<object> sent)
-    {
-        if (Bisection is not { } bisection || Paused)
+            Members = [.. members.Where(iid => Entry(iid) is not null)],
+            Evidence = evidence,
+            Failures = 1,
+        };
+        if (group.Members.Count == 0)
         {
             return;
         }
 
-        if (Batches.Any(batch => batch.State == QueueBatchStates.Merging))
+        Suspects.Add(group);
+        if (group.Members.Count == 1)
         {
-            // Prefixes are built on the target: on the one that the landing batch leaves.
-            bisection.AwaitingLanding = true;
-            return;
-        }
-
-        foreach (var length in MergeQueuePlanner.PrefixLengths(bisection.Members.Count, Config.MaxParallelBatches))
-        {
-            sent.Add(Start([.. bisection.Members.Take(length)], TargetBranch, length));
+            Blame(group, sent, at);
         }
     }
 
-    /// <summary>Once every prefix of the round is tested, the longest that passed lands and the culprit's stretch is narrowed.</summary>
-    private void JudgeBisectionRound(List<object> sent, DateTimeOffset? at)
+    /// <summary>
+    /// What a finished probe proved about its group: a failing one narrows the group to the probe (the rest waits again),
+    /// a passing one clears its merge requests (landing them when nothing else is on its way to the target).
+    /// </summary>
+    private void Judge(QueueBatch probe, List<object> sent, DateTimeOffset? at)
     {
-        var round = Batches.Where(batch => batch.Bisecting && batch.State != QueueBatchStates.Merging).ToList();
-        if (Bisection is not { AwaitingLanding: false } bisection || round.Count == 0)
+        var group = Suspects.FirstOrDefault(each => each.ProbeId == probe.BatchId);
+        var passed = probe.State == QueueBatchStates.Passed;
+        if (group is null || !passed || !Lands(probe, group))
+        {
+            Batches.Remove(probe);
+            if (passed)
+            {
+                sent.Add(Verdict(probe, land: false));
+            }
+        }
+
+        if (group is null)
         {
             return;
         }
 
-        if (round.Any(batch => batch.State is not (QueueBatchStates.Passed or QueueBatchStates.Failed)))
+        group.ProbeId = null;
+        var verdict = MergeQueuePlanner.Judge(group.Members, probe.PrefixLength!.Value, passed);
+        if (passed)
         {
-            return;
-        }
-
-        var results = round.ToDictionary(batch => batch.PrefixLength!.Value, batch => batch.State == QueueBatchStates.Passed);
-        var verdict = MergeQueuePlanner.Judge(bisection.Members, results);
-        var landing = round.FirstOrDefault(batch => batch.PrefixLength == verdict.Land.Count && batch.State == QueueBatchStates.Passed);
-        foreach (var batch in round.Where(batch => batch != landing))
-        {
-            Batches.Remove(batch);
-            if (batch.State == QueueBatchStates.Passed)
+            foreach (var iid in verdict.Cleared)
             {
-                sent.Add(Verdict(batch, land: false));
+                Entry(iid)?.Cleared = true;
             }
-        }
-
-        var firstFailing = verdict.Land.Count + verdict.Suspects.Count;
-        var evidence = round.FirstOrDefault(batch => batch.PrefixLength == firstFailing)?.Failure ?? bisection.Evidence;
-        bisection.Failures += round.Count(batch => batch.State == QueueBatchStates.Failed);
-        bisection.Members = [.. verdict.Suspects];
-        bisection.Evidence = evidence;
-        if (landing is not null)
-        {
-            // Its merge requests are the landing batch's now: nothing else may take them while it lands.
-            landing.State = QueueBatchStates.Merging;
-            foreach (var iid in landing.Members)
-            {
-                Entry(iid)?.BatchId = landing.BatchId;
-            }
-
-            sent.Add(Verdict(landing, land: true));
-        }
-
-        if (verdict.Culprit is { } culprit)
-        {
-            Bisection = null;
-            Blame(culprit, evidence, bisection.Failures, sent, at);
-        }
-        else if (landing is not null)
-        {
-            bisection.AwaitingLanding = true;
         }
         else
         {
-            StartBisectionRound(sent);
+            group.Failures++;
+            group.Evidence = probe.Failure ?? group.Evidence;
+        }
+
+        group.Members = [.. verdict.Suspects];
+        if (group.Members.Count == 0)
+        {
+            Suspects.Remove(group);
+        }
+        else if (verdict.Culprit is not null && group.Failures > 0)
+        {
+            Blame(group, sent, at);
+        }
+
+        if (probe.State == QueueBatchStates.Merging)
+        {
+            sent.Add(Verdict(probe, land: true));
         }
     }
 
-    /// <summary>The culprit's strikes, one per pipeline it failed: tested alone from now on, and rejected at <c>max_strikes</c>.</summary>
-    private void Blame(long iid, BatchFailureEvidence evidence, int failures, List<object> sent, DateTimeOffset? at)
+    /// <summary>
+    /// A passing probe lands its merge requests itself when it was built on the target as it still is and nothing else is on
+    /// its way there (a quiet queue); otherwise they wait again, cleared, and ride the next main batch.
+    /// </summary>
+    private bool Lands(QueueBatch probe, QueueSuspects group)
     {
+        var alone = !Batches.Any(batch => !batch.Bisecting || batch.State == QueueBatchStates.Merging);
+        if (!alone || probe.LandingsBefore != Landings || Paused || probe.Members.Any(iid => !group.Members.Contains(iid)))
+        {
+            return false;
+        }
+
+        // Its merge requests are this batch's now: nothing else may take them while it lands.
+        probe.State = QueueBatchStates.Merging;
+        foreach (var iid in probe.Members)
+        {
+            Entry(iid)?.BatchId = probe.BatchId;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The culprit of a group of one gets its strikes, one per pipeline it failed: rejected at <c>max_strikes</c>, tested alone
+    /// again otherwise (the group stays, with nothing left to strike).
+    /// </summary>
+    private void Blame(QueueSuspects group, List<object> sent, DateTimeOffset? at)
+    {
+        var iid = group.Members[0];
+        var failures = group.Failures;
+        group.Failures = 0;
         if (Entry(iid) is not { } entry)
         {
+            Suspects.Remove(group);
             return;
         }
 
         var (struck, rejected) = MergeQueuePlanner.Strike(entry.AsQueued(), Config.MaxStrikes, failures);
-        entry.Strikes = struck.Strikes;
-        entry.BatchId = null;
+        (entry.Strikes, entry.Cleared, entry.BatchId) = (struck.Strikes, false, null);
         if (!rejected)
         {
             sent.Add(
@@ -366,42 +389,67 @@ public sealed partial class MergeQueueState
                     MergeRequestIid = iid,
                     Strikes = entry.Strikes,
                     MaxStrikes = Config.MaxStrikes,
-                    Evidence = evidence,
+                    Evidence = group.Evidence,
                 }
             );
             return;
         }
 
+        Suspects.Remove(group);
         var detail = $"it failed {entry.Strikes} batch pipeline{(entry.Strikes == 1 ? "" : "s")}";
         Leave(entry, "rejected", MrRejectedReasons.Strikes, null, at);
-        sent.Add(Rejected(entry, MrRejectedReasons.Strikes, detail, evidence));
+        sent.Add(Rejected(entry, MrRejectedReasons.Strikes, detail, group.Evidence));
+    }
+
+    private int InFlight => Batches.Count(batch => batch.State is QueueBatchStates.Building or QueueBatchStates.Testing);
+
+    /// <summary>One probe per group of suspects, on the target, while pipelines are free: a struck merge request waiting is a group of one.</summary>
+    private void StartProbes(List<object> sent)
+    {
+        if (Paused)
+        {
+            return;
+        }
+
+        foreach (var struck in Entries.Where(entry => entry.Struck && entry.BatchId is null && Group(entry.Iid) is null).ToList())
+        {
+            Suspects.Add(new QueueSuspects { Members = [struck.Iid] });
+        }
+
+        foreach (var group in Suspects.Where(group => group.ProbeId is null))
+        {
+            if (InFlight >= MaxParallel)
+            {
+                return;
+            }
+
+            var strikes = group.Members.Max(iid => Entry(iid)?.Strikes ?? 0);
+            var length = MergeQueuePlanner.ProbeLength(group.Members.Count, Config.MaxStrikes - strikes - group.Failures);
+            var started = Start([.. group.Members.Take(length)], TargetBranch, length);
+            group.ProbeId = started.BatchId;
+            sent.Add(started);
+        }
     }
 
     private void StartBatches(List<object> sent)
     {
-        if (Paused || Bisection is not null)
+        if (Paused)
         {
             return;
         }
 
         var window = Window == 0 ? MaxParallel : Math.Min(Window, MaxParallel);
-        while (Batches.Count(batch => !batch.Bisecting) < window)
+        while (Batches.Count(batch => !batch.Bisecting) < window && InFlight < MaxParallel)
         {
-            // Stacked on the newest batch that will land: a main one, or a passing prefix landing now.
+            // Stacked on the newest batch that will land: a main one, or a probe landing now.
             var last = Batches.Where(batch => !batch.Bisecting || batch.State == QueueBatchStates.Merging).MaxBy(batch => batch.Number);
             if (last is { State: QueueBatchStates.Building or QueueBatchStates.Failed } || last is { HeadSha: null or "" })
             {
                 return;
             }
 
-            // A merge request with a strike is likely to fail again: nothing is stacked on its test.
-            if (last is { Members: [var alone] } && Entry(alone) is { Strikes: > 0 })
-            {
-                return;
-            }
-
-            var waiting = Entries.Where(entry => entry.BatchId is null && !InBisection(entry.Iid)).Select(entry => entry.AsQueued());
-            var next = MergeQueuePlanner.NextBatch(waiting, Config.BatchSize);
+            var waiting = Entries.Where(entry => entry.BatchId is null && !entry.Struck && Group(entry.Iid) is null);
+            var next = MergeQueuePlanner.NextBatch(waiting.Select(entry => entry.AsQueued()), Config.BatchSize);
             if (next.Count == 0)
             {
                 return;
@@ -421,6 +469,7 @@ public sealed partial class MergeQueueState
             Members = members,
             BaseRef = baseRef,
             PrefixLength = prefixLength,
+            LandingsBefore = Batches.Any(each => each.State == QueueBatchStates.Merging) ? null : Landings,
         };
         Batches.Add(batch);
         if (prefixLength is null)
@@ -486,7 +535,7 @@ public sealed partial class MergeQueueState
         }
     }
 
-    /// <summary>Takes an entry out of whatever tests it: its batch (and those behind) or the bisection, the others waiting again.</summary>
+    /// <summary>Takes an entry out of whatever tests it: its batch (and those behind) or its group of suspects, the others waiting again.</summary>
     private void Release(QueueEntry entry, List<object> sent)
     {
         if (entry.BatchId is { } batchId && Batch(batchId) is { } batch)
@@ -497,37 +546,47 @@ public sealed partial class MergeQueueState
             }
         }
 
-        if (InBisection(entry.Iid))
+        if (Group(entry.Iid) is { } group)
         {
-            AbandonBisection(sent);
+            Abandon(group, sent);
         }
     }
 
-    private void AbandonBisection(List<object> sent)
+    /// <summary>A group that lost a member proves nothing about the others any more: its probe stops and they wait again.</summary>
+    private void Abandon(QueueSuspects group, List<object> sent)
     {
-        foreach (var batch in Batches.Where(batch => batch.Bisecting && batch.State != QueueBatchStates.Merging).ToList())
+        if (group.ProbeId is { } probeId && Batch(probeId) is { State: not QueueBatchStates.Merging } probe)
         {
-            Discard(batch, sent);
+            Discard(probe, sent);
         }
 
-        Bisection = null;
+        Suspects.Remove(group);
     }
 
+    /// <summary>Stops every batch and probe that is not landing; the suspects stay suspects and are probed again on the new target.</summary>
     private void DiscardAll(List<object> sent)
     {
         foreach (var batch in Batches.Where(batch => batch.State != QueueBatchStates.Merging).ToList())
         {
             Discard(batch, sent);
         }
-
-        Bisection = null;
     }
 
     private void Discard(QueueBatch batch, List<object> sent)
     {
+        Forget(batch);
+        sent.Add(Verdict(batch, land: false));
+    }
+
+    /// <summary>The queue stops waiting on a batch: its merge requests are free again, its group (for a probe) needs a new one.</summary>
+    private void Forget(QueueBatch batch)
+    {
         Batches.Remove(batch);
         ReleaseMembers(batch);
-        sent.Add(Verdict(batch, land: false));
+        foreach (var group in Suspects.Where(group => group.ProbeId == batch.BatchId))
+        {
+            group.ProbeId = null;
+        }
     }
 
     private void ReleaseMembers(QueueBatch batch)
@@ -569,7 +628,10 @@ public sealed partial class MergeQueueState
             && (batch.BatchId == entry.BatchId || batch.Bisecting)
         );
 
-    private bool InBisection(long iid) => Bisection?.Members.Contains(iid) == true;
+    private QueueSuspects? Group(long iid) => Suspects.FirstOrDefault(group => group.Members.Contains(iid));
+
+    /// <summary>True while the merge request is a suspect of a failed batch (the view shows it as testing).</summary>
+    public bool IsSuspect(long iid) => Group(iid) is not null;
 
     private QueueEntry? Entry(long iid) => Entries.FirstOrDefault(entry => entry.Iid == iid);
 

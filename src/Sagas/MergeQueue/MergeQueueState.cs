@@ -5,7 +5,7 @@ namespace GitLabBus.Sagas.MergeQueue;
 
 /// <summary>
 /// The merge queue of one (project, target), correlated by <see cref="MergeQueueCorrelation.Queue"/>: its waiting merge
-/// requests, its running batches, a bisection in progress and a bounded history. Every field comes from messages (times
+/// requests, its running batches, the suspects of failed batches and a bounded history. Every field comes from messages (times
 /// included), so a replay of the journal rebuilds the same instance; the decisions are in <c>MergeQueueState.Decisions.cs</c>.
 /// </summary>
 public sealed partial class MergeQueueState : SagaStateMachineInstance, ISagaVersion
@@ -33,10 +33,14 @@ public sealed partial class MergeQueueState : SagaStateMachineInstance, ISagaVer
     public int Window { get; set; }
     public List<QueueEntry> Entries { get; set; } = [];
 
-    /// <summary>Batches the queue still waits on, in number order; a discarded batch leaves at once.</summary>
+    /// <summary>Batches the queue still waits on, in number order: the main line and the probes; a discarded one leaves at once.</summary>
     public List<QueueBatch> Batches { get; set; } = [];
 
-    public QueueBisection? Bisection { get; set; }
+    /// <summary>Groups of suspects being narrowed down, each with at most one probe running.</summary>
+    public List<QueueSuspects> Suspects { get; set; } = [];
+
+    /// <summary>Batches landed so far: a probe lands only on the target it was built on, which no landing has moved since.</summary>
+    public long Landings { get; set; }
 
     /// <summary>Newest first, at most <see cref="HistoryLimit"/>.</summary>
     public List<QueueHistoryItem> History { get; set; } = [];
@@ -55,8 +59,14 @@ public sealed class QueueEntry
     public string? RequestedBy { get; set; }
     public string Source { get; set; } = MergeQueueSources.Bus;
 
-    /// <summary>The main batch it is in; null while it waits (or while bisection holds it).</summary>
+    /// <summary>The main batch it is in, or the probe landing it; null while it waits or is a suspect.</summary>
     public Guid? BatchId { get; set; }
+
+    /// <summary>It passed a pipeline alone since its last strike: batched like the others again.</summary>
+    public bool Cleared { get; set; }
+
+    /// <summary>Strikes and not cleared since: it is tested alone, never in a batch with others.</summary>
+    public bool Struck => Strikes > 0 && !Cleared;
 
     public QueuedMergeRequest AsQueued() => new(Iid, HeadSha, Priority, EnqueuedAt, Strikes);
 }
@@ -71,8 +81,11 @@ public sealed class QueueBatch
     public List<long> Members { get; set; } = [];
     public string BaseRef { get; set; } = "";
 
-    /// <summary>Set for a prefix of a failed batch under bisection: how many of <see cref="QueueBisection.Members"/> it holds.</summary>
+    /// <summary>Set for a probe: how many of its group's <see cref="QueueSuspects.Members"/> it holds.</summary>
     public int? PrefixLength { get; set; }
+
+    /// <summary>For a probe, <see cref="MergeQueueState.Landings"/> when it started (null when a batch was landing then).</summary>
+    public long? LandingsBefore { get; set; }
     public string State { get; set; } = QueueBatchStates.Building;
     public string? HeadSha { get; set; }
     public long? MergeRequestIid { get; set; }
@@ -96,22 +109,23 @@ public static class QueueBatchStates
 }
 
 /// <summary>
-/// A failed batch's merge requests being narrowed down: <see cref="Members"/> together are known to fail on the target
-/// (<see cref="Evidence"/> is the pipeline that showed it); prefixes of them are tested at once.
+/// Merge requests known to fail together on the target (<see cref="Evidence"/> is the latest pipeline that showed it),
+/// narrowed down by one probe at a time beside the main line. A group of one is a struck merge request, tested alone until
+/// it passes (and is batched again) or is rejected.
 /// </summary>
-public sealed class QueueBisection
+public sealed class QueueSuspects
 {
     public List<long> Members { get; set; } = [];
     public BatchFailureEvidence Evidence { get; set; } = new();
 
-    /// <summary>A passing prefix is landing; the next round starts on the target it leaves.</summary>
-    public bool AwaitingLanding { get; set; }
-
     /// <summary>
-    /// Pipelines that failed with the culprit in them so far: the batch, then every failing prefix (each holds the stretch
-    /// the culprit is in). Each is a strike: a real break gathers several in one bisection, a flaky failure only one.
+    /// Pipelines that failed with the culprit in them and are not yet struck: the batch, then every failing probe (each
+    /// holds the stretch the culprit is in). Each is a strike: a real break gathers several, a flaky failure only one.
     /// </summary>
-    public int Failures { get; set; } = 1;
+    public int Failures { get; set; }
+
+    /// <summary>The probe testing a prefix of <see cref="Members"/> now, if any.</summary>
+    public Guid? ProbeId { get; set; }
 }
 
 /// <summary>A merge request that left the queue: <c>merged</c>, <c>rejected</c> or <c>removed</c>.</summary>

@@ -62,7 +62,7 @@ public sealed class MergeQueueViewConsumer(SagaInspector inspector) : IConsumer<
                             ?? bisecting.FirstOrDefault(each => each.Members.Contains(entry.Iid));
                         var state =
                             batch?.State is QueueBatchStates.Passed or QueueBatchStates.Merging ? "merging"
-                            : batch is not null || queue.Bisection?.Members.Contains(entry.Iid) == true ? "testing"
+                            : batch is not null || queue.IsSuspect(entry.Iid) ? "testing"
                             : "queued";
                         return new MergeQueueEntryView(
                             entry.Iid,

@@ -2,7 +2,7 @@ using GitLabBus.Sagas.MergeQueue;
 
 namespace GitLabBus.Tests.Sagas.MergeQueue;
 
-/// <summary>The queue's rules: landing order, batches, and what bisection concludes from the prefixes of a failed batch.</summary>
+/// <summary>The queue's rules: landing order, batches, how much of a group of suspects to probe and what a probe proves.</summary>
 public sealed class When_the_merge_queue_plans
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
@@ -24,52 +24,48 @@ public sealed class When_the_merge_queue_plans
     }
 
     [Theory]
-    [InlineData(5, 2, new[] { 2, 3 })]
-    [InlineData(8, 3, new[] { 2, 4, 6 })]
-    [InlineData(2, 4, new[] { 1 })]
-    [InlineData(5, 1, new[] { 2 })]
-    [InlineData(1, 2, new int[0])]
-    public void Should_test_evenly_spread_prefixes_shorter_than_the_failed_batch(int members, int parallel, int[] expected) =>
-        Assert.Equal(expected, MergeQueuePlanner.PrefixLengths(members, parallel));
+    [InlineData(1, 2, 1)]
+    [InlineData(2, 2, 1)]
+    [InlineData(5, 0, 2)]
+    [InlineData(5, 2, 2)]
+    [InlineData(6, 2, 3)]
+    [InlineData(10, 3, 6)]
+    public void Should_probe_the_prefix_with_the_fewest_pipelines_expected(int suspects, int strikesNeeded, int expected) =>
+        Assert.Equal(expected, MergeQueuePlanner.ProbeLength(suspects, strikesNeeded));
 
     [Fact]
-    public void Should_land_the_passing_prefix_and_narrow_the_suspects_to_the_stretch_before_the_first_failure()
+    public void Should_probe_more_of_the_group_while_its_culprit_still_needs_strikes()
     {
-        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], new Dictionary<int, bool> { [2] = true, [4] = false });
+        // A failing probe is a strike the culprit would otherwise get alone, so a longer (likelier to fail) probe costs less.
+        Assert.True(MergeQueuePlanner.ProbeLength(6, strikesNeeded: 2) > MergeQueuePlanner.ProbeLength(6, strikesNeeded: 0));
+    }
 
-        Assert.Equal([1L, 2L], verdict.Land);
-        Assert.Equal([3L, 4L], verdict.Suspects);
-        Assert.Equal([5L], verdict.Requeue);
+    [Fact]
+    public void Should_clear_a_passing_probe_and_keep_the_rest_as_suspects()
+    {
+        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], 3, passed: true);
+
+        Assert.Equal([1L, 2L, 3L], verdict.Cleared);
+        Assert.Equal([4L, 5L], verdict.Suspects);
+        Assert.Empty(verdict.Released);
         Assert.Null(verdict.Culprit);
     }
 
     [Fact]
-    public void Should_name_the_culprit_when_every_prefix_before_it_passed()
+    public void Should_narrow_to_a_failing_probe_and_release_what_it_did_not_test()
     {
-        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], new Dictionary<int, bool> { [2] = true, [4] = true });
+        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], 2, passed: false);
 
-        Assert.Equal([1L, 2L, 3L, 4L], verdict.Land);
-        Assert.Equal(5L, verdict.Culprit);
-        Assert.Empty(verdict.Requeue);
-    }
-
-    [Fact]
-    public void Should_land_nothing_and_requeue_the_rest_when_the_shortest_prefix_fails()
-    {
-        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], new Dictionary<int, bool> { [2] = false, [4] = false });
-
-        Assert.Empty(verdict.Land);
+        Assert.Empty(verdict.Cleared);
         Assert.Equal([1L, 2L], verdict.Suspects);
-        Assert.Equal([3L, 4L, 5L], verdict.Requeue);
+        Assert.Equal([3L, 4L, 5L], verdict.Released);
     }
 
     [Fact]
-    public void Should_land_only_what_passed_when_a_flaky_pipeline_contradicts_a_shorter_prefix()
+    public void Should_name_the_culprit_when_a_probe_leaves_one_suspect()
     {
-        var verdict = MergeQueuePlanner.Judge([1, 2, 3, 4, 5], new Dictionary<int, bool> { [2] = false, [4] = true });
-
-        Assert.Equal([1L, 2L, 3L, 4L], verdict.Land);
-        Assert.Equal(5L, verdict.Culprit);
+        Assert.Equal(5L, MergeQueuePlanner.Judge([1, 2, 3, 4, 5], 4, passed: true).Culprit);
+        Assert.Equal(1L, MergeQueuePlanner.Judge([1, 2, 3, 4, 5], 1, passed: false).Culprit);
     }
 
     [Fact]
@@ -92,16 +88,6 @@ public sealed class When_the_merge_queue_plans
 
         Assert.Equal((2, false), (twice.Strikes, rejectedTwice));
         Assert.Equal((3, true), (capped.Strikes, rejectedCapped));
-    }
-
-    [Fact]
-    public void Should_test_a_merge_request_with_a_strike_alone_after_the_others()
-    {
-        var struckFirst = new[] { Entry(1, 0) with { Strikes = 1 }, Entry(2, 1), Entry(3, 2) };
-        var onlyStruck = new[] { Entry(1, 0) with { Strikes = 1 }, Entry(2, 1) with { Strikes = 2 } };
-
-        Assert.Equal([2L, 3L], MergeQueuePlanner.NextBatch(struckFirst, 5).Select(entry => entry.Iid));
-        Assert.Equal([1L], MergeQueuePlanner.NextBatch(onlyStruck, 5).Select(entry => entry.Iid));
     }
 
     private static QueuedMergeRequest Entry(long iid, int minutes, int priority = 0) =>

@@ -66,20 +66,26 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         var rejected = await Harness.PublishedAsync<MrRejected>(m => m.MergeRequestIid == 4);
         Assert.Equal((MrRejectedReasons.Strikes, 3), (rejected.Reason, rejected.Strikes));
         Assert.Equal(["test"], rejected.Evidence!.FailedJobs.Select(job => job.Name));
-        // Two pipelines failed with it in the bisection (the batch, then itself alone): two strikes at once; the third alone.
+        // Two pipelines failed with it while it was narrowed down (the batch, then the probe of it alone): two strikes at once;
+        // the third when it was tested alone again.
         Assert.Equal(
             [2],
             Harness.Published.Select<MrStruck>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 4).Select(m => m.Strikes)
         );
-        // The innocent three landed from the first round's longest passing prefix, before the culprit was even found.
-        var prefixes = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).Where(m => m.Bisecting).ToList();
-        Assert.Contains(prefixes, prefix => prefix.MergeRequestIids.SequenceEqual([1L, 2L, 3L]));
-        Assert.True(_gitlab.Landed.Take(3).Order().SequenceEqual([1L, 2L, 3L]));
+        // The first probe [1, 2] passed and, with nothing else on its way to the target, landed itself: no batch took its
+        // merge requests again.
+        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).ToList();
+        Assert.Contains(started, probe => probe.Bisecting && probe.MergeRequestIids.SequenceEqual([1L, 2L]));
+        Assert.Equal(2, started.Count(m => m.MergeRequestIids.Contains(1L)));
+        Assert.True(_gitlab.Landed.Take(2).Order().SequenceEqual([1L, 2L]));
         Assert.DoesNotContain(4L, _gitlab.Landed);
+        // The probe [3] passed while !5's batch was on its way to the target: cleared, !3 rode the next main batch.
+        var cleared = Assert.Single(started, m => m.Bisecting && m.MergeRequestIids.SequenceEqual([3L]));
+        Assert.Contains(started, m => !m.Bisecting && m.MergeRequestIids.Contains(3L) && m.Number > cleared.Number);
     }
 
     [Fact]
-    public async Task Should_not_put_a_landing_prefix_in_another_batch_when_bisection_finds_the_culprit_at_once()
+    public async Task Should_go_on_with_the_others_while_the_suspects_are_narrowed_down()
     {
         _gitlab.Bad.Add(3);
 
@@ -87,13 +93,17 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         await ConfigureAsync(Settings);
 
         await MergedAsync(1, 2, 4, 5);
-        await Harness.PublishedAsync<MrRejected>(m => m.MergeRequestIid == 3);
-        // The batch, then its prefixes of two (passed, landed) and three (failed: the culprit): nothing more holds !1.
-        var holding = Harness
-            .Published.Select<MergeBatchStarted>()
-            .Select(x => x.Context.Message)
-            .Count(m => m.MergeRequestIids.Contains(1L));
-        Assert.Equal(3, holding);
+        var rejected = await Harness.PublishedAsync<MrRejected>(m => m.MergeRequestIid == 3);
+        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).OrderBy(m => m.Number).ToList();
+        // The batch failed; its probe [1, 2] passed and landed; the probe [3, 4] failed, so !5 (not in it) went into a main
+        // batch at once, started with the next probe [3] instead of after the culprit was found.
+        Assert.Equal(
+            [(true, new[] { 1L, 2L }), (true, new[] { 3L, 4L }), (true, new[] { 3L }), (false, new[] { 5L })],
+            started.Skip(1).Take(4).Select(m => (m.Bisecting, m.MergeRequestIids.ToArray()))
+        );
+        // Three pipelines failed with it while it was narrowed down (the batch, [3, 4], [3]): rejected without a retry.
+        Assert.Equal((MrRejectedReasons.Strikes, 3), (rejected.Reason, rejected.Strikes));
+        Assert.DoesNotContain(Harness.Published.Select<MrStruck>(), x => x.Context.Message.MergeRequestIid == 3);
         Assert.All(
             Harness.Published.Select<MergeBatchStartRequested>().Select(x => x.Context.Message),
             start => Assert.All(start.Candidates, candidate => Assert.NotEqual("", candidate.HeadSha))
