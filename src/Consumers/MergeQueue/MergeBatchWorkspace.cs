@@ -20,12 +20,14 @@ public sealed class MergeBatchWorkspace(GitLabClient gitlab)
 {
     public async Task<BuiltBatch> BuildAsync(BatchPlan plan, CancellationToken cancellationToken)
     {
-        var head = (await FindOrCreateBranchAsync(plan, cancellationToken)).Commit.Id;
+        var (branch, created) = await FindOrCreateBranchAsync(plan, cancellationToken);
+        var head = branch.Commit.Id;
         var included = new List<long>();
         var excluded = new List<BatchExclusion>();
         foreach (var candidate in plan.Candidates)
         {
-            var step = await MergeIntoBatchAsync(plan, candidate, head, cancellationToken);
+            // A branch this attempt created holds nothing of the batch yet: no merge request needs looking for in it.
+            var step = await MergeIntoBatchAsync(plan, candidate, head, created, cancellationToken);
             if (step.Exclusion is { } exclusion)
             {
                 excluded.Add(exclusion);
@@ -83,9 +85,18 @@ public sealed class MergeBatchWorkspace(GitLabClient gitlab)
         return await ProveAsync(plan, batch, cancellationToken);
     }
 
-    /// <summary>Removes what the batch made: open step merge requests, the batch merge request if it did not land, the branch.</summary>
+    /// <summary>
+    /// Removes what the batch made: its pipeline if it still runs (a discarded batch's test holds runners nobody waits on),
+    /// open step merge requests, the batch merge request if it did not land, the branch.
+    /// </summary>
     public async Task CleanUpAsync(BatchPlan plan, CancellationToken cancellationToken)
     {
+        var pipelines = await gitlab.GetPipelinesPageAsync(plan.ProjectId, plan.Branch, null, 1, 100, cancellationToken);
+        foreach (var running in pipelines.Items.Where(pipeline => !GitLabPipelineStatuses.IsFinished(pipeline.Status)))
+        {
+            await gitlab.CancelPipelineAsync(plan.ProjectId, running.Id, cancellationToken);
+        }
+
         var intoBatch = new WorkItemFilter { State = "opened", TargetBranch = plan.Branch };
         var fromBatch = new WorkItemFilter { State = "opened", SourceBranch = plan.Branch };
         foreach (var filter in new[] { intoBatch, fromBatch })
@@ -106,31 +117,32 @@ public sealed class MergeBatchWorkspace(GitLabClient gitlab)
         }
     }
 
-    private async Task<GitLabBranch> FindOrCreateBranchAsync(BatchPlan plan, CancellationToken cancellationToken)
+    /// <summary>The batch's branch, and whether this attempt created it (an earlier one may have, before a crash).</summary>
+    private async Task<(GitLabBranch Branch, bool Created)> FindOrCreateBranchAsync(BatchPlan plan, CancellationToken cancellationToken)
     {
         try
         {
-            return await gitlab.GetBranchAsync(plan.ProjectId, plan.Branch, cancellationToken);
+            return (await gitlab.CreateBranchAsync(plan.ProjectId, plan.Branch, plan.BaseSha, cancellationToken), true);
         }
-        catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
+        catch (GitLabException exists)
+            when (exists.Kind == GitLabErrorKind.Validation && exists.GitLabMessage.Contains("already exists", StringComparison.Ordinal))
         {
-            try
-            {
-                return await gitlab.CreateBranchAsync(plan.ProjectId, plan.Branch, plan.BaseSha, cancellationToken);
-            }
-            catch (GitLabException exists) when (exists.Kind == GitLabErrorKind.Validation)
-            {
-                // Made meanwhile by a concurrent attempt ("Branch already exists"); anything else fails the read below.
-                return await gitlab.GetBranchAsync(plan.ProjectId, plan.Branch, cancellationToken);
-            }
+            // Made by an earlier attempt or a concurrent one.
+            return (await gitlab.GetBranchAsync(plan.ProjectId, plan.Branch, cancellationToken), false);
         }
     }
 
     private sealed record Step(string Head, BatchExclusion? Exclusion);
 
-    private async Task<Step> MergeIntoBatchAsync(BatchPlan plan, BatchCandidate candidate, string head, CancellationToken cancellationToken)
+    private async Task<Step> MergeIntoBatchAsync(
+        BatchPlan plan,
+        BatchCandidate candidate,
+        string head,
+        bool freshBranch,
+        CancellationToken cancellationToken
+    )
     {
-        if (await ContainsAsync(plan.ProjectId, head, candidate.HeadSha, cancellationToken))
+        if (!freshBranch && await ContainsAsync(plan.ProjectId, head, candidate.HeadSha, cancellationToken))
         {
             return new Step(head, null);
         }
@@ -213,13 +225,10 @@ public sealed class MergeBatchWorkspace(GitLabClient gitlab)
             SourceBranch = source,
             TargetBranch = target,
         };
+        // Created first (the common case, one call); GitLab refuses a second open one for the same branches, and the
+        // refusal is how a repeated attempt finds the one it made before.
         for (var attempt = 0; ; attempt++)
         {
-            await foreach (var open in gitlab.ListMergeRequestsAsync(projectId, filter, cancellationToken))
-            {
-                return open;
-            }
-
             try
             {
                 var request = new NewGitLabMergeRequest(source, target, title) { Description = description, Labels = labels };
@@ -227,7 +236,10 @@ public sealed class MergeBatchWorkspace(GitLabClient gitlab)
             }
             catch (GitLabException exists) when (exists.Kind == GitLabErrorKind.Conflict && attempt == 0)
             {
-                // Opened meanwhile by a concurrent attempt: read it on the next round.
+                await foreach (var open in gitlab.ListMergeRequestsAsync(projectId, filter, cancellationToken))
+                {
+                    return open;
+                }
             }
         }
     }

@@ -63,6 +63,8 @@ public sealed record GitLabDiff(string OldPath, string NewPath, string Diff)
     public bool RenamedFile { get; init; }
 
     public bool DeletedFile { get; init; }
+
+    public bool GeneratedFile { get; init; }
 }
 
 public sealed record GitLabMergeRequestChanges(long Id, long Iid, string Title, string State)

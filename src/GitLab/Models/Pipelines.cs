@@ -99,3 +99,11 @@ public sealed record GitLabEnvironment(long Id, string Name, string Slug, string
 
 /// <summary>A job's log: the new part from <see cref="Offset"/>, where the next read starts, and whether the job is done.</summary>
 public sealed record GitLabTrace(string Text, long Offset, long NextOffset, bool Complete);
+
+/// <summary>GitLab's pipeline statuses that no longer change (anything else may still start or run jobs).</summary>
+public static class GitLabPipelineStatuses
+{
+    private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { "success", "failed", "canceled", "skipped" };
+
+    public static bool IsFinished(string status) => Finished.Contains(status);
+}

@@ -136,6 +136,21 @@ public sealed class When_a_merge_batch_is_built_and_landed : IAsyncLifetime
         Assert.Equal(GitLabErrorKind.NotFound, gone.Kind);
     }
 
+    [Fact]
+    public async Task Should_cancel_the_pipeline_of_a_batch_discarded_while_it_tests()
+    {
+        await _gitlab.Admin.PostAsJsonAsync("/_sim/clock", new { speed = 1 });
+        var plan = await PlanAsync(1, 1, 2);
+        var built = await Workspace.BuildAsync(plan, CancellationToken.None);
+        var pipeline = await Workspace.StartPipelineAsync(1, built, CancellationToken.None);
+
+        await Workspace.CleanUpAsync(plan, CancellationToken.None);
+
+        Assert.Equal("canceled", (await Client.GetPipelineAsync(1, pipeline.Id, CancellationToken.None)).Status);
+        var target = await Client.GetBranchAsync(1, "main", CancellationToken.None);
+        Assert.Equal(plan.BaseSha, target.Commit.Id);
+    }
+
     private async Task<BatchPlan> PlanAsync(long number, params long[] iids)
     {
         var target = await Client.GetBranchAsync(1, "main", CancellationToken.None);
