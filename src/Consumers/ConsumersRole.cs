@@ -4,6 +4,7 @@ using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Consumers.Pipelines;
+using GitLabBus.Consumers.Reviews;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
@@ -31,6 +32,7 @@ public static class ConsumersRole
         AddPipelines(services);
         AddEmbeddings(services, settings);
         AddMergeQueue(services, settings);
+        AddReviews(services, settings);
         return bus =>
         {
             bus.AddConsumer<GitLabHealthConsumer, GitLabHealthConsumerDefinition>();
@@ -51,6 +53,9 @@ public static class ConsumersRole
             bus.AddConsumer<MergeQueueNoticeConsumer, MergeQueueNoticeConsumerDefinition>();
             bus.AddConsumer<MergeQueueMetricsConsumer, MergeQueueMetricsConsumerDefinition>();
             bus.AddConsumer<MergeQueueLookupConsumer, MergeQueueLookupConsumerDefinition>();
+            bus.AddConsumer<ReviewTriggerConsumer, ReviewTriggerConsumerDefinition>();
+            bus.AddConsumer<ReviewConsumer, ReviewConsumerDefinition>();
+            bus.AddConsumer<ReviewLookupConsumer, ReviewLookupConsumerDefinition>();
         };
     }
 
@@ -82,6 +87,13 @@ public static class ConsumersRole
         services.AddSingleton<IMessageRules<MergeBatchBuildRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
         services.AddSingleton<IMessageRules<MergeBatchLandRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
         services.AddSingleton<IMessageRules<MergeBatchCleanUpRequested>>(provider => provider.GetRequiredService<MergeBatchStepRules>());
+    }
+
+    private static void AddReviews(IServiceCollection services, RuntimeSettings settings)
+    {
+        services.AddSingleton(ReviewSettings.Read(settings.Reader));
+        services.AddStore<IReviewStore, InMemoryReviewStore, RedisReviewStore>(settings.Redis);
+        services.AddSingleton<IMessageRules<ReviewRequested>, ReviewRequestedMessageRules>();
     }
 
     private static void AddPipelines(IServiceCollection services)

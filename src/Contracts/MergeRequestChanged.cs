@@ -15,6 +15,12 @@ public record MergeRequestChanged
     public string? LastCommitSha { get; init; }
     public string? DetailedMergeStatus { get; init; }
     public bool Draft { get; init; }
+
+    /// <summary>The head before this update when it brought new commits (GitLab's <c>oldrev</c>); null otherwise.</summary>
+    public string? OldRev { get; init; }
+
+    /// <summary>This update took it out of draft (<c>changes.draft</c> from true to false).</summary>
+    public bool BecameReady { get; init; }
     public IReadOnlyList<string> Labels { get; init; } = [];
     public string? AuthorUsername { get; init; }
 

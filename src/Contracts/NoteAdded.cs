@@ -16,6 +16,9 @@ public record NoteAdded
     /// <summary>The note's author by GitLab user id: what access checks and "our own note" go by.</summary>
     public long? AuthorId { get; init; }
     public long? MergeRequestIid { get; init; }
+
+    /// <summary>The thread the note is in (GitLab's <c>discussion_id</c>): an answer to a command is a reply there.</summary>
+    public string? DiscussionId { get; init; }
     public long? IssueIid { get; init; }
     public string? CommitSha { get; init; }
 

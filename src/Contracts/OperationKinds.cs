@@ -7,4 +7,5 @@ public static class OperationKinds
     public const string PipelineTrigger = "pipeline_trigger";
     public const string CacheEmbeddings = "cache_embeddings";
     public const string MergeQueueEnqueue = "merge_queue_enqueue";
+    public const string Review = "review";
 }

@@ -22,6 +22,9 @@ public record ReviewRequested
     /// <summary>The command's note: it gets an award when picked up, and an <c>/ask</c> is answered in its thread.</summary>
     public long? NoteId { get; init; }
 
+    /// <summary>The command note's thread (GitLab's <c>discussion_id</c>).</summary>
+    public string? DiscussionId { get; init; }
+
     /// <summary>A command or a REST call asks again even for a head already reviewed; a hook or the poller does not.</summary>
     public bool Again { get; init; }
 
@@ -33,9 +36,6 @@ public record ReviewRequested
 
     /// <summary>Set by the REST API: the review reports its progress there.</summary>
     public string? OperationId { get; init; }
-
-    /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
-    public string? CredentialRef { get; init; }
 }
 
 public static class ReviewCommands

@@ -52,6 +52,47 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_say_binary_files_differ_as_gitlab_does_instead_of_a_text_diff()
+    {
+        using var root = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
+        root.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        var commit = new
+        {
+            branch = "logo",
+            start_branch = "main",
+            commit_message = "Add a logo",
+            actions = new[]
+            {
+                new
+                {
+                    action = "create",
+                    file_path = "web/logo.png",
+                    content = "iVBORw0KGgoAAAANSUhEUgAAAAE=",
+                    encoding = "base64",
+                },
+            },
+        };
+        (await root.PostAsJsonAsync("/api/v4/projects/1/repository/commits", commit)).EnsureSuccessStatusCode();
+        using var created = await root.PostAsJsonAsync(
+            "/api/v4/projects/1/merge_requests",
+            new
+            {
+                source_branch = "logo",
+                target_branch = "main",
+                title = "Logo",
+            }
+        );
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var iid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("iid").GetInt64();
+
+        var diffs = await root.GetFromJsonAsync<JsonElement[]>($"/api/v4/projects/1/merge_requests/{iid}/diffs");
+
+        var diff = Assert.Single(diffs!);
+        Assert.Equal("Binary files /dev/null and b/web/logo.png differ\n", diff.GetProperty("diff").GetString());
+        Assert.True(diff.GetProperty("new_file").GetBoolean());
+    }
+
+    [Fact]
     public async Task Should_deliver_an_issue_hook_with_gitlabs_headers_and_payload()
     {
         var client = _gitlab.Client();

@@ -1,12 +1,32 @@
 using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Credentials;
 
 namespace GitLabBus.Consumers.GitLabAccess;
 
 /// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service
 /// token.</summary>
-public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore credentials)
+public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore credentials, TimeProvider time)
 {
+    private static readonly TimeSpan UserKeptFor = TimeSpan.FromMinutes(10);
+    private (GitLabUser User, DateTimeOffset Until)? _serviceUser;
+
+    /// <summary>
+    /// The service token's own GitLab user (whose notes are ours), asked of GitLab at most every ten minutes: it is read on
+    /// every review and every command, and it changes only when the token does.
+    /// </summary>
+    public async Task<GitLabUser> ServiceUserAsync(CancellationToken cancellationToken)
+    {
+        if (_serviceUser is { } known && known.Until > time.GetUtcNow())
+        {
+            return known.User;
+        }
+
+        var user = await factory.Create().GetCurrentUserAsync(cancellationToken);
+        _serviceUser = (user, time.GetUtcNow() + UserKeptFor);
+        return user;
+    }
+
     /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its
     /// caller.</exception>
     public async Task<GitLabClient> ForAsync(string? credentialRef, CancellationToken cancellationToken) =>

@@ -36,6 +36,8 @@ public sealed class DiffBudget(int maxTokens)
         "uv.lock",
     };
 
+    public const string BinaryReason = "binary";
+
     public int MaxTokens { get; } = maxTokens;
 
     public static int CountTokens(string text) => O200k.Value.CountTokens(text);
@@ -54,7 +56,7 @@ public sealed class DiffBudget(int maxTokens)
                 settings.Ignores(file.Path) ? $"ignored by {ReviewRepositorySettings.FileName}"
                 : LockFiles.Contains(Path.GetFileName(file.Path)) ? "lock file"
                 : file.Generated || IsMinified(file.Path) ? "generated"
-                : file.Binary ? "binary"
+                : file.Binary ? BinaryReason
                 : null;
             if (reason is null)
             {

@@ -14,6 +14,9 @@ public sealed record ReviewRepositorySettings
 {
     public const string FileName = ".gitlabbus.yml";
 
+    /// <summary>A larger file is not read (the defaults apply): a settings file has no business being big.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
     /// <summary>Instructions longer than this are cut: they go into every prompt.</summary>
     public const int MaxInstructionsLength = 4_000;
 

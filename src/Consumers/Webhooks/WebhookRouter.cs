@@ -70,6 +70,10 @@ public static class WebhookRouter
             LastCommitSha = mr.String("last_commit", "id"),
             DetailedMergeStatus = mr.String("detailed_merge_status"),
             Draft = mr.Bool("draft") || mr.Bool("work_in_progress"),
+            OldRev = NullIfEmpty(mr.String("oldrev")),
+            BecameReady =
+                (payload.Bool("changes", "draft", "previous") && !payload.Bool("changes", "draft", "current"))
+                || (payload.Bool("changes", "work_in_progress", "previous") && !payload.Bool("changes", "work_in_progress", "current")),
             Labels = mr.LabelTitles("labels") is { Count: > 0 } labels ? labels : payload.LabelTitles("labels"),
             AuthorUsername = payload.String("user", "username"),
             ActorId = payload.Long("user", "id"),
@@ -97,6 +101,7 @@ public static class WebhookRouter
             AuthorUsername = payload.String("user", "username"),
             AuthorId = note.Long("author_id") ?? payload.Long("user", "id"),
             MergeRequestIid = payload.Long("merge_request", "iid"),
+            DiscussionId = NullIfEmpty(note.String("discussion_id")),
             IssueIid = payload.Long("issue", "iid"),
             CommitSha = payload.String("commit", "id") ?? NullIfEmpty(note.String("commit_id")),
             Command = SlashCommandParser.Parse(text),

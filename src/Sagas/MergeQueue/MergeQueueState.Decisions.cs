@@ -403,7 +403,10 @@ public sealed partial class MergeQueueState
 
     private int InFlight => Batches.Count(batch => batch.State is QueueBatchStates.Building or QueueBatchStates.Testing);
 
-    /// <summary>One probe per group of suspects, on the target, while pipelines are free: a struck merge request waiting is a group of one.</summary>
+    /// <summary>
+    /// One probe per group of suspects, on the target, while pipelines are free: a struck merge request waiting is a group
+    /// of one.
+    /// </summary>
     private void StartProbes(List<object> sent)
     {
         if (Paused)
@@ -535,7 +538,9 @@ public sealed partial class MergeQueueState
         }
     }
 
-    /// <summary>Takes an entry out of whatever tests it: its batch (and those behind) or its group of suspects, the others waiting again.</summary>
+    /// <summary>
+    /// Takes an entry out of whatever tests it: its batch (and those behind) or its group of suspects, the others waiting again.
+    /// </summary>
     private void Release(QueueEntry entry, List<object> sent)
     {
         if (entry.BatchId is { } batchId && Batch(batchId) is { } batch)
@@ -563,7 +568,9 @@ public sealed partial class MergeQueueState
         Suspects.Remove(group);
     }
 
-    /// <summary>Stops every batch and probe that is not landing; the suspects stay suspects and are probed again on the new target.</summary>
+    /// <summary>
+    /// Stops every batch and probe that is not landing; the suspects stay suspects and are probed again on the new target.
+    /// </summary>
     private void DiscardAll(List<object> sent)
     {
         foreach (var batch in Batches.Where(batch => batch.State != QueueBatchStates.Merging).ToList())

@@ -251,10 +251,15 @@ public sealed class SimRepository : IDisposable
             entry.Status == ChangeKind.Added,
             entry.Status == ChangeKind.Renamed,
             entry.Status == ChangeKind.Deleted,
-            Hunks(entry.Patch),
+            entry.IsBinaryComparison ? BinaryMessage(entry) : Hunks(entry.Patch),
             entry.LinesAdded,
             entry.LinesDeleted
         );
+
+    // What GitLab's diff says of a binary file (git's own line, GitLab's Gitlab::Git::Diff.binary_message).
+    private static string BinaryMessage(PatchEntryChanges entry) =>
+        $"Binary files {(entry.Status == ChangeKind.Added ? "/dev/null" : $"a/{entry.OldPath}")} and "
+        + $"{(entry.Status == ChangeKind.Deleted ? "/dev/null" : $"b/{entry.Path}")} differ\n";
 
     // GitLab's diff text starts at the first hunk: git's header lines (diff --git, index, ---, +++) are not part of it.
     private static string Hunks(string patch)

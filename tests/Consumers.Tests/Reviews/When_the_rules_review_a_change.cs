@@ -134,7 +134,8 @@ public sealed class When_the_rules_review_a_change
         var diff = new GitLabDiff(
             "src/cart.py",
             "src/cart.py",
-            "@@ -1,3 +1,3 @@\n a = 1\n-b = 2\n+b = 3\n c = 4\n@@ -10,2 +10,3 @@ def total():\n x = 1\n+print(x)\n y = 2\n\\ No newline at end of file\n"
+            "@@ -1,3 +1,3 @@\n a = 1\n-b = 2\n+b = 3\n c = 4\n"
+                + "@@ -10,2 +10,3 @@ def total():\n x = 1\n+print(x)\n y = 2\n\\ No newline at end of file\n"
         );
 
         var file = ChangedFile.From(diff);

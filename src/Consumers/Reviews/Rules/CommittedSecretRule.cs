@@ -89,7 +89,8 @@ public sealed partial class CommittedSecretRule : IReviewRule
 
     // A quoted literal of some length assigned to a name that says it is secret; placeholders are left alone above.
     [GeneratedRegex(
-        @"(?i)\b\w*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|private[_-]?key)\b[""']?\s*[:=]\s*[""'](?<value>[^""'\s]{12,})[""']"
+        @"(?i)\b\w*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|private[_-]?key)\b"
+            + @"[""']?\s*[:=]\s*[""'](?<value>[^""'\s]{12,})[""']"
     )]
     private static partial Regex AssignedSecret();
 }

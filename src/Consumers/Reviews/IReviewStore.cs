@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using GitLabBus.Contracts;
+using StackExchange.Redis;
+
+namespace GitLabBus.Consumers.Reviews;
+
+/// <summary>
+/// What was asked of a merge request's reviews and done: <see cref="ReviewKey"/> marks a request done (a redelivery, a
+/// second replica or the same hook five times find it and stop), and the latest review is kept for <c>GET .../review</c>.
+/// </summary>
+public interface IReviewStore
+{
+    Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken);
+
+    /// <summary>Marks <paramref name="key"/> done and, when given, keeps <paramref name="review"/> as the merge request's latest.</summary>
+    Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken);
+
+    Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A request's identity: the merge request, the head it was about, the command, and what asked (a command's note, a REST
+/// operation); a hook or the poller asks as nobody in particular, so they share one key per head.
+/// </summary>
+public sealed record ReviewKey(long ProjectId, long MergeRequestIid, string HeadSha, string Command, string? AskedBy)
+{
+    public static ReviewKey Of(ReviewRequested request, string headSha) =>
+        new(
+            request.ProjectId,
+            request.MergeRequestIid,
+            headSha,
+            request.Command,
+            request.NoteId?.ToString(CultureInfo.InvariantCulture) ?? request.OperationId
+        );
+
+    public override string ToString() => $"{HeadSha}:{Command}:{AskedBy ?? "-"}";
+}
+
+public sealed class InMemoryReviewStore : IReviewStore
+{
+    private readonly ConcurrentDictionary<ReviewKey, bool> _done = new();
+    private readonly ConcurrentDictionary<(long, long), ReviewView> _latest = new();
+
+    public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) => Task.FromResult(_done.ContainsKey(key));
+
+    public Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken)
+    {
+        if (review is not null)
+        {
+            _latest[(key.ProjectId, key.MergeRequestIid)] = review;
+        }
+
+        _done[key] = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken) =>
+        Task.FromResult(_latest.GetValueOrDefault((projectId, mergeRequestIid)));
+}
+
+/// <summary>
+/// Redis layout, one hash per merge request (<c>gitlabbus:review:{project:iid}</c>, its hash tag keeping it in one slot):
+/// field <c>latest</c> the latest review as JSON, and a field per request done (<c>done:{head}:{command}:{asked by}</c>).
+/// The hash lives <see cref="Retention"/> after its last review.
+/// </summary>
+public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStore
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string KeyOf(long projectId, long mergeRequestIid) =>
+        string.Create(CultureInfo.InvariantCulture, $"gitlabbus:review:{{{projectId}:{mergeRequestIid}}}");
+
+    public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) =>
+        redis.GetDatabase().HashExistsAsync(KeyOf(key.ProjectId, key.MergeRequestIid), $"done:{key}");
+
+    public async Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken)
+    {
+        var hash = KeyOf(key.ProjectId, key.MergeRequestIid);
+        var transaction = redis.GetDatabase().CreateTransaction();
+        var fields = new List<HashEntry> { new($"done:{key}", "1") };
+        if (review is not null)
+        {
+            fields.Add(new HashEntry("latest", JsonSerializer.Serialize(review, Json)));
+        }
+
+        _ = transaction.HashSetAsync(hash, [.. fields]);
+        _ = transaction.KeyExpireAsync(hash, Retention);
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken)
+    {
+        var stored = await redis.GetDatabase().HashGetAsync(KeyOf(projectId, mergeRequestIid), "latest");
+        return stored.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ReviewView>(stored.ToString(), Json);
+    }
+}

@@ -1,0 +1,312 @@
+using System.Text;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
+using GitLabBus.Runtime.Jobs;
+using GitLabBus.Runtime.Operations;
+using MassTransit;
+
+namespace GitLabBus.Consumers.Reviews;
+
+/// <summary>
+/// Does what a <see cref="ReviewRequested"/> asks (CONTRACT 8), one merge request at a time across replicas (its lease,
+/// renewed while it works): the same request is done once (<see cref="IReviewStore"/>), a request about an older head than
+/// the merge request's is dropped (the newer head has its own), and every GitLab write is found before it is made again.
+/// A review reads the merge request, its latest diff, <c>.gitlabbus.yml</c> on the target and the discussions, then posts
+/// the findings and the summary: five calls, plus one per new finding.
+/// </summary>
+public sealed class ReviewConsumer(
+    GitLabClients gitlab,
+    IReviewStore store,
+    IJobLease leases,
+    IOperationProgress progress,
+    ReviewSettings settings,
+    TimeProvider time,
+    ILogger<ReviewConsumer> logger
+) : IConsumer<ReviewRequested>
+{
+    public async Task Consume(ConsumeContext<ReviewRequested> context)
+    {
+        var request = context.Message;
+        var cancellationToken = context.CancellationToken;
+        var started = time.GetTimestamp();
+        await using var lease = await StepLease.HoldAsync(
+            leases,
+            settings.Lease,
+            time,
+            $"review:{request.ProjectId}:{request.MergeRequestIid}",
+            cancellationToken
+        );
+        var client = await gitlab.ForAsync(null, cancellationToken);
+        GitLabMergeRequest mr;
+        try
+        {
+            mr = await client.GetMergeRequestAsync(request.ProjectId, request.MergeRequestIid, false, cancellationToken);
+        }
+        catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
+        {
+            await FailAsync(context, null, ErrorCodes.NotFound, $"merge request !{request.MergeRequestIid} was not found");
+            return;
+        }
+
+        if (Dropped(request, mr) is { } reason)
+        {
+            logger.LogInformation(
+                "Review of !{Iid} ({Command}, {Source}) not done: {Reason}",
+                mr.Iid,
+                request.Command,
+                request.Source,
+                reason
+            );
+            await CompleteOperationAsync(request, new { skipped = reason }, cancellationToken);
+            return;
+        }
+
+        var key = ReviewKey.Of(request, mr.Sha!);
+        if (await store.IsDoneAsync(key, cancellationToken))
+        {
+            await CompleteOperationAsync(request, new { skipped = "already done" }, cancellationToken);
+            return;
+        }
+
+        var us = await gitlab.ServiceUserAsync(cancellationToken);
+        await AcknowledgeAsync(client, request, cancellationToken);
+        if (request.Command is ReviewCommands.Help or ReviewCommands.Ask or ReviewCommands.Describe)
+        {
+            await AnswerAsync(client, us, mr, request, cancellationToken);
+            await store.RecordAsync(key, null, cancellationToken);
+            await CompleteOperationAsync(request, new { answered = request.Command }, cancellationToken);
+            return;
+        }
+
+        var review = await ReviewAsync(client, us, mr, cancellationToken);
+        await store.RecordAsync(key, review.View, cancellationToken);
+        var seconds = time.GetElapsedTime(started).TotalSeconds;
+        await context.Publish(
+            new ReviewCompleted
+            {
+                ProjectId = mr.ProjectId,
+                MergeRequestIid = mr.Iid,
+                Command = request.Command,
+                HeadSha = review.View.HeadSha,
+                Provider = review.View.Provider,
+                Findings = review.View.Findings.Count,
+                Posted = review.Created,
+                NoteId = review.View.NoteId,
+                OperationId = request.OperationId,
+                DurationSeconds = seconds,
+            },
+            cancellationToken
+        );
+        await CompleteOperationAsync(
+            request,
+            new
+            {
+                head_sha = review.View.HeadSha,
+                findings = review.View.Findings.Count,
+                note_id = review.View.NoteId,
+            },
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Reviewed !{Iid} of project {ProjectId} at {HeadSha}: {Findings} findings, {Posted} new threads, {Skipped} files not read",
+            mr.Iid,
+            mr.ProjectId,
+            review.View.HeadSha,
+            review.View.Findings.Count,
+            review.Created,
+            review.View.SkippedFiles.Count
+        );
+    }
+
+    /// <summary>Why a request is not for now: the merge request is not open, moved past the head asked about, or is a draft
+    /// and nobody asked by command.</summary>
+    private static string? Dropped(ReviewRequested request, GitLabMergeRequest mr) =>
+        mr.State != "opened" ? $"the merge request is {mr.State}"
+        : string.IsNullOrEmpty(mr.Sha) ? "the merge request has no commits"
+        : request.HeadSha is { } asked && !mr.Sha.StartsWith(asked, StringComparison.OrdinalIgnoreCase)
+            ? $"its head moved from {asked} to {mr.Sha}: that head is reviewed instead"
+        : mr.Draft && request.Source is ReviewSources.Hook or ReviewSources.Poller ? "drafts are reviewed on command only"
+        : null;
+
+    private sealed record Review(ReviewView View, int Created);
+
+    private async Task<Review> ReviewAsync(GitLabClient client, GitLabUser us, GitLabMergeRequest mr, CancellationToken cancellationToken)
+    {
+        var diffs = new List<ChangedFile>();
+        await foreach (var diff in client.ListDiffsAsync(mr.ProjectId, mr.Iid, cancellationToken))
+        {
+            diffs.Add(ChangedFile.From(diff));
+        }
+
+        var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
+        var (readable, skipped) = DiffBudget.Readable(diffs, repository);
+        // A binary has nothing to read, and is still the large-or-binary rule's business.
+        var binaries = skipped.Where(file => file.Reason == DiffBudget.BinaryReason).Select(file => file.Path).ToHashSet();
+        var checkedFiles = diffs.Where(file => readable.Contains(file) || binaries.Contains(file.Path)).ToList();
+        var findings = repository.Enabled ? RulesReviewer.Review(checkedFiles, repository.RulesOff) : [];
+        var notes = new List<string>();
+        if (repository.Problem is { } problem)
+        {
+            notes.Add(problem);
+        }
+
+        if (!repository.Enabled)
+        {
+            notes.Add($"Reviews are turned off for this project (`review.enabled: false` in {ReviewRepositorySettings.FileName}).");
+        }
+
+        var projectUrl = ProjectUrlOf(mr);
+        var headSha = mr.DiffRefs?.HeadSha ?? mr.Sha!;
+        var posted = await new ReviewPoster(client, us).PostAsync(
+            mr,
+            checkedFiles,
+            findings,
+            views => ReviewComments.Summary(new ReviewSummary(headSha, settings.Provider, views, skipped, notes, projectUrl)),
+            cancellationToken
+        );
+        var view = new ReviewView
+        {
+            ProjectId = mr.ProjectId,
+            MergeRequestIid = mr.Iid,
+            HeadSha = headSha,
+            Provider = settings.Provider,
+            ReviewedAt = time.GetUtcNow(),
+            Summary = posted.Summary,
+            Findings = posted.Findings,
+            SkippedFiles = [.. skipped.Select(file => new ReviewSkippedFile(file.Path, file.Reason))],
+            NoteId = posted.NoteId,
+        };
+        return new Review(view, posted.Created);
+    }
+
+    /// <summary><c>.gitlabbus.yml</c> on the target branch, or null when there is none.</summary>
+    private static async Task<string?> SettingsFileAsync(GitLabClient client, GitLabMergeRequest mr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var raw = await client.GetRawFileAsync(mr.ProjectId, ReviewRepositorySettings.FileName, mr.TargetBranch, cancellationToken);
+            return raw.Length > ReviewRepositorySettings.MaxFileBytes ? "review: {}" : Encoding.UTF8.GetString(raw);
+        }
+        catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A command note gets an <c>eyes</c> award when it is picked up; GitLab refuses a second one, which is fine.</summary>
+    private static async Task AcknowledgeAsync(GitLabClient client, ReviewRequested request, CancellationToken cancellationToken)
+    {
+        if (request is not { Source: ReviewSources.Note, NoteId: { } noteId })
+        {
+            return;
+        }
+
+        try
+        {
+            await client.AwardNoteAsync(request.ProjectId, request.MergeRequestIid, noteId, "eyes", cancellationToken);
+        }
+        catch (GitLabException taken) when (taken.Kind is GitLabErrorKind.Validation or GitLabErrorKind.NotFound)
+        {
+            // Awarded by an earlier attempt, or the note is gone: nothing to acknowledge.
+        }
+    }
+
+    /// <summary>
+    /// A command that is not a review: <c>/help</c> lists the commands, <c>/describe</c> writes the change's outline into
+    /// the description between markers, <c>/ask</c> needs an LLM reviewer and says so with the rules one. An answer is a
+    /// reply in the command's thread, found by its marker before it is written again.
+    /// </summary>
+    private async Task AnswerAsync(
+        GitLabClient client,
+        GitLabUser us,
+        GitLabMergeRequest mr,
+        ReviewRequested request,
+        CancellationToken cancellationToken
+    )
+    {
+        if (request.Command == ReviewCommands.Describe)
+        {
+            var files = new List<ChangedFile>();
+            await foreach (var diff in client.ListDiffsAsync(mr.ProjectId, mr.Iid, cancellationToken))
+            {
+                files.Add(ChangedFile.From(diff));
+            }
+
+            var description = ReviewComments.WithOutline(mr.Description, files, mr.DiffRefs?.HeadSha ?? mr.Sha!);
+            if (description != mr.Description)
+            {
+                await client.UpdateMergeRequestAsync(
+                    mr.ProjectId,
+                    mr.Iid,
+                    new GitLabMergeRequestUpdate { Description = description },
+                    cancellationToken
+                );
+            }
+
+            return;
+        }
+
+        var noteId = request.NoteId ?? 0;
+        var marker = ReviewComments.AnswerMarker(noteId);
+        await foreach (var note in client.ListMergeRequestNotesAsync(mr.ProjectId, mr.Iid, cancellationToken))
+        {
+            if (note.Author?.Id == us.Id && note.Body.Contains(marker, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        var body =
+            request.Command == ReviewCommands.Help ? ReviewComments.Help(noteId) : ReviewComments.AskNeedsModel(noteId, settings.Provider);
+        if (request.DiscussionId is { } thread)
+        {
+            await client.ReplyToDiscussionAsync(mr.ProjectId, mr.Iid, thread, body, cancellationToken);
+        }
+        else
+        {
+            await client.CreateMergeRequestNoteAsync(mr.ProjectId, mr.Iid, body, cancellationToken);
+        }
+    }
+
+    private static string ProjectUrlOf(GitLabMergeRequest mr)
+    {
+        var at = mr.WebUrl?.IndexOf("/-/merge_requests/", StringComparison.Ordinal) ?? -1;
+        return at < 0 ? "" : mr.WebUrl![..at];
+    }
+
+    private Task CompleteOperationAsync(ReviewRequested request, object result, CancellationToken cancellationToken) =>
+        request.OperationId is { } operation ? progress.CompletedAsync(operation, result, cancellationToken) : Task.CompletedTask;
+
+    private async Task FailAsync(ConsumeContext<ReviewRequested> context, string? headSha, string code, string message)
+    {
+        var request = context.Message;
+        await context.Publish(
+            new ReviewFailed
+            {
+                ProjectId = request.ProjectId,
+                MergeRequestIid = request.MergeRequestIid,
+                Command = request.Command,
+                HeadSha = headSha,
+                Code = code,
+                Message = message,
+                OperationId = request.OperationId,
+            },
+            context.CancellationToken
+        );
+        if (request.OperationId is { } operation)
+        {
+            await progress.FailedAsync(operation, code, message, context.CancellationToken);
+        }
+
+        logger.LogInformation(
+            "Review of !{Iid} of project {ProjectId} failed ({Code}): {Message}",
+            request.MergeRequestIid,
+            request.ProjectId,
+            code,
+            message
+        );
+    }
+}
