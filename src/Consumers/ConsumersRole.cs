@@ -94,6 +94,7 @@ public static class ConsumersRole
         services.AddSingleton(ReviewSettings.Read(settings.Reader));
         services.AddStore<IReviewStore, InMemoryReviewStore, RedisReviewStore>(settings.Redis);
         services.AddSingleton<IMessageRules<ReviewRequested>, ReviewRequestedMessageRules>();
+        services.TryAddSingleton<ReviewTelemetry>();
     }
 
     private static void AddPipelines(IServiceCollection services)

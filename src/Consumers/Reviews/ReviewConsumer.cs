@@ -23,6 +23,7 @@ public sealed class ReviewConsumer(
     IJobLease leases,
     IOperationProgress progress,
     ReviewSettings settings,
+    ReviewTelemetry telemetry,
     TimeProvider time,
     ILogger<ReviewConsumer> logger
 ) : IConsumer<ReviewRequested>
@@ -60,6 +61,7 @@ public sealed class ReviewConsumer(
                 request.Source,
                 reason
             );
+            telemetry.Ended(settings.Provider, "skipped");
             await CompleteOperationAsync(request, new { skipped = reason }, cancellationToken);
             return;
         }
@@ -67,6 +69,7 @@ public sealed class ReviewConsumer(
         var key = ReviewKey.Of(request, mr.Sha!);
         if (await store.IsDoneAsync(key, cancellationToken))
         {
+            telemetry.Ended(settings.Provider, "skipped");
             await CompleteOperationAsync(request, new { skipped = "already done" }, cancellationToken);
             return;
         }
@@ -77,6 +80,7 @@ public sealed class ReviewConsumer(
         {
             await AnswerAsync(client, us, mr, request, cancellationToken);
             await store.RecordAsync(key, null, cancellationToken);
+            telemetry.Ended(settings.Provider, "completed");
             await CompleteOperationAsync(request, new { answered = request.Command }, cancellationToken);
             return;
         }
@@ -84,6 +88,7 @@ public sealed class ReviewConsumer(
         var review = await ReviewAsync(client, us, mr, cancellationToken);
         await store.RecordAsync(key, review.View, cancellationToken);
         var seconds = time.GetElapsedTime(started).TotalSeconds;
+        telemetry.Completed(settings.Provider, seconds, review.View.Findings.Select(finding => finding.Severity));
         await context.Publish(
             new ReviewCompleted
             {
@@ -283,6 +288,7 @@ public sealed class ReviewConsumer(
     private async Task FailAsync(ConsumeContext<ReviewRequested> context, string? headSha, string code, string message)
     {
         var request = context.Message;
+        telemetry.Ended(settings.Provider, "failed");
         await context.Publish(
             new ReviewFailed
             {

@@ -50,6 +50,15 @@ public sealed class When_reviews_are_used_over_http : IAsyncLifetime
         Assert.True(review.GetProperty("note_id").GetInt64() > 0);
         Assert.Equal(JsonValueKind.Array, review.GetProperty("findings").ValueKind);
         Assert.Equal(JsonValueKind.Array, review.GetProperty("skipped_files").ValueKind);
+        var metrics = "";
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (metrics = await _owner.GetStringAsync("/metrics")).Contains("reviews_total{", StringComparison.Ordinal)
+            )
+        );
+        Assert.Matches("reviews_total\\{[^}]*provider=\"rules\"[^}]*result=\"completed\"", metrics);
+        Assert.Contains("review_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Matches("review_findings_total\\{[^}]*severity=\"info\"", metrics);
     }
 
     [Theory]

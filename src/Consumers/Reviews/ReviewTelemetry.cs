@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+
+namespace GitLabBus.Consumers.Reviews;
+
+/// <summary>
+/// CONTRACT 8's metrics (Prometheus adds <c>_total</c> to counters): <c>reviews_total{provider,result}</c> (<c>completed</c>,
+/// <c>failed</c>, <c>skipped</c>: dropped or already done), <c>review_duration_seconds</c> (from the lease taken to the
+/// summary posted) and <c>review_findings_total{severity}</c>, recorded by the replica that did the review, once.
+/// </summary>
+public sealed class ReviewTelemetry
+{
+    public const string Name = "GitLabBus.Reviews";
+
+    private readonly Counter<long> _reviews;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _findings;
+
+    public ReviewTelemetry(IMeterFactory meters)
+    {
+        var meter = meters.Create(Name);
+        _reviews = meter.CreateCounter<long>("reviews", description: "Review requests that ended, by provider and result");
+        _duration = meter.CreateHistogram<double>("review_duration_seconds", "s", "From a review's start to its summary posted");
+        _findings = meter.CreateCounter<long>("review_findings", description: "Findings of completed reviews, by severity");
+    }
+
+    public void Ended(string provider, string result) =>
+        _reviews.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("result", result));
+
+    public void Completed(string provider, double seconds, IEnumerable<string> severities)
+    {
+        Ended(provider, "completed");
+        _duration.Record(seconds);
+        foreach (var severity in severities)
+        {
+            _findings.Add(1, new KeyValuePair<string, object?>("severity", severity));
+        }
+    }
+}
