@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
@@ -80,29 +81,15 @@ public static class MergeQueueComments
         return at < 0 ? $"`{job.Name}`" : $"[`{job.Name}`]({pipelineUrl![..at]}/-/jobs/{job.Id})";
     }
 
-    /// <summary>
-    /// Writes <paramref name="comment"/> on the merge request unless <paramref name="us"/> (the service's user) wrote it
-    /// already: a marker in someone else's note does not count, so nobody can silence the queue by quoting it.
-    /// </summary>
-    public static async Task WriteOnceAsync(
+    /// <summary>Writes <paramref name="comment"/> on the merge request unless the service's user wrote it already.</summary>
+    public static Task WriteOnceAsync(
         GitLabClient client,
         long projectId,
         long iid,
         GitLabUser us,
         QueueComment comment,
         CancellationToken cancellationToken
-    )
-    {
-        await foreach (var note in client.ListMergeRequestNotesAsync(projectId, iid, cancellationToken))
-        {
-            if (note.Author?.Id == us.Id && note.Body.Contains(comment.Marker, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
-        await client.CreateMergeRequestNoteAsync(projectId, iid, comment.Body, cancellationToken);
-    }
+    ) => OwnNotes.WriteOnceAsync(client, projectId, iid, us, comment.Marker, comment.Body, cancellationToken);
 
     private static QueueComment With(string marker, string text) => new(marker, $"{text}\n\n{marker}");
 }

@@ -255,25 +255,18 @@ public sealed class ReviewConsumer(
         }
 
         var noteId = request.NoteId ?? 0;
-        var marker = ReviewComments.AnswerMarker(noteId);
-        await foreach (var note in client.ListMergeRequestNotesAsync(mr.ProjectId, mr.Iid, cancellationToken))
-        {
-            if (note.Author?.Id == us.Id && note.Body.Contains(marker, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
         var body =
             request.Command == ReviewCommands.Help ? ReviewComments.Help(noteId) : ReviewComments.AskNeedsModel(noteId, settings.Provider);
-        if (request.DiscussionId is { } thread)
-        {
-            await client.ReplyToDiscussionAsync(mr.ProjectId, mr.Iid, thread, body, cancellationToken);
-        }
-        else
-        {
-            await client.CreateMergeRequestNoteAsync(mr.ProjectId, mr.Iid, body, cancellationToken);
-        }
+        await OwnNotes.WriteOnceAsync(
+            client,
+            mr.ProjectId,
+            mr.Iid,
+            us,
+            ReviewComments.AnswerMarker(noteId),
+            body,
+            cancellationToken,
+            request.DiscussionId
+        );
     }
 
     private static string ProjectUrlOf(GitLabMergeRequest mr)
