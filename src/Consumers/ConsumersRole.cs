@@ -91,7 +91,13 @@ public static class ConsumersRole
 
     private static void AddReviews(IServiceCollection services, RuntimeSettings settings)
     {
-        services.AddSingleton(ReviewSettings.Read(settings.Reader));
+        var reviews = ReviewSettings.Read(settings.Reader);
+        services.AddSingleton(reviews);
+        if (reviews.UsesModel)
+        {
+            services.AddSingleton(LlmReviewer.Create(reviews));
+        }
+
         services.AddStore<IReviewStore, InMemoryReviewStore, RedisReviewStore>(settings.Redis);
         services.AddSingleton<IMessageRules<ReviewRequested>, ReviewRequestedMessageRules>();
         services.TryAddSingleton<ReviewTelemetry>();

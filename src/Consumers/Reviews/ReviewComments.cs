@@ -115,6 +115,12 @@ public static class ReviewComments
         + "An administrator can set `REVIEW_PROVIDER` to `openai` or `azure` (with `OAI_BASE_URL`, `OAI_KEY` and the model name).\n\n"
         + AnswerMarker(noteId);
 
+    public static string Answer(long noteId, string answer) =>
+        $"{answer}\n\n<sub>Answered by GitLabBus from the diff.</sub>\n\n{AnswerMarker(noteId)}";
+
+    public static string AskFailed(long noteId, string reason) =>
+        $"**GitLabBus** could not answer: {reason}. Ask again in a while (a new `/ask` comment).\n\n{AnswerMarker(noteId)}";
+
     /// <summary>
     /// The description with the change's outline between <see cref="OutlineStart"/> and <see cref="OutlineEnd"/> (replaced
     /// when there, appended when not): files by lines added and removed, the largest first. Everything else is the author's.

@@ -25,7 +25,8 @@ public sealed class ReviewConsumer(
     ReviewSettings settings,
     ReviewTelemetry telemetry,
     TimeProvider time,
-    ILogger<ReviewConsumer> logger
+    ILogger<ReviewConsumer> logger,
+    LlmReviewer? model = null
 ) : IConsumer<ReviewRequested>
 {
     public async Task Consume(ConsumeContext<ReviewRequested> context)
@@ -78,15 +79,28 @@ public sealed class ReviewConsumer(
         await AcknowledgeAsync(client, request, cancellationToken);
         if (request.Command is ReviewCommands.Help or ReviewCommands.Ask or ReviewCommands.Describe)
         {
-            await AnswerAsync(client, us, mr, request, cancellationToken);
+            var unanswered = await AnswerAsync(client, us, mr, request, cancellationToken);
             await store.RecordAsync(key, null, cancellationToken);
+            if (unanswered is not null)
+            {
+                await FailAsync(context, mr.Sha, ErrorCodes.ReviewUnavailable, unanswered);
+                return;
+            }
+
             telemetry.Ended(settings.Provider, "completed");
             await CompleteOperationAsync(request, new { answered = request.Command }, cancellationToken);
             return;
         }
 
         var review = await ReviewAsync(client, us, mr, cancellationToken);
+        // A model that failed does not undo what the rules posted: the request is done, and /review asks again.
         await store.RecordAsync(key, review.View, cancellationToken);
+        if (review.ModelFailure is { } failure)
+        {
+            await FailAsync(context, review.View.HeadSha, ErrorCodes.ReviewUnavailable, failure);
+            return;
+        }
+
         var seconds = time.GetElapsedTime(started).TotalSeconds;
         telemetry.Completed(settings.Provider, seconds, review.View.Findings.Select(finding => finding.Severity));
         await context.Publish(
@@ -136,16 +150,12 @@ public sealed class ReviewConsumer(
         : mr.Draft && request.Source is ReviewSources.Hook or ReviewSources.Poller ? "drafts are reviewed on command only"
         : null;
 
-    private sealed record Review(ReviewView View, int Created);
+    /// <summary>A review posted; <see cref="ModelFailure"/> says why the LLM reviewer did not take part, when it did not.</summary>
+    private sealed record Review(ReviewView View, int Created, string? ModelFailure);
 
     private async Task<Review> ReviewAsync(GitLabClient client, GitLabUser us, GitLabMergeRequest mr, CancellationToken cancellationToken)
     {
-        var diffs = new List<ChangedFile>();
-        await foreach (var diff in client.ListDiffsAsync(mr.ProjectId, mr.Iid, cancellationToken))
-        {
-            diffs.Add(ChangedFile.From(diff));
-        }
-
+        var diffs = await DiffsAsync(client, mr, cancellationToken);
         var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
         var (readable, skipped) = DiffBudget.Readable(diffs, repository);
         // A binary has nothing to read, and is still the large-or-binary rule's business.
@@ -161,6 +171,27 @@ public sealed class ReviewConsumer(
         if (!repository.Enabled)
         {
             notes.Add($"Reviews are turned off for this project (`review.enabled: false` in {ReviewRepositorySettings.FileName}).");
+        }
+
+        string? modelFailure = null;
+        if (model is not null && repository.Enabled)
+        {
+            var budget = new DiffBudget(settings.MaxDiffTokens).Select(readable, repository);
+            skipped = [.. skipped, .. budget.Skipped];
+            try
+            {
+                var found = await model.ReviewAsync(mr, budget, repository.Instructions, cancellationToken);
+                telemetry.Tokens(settings.Provider, found.Tokens);
+                findings = [.. findings, .. found.Findings];
+            }
+            catch (ModelUnavailableException unavailable)
+            {
+                modelFailure = unavailable.Message;
+                notes.Add(
+                    $"The `{settings.Provider}` reviewer could not review this change: {unavailable.Message}. "
+                        + "What the rules found is here all the same; comment `/review` to try again."
+                );
+            }
         }
 
         var projectUrl = ProjectUrlOf(mr);
@@ -184,7 +215,18 @@ public sealed class ReviewConsumer(
             SkippedFiles = [.. skipped.Select(file => new ReviewSkippedFile(file.Path, file.Reason))],
             NoteId = posted.NoteId,
         };
-        return new Review(view, posted.Created);
+        return new Review(view, posted.Created, modelFailure);
+    }
+
+    private static async Task<List<ChangedFile>> DiffsAsync(GitLabClient client, GitLabMergeRequest mr, CancellationToken cancellationToken)
+    {
+        var files = new List<ChangedFile>();
+        await foreach (var diff in client.ListDiffsAsync(mr.ProjectId, mr.Iid, cancellationToken))
+        {
+            files.Add(ChangedFile.From(diff));
+        }
+
+        return files;
     }
 
     /// <summary><c>.gitlabbus.yml</c> on the target branch, or null when there is none.</summary>
@@ -221,10 +263,11 @@ public sealed class ReviewConsumer(
 
     /// <summary>
     /// A command that is not a review: <c>/help</c> lists the commands, <c>/describe</c> writes the change's outline into
-    /// the description between markers, <c>/ask</c> needs an LLM reviewer and says so with the rules one. An answer is a
-    /// reply in the command's thread, found by its marker before it is written again.
+    /// the description between markers, <c>/ask</c> is answered by the LLM reviewer (the rules one says it needs one). An
+    /// answer is a reply in the command's thread, found by its marker before it is written again. Returns why the model
+    /// could not answer, when it could not (the reply says so too).
     /// </summary>
-    private async Task AnswerAsync(
+    private async Task<string?> AnswerAsync(
         GitLabClient client,
         GitLabUser us,
         GitLabMergeRequest mr,
@@ -234,12 +277,7 @@ public sealed class ReviewConsumer(
     {
         if (request.Command == ReviewCommands.Describe)
         {
-            var files = new List<ChangedFile>();
-            await foreach (var diff in client.ListDiffsAsync(mr.ProjectId, mr.Iid, cancellationToken))
-            {
-                files.Add(ChangedFile.From(diff));
-            }
-
+            var files = await DiffsAsync(client, mr, cancellationToken);
             var description = ReviewComments.WithOutline(mr.Description, files, mr.DiffRefs?.HeadSha ?? mr.Sha!);
             if (description != mr.Description)
             {
@@ -251,12 +289,38 @@ public sealed class ReviewConsumer(
                 );
             }
 
-            return;
+            return null;
         }
 
         var noteId = request.NoteId ?? 0;
-        var body =
-            request.Command == ReviewCommands.Help ? ReviewComments.Help(noteId) : ReviewComments.AskNeedsModel(noteId, settings.Provider);
+        string? failure = null;
+        string body;
+        if (request.Command == ReviewCommands.Help)
+        {
+            body = ReviewComments.Help(noteId);
+        }
+        else if (model is null)
+        {
+            body = ReviewComments.AskNeedsModel(noteId, settings.Provider);
+        }
+        else
+        {
+            var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
+            var (readable, _) = DiffBudget.Readable(await DiffsAsync(client, mr, cancellationToken), repository);
+            var budget = new DiffBudget(settings.MaxDiffTokens).Select(readable, repository);
+            try
+            {
+                var (answer, tokens) = await model.AskAsync(mr, budget, request.Question!, repository.Instructions, cancellationToken);
+                telemetry.Tokens(settings.Provider, tokens);
+                body = ReviewComments.Answer(noteId, answer);
+            }
+            catch (ModelUnavailableException unavailable)
+            {
+                failure = unavailable.Message;
+                body = ReviewComments.AskFailed(noteId, unavailable.Message);
+            }
+        }
+
         await OwnNotes.WriteOnceAsync(
             client,
             mr.ProjectId,
@@ -267,6 +331,7 @@ public sealed class ReviewConsumer(
             cancellationToken,
             request.DiscussionId
         );
+        return failure;
     }
 
     private static string ProjectUrlOf(GitLabMergeRequest mr)

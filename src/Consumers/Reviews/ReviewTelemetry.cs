@@ -5,7 +5,8 @@ namespace GitLabBus.Consumers.Reviews;
 /// <summary>
 /// CONTRACT 8's metrics (Prometheus adds <c>_total</c> to counters): <c>reviews_total{provider,result}</c> (<c>completed</c>,
 /// <c>failed</c>, <c>skipped</c>: dropped or already done), <c>review_duration_seconds</c> (from the lease taken to the
-/// summary posted) and <c>review_findings_total{severity}</c>, recorded by the replica that did the review, once.
+/// summary posted), <c>review_findings_total{severity}</c> and <c>review_llm_tokens_total{provider}</c>, recorded by the
+/// replica that did the review, once.
 /// </summary>
 public sealed class ReviewTelemetry
 {
@@ -14,6 +15,7 @@ public sealed class ReviewTelemetry
     private readonly Counter<long> _reviews;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _findings;
+    private readonly Counter<long> _tokens;
 
     public ReviewTelemetry(IMeterFactory meters)
     {
@@ -21,7 +23,10 @@ public sealed class ReviewTelemetry
         _reviews = meter.CreateCounter<long>("reviews", description: "Review requests that ended, by provider and result");
         _duration = meter.CreateHistogram<double>("review_duration_seconds", "s", "From a review's start to its summary posted");
         _findings = meter.CreateCounter<long>("review_findings", description: "Findings of completed reviews, by severity");
+        _tokens = meter.CreateCounter<long>("review_llm_tokens", description: "Tokens the LLM reviewers used, by provider");
     }
+
+    public void Tokens(string provider, long tokens) => _tokens.Add(tokens, new KeyValuePair<string, object?>("provider", provider));
 
     public void Ended(string provider, string result) =>
         _reviews.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("result", result));

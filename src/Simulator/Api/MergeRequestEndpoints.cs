@@ -426,6 +426,27 @@ public static partial class MergeRequestEndpoints
                 )
         );
 
+        api.MapGet(
+            "/projects/{id}/merge_requests/{iid:long}/discussions/{discussionId}",
+            (SimStore store, string id, long iid, string discussionId) =>
+                store.Read(s =>
+                    With(
+                        s,
+                        id,
+                        iid,
+                        (_, mr) =>
+                            s
+                                .Notes.Where(n =>
+                                    n.NoteableType == "MergeRequest" && n.NoteableId == mr.Id && n.DiscussionId == discussionId
+                                )
+                                .ToList()
+                                is { Count: > 0 } thread
+                                ? SimResults.Ok(SimJson.Discussion(s, discussionId, thread))
+                                : SimResults.NotFound("Discussion")
+                    )
+                )
+        );
+
         api.MapPost(
             "/projects/{id}/merge_requests/{iid:long}/discussions",
             (HttpContext http, SimStore store, SimParams parameters, string id, long iid) =>
