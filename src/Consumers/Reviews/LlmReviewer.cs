@@ -198,7 +198,8 @@ public static class ReviewPrompts
     private const string Findings = """
         You review a GitLab merge request's diff as a senior engineer would: correctness, security, error handling, concurrency,
         resource leaks, and tests. Say only what matters and what the author should do; no praise, no style nits a formatter fixes.
-        Answer with JSON only: {"findings":[{"path":"<a file of the diff>","line":<number>,"side":"new"|"old","severity":"critical"|"error"|"warning"|"info","message":"<what is wrong and what to do>"}]}.
+        Answer with JSON only: {"findings":[{"path":"<a file of the diff>","line":<number>,"side":"new"|"old",
+        "severity":"critical"|"error"|"warning"|"info","message":"<what is wrong and what to do>"}]}.
         "line" is the line number in the new file for "new" (added or unchanged lines) and in the old file for "old" (removed lines).
         Never repeat a secret, key or password you see; name its kind instead. An empty list is a fine answer.
         """;

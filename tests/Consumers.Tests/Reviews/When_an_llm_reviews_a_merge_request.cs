@@ -75,7 +75,7 @@ public sealed class When_an_llm_reviews_a_merge_request : IAsyncLifetime
     {
         _answer = _ =>
             Completion(
-                """{"findings":[{"path":"web/cart.js","line":2,"side":"new","severity":"error","message":"total can be negative: check it."},"""
+                """{"findings":[{"path":"web/cart.js","line":2,"side":"new","severity":"error","message":"total can go negative."},"""
                     + """{"path":"web/cart.js","line":999,"side":"new","severity":"warning","message":"Outside the diff."},"""
                     + """{"path":"web/nowhere.js","line":1,"severity":"info","message":"Not a file of the change."}]}"""
             );
