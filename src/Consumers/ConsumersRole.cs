@@ -98,6 +98,12 @@ public static class ConsumersRole
             services.AddSingleton(LlmReviewer.Create(reviews));
         }
 
+        services.AddScoped<ReviewPoller>();
+        if (reviews.PollInterval > TimeSpan.Zero)
+        {
+            services.AddRecurringJob<ReviewPoller>(settings.Redis, ReviewPoller.JobName, reviews.PollInterval);
+        }
+
         services.AddStore<IReviewStore, InMemoryReviewStore, RedisReviewStore>(settings.Redis);
         services.AddSingleton<IMessageRules<ReviewRequested>, ReviewRequestedMessageRules>();
         services.TryAddSingleton<ReviewTelemetry>();

@@ -18,6 +18,11 @@ public interface IReviewStore
     Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken);
 
     Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken);
+
+    /// <summary>The poller's watermark: the latest merge request update (by GitLab's clock) it read; null before its first round.</summary>
+    Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken);
+
+    Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -58,12 +63,23 @@ public sealed class InMemoryReviewStore : IReviewStore
 
     public Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken) =>
         Task.FromResult(_latest.GetValueOrDefault((projectId, mergeRequestIid)));
+
+    private DateTimeOffset? _watermark;
+
+    public Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken) => Task.FromResult(_watermark);
+
+    public Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        _watermark = watermark;
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>
 /// Redis layout, one hash per merge request (<c>gitlabbus:review:{project:iid}</c>, its hash tag keeping it in one slot):
 /// field <c>latest</c> the latest review as JSON, and a field per request done (<c>done:{head}:{command}:{asked by}</c>).
-/// The hash lives <see cref="Retention"/> after its last review.
+/// The hash lives <see cref="Retention"/> after its last review. The poller's watermark is <c>gitlabbus:review:poller</c>
+/// (an ISO 8601 time, kept until replaced).
 /// </summary>
 public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStore
 {
@@ -96,4 +112,15 @@ public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStor
         var stored = await redis.GetDatabase().HashGetAsync(KeyOf(projectId, mergeRequestIid), "latest");
         return stored.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ReviewView>(stored.ToString(), Json);
     }
+
+    public const string WatermarkKey = "gitlabbus:review:poller";
+
+    public async Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken)
+    {
+        var stored = await redis.GetDatabase().StringGetAsync(WatermarkKey);
+        return stored.IsNullOrEmpty ? null : DateTimeOffset.Parse(stored.ToString(), CultureInfo.InvariantCulture);
+    }
+
+    public Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken) =>
+        redis.GetDatabase().StringSetAsync(WatermarkKey, watermark.ToString("O", CultureInfo.InvariantCulture));
 }

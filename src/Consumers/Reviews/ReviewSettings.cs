@@ -18,6 +18,9 @@ public sealed record ReviewSettings(string Provider, TimeSpan Lease)
     /// <summary><c>REVIEW_MAX_DIFF_TOKENS</c> (32,000): what an LLM reviewer reads of a diff, at most.</summary>
     public int MaxDiffTokens { get; init; } = 32_000;
 
+    /// <summary><c>REVIEW_POLL_INTERVAL_SECONDS</c> (0 = off): the poller, for GitLabs that cannot send webhooks.</summary>
+    public TimeSpan PollInterval { get; init; }
+
     /// <summary><c>REVIEW_LLM_TIMEOUT_SECONDS</c> (60): how long an LLM reviewer may take to answer.</summary>
     public TimeSpan ModelTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -41,6 +44,7 @@ public sealed record ReviewSettings(string Provider, TimeSpan Lease)
         {
             MaxDiffTokens = reader.Int("REVIEW_MAX_DIFF_TOKENS", 32_000, 1_000, 1_000_000),
             ModelTimeout = TimeSpan.FromSeconds(reader.Double("REVIEW_LLM_TIMEOUT_SECONDS", 60, 1, 600)),
+            PollInterval = TimeSpan.FromSeconds(reader.Double("REVIEW_POLL_INTERVAL_SECONDS", 0, 0, 86_400)),
         };
         if (provider == Rules)
         {

@@ -21,6 +21,22 @@ public sealed partial class GitLabClient
     public IAsyncEnumerable<GitLabMergeRequest> ListMergeRequestsAssignedToMeAsync(CancellationToken cancellationToken) =>
         _connection.ListAsync<GitLabMergeRequest>("merge_requests?scope=assigned_to_me&state=opened", cancellationToken);
 
+    /// <summary>
+    /// Open merge requests of every project the token sees, updated on or after <paramref name="updatedAfter"/> (all of them
+    /// without it), oldest update first: what a poller reads instead of webhooks.
+    /// </summary>
+    public IAsyncEnumerable<GitLabMergeRequest> ListOpenMergeRequestsUpdatedAsync(
+        DateTimeOffset? updatedAfter,
+        CancellationToken cancellationToken
+    ) =>
+        _connection.ListAsync<GitLabMergeRequest>(
+            "merge_requests?scope=all&state=opened&order_by=updated_at&sort=asc"
+                + (updatedAfter is { } after ? $"&updated_after={Uri.EscapeDataString(Iso(after))}" : ""),
+            cancellationToken
+        );
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
     public Task<GitLabPage<GitLabMergeRequest>> GetMergeRequestsPageAsync(
         ProjectRef project,
         WorkItemFilter? filter,

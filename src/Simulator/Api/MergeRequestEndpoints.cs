@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using GitLabBus.Simulator.State;
 
@@ -23,6 +24,16 @@ public static partial class MergeRequestEndpoints
                         return SimResults.Ok(new { error = "scope does not have a valid value" }, 400);
                     }
 
+                    DateTimeOffset? updatedAfter = null;
+                    if (parameters.String("updated_after") is { } after)
+                    {
+                        if (!DateTimeOffset.TryParse(after, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                        {
+                            return SimResults.Ok(new { error = "updated_after is invalid" }, 400);
+                        }
+
+                        updatedAfter = parsed;
+                    }
                     var mine = s.MergeRequests.Where(m =>
                         scope switch
                         {
@@ -30,16 +41,26 @@ public static partial class MergeRequestEndpoints
                             "reviews_for_me" => m.ReviewerIds.Contains(caller.Id),
                             "created_by_me" => m.AuthorId == caller.Id,
                             _ => true,
-                        }
+                        } && (updatedAfter is null || m.UpdatedAt >= updatedAfter)
                     );
+                    var filtered = WorkItemEndpoints.Filter(
+                        mine,
+                        parameters,
+                        m => m.State,
+                        m => m.Labels,
+                        m => m.Title,
+                        m => m.Description
+                    );
+                    var byUpdate = parameters.String("order_by") == "updated_at";
+                    Func<SimMergeRequest, DateTimeOffset> key = byUpdate ? m => m.UpdatedAt : m => m.CreatedAt;
+                    var ordered =
+                        parameters.String("sort") == "asc"
+                            ? filtered.OrderBy(key).ThenBy(m => m.Id)
+                            : filtered.OrderByDescending(key).ThenByDescending(m => m.Id);
                     return SimResults.Page(
                         http,
                         parameters,
-                        WorkItemEndpoints
-                            .Filter(mine, parameters, m => m.State, m => m.Labels, m => m.Title, m => m.Description)
-                            .OrderByDescending(m => m.CreatedAt)
-                            .ThenByDescending(m => m.Id)
-                            .ToList(),
+                        ordered.ToList(),
                         mr => SimJson.MergeRequest(s, s.Projects.First(project => project.Id == mr.ProjectId), mr, false)
                     );
                 })

@@ -292,6 +292,17 @@ public sealed partial class SimStore
             UpdatedAt = Now,
         };
         Notes.Add(note);
+        // A comment touches what it is on, as GitLab's updated_at shows (the reviews' poller finds commands by it).
+        if (mr is not null)
+        {
+            mr.UpdatedAt = Now;
+        }
+
+        if (issue is not null)
+        {
+            issue.UpdatedAt = Now;
+        }
+
         Emit(project.Id, "Note Hook", "note", SimPayloads.Note(this, project, note, mr, issue));
         return note;
     }

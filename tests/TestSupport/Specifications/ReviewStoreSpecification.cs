@@ -48,6 +48,17 @@ public abstract class ReviewStoreSpecification
         Assert.Equal(["package-lock.json"], latest.SkippedFiles.Select(file => file.Path));
     }
 
+    [Fact]
+    public async Task The_pollers_watermark_is_the_last_set()
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 9, 30, 15, 250, TimeSpan.Zero);
+
+        await Store.SetWatermarkAsync(at.AddMinutes(-5), CancellationToken.None);
+        await Store.SetWatermarkAsync(at, CancellationToken.None);
+
+        Assert.Equal(at, await Store.WatermarkAsync(CancellationToken.None));
+    }
+
     private static ReviewView Review(long project, string head, string summary) =>
         new()
         {

@@ -1,0 +1,93 @@
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Jobs;
+using GitLabBus.Contracts;
+using MassTransit;
+
+namespace GitLabBus.Consumers.Reviews;
+
+/// <summary>
+/// For GitLabs that cannot send webhooks: every <c>REVIEW_POLL_INTERVAL_SECONDS</c>, one replica (a recurring job with a
+/// lease) reads the open merge requests updated since its watermark (GitLab's own <c>updated_at</c>, kept in Redis) and
+/// asks for a review of each head and for every command in a comment written since. What it asks twice is done once:
+/// the reviews are keyed by head and by command note. Its first round reviews the open merge requests and leaves older
+/// comments alone.
+/// </summary>
+public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPublishEndpoint bus, ILogger<ReviewPoller> logger)
+    : IRecurringJob
+{
+    public const string JobName = "review-poller";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var client = await gitlab.ForAsync(null, cancellationToken);
+        var us = await gitlab.ServiceUserAsync(cancellationToken);
+        var since = await store.WatermarkAsync(cancellationToken);
+        var latest = since;
+        var asked = 0;
+        await foreach (var mr in client.ListOpenMergeRequestsUpdatedAsync(since, cancellationToken))
+        {
+            latest = Max(latest, mr.UpdatedAt);
+            await bus.Publish(
+                new ReviewRequested
+                {
+                    ProjectId = mr.ProjectId,
+                    MergeRequestIid = mr.Iid,
+                    HeadSha = mr.Sha,
+                    Source = ReviewSources.Poller,
+                },
+                cancellationToken
+            );
+            asked++;
+            if (since is null)
+            {
+                continue;
+            }
+
+            await foreach (var note in client.ListMergeRequestNotesAsync(mr.ProjectId, mr.Iid, cancellationToken))
+            {
+                if (
+                    note.CreatedAt < since
+                    || note.System
+                    || note.Author?.Id == us.Id
+                    || Webhooks.SlashCommandParser.Parse(note.Body) is not { } command
+                    || ReviewTriggerConsumer.Parse(command) is not { } request
+                )
+                {
+                    continue;
+                }
+
+                await bus.Publish(
+                    new ReviewRequested
+                    {
+                        ProjectId = mr.ProjectId,
+                        MergeRequestIid = mr.Iid,
+                        Command = request.Command,
+                        Question = request.Question,
+                        NoteId = note.Id,
+                        Again = true,
+                        Source = ReviewSources.Poller,
+                        RequestedBy = note.Author?.Username,
+                    },
+                    cancellationToken
+                );
+                asked++;
+            }
+        }
+
+        if (latest is { } watermark && watermark != since)
+        {
+            await store.SetWatermarkAsync(watermark, cancellationToken);
+        }
+
+        if (asked > 0)
+        {
+            logger.LogInformation("Review poller: {Count} reviews and commands asked for since {Since}", asked, since);
+        }
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b
+        : b is null ? a
+        : a > b ? a
+        : b;
+}

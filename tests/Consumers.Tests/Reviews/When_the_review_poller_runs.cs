@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GitLabBus.Consumers.Reviews;
+using GitLabBus.Contracts;
+using GitLabBus.Simulator;
+using GitLabBus.Tests.TestSupport;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GitLabBus.Tests.Consumers.Reviews;
+
+/// <summary>The poller, for GitLabs without webhooks: open merge requests and command comments since its watermark.</summary>
+public sealed class When_the_review_poller_runs : IAsyncLifetime
+{
+    private ConsumersAgainstSimulator _consumers = null!;
+
+    private ITestHarness Harness => _consumers.Harness;
+
+    public async Task InitializeAsync() => _consumers = await ConsumersAgainstSimulator.StartAsync(_ => { });
+
+    public async Task DisposeAsync() => await _consumers.DisposeAsync();
+
+    [Fact]
+    public async Task Should_ask_for_every_open_head_then_only_for_new_commands_of_people()
+    {
+        await RoundAsync();
+        var first = Harness.Published.Select<ReviewRequested>().Select(x => x.Context.Message).ToList();
+        var watermark = await _consumers.Services.GetRequiredService<IReviewStore>().WatermarkAsync(CancellationToken.None);
+
+        using var alice = new HttpClient { BaseAddress = _consumers.GitLab.BaseAddress };
+        alice.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DeveloperToken);
+        using var written = await alice.PostAsJsonAsync("/api/v4/projects/1/merge_requests/1/notes", new { body = "/review please" });
+        var noteId = (await written.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        await _consumers.GitLab.PostAsJsonAsync(
+            "/api/v4/projects/1/merge_requests/1/notes",
+            new { body = "/review (quoted by the service)" }
+        );
+        await RoundAsync();
+
+        Assert.Equal([1L, 2L, 3L], first.Select(m => m.MergeRequestIid).Order());
+        Assert.All(first, m => Assert.Equal((ReviewSources.Poller, ReviewCommands.Review), (m.Source, m.Command)));
+        Assert.All(first, m => Assert.Equal(40, m.HeadSha!.Length));
+        Assert.NotNull(watermark);
+        var commands = Harness.Published.Select<ReviewRequested>().Select(x => x.Context.Message).Where(m => m.NoteId is not null).ToList();
+        var command = Assert.Single(commands);
+        Assert.Equal((noteId, SimulatorOptions.DeveloperUsername, true), (command.NoteId!.Value, command.RequestedBy, command.Again));
+    }
+
+    private async Task RoundAsync()
+    {
+        using var scope = _consumers.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ReviewPoller>().RunAsync(CancellationToken.None);
+    }
+}
