@@ -21,7 +21,8 @@ public sealed record BenchSettings(
     int EmbeddingItems,
     int MergeRequests,
     double ClockSpeed,
-    IReadOnlyList<int> BrokenPercents
+    IReadOnlyList<int> BrokenPercents,
+    bool BreaksOnce
 )
 {
     public const string VirtualHost = "gitlabbus-bench";
@@ -56,7 +57,8 @@ public sealed record BenchSettings(
                 .. Arg("broken", "0,10,30")
                     .Split(',')
                     .Select(percent => int.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)),
-            ]
+            ],
+            args.Contains("--breaks-once")
         );
     }
 
