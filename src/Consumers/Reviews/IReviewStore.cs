@@ -47,6 +47,7 @@ public sealed class InMemoryReviewStore : IReviewStore
 {
     private readonly ConcurrentDictionary<ReviewKey, bool> _done = new();
     private readonly ConcurrentDictionary<(long, long), ReviewView> _latest = new();
+    private DateTimeOffset? _watermark;
 
     public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) => Task.FromResult(_done.ContainsKey(key));
 
@@ -63,8 +64,6 @@ public sealed class InMemoryReviewStore : IReviewStore
 
     public Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken) =>
         Task.FromResult(_latest.GetValueOrDefault((projectId, mergeRequestIid)));
-
-    private DateTimeOffset? _watermark;
 
     public Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken) => Task.FromResult(_watermark);
 
@@ -83,6 +82,7 @@ public sealed class InMemoryReviewStore : IReviewStore
 /// </summary>
 public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStore
 {
+    public const string WatermarkKey = "gitlabbus:review:poller";
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -112,8 +112,6 @@ public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStor
         var stored = await redis.GetDatabase().HashGetAsync(KeyOf(projectId, mergeRequestIid), "latest");
         return stored.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ReviewView>(stored.ToString(), Json);
     }
-
-    public const string WatermarkKey = "gitlabbus:review:poller";
 
     public async Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken)
     {
