@@ -109,7 +109,12 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
                 gitlab,
                 "/_sim/pipelines/rules",
                 settings.BreaksOnce
-                    ? new { project_id = 1, when_file_contains = new { path, text = "BREAKS_CHECKOUT" }, times = 1 }
+                    ? new
+                    {
+                        project_id = 1,
+                        when_file_contains = new { path, text = "BREAKS_CHECKOUT" },
+                        times = 1,
+                    }
                     : (object)new { project_id = 1, when_file_contains = new { path, text = "BREAKS_CHECKOUT" } }
             );
         }

@@ -2,7 +2,7 @@ using GitLabBus.Bench;
 
 // Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), backlog apply and
 // embedding cache (backlog), every one of those (all), the simulator's git operations (repository), or the merge queue's
-// throughput on the simulator's clock against batch size 1 (merge-queue).
+// throughput on the simulator's clock against batch size 1 (merge-queue), or reviews of merge requests opened at once (reviews).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
@@ -30,6 +30,22 @@ if (settings.Scenario == "repository")
         );
     }
 
+    return;
+}
+
+if (settings.Scenario == "reviews")
+{
+    Console.WriteLine(
+        $"GitLabBus benchmark (reviews): {Environment.ProcessorCount} cores; {ReviewsBenchmark.MergeRequests} merge requests opened at once,"
+            + " the rules reviewer, one consumers process"
+    );
+    await settings.ResetVirtualHostAsync();
+    var reviews = await new ReviewsBenchmark(settings).RunAsync();
+    Console.WriteLine(
+        $"  {reviews.Reviews} reviews: {reviews.PerSecond:0.0} reviews/s; opened to summary p50 {reviews.P50Seconds:0.00} s,"
+            + $" p99 {reviews.P99Seconds:0.00} s; {reviews.CallsPerReview:0.0} GitLab calls per review with"
+            + $" {reviews.ThreadsPerReview:0.0} new threads (target: at most 6 plus one per finding)"
+    );
     return;
 }
 

@@ -18,6 +18,7 @@ public static class SimulatorApp
         builder.Services.AddSingleton<SimClock>();
         builder.Services.AddSingleton<SimStore>();
         builder.Services.AddSingleton<SimFaults>();
+        builder.Services.AddSingleton<SimRequestCounts>();
         builder.Services.AddHttpClient("simulator-webhooks", client => client.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());

@@ -6,13 +6,26 @@ namespace GitLabBus.Simulator.Admin;
 
 /// <summary>
 /// The simulator's own controls under <c>/_sim</c> (never under <c>/api/v4</c>): reset, seed, state, faults, clock,
-/// pipeline outcomes and settings.
+/// pipeline outcomes and settings, and the count of API requests per user.
 /// </summary>
 public static class SimAdminEndpoints
 {
     public static void MapSimulatorAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/_sim");
+
+        admin.MapGet(
+            "/requests",
+            (SimRequestCounts counts) => Results.Ok(new { by_user = counts.ByUser, total = counts.ByUser.Values.Sum() })
+        );
+        admin.MapDelete(
+            "/requests",
+            (SimRequestCounts counts) =>
+            {
+                counts.Reset();
+                return Results.NoContent();
+            }
+        );
 
         admin.MapPost(
             "/reset",

@@ -8,7 +8,7 @@ namespace GitLabBus.Simulator.Api;
 /// What every <c>/api/v4</c> request meets before its endpoint, in GitLab's order: injected faults (latency, status),
 /// authentication (<c>PRIVATE-TOKEN</c>, bearer, or <c>private_token</c>), and the per-token rate limit with its headers.
 /// </summary>
-public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore store, TimeProvider time)
+public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore store, SimRequestCounts counts, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Window> _windows = new();
 
@@ -82,6 +82,7 @@ public sealed class SimGate(RequestDelegate next, SimFaults faults, SimStore sto
         if (caller is not null)
         {
             SimCaller.Set(http, caller);
+            counts.Count(caller.Username);
         }
 
         await next(http);
