@@ -52,6 +52,25 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_count_api_requests_per_user_until_reset()
+    {
+        using var root = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
+        root.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        (await _gitlab.Admin.DeleteAsync("/_sim/requests")).EnsureSuccessStatusCode();
+
+        await root.GetAsync("/api/v4/projects/1");
+        await root.GetAsync("/api/v4/projects/1/merge_requests");
+        await _gitlab.Admin.GetAsync("/api/v4/projects/1");
+        var counted = await _gitlab.Admin.GetFromJsonAsync<JsonElement>("/_sim/requests");
+        (await _gitlab.Admin.DeleteAsync("/_sim/requests")).EnsureSuccessStatusCode();
+        var reset = await _gitlab.Admin.GetFromJsonAsync<JsonElement>("/_sim/requests");
+
+        Assert.Equal(2, counted.GetProperty("by_user").GetProperty("root").GetInt64());
+        Assert.Equal(2, counted.GetProperty("total").GetInt64());
+        Assert.Equal(0, reset.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Should_say_binary_files_differ_as_gitlab_does_instead_of_a_text_diff()
     {
         using var root = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };
