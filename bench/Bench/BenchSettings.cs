@@ -21,8 +21,7 @@ public sealed record BenchSettings(
     int EmbeddingItems,
     int MergeRequests,
     double ClockSpeed,
-    IReadOnlyList<int> BrokenPercents,
-    bool BreaksOnce
+    IReadOnlyList<int> BrokenPercents
 )
 {
     public const string VirtualHost = "gitlabbus-bench";
@@ -57,8 +56,7 @@ public sealed record BenchSettings(
                 .. Arg("broken", "0,10,30")
                     .Split(',')
                     .Select(percent => int.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)),
-            ],
-            args.Contains("--breaks-once")
+            ]
         );
     }
 

@@ -10,8 +10,7 @@ namespace GitLabBus.Bench;
 /// <summary>
 /// The merge queue on the simulator's clock: pipelines of ten simulated minutes, <see cref="BenchSettings.MergeRequests"/>
 /// merge requests whose own pipelines passed arriving over one simulated hour, a share of them breaking the build once
-/// combined (a content rule their own pipelines did not see; with <c>--breaks-once</c>, only the first pipeline that holds
-/// it fails, as a flaky failure or a target fixed meanwhile would). Each run is a fresh simulator and a fresh deployment
+/// combined (a content rule their own pipelines did not see). Each run is a fresh simulator and a fresh deployment
 /// (gateway, consumers, sagas as their own processes on RabbitMQ and Redis); it ends when every merge request is merged or
 /// rejected. Figures are in simulated time, so they do not depend on this machine's speed beyond the steps between
 /// pipelines (which the clock speeds up as well: a slow machine reads a little worse).
@@ -108,14 +107,7 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
             await PostAsync(
                 gitlab,
                 "/_sim/pipelines/rules",
-                settings.BreaksOnce
-                    ? new
-                    {
-                        project_id = 1,
-                        when_file_contains = new { path, text = "BREAKS_CHECKOUT" },
-                        times = 1,
-                    }
-                    : (object)new { project_id = 1, when_file_contains = new { path, text = "BREAKS_CHECKOUT" } }
+                new { project_id = 1, when_file_contains = new { path, text = "BREAKS_CHECKOUT" } }
             );
         }
 

@@ -55,7 +55,6 @@ if (settings.Scenario == "merge-queue")
     Console.WriteLine(
         $"GitLabBus benchmark (merge-queue): {Environment.ProcessorCount} cores; {settings.MergeRequests} merge requests arriving over one"
             + $" simulated hour, pipelines of 10 simulated minutes, clock x{settings.ClockSpeed}"
-            + (settings.BreaksOnce ? "; a broken one breaks only the first pipeline that holds it" : "")
     );
     var queue = new MergeQueueBenchmark(settings);
     foreach (var broken in settings.BrokenPercents)
