@@ -62,6 +62,24 @@ public sealed class LlmReviewer(IChatClient chat, ReviewSettings settings)
         return new ModelReview(Findings(text, diff), tokens);
     }
 
+    /// <summary>What the change does and why, for the description's section, from the budgeted diff.</summary>
+    public async Task<(string Summary, long Tokens)> DescribeAsync(
+        GitLabMergeRequest mr,
+        BudgetedDiff diff,
+        string? instructions,
+        CancellationToken cancellationToken
+    )
+    {
+        var (text, tokens) = await AskModelAsync(
+            ReviewPrompts.Describe(instructions),
+            ReviewPrompts.Change(mr, diff),
+            json: false,
+            cancellationToken
+        );
+        var summary = text.Trim();
+        return (Unquoted(summary.Length > MaxAnswerLength ? summary[..MaxAnswerLength] + "…" : summary), tokens);
+    }
+
     /// <summary>The answer to an <c>/ask</c>, about the budgeted diff; a secret it quotes is not repeated.</summary>
     public async Task<(string Answer, long Tokens)> AskAsync(
         GitLabMergeRequest mr,
@@ -208,6 +226,13 @@ public static class ReviewPrompts
         You answer a question about a GitLab merge request's diff, briefly and precisely, in Markdown. Say when the diff does not
         show enough to answer. Never repeat a secret, key or password you see; name its kind instead.
         """;
+
+    private const string Description = """
+        You write the description of a GitLab merge request from its diff: what it changes and why, in a few Markdown bullet
+        points a reviewer reads first. No headings, no file-by-file list (one follows). Never repeat a secret, key or password.
+        """;
+
+    public static string Describe(string? instructions) => WithInstructions(Description, instructions);
 
     public static string Review(string? instructions) => WithInstructions(Findings, instructions);
 

@@ -123,14 +123,20 @@ public static class ReviewComments
 
     /// <summary>
     /// The description with the change's outline between <see cref="OutlineStart"/> and <see cref="OutlineEnd"/> (replaced
-    /// when there, appended when not): files by lines added and removed, the largest first. Everything else is the author's.
+    /// when there, appended when not): an LLM reviewer's <paramref name="summary"/> when there is one, then the files by lines
+    /// added and removed, the largest first. Everything else is the author's.
     /// </summary>
-    public static string WithOutline(string? description, IReadOnlyList<ChangedFile> files, string headSha)
+    public static string WithOutline(string? description, IReadOnlyList<ChangedFile> files, string headSha, string? summary = null)
     {
         var outline = new StringBuilder();
         var added = files.Sum(file => file.Lines.Count(line => line.Kind == DiffLineKind.Added));
         var removed = files.Sum(file => file.Lines.Count(line => line.Kind == DiffLineKind.Removed));
         outline.AppendLine(OutlineStart).AppendLine("### Outline (GitLabBus)").AppendLine();
+        if (!string.IsNullOrWhiteSpace(summary))
+        {
+            outline.AppendLine(summary.Trim()).AppendLine();
+        }
+
         outline
             .AppendLine(
                 CultureInfo.InvariantCulture,

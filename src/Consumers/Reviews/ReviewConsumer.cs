@@ -278,7 +278,24 @@ public sealed class ReviewConsumer(
         if (request.Command == ReviewCommands.Describe)
         {
             var files = await DiffsAsync(client, mr, cancellationToken);
-            var description = ReviewComments.WithOutline(mr.Description, files, mr.DiffRefs?.HeadSha ?? mr.Sha!);
+            string? summary = null;
+            string? unwritten = null;
+            if (model is not null)
+            {
+                var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
+                var budget = new DiffBudget(settings.MaxDiffTokens).Select(DiffBudget.Readable(files, repository).Readable, repository);
+                try
+                {
+                    (summary, var tokens) = await model.DescribeAsync(mr, budget, repository.Instructions, cancellationToken);
+                    telemetry.Tokens(settings.Provider, tokens);
+                }
+                catch (ModelUnavailableException unavailable)
+                {
+                    unwritten = unavailable.Message;
+                }
+            }
+
+            var description = ReviewComments.WithOutline(mr.Description, files, mr.DiffRefs?.HeadSha ?? mr.Sha!, summary);
             if (description != mr.Description)
             {
                 await client.UpdateMergeRequestAsync(
@@ -289,7 +306,7 @@ public sealed class ReviewConsumer(
                 );
             }
 
-            return null;
+            return unwritten;
         }
 
         var noteId = request.NoteId ?? 0;

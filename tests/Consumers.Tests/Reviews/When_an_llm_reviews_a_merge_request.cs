@@ -55,6 +55,8 @@ public sealed class When_an_llm_reviews_a_merge_request : IAsyncLifetime
             BaseUrl = new Uri(_url),
             Key = Key,
             ModelTimeout = TimeSpan.FromSeconds(2),
+            // Room for the small diffs of these specs, not for the large file of the budget's.
+            MaxDiffTokens = 400,
         };
         _consumers = await ConsumersAgainstSimulator.StartAsync(services =>
         {
@@ -199,6 +201,77 @@ public sealed class When_an_llm_reviews_a_merge_request : IAsyncLifetime
             Assert.Single(_asked).GetProperty("messages")[1].GetProperty("content").GetString(),
             StringComparison.Ordinal
         );
+    }
+
+    [Fact]
+    public async Task Should_write_the_models_description_between_the_markers_above_the_outline()
+    {
+        _answer = _ => Completion("- Adds the cart total.\n- Logs it for now.");
+        var iid = await OpenAsync("llm-describe", ("web/d.js", "export const d = 1;\n"));
+
+        await Harness.Bus.Publish(
+            new ReviewRequested
+            {
+                ProjectId = 1,
+                MergeRequestIid = iid,
+                Command = ReviewCommands.Describe,
+                Again = true,
+                Source = ReviewSources.Rest,
+                OperationId = Guid.NewGuid().ToString(),
+            }
+        );
+
+        await Harness.ConsumedAsync<ReviewRequested>(m => m.MergeRequestIid == iid && m.Command == ReviewCommands.Describe);
+        var description = "";
+        Assert.True(
+            await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(async () =>
+                (
+                    description =
+                        (await GitLab.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/merge_requests/{iid}"))
+                            .GetProperty("description")
+                            .GetString()
+                        ?? ""
+                ).Contains(ReviewComments.OutlineEnd, StringComparison.Ordinal)
+            )
+        );
+        Assert.Contains("- Adds the cart total.", description, StringComparison.Ordinal);
+        Assert.True(
+            description.IndexOf("- Adds the cart total.", StringComparison.Ordinal)
+                < description.IndexOf("- `web/d.js` (added", StringComparison.Ordinal)
+        );
+        Assert.Contains(
+            "You write the description",
+            Assert.Single(_asked).GetProperty("messages")[0].GetProperty("content").GetString(),
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
+    public async Task Should_send_only_what_fits_the_budget_and_list_the_rest_in_the_summary()
+    {
+        _answer = _ => Completion("""{"findings":[]}""");
+        var large = string.Concat(Enumerable.Range(0, 400).Select(i => $"export const value{i} = {i};\n"));
+        var iid = await OpenAsync("llm-budget", ("web/large.js", large), ("web/small.js", "export const small = 1;\n"));
+
+        await Harness.Bus.Publish(
+            new ReviewRequested
+            {
+                ProjectId = 1,
+                MergeRequestIid = iid,
+                Source = ReviewSources.Hook,
+            }
+        );
+
+        await Harness.PublishedAsync<ReviewCompleted>(m => m.MergeRequestIid == iid);
+        var review = await _consumers.Services.GetRequiredService<IReviewStore>().LatestAsync(1, iid, CancellationToken.None);
+        var skipped = Assert.Single(review!.SkippedFiles);
+        Assert.Equal("web/large.js", skipped.Path);
+        Assert.StartsWith("over the diff budget", skipped.Reason, StringComparison.Ordinal);
+        Assert.Contains("`web/large.js` (over the diff budget", review.Summary, StringComparison.Ordinal);
+        var sent = Assert.Single(_asked).GetProperty("messages")[1].GetProperty("content").GetString()!;
+        Assert.Contains("File: web/small.js", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("File: web/large.js", sent, StringComparison.Ordinal);
+        Assert.Contains("Not shown: web/large.js", sent, StringComparison.Ordinal);
     }
 
     private async Task<List<string>> EventuallyRepliesAsync(long iid, string discussionId)
