@@ -27,6 +27,12 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
         await foreach (var mr in client.ListOpenMergeRequestsUpdatedAsync(since, cancellationToken))
         {
             latest = Max(latest, mr.UpdatedAt);
+            if (mr.Author?.Id == us.Id)
+            {
+                // The merge queue's batch and step merge requests are the service's own.
+                continue;
+            }
+
             await bus.Publish(
                 new ReviewRequested
                 {

@@ -7,7 +7,8 @@ namespace GitLabBus.Consumers.Reviews;
 /// <summary>
 /// GitLab's events that ask for a review (CONTRACT 8): a merge request opened, reopened, given new commits or taken out of
 /// draft, and a note that starts with <c>/review</c>, <c>/describe</c>, <c>/ask</c>, <c>/help</c> (or the seed's
-/// <c>/copilot review</c>). The service's own notes never count: its comments quote the commands.
+/// <c>/copilot review</c>). The service's own notes and changes never count: its comments quote the commands, and its
+/// merge requests are the merge queue's batches.
 /// </summary>
 public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>
 {
@@ -18,6 +19,13 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
             change.State == "opened"
             && (change.Action is "open" or "reopen" || change.Action == "update" && (change.OldRev is not null || change.BecameReady));
         if (!asks)
+        {
+            return;
+        }
+
+        // What the service does itself (the merge queue's batch and step merge requests) asks for no review.
+        var us = await gitlab.ServiceUserAsync(context.CancellationToken);
+        if (change.ActorId == us.Id || change.AuthorUsername == us.Username)
         {
             return;
         }

@@ -45,6 +45,28 @@ public sealed class When_gitlab_events_ask_for_a_review : IAsyncLifetime
         Assert.Equal(asks, await Harness.Published.Any<ReviewRequested>(x => x.Context.Message.MergeRequestIid == iid));
     }
 
+    [Fact]
+    public async Task Should_not_review_what_the_service_opened_itself()
+    {
+        var iid = Random.Shared.NextInt64(100, 1_000_000);
+
+        // root is the service here: a merge request it opens is the merge queue's batch.
+        await Harness.Bus.Publish(
+            new MergeRequestChanged
+            {
+                ProjectId = 1,
+                MergeRequestIid = iid,
+                Action = "open",
+                State = "opened",
+                AuthorUsername = "root",
+                ActorId = 1,
+            }
+        );
+
+        await TriggerConsumedAsync<MergeRequestChanged>(m => m.MergeRequestIid == iid);
+        Assert.False(await Harness.Published.Any<ReviewRequested>(x => x.Context.Message.MergeRequestIid == iid));
+    }
+
     [Theory]
     [InlineData("/review", ReviewCommands.Review, null)]
     [InlineData("/copilot review", ReviewCommands.Review, null)]
