@@ -176,8 +176,9 @@ public sealed class ReviewConsumer(
         string? modelFailure = null;
         if (model is not null && repository.Enabled)
         {
-            var budget = new DiffBudget(settings.MaxDiffTokens).Select(readable, repository);
-            skipped = [.. skipped, .. budget.Skipped];
+            // The budget's skipped files are the unreadable ones above, then those that did not fit.
+            var budget = new DiffBudget(settings.MaxDiffTokens).Select(diffs, repository);
+            skipped = budget.Skipped;
             try
             {
                 var found = await model.ReviewAsync(mr, budget, repository.Instructions, cancellationToken);
@@ -227,6 +228,18 @@ public sealed class ReviewConsumer(
         }
 
         return files;
+    }
+
+    /// <summary>What an LLM reviewer reads of <paramref name="files"/>, by the project's settings and the token budget.</summary>
+    private async Task<(BudgetedDiff Diff, ReviewRepositorySettings Repository)> ForModelAsync(
+        GitLabClient client,
+        GitLabMergeRequest mr,
+        IReadOnlyList<ChangedFile> files,
+        CancellationToken cancellationToken
+    )
+    {
+        var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
+        return (new DiffBudget(settings.MaxDiffTokens).Select(files, repository), repository);
     }
 
     /// <summary><c>.gitlabbus.yml</c> on the target branch, or null when there is none.</summary>
@@ -282,8 +295,7 @@ public sealed class ReviewConsumer(
             string? unwritten = null;
             if (model is not null)
             {
-                var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
-                var budget = new DiffBudget(settings.MaxDiffTokens).Select(DiffBudget.Readable(files, repository).Readable, repository);
+                var (budget, repository) = await ForModelAsync(client, mr, files, cancellationToken);
                 try
                 {
                     (summary, var tokens) = await model.DescribeAsync(mr, budget, repository.Instructions, cancellationToken);
@@ -322,9 +334,7 @@ public sealed class ReviewConsumer(
         }
         else
         {
-            var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
-            var (readable, _) = DiffBudget.Readable(await DiffsAsync(client, mr, cancellationToken), repository);
-            var budget = new DiffBudget(settings.MaxDiffTokens).Select(readable, repository);
+            var (budget, repository) = await ForModelAsync(client, mr, await DiffsAsync(client, mr, cancellationToken), cancellationToken);
             try
             {
                 var (answer, tokens) = await model.AskAsync(mr, budget, request.Question!, repository.Instructions, cancellationToken);

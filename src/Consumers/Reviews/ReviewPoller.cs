@@ -56,26 +56,14 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
                     || note.System
                     || note.Author?.Id == us.Id
                     || Webhooks.SlashCommandParser.Parse(note.Body) is not { } command
-                    || ReviewTriggerConsumer.Parse(command) is not { } request
+                    || ReviewTriggerConsumer.Asked(command, mr.ProjectId, mr.Iid, note.Id, note.Author?.Username, ReviewSources.Poller)
+                        is not { } request
                 )
                 {
                     continue;
                 }
 
-                await bus.Publish(
-                    new ReviewRequested
-                    {
-                        ProjectId = mr.ProjectId,
-                        MergeRequestIid = mr.Iid,
-                        Command = request.Command,
-                        Question = request.Question,
-                        NoteId = note.Id,
-                        Again = true,
-                        Source = ReviewSources.Poller,
-                        RequestedBy = note.Author?.Username,
-                    },
-                    cancellationToken
-                );
+                await bus.Publish(request, cancellationToken);
                 asked++;
             }
         }

@@ -51,7 +51,7 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
             return;
         }
 
-        if (Parse(command) is not { } asked)
+        if (Asked(command, note.ProjectId, iid, note.NoteId, note.AuthorUsername, ReviewSources.Note) is not { } request)
         {
             return;
         }
@@ -62,22 +62,24 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
             return;
         }
 
-        await context.Publish(
-            new ReviewRequested
+        await context.Publish(request with { DiscussionId = note.DiscussionId }, context.CancellationToken);
+    }
+
+    /// <summary>The review a command note asks for (again, even for a head already reviewed), or null when it asks for none.</summary>
+    public static ReviewRequested? Asked(SlashCommand command, long projectId, long iid, long noteId, string? author, string source) =>
+        Parse(command) is { } asked
+            ? new ReviewRequested
             {
-                ProjectId = note.ProjectId,
+                ProjectId = projectId,
                 MergeRequestIid = iid,
                 Command = asked.Command,
                 Question = asked.Question,
-                NoteId = note.NoteId,
-                DiscussionId = note.DiscussionId,
+                NoteId = noteId,
                 Again = true,
-                Source = ReviewSources.Note,
-                RequestedBy = note.AuthorUsername,
-            },
-            context.CancellationToken
-        );
-    }
+                Source = source,
+                RequestedBy = author,
+            }
+            : null;
 
     /// <summary>
     /// The command a slash command asks for, or null when it is not a review command (or an <c>/ask</c> without a question).
