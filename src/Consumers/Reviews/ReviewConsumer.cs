@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
@@ -34,6 +36,7 @@ public sealed class ReviewConsumer(
         var request = context.Message;
         var cancellationToken = context.CancellationToken;
         var started = time.GetTimestamp();
+        using var activity = ReviewTelemetry.Start(request);
         await using var lease = await StepLease.HoldAsync(
             leases,
             settings.Lease,
@@ -41,6 +44,7 @@ public sealed class ReviewConsumer(
             $"review:{request.ProjectId}:{request.MergeRequestIid}",
             cancellationToken
         );
+        await EnsureStartedAsync(request, cancellationToken);
         var client = await gitlab.ForAsync(null, cancellationToken);
         GitLabMergeRequest mr;
         try
@@ -92,7 +96,8 @@ public sealed class ReviewConsumer(
             return;
         }
 
-        var review = await ReviewAsync(client, us, mr, cancellationToken);
+        var review = await ReviewAsync(client, us, mr, request, cancellationToken);
+        activity?.SetTag("review.findings", review.View.Findings.Count);
         // A model that failed does not undo what the rules posted: the request is done, and /review asks again.
         await store.RecordAsync(key, review.View, cancellationToken);
         if (review.ModelFailure is { } failure)
@@ -153,7 +158,13 @@ public sealed class ReviewConsumer(
     /// <summary>A review posted; <see cref="ModelFailure"/> says why the LLM reviewer did not take part, when it did not.</summary>
     private sealed record Review(ReviewView View, int Created, string? ModelFailure);
 
-    private async Task<Review> ReviewAsync(GitLabClient client, GitLabUser us, GitLabMergeRequest mr, CancellationToken cancellationToken)
+    private async Task<Review> ReviewAsync(
+        GitLabClient client,
+        GitLabUser us,
+        GitLabMergeRequest mr,
+        ReviewRequested request,
+        CancellationToken cancellationToken
+    )
     {
         var diffs = await DiffsAsync(client, mr, cancellationToken);
         var repository = ReviewRepositorySettings.Parse(await SettingsFileAsync(client, mr, cancellationToken));
@@ -173,12 +184,33 @@ public sealed class ReviewConsumer(
             notes.Add($"Reviews are turned off for this project (`review.enabled: false` in {ReviewRepositorySettings.FileName}).");
         }
 
+        await ReportAsync(
+            request,
+            new
+            {
+                step = "read",
+                files = diffs.Count,
+                skipped = skipped.Count,
+            },
+            cancellationToken
+        );
         string? modelFailure = null;
         if (model is not null && repository.Enabled)
         {
             // The budget's skipped files are the unreadable ones above, then those that did not fit.
             var budget = new DiffBudget(settings.MaxDiffTokens).Select(diffs, repository);
             skipped = budget.Skipped;
+            await ReportAsync(
+                request,
+                new
+                {
+                    step = "model",
+                    reviewer = settings.Provider,
+                    skipped = skipped.Count,
+                },
+                cancellationToken
+            );
+            using var asking = ReviewTelemetry.Step("model");
             try
             {
                 var found = await model.ReviewAsync(mr, budget, repository.Instructions, cancellationToken);
@@ -197,6 +229,8 @@ public sealed class ReviewConsumer(
 
         var projectUrl = ProjectUrlOf(mr);
         var headSha = mr.DiffRefs?.HeadSha ?? mr.Sha!;
+        await ReportAsync(request, new { step = "post", findings = findings.Count }, cancellationToken);
+        using var posting = ReviewTelemetry.Step("post");
         var posted = await new ReviewPoster(client, us).PostAsync(
             mr,
             checkedFiles,
@@ -296,6 +330,7 @@ public sealed class ReviewConsumer(
             if (model is not null)
             {
                 var (budget, repository) = await ForModelAsync(client, mr, files, cancellationToken);
+                using var asking = ReviewTelemetry.Step("model");
                 try
                 {
                     (summary, var tokens) = await model.DescribeAsync(mr, budget, repository.Instructions, cancellationToken);
@@ -335,6 +370,7 @@ public sealed class ReviewConsumer(
         else
         {
             var (budget, repository) = await ForModelAsync(client, mr, await DiffsAsync(client, mr, cancellationToken), cancellationToken);
+            using var asking = ReviewTelemetry.Step("model");
             try
             {
                 var (answer, tokens) = await model.AskAsync(mr, budget, request.Question!, repository.Instructions, cancellationToken);
@@ -367,12 +403,29 @@ public sealed class ReviewConsumer(
         return at < 0 ? "" : mr.WebUrl![..at];
     }
 
+    /// <summary>The gateway records its operations before it publishes; other systems' requests with an operation start here.</summary>
+    private async Task EnsureStartedAsync(ReviewRequested request, CancellationToken cancellationToken)
+    {
+        if (request.OperationId is { } operation && (await progress.ReadAsync(operation, cancellationToken)).Count == 0)
+        {
+            await progress.StartedAsync(operation, OperationKinds.Review, cancellationToken);
+        }
+    }
+
+    /// <summary>A step of the review on its operation's stream: <c>read</c> (the diff), <c>model</c> (the LLM asked),
+    /// <c>post</c> (the findings being written).</summary>
+    private Task ReportAsync(ReviewRequested request, object step, CancellationToken cancellationToken) =>
+        request.OperationId is { } operation
+            ? progress.AppendAsync(operation, OperationEventTypes.Progress, JsonSerializer.SerializeToElement(step), cancellationToken)
+            : Task.CompletedTask;
+
     private Task CompleteOperationAsync(ReviewRequested request, object result, CancellationToken cancellationToken) =>
         request.OperationId is { } operation ? progress.CompletedAsync(operation, result, cancellationToken) : Task.CompletedTask;
 
     private async Task FailAsync(ConsumeContext<ReviewRequested> context, string? headSha, string code, string message)
     {
         var request = context.Message;
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, code);
         telemetry.Ended(settings.Provider, "failed");
         await context.Publish(
             new ReviewFailed

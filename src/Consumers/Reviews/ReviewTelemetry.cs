@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
 
 namespace GitLabBus.Consumers.Reviews;
 
@@ -6,11 +9,14 @@ namespace GitLabBus.Consumers.Reviews;
 /// CONTRACT 8's metrics (Prometheus adds <c>_total</c> to counters): <c>reviews_total{provider,result}</c> (<c>completed</c>,
 /// <c>failed</c>, <c>skipped</c>: dropped or already done), <c>review_duration_seconds</c> (from the lease taken to the
 /// summary posted), <c>review_findings_total{severity}</c> and <c>review_llm_tokens_total{provider}</c>, recorded by the
-/// replica that did the review, once.
+/// replica that did the review, once; and the spans of a review on activity source <see cref="Name"/>: <c>gitlab.review</c>
+/// around the whole, <c>gitlab.review.model</c> around each LLM call, <c>gitlab.review.post</c> around the writes.
 /// </summary>
 public sealed class ReviewTelemetry
 {
     public const string Name = "GitLabBus.Reviews";
+
+    public static readonly ActivitySource Activities = new(Name);
 
     private readonly Counter<long> _reviews;
     private readonly Histogram<double> _duration;
@@ -25,6 +31,21 @@ public sealed class ReviewTelemetry
         _findings = meter.CreateCounter<long>("review_findings", description: "Findings of completed reviews, by severity");
         _tokens = meter.CreateCounter<long>("review_llm_tokens", description: "Tokens the LLM reviewers used, by provider");
     }
+
+    /// <summary>The span of one review request, tagged with what it is about (the project redacted as in every log line).</summary>
+    public static Activity? Start(ReviewRequested request)
+    {
+        var activity = Activities.StartActivity("gitlab.review");
+        activity?.SetTag("gitlab.project", ProjectRedaction.Redact(request.ProjectId));
+        activity?.SetTag("gitlab.merge_request.iid", request.MergeRequestIid);
+        activity?.SetTag("review.command", request.Command);
+        activity?.SetTag("review.source", request.Source);
+        activity?.SetTag("gitlabbus.operation_id", request.OperationId);
+        return activity;
+    }
+
+    /// <summary>A step of the review in progress, under its <c>gitlab.review</c> span.</summary>
+    public static Activity? Step(string name) => Activities.StartActivity("gitlab.review." + name);
 
     public void Tokens(string provider, long tokens) => _tokens.Add(tokens, new KeyValuePair<string, object?>("provider", provider));
 

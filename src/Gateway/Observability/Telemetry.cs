@@ -1,6 +1,7 @@
 using GitLabBus.Gateway.Webhooks;
 using GitLabBus.Runtime.Observability;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Events;
 
@@ -8,7 +9,7 @@ namespace GitLabBus.Gateway.Observability;
 
 /// <summary>
 /// <c>/metrics</c> in Prometheus text: the platform's meters (every role this process runs), the gateway's
-/// own counters and ASP.NET Core's. One request log line per request, at Debug for
+/// own counters and ASP.NET Core's; spans to an OTLP collector when one is configured. One request log line per request, at Debug for
 /// health and metrics scrapes so they do not drown the rest.
 /// </summary>
 public static class Telemetry
@@ -16,7 +17,9 @@ public static class Telemetry
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
         services.AddSingleton<WebhookMetrics>();
-        return services.AddGitLabBusMetrics(metrics => metrics.AddMeter(WebhookMetrics.MeterName).AddAspNetCoreInstrumentation());
+        return services
+            .AddGitLabBusMetrics(metrics => metrics.AddMeter(WebhookMetrics.MeterName).AddAspNetCoreInstrumentation())
+            .AddGitLabBusTracing(tracing => tracing.AddAspNetCoreInstrumentation());
     }
 
     public static WebApplication UseRequestLogging(this WebApplication app)

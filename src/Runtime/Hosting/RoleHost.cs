@@ -47,6 +47,7 @@ public static class RoleHost
         builder.Services.AddGitLabBusState(settings);
         builder.Services.AddGitLabBus(settings.Bus, addRole(builder.Services, settings));
         builder.Services.AddGitLabBusMetrics();
+        builder.Services.AddGitLabBusTracing();
 
         var app = builder.Build();
         app.MapGitLabBusHealth();

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GitLabBus.Consumers.Reviews;
 using GitLabBus.Consumers.Reviews.Rules;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Bus;
+using GitLabBus.Runtime.Operations;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
 using MassTransit.Testing;
@@ -188,6 +190,48 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
         await Harness.ConsumedAsync<ReviewRequested>(m => m.MergeRequestIid == moved);
         Assert.Empty(await DiscussionsAsync(draft));
         Assert.Empty(await DiscussionsAsync(moved));
+    }
+
+    [Fact]
+    public async Task Should_show_its_steps_on_its_operation_and_in_its_spans()
+    {
+        var operation = $"review-steps-{Guid.NewGuid():N}";
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ReviewTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (spans)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var iid = await OpenAsync("feature/steps", ("src/steps.js", Settings("")));
+
+        await Harness.Bus.Publish(Asked(iid) with { OperationId = operation });
+
+        await Harness.PublishedAsync<ReviewCompleted>(m => m.OperationId == operation);
+        var events = await _consumers.Services.GetRequiredService<IOperationProgress>().ReadAsync(operation, CancellationToken.None);
+        Assert.Equal(["started", "progress", "progress", "completed"], events.Select(e => e.Type));
+        Assert.Equal(OperationKinds.Review, events[0].Data!.Value.GetProperty("kind").GetString());
+        Assert.Equal("read", events[1].Data!.Value.GetProperty("step").GetString());
+        Assert.Equal(1, events[1].Data!.Value.GetProperty("files").GetInt32());
+        Assert.Equal("post", events[2].Data!.Value.GetProperty("step").GetString());
+        Assert.Equal(4, events[2].Data!.Value.GetProperty("findings").GetInt32());
+        Activity[] ours;
+        lock (spans)
+        {
+            var review = spans.Single(span => (string?)span.GetTagItem("gitlabbus.operation_id") == operation);
+            ours = [review, .. spans.Where(span => span.ParentSpanId == review.SpanId)];
+        }
+
+        Assert.Equal(["gitlab.review", "gitlab.review.post"], ours.Select(span => span.OperationName));
+        Assert.Equal(4, ours[0].GetTagItem("review.findings"));
+        Assert.DoesNotContain(ours.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString()?.Contains(AwsKeyId) == true);
     }
 
     [Fact]
