@@ -16,7 +16,8 @@ namespace GitLabBus.Tests.Integration;
 /// </summary>
 public class RoleDeployment : IAsyncLifetime
 {
-    private const string WebhookSecret = "deployment-webhook-secret-for-tests";
+    /// <summary>The <c>X-Gitlab-Token</c> the gateway expects, as the simulator's project hook sends it.</summary>
+    public const string WebhookSecret = "deployment-webhook-secret-for-tests";
     private const string JwtSecret = "deployment-jwt-secret-for-tests-0123456789";
     private readonly string _simulatorUrl = Ports.FreeLoopbackUrl();
     private readonly List<RoleProcess> _consumers = [];

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using GitLabBus.Tests.TestSupport;
 using GitLabBus.Tests.TestSupport.Gateway;
@@ -23,7 +25,12 @@ public sealed class When_reviews_run_on_two_replicas : IClassFixture<ReviewDeplo
         var iid = await OpenAsync("replicas", ("web/settings.js", $"const key = '{AwsKeyId}';\nconsole.log(key);\n// TODO: rotate\n"));
         await SummaryAsync(iid, _ => true);
 
-        // Another system asks five times more, at once; both replicas take some.
+        // The open hook delivered five times more at once, each as a new delivery (the gateway would take repeats of one
+        // delivery id as one), and another system asking five times on the bus: both replicas take some.
+        var hook = await OpenHookAsync(iid);
+        using var gateway = new HttpClient { BaseAddress = new Uri(_deployment.Gateway.Url) };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => DeliverAsync(gateway, hook)));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.Accepted, status));
         await Task.WhenAll(
             Enumerable
                 .Range(0, 5)
@@ -82,6 +89,45 @@ public sealed class When_reviews_run_on_two_replicas : IClassFixture<ReviewDeplo
         var placed = threads.Select(d => d.GetProperty("notes")[0].GetProperty("position").GetProperty("new_line").GetInt32());
         Assert.Equal(findings, placed.Distinct().Count());
         Assert.Single(await DiscussionsAsync(iid), d => Body(d).Contains("gitlabbus:review", StringComparison.Ordinal));
+    }
+
+    /// <summary>The merge request hook GitLab sent when <paramref name="iid"/> was opened, as the gateway's log kept it.</summary>
+    private async Task<string> OpenHookAsync(long iid)
+    {
+        using var admin = _deployment.Api("admin");
+        var log = await admin.GetFromJsonAsync<JsonElement>("/webhooks/deliveries?limit=500");
+        foreach (var delivery in log.GetProperty("deliveries").EnumerateArray())
+        {
+            if (delivery.GetProperty("event").GetString() != "Merge Request Hook")
+            {
+                continue;
+            }
+
+            var stored = await admin.GetFromJsonAsync<JsonElement>(
+                $"/webhooks/deliveries/{delivery.GetProperty("delivery_id").GetString()}"
+            );
+            var payload = stored.GetProperty("payload");
+            var attributes = payload.GetProperty("object_attributes");
+            if (attributes.GetProperty("iid").GetInt64() == iid && attributes.GetProperty("action").GetString() == "open")
+            {
+                return payload.GetRawText();
+            }
+        }
+
+        throw new InvalidOperationException($"the gateway logged no open hook of !{iid}");
+    }
+
+    private static async Task<HttpStatusCode> DeliverAsync(HttpClient gateway, string hook)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab")
+        {
+            Content = new StringContent(hook, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Gitlab-Event", "Merge Request Hook");
+        request.Headers.Add("X-Gitlab-Token", RoleDeployment.WebhookSecret);
+        request.Headers.Add("X-Gitlab-Event-UUID", Guid.NewGuid().ToString());
+        using var answer = await gateway.SendAsync(request);
+        return answer.StatusCode;
     }
 
     private async Task<long> OpenAsync(string branch, params (string Path, string Content)[] files)
