@@ -47,6 +47,7 @@ catch (InvalidSettingException invalid)
 }
 
 RoleHost.UseDefaultUrl(builder, "http://127.0.0.1:8080");
+builder.WebHost.ConfigureKestrel(RequestBounds.LimitServer);
 RoleHost.AddLogging(builder, "gateway");
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 builder.Services.TryAddSingleton(gitlab);
@@ -69,6 +70,7 @@ var app = builder.Build();
 app.UseRequestIds();
 app.UseRequestLogging();
 app.UseContractErrors();
+app.UseRequestBounds();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -14,10 +14,17 @@ public sealed record ErrorDetail(string Code, string Message, int? GitlabStatus 
 /// </summary>
 public static class ApiError
 {
-    public static IResult Result(string code, string message, object? details = null, int? gitLabStatus = null) =>
-        Results.Json(new ErrorBody(new ErrorDetail(code, message, gitLabStatus, details)), statusCode: ErrorCodes.StatusFor(code));
+    /// <summary>Messages quote what the caller sent (a key, a branch name); a quote of a megabyte is cut to this.</summary>
+    public const int MaxMessageLength = 500;
 
-    public static ErrorBody Body(string code, string message, object? details = null) => new(new ErrorDetail(code, message, null, details));
+    public static IResult Result(string code, string message, object? details = null, int? gitLabStatus = null) =>
+        Results.Json(new ErrorBody(new ErrorDetail(code, Cut(message), gitLabStatus, details)), statusCode: ErrorCodes.StatusFor(code));
+
+    public static ErrorBody Body(string code, string message, object? details = null) =>
+        new(new ErrorDetail(code, Cut(message), null, details));
+
+    /// <summary><paramref name="message"/> at most <see cref="MaxMessageLength"/> characters, an ellipsis saying it was cut.</summary>
+    public static string Cut(string message) => message.Length <= MaxMessageLength ? message : message[..(MaxMessageLength - 1)] + "…";
 
     public static IResult InvalidRequest(string message, object? details = null) => Result(ErrorCodes.InvalidRequest, message, details);
 

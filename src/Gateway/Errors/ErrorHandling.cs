@@ -36,8 +36,14 @@ public static class ErrorHandling
                 return;
             }
 
-            var reason = ((HttpStatusCode)response.StatusCode).ToString();
-            await response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.ForStatus(response.StatusCode), $"{response.StatusCode} {reason}"));
+            var message = response.StatusCode switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => "the body must be JSON, sent with Content-Type: application/json",
+                StatusCodes.Status405MethodNotAllowed => $"{pages.HttpContext.Request.Method} is not allowed here",
+                StatusCodes.Status404NotFound => "no such endpoint; the API is described at /docs",
+                var status => $"{status} {(HttpStatusCode)status}",
+            };
+            await response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.ForStatus(response.StatusCode), message));
         });
 
         return app;

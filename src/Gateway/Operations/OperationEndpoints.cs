@@ -25,7 +25,8 @@ public static class OperationEndpoints
         operations
             .MapGet("/{operation_id}/events", Events)
             .WithSummary("The operation's events as text/event-stream: history, then live, closed after the final event")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
@@ -37,16 +38,27 @@ public static class OperationEndpoints
         }
 
         var events = await progress.ReadAsync(operation_id, cancellationToken);
-        return events.Count == 0
-            ? ApiError.NotFound($"no operation {operation_id} (operations are kept 24 hours)")
-            : Results.Ok(OperationView.From(operation_id, events));
+        return events.Count == 0 ? NotKept(operation_id) : Results.Ok(OperationView.From(operation_id, events));
     }
 
-    private static IResult Events(HttpContext http, IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
+    private static IResult NotKept(string operationId) => ApiError.NotFound($"no operation {operationId} (operations are kept 24 hours)");
+
+    private static async Task<IResult> Events(
+        HttpContext http,
+        IOperationProgress progress,
+        string operation_id,
+        CancellationToken cancellationToken
+    )
     {
         if (InvalidId(operation_id) is { } invalid)
         {
             return invalid;
+        }
+
+        // An unknown id would be followed until the client gives up, waiting for events that never come.
+        if ((await progress.ReadAsync(operation_id, cancellationToken)).Count == 0)
+        {
+            return NotKept(operation_id);
         }
 
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();

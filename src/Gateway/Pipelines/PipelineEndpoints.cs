@@ -93,7 +93,12 @@ public static class PipelineEndpoints
             return ApiError.InvalidRequest("a JSON body with ref (and optionally variables) is required");
         }
 
-        if (body.Variables?.FirstOrDefault(v => v is null || v.Value is null) is { } valueless)
+        if (body.Variables?.Any(v => v is null) == true)
+        {
+            return ApiError.InvalidRequest("variables must be objects with key and value");
+        }
+
+        if (body.Variables?.FirstOrDefault(v => v.Value is null) is { } valueless)
         {
             return ApiError.InvalidRequest($"variable {valueless.Key} needs a value");
         }

@@ -100,7 +100,15 @@ public sealed record DeliveryView(
 )
 {
     public static DeliveryView From(WebhookDelivery d) =>
-        new(d.DeliveryId, d.EventName, d.Headers, d.Payload, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);
+        new(
+            d.DeliveryId,
+            d.EventName,
+            GitLabHeaders.Keep(d.Headers),
+            d.Payload,
+            d.ReceivedAt,
+            d.Status.ToString().ToLowerInvariant(),
+            d.RoutedTo
+        );
 }
 
 public sealed record ReplayAccepted(Guid DeliveryId, bool Replayed);

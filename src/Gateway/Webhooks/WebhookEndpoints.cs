@@ -42,15 +42,17 @@ public static class WebhookEndpoints
         var request = http.Request;
         if (!secret.Matches(request.Headers[GitLabHeaders.Token]))
         {
+            Hangup(http);
             return ApiError.Unauthorized("missing or invalid X-Gitlab-Token");
         }
 
         if (request.ContentLength > settings.MaxBytes)
         {
+            Hangup(http);
             return TooLarge(settings);
         }
 
-        var eventName = request.Headers[GitLabHeaders.Event].ToString().Trim();
+        var eventName = GitLabHeaders.CleanEvent(request.Headers[GitLabHeaders.Event].ToString());
         if (eventName.Length == 0)
         {
             return ApiError.InvalidRequest("the X-Gitlab-Event header is required");
@@ -59,6 +61,7 @@ public static class WebhookEndpoints
         var body = await ReadBoundedAsync(http, settings.MaxBytes, cancellationToken);
         if (body is null)
         {
+            Hangup(http);
             return TooLarge(settings);
         }
 
@@ -77,9 +80,8 @@ public static class WebhookEndpoints
             return ApiError.InvalidRequest("the body must be a JSON object");
         }
 
-        var headers = request
-            .Headers.Where(h => !GitLabHeaders.Secret.Contains(h.Key))
-            .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var headers = GitLabHeaders.Keep(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
+        headers[GitLabHeaders.Event] = eventName;
         var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
         return result.Outcome switch
         {
@@ -96,6 +98,12 @@ public static class WebhookEndpoints
             _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
         };
     }
+
+    /// <summary>
+    /// A refused delivery's connection is closed after the answer: otherwise the server reads the rest of the body (up to
+    /// 25 MiB a time, from anyone who can reach the endpoint) to keep the connection for another request.
+    /// </summary>
+    private static void Hangup(HttpContext http) => http.Response.Headers.Connection = "close";
 
     /// <summary>Reads the body, or returns null once it passes <paramref name="maxBytes"/> (chunked bodies have no
     /// Content-Length).</summary>

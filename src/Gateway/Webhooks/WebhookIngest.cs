@@ -187,11 +187,7 @@ public sealed record IncomingWebhook(
 
     public static IncomingWebhook FromHeaders(string eventName, IReadOnlyDictionary<string, string> headers, JsonElement payload)
     {
-        var lookup = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
-        foreach (var secret in GitLabHeaders.Secret)
-        {
-            lookup.Remove(secret);
-        }
+        var lookup = GitLabHeaders.Keep(headers);
 
         return new IncomingWebhook(
             eventName,
@@ -215,5 +211,9 @@ public sealed class WebhookMetrics(IMeterFactory meters)
         .CreateCounter<long>("gitlab_webhook_events", description: "GitLab webhook deliveries by event and outcome");
 
     public void Count(string eventName, string outcome) =>
-        _events.Add(1, new KeyValuePair<string, object?>("event", eventName), new KeyValuePair<string, object?>("outcome", outcome));
+        _events.Add(
+            1,
+            new KeyValuePair<string, object?>("event", GitLabHeaders.MetricLabel(eventName)),
+            new KeyValuePair<string, object?>("outcome", outcome)
+        );
 }

@@ -41,6 +41,8 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
     [Theory]
     [InlineData("/operations/0123456789abcdef", HttpStatusCode.NotFound, "not_found")]
     [InlineData("/operations/bad%20id", HttpStatusCode.BadRequest, "invalid_request")]
+    [InlineData("/operations/0123456789abcdef/events", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("/operations/bad%20id/events", HttpStatusCode.BadRequest, "invalid_request")]
     public async Task Should_refuse_an_unknown_or_malformed_id(string path, HttpStatusCode status, string code)
     {
         var response = await _viewer.GetAsync(path);

@@ -259,6 +259,7 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         "variable_type must be env_var or file"
     )]
     [InlineData("{\"ref\":\"main\",\"variables\":[{\"key\":\"A\"}]}", "needs a value")]
+    [InlineData("{\"ref\":\"main\",\"variables\":[null]}", "variables must be objects")]
     public async Task Should_refuse_an_invalid_trigger_request(string body, string reason)
     {
         using var response = await _owner.PostAsync(
