@@ -52,6 +52,8 @@ public static class GitLabRegistration
         new()
         {
             ConnectTimeout = options.AttemptTimeout,
+            // A redirect would carry PRIVATE-TOKEN to whatever host it names: it is an error instead (GitLabConnection).
+            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = options.VerifySsl
                 ? new SslClientAuthenticationOptions()

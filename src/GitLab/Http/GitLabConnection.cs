@@ -39,7 +39,8 @@ internal sealed class GitLabConnection(
         object? body,
         HttpCompletionOption completion,
         CancellationToken cancellationToken,
-        RangeHeaderValue? range = null
+        RangeHeaderValue? range = null,
+        bool fromStorage = false
     )
     {
         if (token is null)
@@ -55,6 +56,7 @@ internal sealed class GitLabConnection(
         token.Apply(request);
         request.Headers.Range = range;
         request.Options.Set(GitLabResilience.Partition, token.Fingerprint);
+        request.Options.Set(StorageRedirect, fromStorage);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: GitLabJson.Options);
@@ -88,11 +90,53 @@ internal sealed class GitLabConnection(
             return response;
         }
 
+        if (IsRedirect(response) && request.Options.TryGetValue(StorageRedirect, out var follows) && follows)
+        {
+            return await FromStorageAsync(request, response, cancellationToken);
+        }
+
         using (response)
         {
             var error = await ErrorOfAsync(response, call, cancellationToken);
             telemetry.Failed(error);
             throw error;
+        }
+    }
+
+    /// <summary>
+    /// Marks a download that GitLab may send to its object storage (artifacts with direct download on): that one redirect is
+    /// followed, to a signed URL that needs no token and gets none. Every other redirect is an error.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<bool> StorageRedirect = new("gitlab.storage-redirect");
+
+    private static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is >= 300 and < 400;
+
+    private async Task<HttpResponseMessage> FromStorageAsync(
+        HttpRequestMessage request,
+        HttpResponseMessage redirect,
+        CancellationToken cancellationToken
+    )
+    {
+        using (redirect)
+        {
+            if (redirect.Headers.Location is not { IsAbsoluteUri: true } location || location.Scheme is not ("https" or "http"))
+            {
+                throw await ErrorOfAsync(redirect, CallOf(request), cancellationToken);
+            }
+
+            using var stored = new HttpRequestMessage(HttpMethod.Get, location);
+            stored.Headers.Range = request.Headers.Range;
+            stored.Options.Set(GitLabResilience.Partition, location.Host);
+            var response = await http.SendAsync(stored, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                throw await ErrorOfAsync(response, $"GET {location.Host}{location.AbsolutePath} (artifact storage)", cancellationToken);
+            }
         }
     }
 
@@ -182,6 +226,17 @@ internal sealed class GitLabConnection(
     private async Task<GitLabException> ErrorOfAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
+        if (IsRedirect(response))
+        {
+            var host = response.Headers.Location is { IsAbsoluteUri: true } location ? location.Host : "the same host";
+            return new GitLabException(
+                GitLabErrorKind.Configuration,
+                $"GitLab redirected to {host}; redirects are not followed (the token would go along): check GITLAB_BASE_URL",
+                response.StatusCode,
+                call
+            );
+        }
+
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var (message, code) = MessageOf(text, response.StatusCode);
         return new GitLabException(GitLabErrorMapping.KindOf(status, message, code), message, response.StatusCode, call)

@@ -160,7 +160,8 @@ public sealed partial class GitLabClient
             null,
             HttpCompletionOption.ResponseHeadersRead,
             cancellationToken,
-            range
+            range,
+            fromStorage: true
         );
         return new GitLabDownload(response, await response.Content.ReadAsStreamAsync(cancellationToken));
     }
