@@ -52,6 +52,16 @@ public static class BacklogEndpoints
         return endpoints;
     }
 
+    /// <summary>Deeper pages than this are refused here: GitLab's offset pagination is slow and capped that far down (keyset
+    /// pagination is the way there), and a page near 2^31 overflowed on the way.</summary>
+    private const int MaxPage = 10_000;
+
+    /// <summary>A filter by more labels than this cannot match anything useful, and its URL would pass GitLab's limit.</summary>
+    private const int MaxLabels = 100;
+
+    private static string[] LabelsOf(string? labels) =>
+        labels?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
     private static async Task<IResult> GetBacklog(
         HttpContext http,
         BusRequests gitlab,
@@ -65,9 +75,11 @@ public static class BacklogEndpoints
         var problem =
             !ProjectNames.IsIdOrPath(project_id) ? "project_id must be a numeric id or a namespace/project path"
             : state is not null && !States.Contains(state) ? "state must be opened, closed or all"
-            : page < 1 ? "page must be 1 or more"
+            : page is < 1 or > MaxPage ? $"page must be 1 to {MaxPage}"
             : per_page is < 1 or > 100 ? "per_page must be 1 to 100"
             : search?.Length > 255 ? "search must be at most 255 characters"
+            : LabelsOf(labels) is { Length: > MaxLabels } ? $"labels must name at most {MaxLabels} labels"
+            : LabelsOf(labels).Any(label => label.Length > 255) ? "a label is at most 255 characters"
             : null;
         if (problem is not null)
         {
@@ -77,7 +89,7 @@ public static class BacklogEndpoints
         var query = new BacklogQuery
         {
             ProjectId = project_id,
-            Labels = labels?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            Labels = LabelsOf(labels),
             State = state ?? "opened",
             Search = string.IsNullOrWhiteSpace(search) ? null : search,
             Page = page ?? 1,
@@ -135,14 +147,21 @@ public static class BacklogEndpoints
     private static async Task<IResult> Resolve(
         BusRequests gitlab,
         CallerCredential caller,
+        GitLabSettings settings,
         ResolveProjectRequest? body,
         CancellationToken cancellationToken
     )
     {
+        var served = settings.ApiBaseUrl;
+        if (body?.GitlabPath is not { Length: > 0 } && body?.GitlabUrl is { Length: > 0 } named && OtherHost(named, served) is { } other)
+        {
+            return ApiError.InvalidRequest($"the URL names {other}; this gateway serves the GitLab at {served.Authority}");
+        }
+
         var path = body switch
         {
             { GitlabPath: { Length: > 0 } given } => ProjectNames.IsPath(given.Trim('/')) ? given.Trim('/') : null,
-            { GitlabUrl: { Length: > 0 } url } => PathOfUrl(url),
+            { GitlabUrl: { Length: > 0 } url } => PathOfUrl(url, served),
             _ => null,
         };
         if (path is null)
@@ -157,9 +176,18 @@ public static class BacklogEndpoints
         return error ?? Results.Ok(answer);
     }
 
+    /// <summary>The host and port of <paramref name="url"/> when they are not those of the GitLab this gateway serves (resolving
+    /// another GitLab's path here would silently name a different project), else null.</summary>
+    private static string? OtherHost(string url, Uri served) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+        && parsed.Scheme is "http" or "https"
+        && !string.Equals(parsed.Authority, served.Authority, StringComparison.OrdinalIgnoreCase)
+            ? ApiError.Cut(parsed.Authority)
+            : null;
+
     /// <summary>The project path in a project's URL: <c>https://host/group/project</c>, with or without <c>.git</c> or a <c>/-/...</c>
-    /// page.</summary>
-    private static string? PathOfUrl(string url)
+    /// page, below the served GitLab's own path when it has one (<c>https://host/gitlab/group/project</c>).</summary>
+    private static string? PathOfUrl(string url, Uri served)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
         {
@@ -167,6 +195,12 @@ public static class BacklogEndpoints
         }
 
         var path = Uri.UnescapeDataString(parsed.AbsolutePath).Trim('/');
+        var root = served.AbsolutePath.Trim('/');
+        if (root.Length > 0 && path.StartsWith(root + "/", StringComparison.Ordinal))
+        {
+            path = path[(root.Length + 1)..];
+        }
+
         var page = path.IndexOf("/-/", StringComparison.Ordinal);
         path = page >= 0 ? path[..page] : path;
         path = path.EndsWith(".git", StringComparison.Ordinal) ? path[..^4] : path;

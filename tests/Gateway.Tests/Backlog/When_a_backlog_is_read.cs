@@ -152,7 +152,14 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     [Theory]
     [InlineData("/gitlab/projects/1/backlog?state=merged", "state must be opened, closed or all")]
     [InlineData("/gitlab/projects/1/backlog?per_page=101", "per_page must be 1 to 100")]
-    [InlineData("/gitlab/projects/1/backlog?page=0", "page must be 1 or more")]
+    [InlineData("/gitlab/projects/1/backlog?page=0", "page must be 1 to 10000")]
+    [InlineData("/gitlab/projects/1/backlog?page=2147483647", "page must be 1 to 10000")]
+    [InlineData(
+        "/gitlab/projects/1/backlog?labels="
+            + "a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a"
+            + ",a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a",
+        "at most 100 labels"
+    )]
     [InlineData("/gitlab/projects/not%20a%20project/backlog", "project_id must be")]
     public async Task Should_refuse_invalid_parameters(string path, string reason)
     {
@@ -178,14 +185,14 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
 
     [Theory]
     [InlineData("{\"gitlab_path\":\"demo/shop\"}")]
-    [InlineData("{\"gitlab_url\":\"https://gitlab.example.com/demo/shop\"}")]
-    [InlineData("{\"gitlab_url\":\"https://gitlab.example.com/demo/shop.git\"}")]
-    [InlineData("{\"gitlab_url\":\"https://gitlab.example.com/demo/shop/-/issues/3\"}")]
+    [InlineData("{\"gitlab_url\":\"{gitlab}/demo/shop\"}")]
+    [InlineData("{\"gitlab_url\":\"{gitlab}/demo/shop.git\"}")]
+    [InlineData("{\"gitlab_url\":\"{gitlab}/demo/shop/-/issues/3\"}")]
     public async Task Should_resolve_a_project_path_or_url(string body)
     {
         using var response = await _viewer.PostAsync(
             "/gitlab/projects/resolve",
-            new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+            new StringContent(body.Replace("{gitlab}", _gateway.SimulatorUrl.TrimEnd('/')), System.Text.Encoding.UTF8, "application/json")
         );
         var project = await response.JsonAsync();
 
@@ -199,6 +206,7 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     [Theory]
     [InlineData("{\"gitlab_path\":\"shop\"}", HttpStatusCode.BadRequest)]
     [InlineData("{\"gitlab_url\":\"ftp://gitlab.example.com/demo/shop\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"gitlab_url\":\"https://gitlab.example.com/demo/shop\"}", HttpStatusCode.BadRequest)]
     [InlineData("{}", HttpStatusCode.BadRequest)]
     [InlineData("{\"gitlab_path\":\"demo/nothing-here\"}", HttpStatusCode.NotFound)]
     public async Task Should_refuse_a_malformed_or_unknown_path(string body, HttpStatusCode status)
@@ -209,6 +217,20 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         );
 
         Assert.Equal(status, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_url_of_another_gitlab_naming_the_one_it_serves()
+    {
+        using var response = await _viewer.PostAsync(
+            "/gitlab/projects/resolve",
+            new StringContent("""{"gitlab_url":"https://gitlab.example.com/demo/shop"}""", System.Text.Encoding.UTF8, "application/json")
+        );
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await response.JsonAsync()).GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains("gitlab.example.com", message, StringComparison.Ordinal);
+        Assert.Contains(new Uri(_gateway.SimulatorUrl).Authority, message, StringComparison.Ordinal);
     }
 
     private async Task<List<JsonElement>> ItemsAsync(string path) =>
