@@ -201,10 +201,12 @@ public static class WebhookRouter
 
     /// <summary>The hook's project: <c>project.id</c> first (GitLab's doc examples disagree with the nested ids).</summary>
     private static long ProjectId(Guid deliveryId, GitLabPayload payload, long? nested) =>
-        payload.Long("project", "id")
-        ?? payload.Long("project_id")
-        ?? nested
-        ?? throw new InvalidMessageException($"delivery {deliveryId}: payload names no project (project.id or project_id)");
+        (payload.Long("project", "id") ?? payload.Long("project_id") ?? nested) switch
+        {
+            null => throw new InvalidMessageException($"delivery {deliveryId}: payload names no project (project.id or project_id)"),
+            <= 0 => throw new InvalidMessageException($"delivery {deliveryId}: the payload's project id is not a GitLab project id"),
+            var id => id.Value,
+        };
 
     private static InvalidMessageException Missing(Guid deliveryId, string kind, string field) =>
         new($"delivery {deliveryId}: {kind} payload has no {field}");

@@ -22,7 +22,7 @@ public static class DeliveryEndpoints
         deliveries
             .MapGet("/{delivery_id}", Get)
             .RequireAuthorization(Roles.ReadPolicy)
-            .WithSummary("One delivery: headers (never the token), payload, received_at, routed_to")
+            .WithSummary("One delivery: GitLab's headers (never the token), payload (cut when truncated), received_at, routed_to")
             .Produces<DeliveryView>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
@@ -32,6 +32,7 @@ public static class DeliveryEndpoints
             .WithSummary("Publish a stored delivery again (admin)")
             .Produces<ReplayAccepted>(StatusCodes.Status202Accepted)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound)
+            .Produces<ErrorBody>(StatusCodes.Status409Conflict)
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
@@ -63,6 +64,14 @@ public static class DeliveryEndpoints
             return NotFound(delivery_id);
         }
 
+        if (delivery.Truncated)
+        {
+            return ApiError.Conflict(
+                $"delivery {delivery.DeliveryId} was kept only in part ({delivery.PayloadBytes} bytes received, "
+                    + "over WEBHOOK_DELIVERY_MAX_PAYLOAD_BYTES): it cannot be replayed; ask GitLab to resend it"
+            );
+        }
+
         return await ingest.ReplayAsync(delivery, cancellationToken)
             ? Results.Json(new ReplayAccepted(delivery.DeliveryId, true), statusCode: StatusCodes.Status202Accepted)
             : ApiError.BusUnavailable("the message broker did not confirm the replay; retry later");
@@ -82,13 +91,15 @@ public sealed record DeliverySummary(
     string Event,
     DateTimeOffset ReceivedAt,
     string Status,
-    IReadOnlyList<string>? RoutedTo
+    IReadOnlyList<string>? RoutedTo,
+    string? Failure
 )
 {
     public static DeliverySummary From(WebhookDelivery d) =>
-        new(d.DeliveryId, d.EventName, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo);
+        new(d.DeliveryId, d.EventName, d.ReceivedAt, d.Status.ToString().ToLowerInvariant(), d.RoutedTo, d.Failure);
 }
 
+/// <summary>A delivery in full; <see cref="Payload"/> is a string of its start when <see cref="Truncated"/>.</summary>
 public sealed record DeliveryView(
     Guid DeliveryId,
     string Event,
@@ -96,7 +107,10 @@ public sealed record DeliveryView(
     JsonElement Payload,
     DateTimeOffset ReceivedAt,
     string Status,
-    IReadOnlyList<string>? RoutedTo
+    IReadOnlyList<string>? RoutedTo,
+    string? Failure,
+    int PayloadBytes,
+    bool Truncated
 )
 {
     public static DeliveryView From(WebhookDelivery d) =>
@@ -107,7 +121,10 @@ public sealed record DeliveryView(
             d.Payload,
             d.ReceivedAt,
             d.Status.ToString().ToLowerInvariant(),
-            d.RoutedTo
+            d.RoutedTo,
+            d.Failure,
+            d.PayloadBytes,
+            d.Truncated
         );
 }
 

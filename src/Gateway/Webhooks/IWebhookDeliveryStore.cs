@@ -4,6 +4,8 @@ namespace GitLabBus.Gateway.Webhooks;
 /// Deduplication and the delivery log in one place, so that claiming a delivery key and recording the
 /// delivery happen atomically. Flow: <see cref="ClaimAsync"/> → publish → <see cref="ConfirmAsync"/>, or
 /// <see cref="ReleaseAsync"/> when the broker did not confirm (GitLab will retry and must not be told "duplicate").
+/// The log is bounded by age, count and the payload bytes it holds (<see cref="WebhookDelivery.StoredBytes"/>), oldest out
+/// first.
 /// </summary>
 public interface IWebhookDeliveryStore
 {
@@ -20,4 +22,7 @@ public interface IWebhookDeliveryStore
     Task<IReadOnlyList<WebhookDelivery>> ListAsync(int limit, CancellationToken cancellationToken);
 
     Task MarkRoutedAsync(Guid deliveryId, IReadOnlyList<string> routedTo, CancellationToken cancellationToken);
+
+    /// <summary>The router refused the delivery: status <c>failed</c>, with the reason (an unknown id is ignored).</summary>
+    Task MarkFailedAsync(Guid deliveryId, string reason, CancellationToken cancellationToken);
 }

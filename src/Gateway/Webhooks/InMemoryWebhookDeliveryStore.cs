@@ -12,6 +12,7 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
     private readonly Dictionary<Guid, WebhookDelivery> _deliveries = [];
     private readonly LinkedList<Guid> _newestFirst = new();
     private DateTimeOffset _nextKeySweep = DateTimeOffset.MinValue;
+    private long _storedBytes;
 
     public Task<DeliveryClaim> ClaimAsync(WebhookDelivery delivery, string? dedupKey, CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
 
             _deliveries[delivery.DeliveryId] = delivery with { Status = DeliveryStatus.Pending };
             _newestFirst.AddFirst(delivery.DeliveryId);
+            _storedBytes += delivery.StoredBytes;
             Trim(now);
             return Task.FromResult(new DeliveryClaim(ClaimOutcome.Claimed, delivery.DeliveryId));
         }
@@ -47,7 +49,7 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
                 _keys[dedupKey] = (deliveryId, false, now + settings.DedupWindow);
             }
 
-            if (_deliveries.TryGetValue(deliveryId, out var delivery))
+            if (_deliveries.TryGetValue(deliveryId, out var delivery) && delivery.Status == DeliveryStatus.Pending)
             {
                 _deliveries[deliveryId] = delivery with { Status = DeliveryStatus.Accepted };
             }
@@ -65,9 +67,10 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
                 _keys.Remove(dedupKey);
             }
 
-            if (_deliveries.Remove(deliveryId))
+            if (_deliveries.Remove(deliveryId, out var released))
             {
                 _newestFirst.Remove(deliveryId);
+                _storedBytes -= released.StoredBytes;
             }
         }
 
@@ -96,13 +99,19 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
         }
     }
 
-    public Task MarkRoutedAsync(Guid deliveryId, IReadOnlyList<string> routedTo, CancellationToken cancellationToken)
+    public Task MarkRoutedAsync(Guid deliveryId, IReadOnlyList<string> routedTo, CancellationToken cancellationToken) =>
+        Change(deliveryId, delivery => delivery with { RoutedTo = routedTo });
+
+    public Task MarkFailedAsync(Guid deliveryId, string reason, CancellationToken cancellationToken) =>
+        Change(deliveryId, delivery => delivery with { Status = DeliveryStatus.Failed, Failure = reason });
+
+    private Task Change(Guid deliveryId, Func<WebhookDelivery, WebhookDelivery> change)
     {
         lock (_gate)
         {
             if (_deliveries.TryGetValue(deliveryId, out var delivery))
             {
-                _deliveries[deliveryId] = delivery with { RoutedTo = routedTo };
+                _deliveries[deliveryId] = change(delivery);
             }
         }
 
@@ -114,10 +123,15 @@ public sealed class InMemoryWebhookDeliveryStore(WebhookSettings settings, TimeP
         var oldestKept = now - settings.Retention;
         while (
             _newestFirst.Last is { } last
-            && (_newestFirst.Count > settings.MaxDeliveries || _deliveries[last.Value].ReceivedAt < oldestKept)
+            && (
+                _newestFirst.Count > settings.MaxDeliveries
+                || _storedBytes > settings.MaxStoredBytes
+                || _deliveries[last.Value].ReceivedAt < oldestKept
+            )
         )
         {
-            _deliveries.Remove(last.Value);
+            _deliveries.Remove(last.Value, out var dropped);
+            _storedBytes -= dropped!.StoredBytes;
             _newestFirst.RemoveLast();
         }
 

@@ -10,7 +10,9 @@ namespace GitLabBus.Gateway.Webhooks;
 /// Redis layout: <c>gitlabbus:webhooks:dedup:{sha256(key)}</c> holds <c>pending:{id}</c> while the publish is in
 /// flight (short TTL, so a crashed gateway never blocks GitLab's retry) and <c>{id}</c> once confirmed;
 /// <c>gitlabbus:webhooks:delivery:{id}</c> is a hash (<c>meta</c>, <c>payload</c>, <c>status</c>, <c>routed_to</c>);
-/// <c>gitlabbus:webhooks:deliveries</c> is the log, a sorted set scored by receive time.
+/// <c>gitlabbus:webhooks:deliveries</c> is the log, a sorted set scored by receive time; <c>…:delivery-bytes</c> (id → payload
+/// bytes kept) and <c>…:delivery-bytes-total</c> let a claim drop the oldest deliveries, hash and all, until the log is within
+/// its count, age and bytes.
 /// Each step is one round trip: the hot path costs two Redis calls.
 /// </summary>
 public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, WebhookSettings settings) : IWebhookDeliveryStore
@@ -19,6 +21,9 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
     public static readonly TimeSpan PendingWindow = TimeSpan.FromSeconds(30);
 
     private const string IndexKey = "gitlabbus:webhooks:deliveries";
+    private const string DeliveryPrefix = "gitlabbus:webhooks:delivery:";
+    private const string SizesKey = "gitlabbus:webhooks:delivery-bytes";
+    private const string TotalKey = "gitlabbus:webhooks:delivery-bytes-total";
     private const string PendingPrefix = "pending:";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -36,9 +41,19 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         redis.call('HSET', @deliveryKey, 'meta', @meta, 'payload', @payload, 'status', 'pending')
         redis.call('PEXPIRE', @deliveryKey, @retentionMs)
         redis.call('ZADD', @indexKey, @nowMs, @id)
-        redis.call('ZREMRANGEBYSCORE', @indexKey, '-inf', tonumber(@nowMs) - tonumber(@retentionMs))
-        local extra = redis.call('ZCARD', @indexKey) - tonumber(@maxCount)
-        if extra > 0 then redis.call('ZREMRANGEBYRANK', @indexKey, 0, extra - 1) end
+        redis.call('HSET', @sizesKey, @id, @bytes)
+        local total = redis.call('INCRBY', @totalKey, @bytes)
+        local cutoff = tonumber(@nowMs) - tonumber(@retentionMs)
+        local count = redis.call('ZCARD', @indexKey)
+        while count > 0 do
+          local oldest = redis.call('ZRANGE', @indexKey, 0, 0, 'WITHSCORES')
+          if count <= tonumber(@maxCount) and total <= tonumber(@maxBytes) and tonumber(oldest[2]) >= cutoff then break end
+          redis.call('ZREM', @indexKey, oldest[1])
+          redis.call('DEL', @deliveryPrefix .. oldest[1])
+          total = redis.call('DECRBY', @totalKey, tonumber(redis.call('HGET', @sizesKey, oldest[1]) or '0'))
+          redis.call('HDEL', @sizesKey, oldest[1])
+          count = count - 1
+        end
         return false
         """
     );
@@ -46,7 +61,7 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
     private static readonly LuaScript Confirm = LuaScript.Prepare(
         """
         if @hasKey == '1' then redis.call('SET', @dedupKey, @id, 'PX', @dedupMs) end
-        if redis.call('EXISTS', @deliveryKey) == 1 then redis.call('HSET', @deliveryKey, 'status', 'accepted') end
+        if redis.call('HGET', @deliveryKey, 'status') == 'pending' then redis.call('HSET', @deliveryKey, 'status', 'accepted') end
         return true
         """
     );
@@ -56,6 +71,11 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         if @hasKey == '1' and redis.call('GET', @dedupKey) == @pending then redis.call('DEL', @dedupKey) end
         redis.call('DEL', @deliveryKey)
         redis.call('ZREM', @indexKey, @id)
+        local size = redis.call('HGET', @sizesKey, @id)
+        if size then
+          redis.call('HDEL', @sizesKey, @id)
+          redis.call('DECRBY', @totalKey, tonumber(size))
+        end
         return true
         """
     );
@@ -63,6 +83,13 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
     private static readonly LuaScript MarkRouted = LuaScript.Prepare(
         """
         if redis.call('EXISTS', @deliveryKey) == 1 then redis.call('HSET', @deliveryKey, 'routed_to', @routedTo) end
+        return true
+        """
+    );
+
+    private static readonly LuaScript MarkFailed = LuaScript.Prepare(
+        """
+        if redis.call('EXISTS', @deliveryKey) == 1 then redis.call('HSET', @deliveryKey, 'status', 'failed', 'failure', @reason) end
         return true
         """
     );
@@ -88,6 +115,11 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
                 nowMs = delivery.ReceivedAt.ToUnixTimeMilliseconds(),
                 id,
                 maxCount = settings.MaxDeliveries,
+                sizesKey = (RedisKey)SizesKey,
+                totalKey = (RedisKey)TotalKey,
+                bytes = delivery.StoredBytes,
+                maxBytes = settings.MaxStoredBytes,
+                deliveryPrefix = DeliveryPrefix,
             }
         );
 
@@ -126,12 +158,14 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
                 deliveryKey = DeliveryKey(deliveryId),
                 indexKey = (RedisKey)IndexKey,
                 id = deliveryId.ToString(),
+                sizesKey = (RedisKey)SizesKey,
+                totalKey = (RedisKey)TotalKey,
             }
         );
 
     public async Task<WebhookDelivery?> GetAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
-        var fields = await Db.HashGetAsync(DeliveryKey(deliveryId), ["meta", "status", "routed_to", "payload"]);
+        var fields = await Db.HashGetAsync(DeliveryKey(deliveryId), ["meta", "status", "routed_to", "failure", "payload"]);
         return Read(fields);
     }
 
@@ -140,7 +174,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         var db = Db;
         var ids = await db.SortedSetRangeByRankAsync(IndexKey, 0, limit - 1, Order.Descending);
         var batch = db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(DeliveryKey(Guid.Parse(id.ToString())), ["meta", "status", "routed_to"])).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(DeliveryKey(Guid.Parse(id.ToString())), ["meta", "status", "routed_to", "failure"]))
+            .ToList();
         batch.Execute();
         var rows = await Task.WhenAll(reads);
         return rows.Select(Read).OfType<WebhookDelivery>().ToList();
@@ -152,7 +187,10 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
             new { deliveryKey = DeliveryKey(deliveryId), routedTo = JsonSerializer.Serialize(routedTo, Json) }
         );
 
-    private static RedisKey DeliveryKey(Guid deliveryId) => $"gitlabbus:webhooks:delivery:{deliveryId}";
+    public Task MarkFailedAsync(Guid deliveryId, string reason, CancellationToken cancellationToken) =>
+        Db.ScriptEvaluateAsync(MarkFailed, new { deliveryKey = DeliveryKey(deliveryId), reason });
+
+    private static RedisKey DeliveryKey(Guid deliveryId) => DeliveryPrefix + deliveryId;
 
     private static RedisKey DedupKey(string? key) =>
         key is null
@@ -173,15 +211,37 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
             EventName = meta.EventName,
             Headers = meta.Headers,
             ReceivedAt = meta.ReceivedAt,
-            Status = fields[1] == "accepted" ? DeliveryStatus.Accepted : DeliveryStatus.Pending,
+            Status = (string?)fields[1] switch
+            {
+                "accepted" => DeliveryStatus.Accepted,
+                "failed" => DeliveryStatus.Failed,
+                _ => DeliveryStatus.Pending,
+            },
             RoutedTo = fields[2].IsNull ? null : JsonSerializer.Deserialize<string[]>((string)fields[2]!, Json),
-            Payload = fields.Length > 3 && !fields[3].IsNull ? JsonSerializer.Deserialize<JsonElement>((string)fields[3]!) : default,
+            Failure = fields[3].IsNull ? null : (string?)fields[3],
+            PayloadBytes = meta.PayloadBytes,
+            Truncated = meta.Truncated,
+            Payload = fields.Length > 4 && !fields[4].IsNull ? JsonSerializer.Deserialize<JsonElement>((string)fields[4]!) : default,
         };
     }
 
-    private sealed record DeliveryMeta(Guid DeliveryId, string EventName, Dictionary<string, string> Headers, DateTimeOffset ReceivedAt)
+    private sealed record DeliveryMeta(
+        Guid DeliveryId,
+        string EventName,
+        Dictionary<string, string> Headers,
+        DateTimeOffset ReceivedAt,
+        int PayloadBytes = 0,
+        bool Truncated = false
+    )
     {
         public static DeliveryMeta From(WebhookDelivery delivery) =>
-            new(delivery.DeliveryId, delivery.EventName, new Dictionary<string, string>(delivery.Headers), delivery.ReceivedAt);
+            new(
+                delivery.DeliveryId,
+                delivery.EventName,
+                new Dictionary<string, string>(delivery.Headers),
+                delivery.ReceivedAt,
+                delivery.PayloadBytes,
+                delivery.Truncated
+            );
     }
 }

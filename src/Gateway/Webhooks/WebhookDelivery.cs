@@ -14,6 +14,39 @@ public sealed record WebhookDelivery
 
     /// <summary>The typed events the router published for it; empty for an unknown kind, null until routed.</summary>
     public IReadOnlyList<string>? RoutedTo { get; init; }
+
+    /// <summary>Why the router refused it (the message is in the router's <c>_error</c> queue); null otherwise.</summary>
+    public string? Failure { get; init; }
+
+    /// <summary>The payload's size as received, in bytes of JSON.</summary>
+    public int PayloadBytes { get; init; }
+
+    /// <summary>True when <see cref="Payload"/> is only the start of what was received, as a JSON string.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>
+    /// The delivery as the log keeps it: a payload over <paramref name="maxPayloadBytes"/> becomes a JSON string of its first
+    /// characters, <see cref="Truncated"/> (a log of megabyte pushes would otherwise hold gigabytes).
+    /// </summary>
+    public WebhookDelivery ForLog(int maxPayloadBytes)
+    {
+        var raw = Payload.GetRawText();
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(raw);
+        return bytes <= maxPayloadBytes
+            ? this with
+            {
+                PayloadBytes = bytes,
+            }
+            : this with
+            {
+                PayloadBytes = bytes,
+                Truncated = true,
+                Payload = JsonSerializer.SerializeToElement(raw[..Math.Min(raw.Length, maxPayloadBytes)]),
+            };
+    }
+
+    /// <summary>What the log counts against <c>WEBHOOK_DELIVERY_MAX_TOTAL_BYTES</c>: the payload as kept.</summary>
+    public int StoredBytes => Truncated ? System.Text.Encoding.UTF8.GetByteCount(Payload.GetString()!) : PayloadBytes;
 }
 
 public enum DeliveryStatus
@@ -23,6 +56,9 @@ public enum DeliveryStatus
 
     /// <summary>The broker confirmed the publish; GitLab was answered 202.</summary>
     Accepted,
+
+    /// <summary>The router refused it as malformed: <see cref="WebhookDelivery.Failure"/> says why.</summary>
+    Failed,
 }
 
 /// <summary>What a claim found: a new delivery, one already accepted, or one still being published.</summary>

@@ -36,7 +36,7 @@ public sealed class WebhookIngest(
         DeliveryClaim claim;
         try
         {
-            claim = await deliveries.ClaimAsync(delivery, incoming.DedupKey, cancellationToken);
+            claim = await deliveries.ClaimAsync(delivery.ForLog(settings.MaxStoredPayloadBytes), incoming.DedupKey, cancellationToken);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
@@ -91,6 +91,11 @@ public sealed class WebhookIngest(
     /// <summary>Publishes a stored delivery again, marked as a replay. False when the broker did not confirm.</summary>
     public async Task<bool> ReplayAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
+        if (delivery.Truncated)
+        {
+            throw new InvalidOperationException("a truncated delivery cannot be replayed");
+        }
+
         var incoming = IncomingWebhook.FromHeaders(delivery.EventName, delivery.Headers, delivery.Payload);
         var published = await TryPublishAsync(ToMessage(delivery, incoming, replayed: true), cancellationToken);
         logger.LogInformation(

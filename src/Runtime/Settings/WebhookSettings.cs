@@ -15,6 +15,14 @@ public sealed record WebhookSettings
     /// <summary><c>WEBHOOK_DELIVERY_MAX_COUNT</c>: the delivery log keeps at most this many, newest first.</summary>
     public int MaxDeliveries { get; init; } = 10_000;
 
+    /// <summary><c>WEBHOOK_DELIVERY_MAX_PAYLOAD_BYTES</c>: a payload larger than this is kept cut to its first this many
+    /// characters, marked truncated (the bus still carries it whole).</summary>
+    public int MaxStoredPayloadBytes { get; init; } = 1024 * 1024;
+
+    /// <summary><c>WEBHOOK_DELIVERY_MAX_TOTAL_BYTES</c>: the log keeps at most this many payload bytes in all, dropping the
+    /// oldest deliveries first.</summary>
+    public long MaxStoredBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary><c>WEBHOOK_PUBLISH_TIMEOUT_SECONDS</c>: how long to wait for the broker's confirm before answering 503.
     /// GitLab gives up after 10 s, so the default leaves room for the rest of the request.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -27,5 +35,7 @@ public sealed record WebhookSettings
             Retention = TimeSpan.FromHours(reader.Int("WEBHOOK_DELIVERY_RETENTION_HOURS", 168, 1, 24 * 365)),
             MaxDeliveries = reader.Int("WEBHOOK_DELIVERY_MAX_COUNT", 10_000, 10, 10_000_000),
             PublishTimeout = TimeSpan.FromSeconds(reader.Double("WEBHOOK_PUBLISH_TIMEOUT_SECONDS", 5, 0.1, 9)),
+            MaxStoredPayloadBytes = reader.Int("WEBHOOK_DELIVERY_MAX_PAYLOAD_BYTES", 1024 * 1024, 1024, 25 * 1024 * 1024),
+            MaxStoredBytes = reader.Int("WEBHOOK_DELIVERY_MAX_TOTAL_BYTES", 64 * 1024 * 1024, 1024 * 1024, int.MaxValue - 1),
         };
 }

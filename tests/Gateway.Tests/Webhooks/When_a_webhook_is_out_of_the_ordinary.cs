@@ -61,6 +61,28 @@ public sealed class When_a_webhook_is_out_of_the_ordinary : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Should_record_a_delivery_the_router_refused_as_failed_with_the_reason()
+    {
+        using var accepted = await _client.SendAsync(
+            GitLabDelivery.Request(
+                """{"object_kind":"merge_request","project":{"id":-1},"object_attributes":{"iid":1}}""",
+                "Merge Request Hook"
+            )
+        );
+        var reader = _gateway.ClientWithRoles(Roles.Viewer);
+        var path = $"/webhooks/deliveries/{await accepted.DeliveryIdAsync()}";
+
+        JsonElement delivery = default;
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+                (delivery = await (await reader.GetAsync(path)).JsonAsync()).GetProperty("status").GetString() == "failed"
+            )
+        );
+        Assert.Contains("not a GitLab project id", delivery.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, delivery.GetProperty("routed_to").ValueKind);
+    }
+
+    [Fact]
     public async Task Should_keep_only_gitlabs_headers_of_a_delivery()
     {
         var request = GitLabDelivery.Request("""{"object_kind":"push","project":{"id":1}}""");

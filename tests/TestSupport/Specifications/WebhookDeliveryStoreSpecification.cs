@@ -155,6 +155,74 @@ public abstract class WebhookDeliveryStoreSpecification
         Assert.Single(await store.ListAsync(50, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_delivery_dropped_from_the_log_is_gone_not_only_unlisted()
+    {
+        var store = await CreateStoreAsync(Settings);
+        var first = NewDelivery();
+        await store.ClaimAsync(first, null, CancellationToken.None);
+        for (var i = 0; i < Settings.MaxDeliveries; i++)
+        {
+            Now = Now.AddSeconds(1);
+            await store.ClaimAsync(NewDelivery(), null, CancellationToken.None);
+        }
+
+        Assert.Null(await store.GetAsync(first.DeliveryId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_log_keeps_at_most_the_configured_payload_bytes_dropping_the_oldest()
+    {
+        var settings = Settings with { MaxStoredBytes = 3_500 };
+        var store = await CreateStoreAsync(settings);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            Now = Now.AddSeconds(1);
+            var delivery = NewDelivery($$"""{"object_kind":"push","padding":"{{new string('p', 1_000)}}"}""").ForLog(4_096);
+            ids.Add(delivery.DeliveryId);
+            await store.ClaimAsync(delivery, null, CancellationToken.None);
+        }
+
+        var kept = (await store.ListAsync(50, CancellationToken.None)).Select(d => d.DeliveryId).ToList();
+
+        Assert.Equal(ids.AsEnumerable().Reverse().Take(3), kept);
+        Assert.Null(await store.GetAsync(ids[0], CancellationToken.None));
+        Assert.NotNull(await store.GetAsync(ids[4], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_payload_over_the_limit_is_kept_cut_and_marked_truncated()
+    {
+        var store = await CreateStoreAsync(Settings);
+        var delivery = NewDelivery($$"""{"object_kind":"push","padding":"{{new string('p', 5_000)}}"}""").ForLog(1_024);
+
+        await store.ClaimAsync(delivery, null, CancellationToken.None);
+
+        var stored = (await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!;
+        Assert.True(stored.Truncated);
+        Assert.Equal(5_035, stored.PayloadBytes);
+        Assert.Equal(JsonValueKind.String, stored.Payload.ValueKind);
+        Assert.Equal(1_024, stored.Payload.GetString()!.Length);
+        Assert.StartsWith("{\"object_kind\":\"push\"", stored.Payload.GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_the_router_refused_is_failed_with_the_reason_even_when_confirmed_after()
+    {
+        var store = await CreateStoreAsync(Settings);
+        var delivery = NewDelivery();
+        await store.ClaimAsync(delivery, null, CancellationToken.None);
+
+        await store.MarkFailedAsync(delivery.DeliveryId, "payload names no project", CancellationToken.None);
+        await store.ConfirmAsync(delivery.DeliveryId, null, CancellationToken.None);
+        await store.MarkFailedAsync(Guid.NewGuid(), "unknown", CancellationToken.None);
+
+        var stored = (await store.GetAsync(delivery.DeliveryId, CancellationToken.None))!;
+        Assert.Equal((DeliveryStatus.Failed, "payload names no project"), (stored.Status, stored.Failure));
+        Assert.Equal("payload names no project", Assert.Single(await store.ListAsync(50, CancellationToken.None)).Failure);
+    }
+
     protected WebhookDelivery NewDelivery(string payload = """{"object_kind":"push"}""") =>
         new()
         {
