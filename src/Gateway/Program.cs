@@ -23,6 +23,10 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is [TokenCommand.Name, .. var tokenArgs])
+{
+    return TokenCommand.Run(tokenArgs, new SettingsReader(builder.Configuration), Console.Out, Console.Error);
+}
 
 RuntimeSettings runtime;
 GatewaySettings gateway;

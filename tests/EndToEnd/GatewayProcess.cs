@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using GitLabBus.Gateway.Startup;
 using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.EndToEnd;
 
 /// <summary>
-/// <c>dotnet run --project src/Gateway</c> as a user runs it: its own process, embedded mode, secrets
-/// generated and read back from the start banner.
+/// <c>dotnet run --project src/Gateway</c> as a user runs it: its own process, embedded mode, secrets generated and read
+/// back from the file the start banner names.
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncLifetime
 {
@@ -23,6 +24,9 @@ public sealed partial class GatewayProcess : IAsyncLifetime
     public string AdminToken { get; private set; } = "";
 
     public string WebhookSecret { get; private set; } = "";
+
+    /// <summary>Where the banner said the generated secrets are.</summary>
+    public string SecretsFile { get; private set; } = "";
 
     public string Output
     {
@@ -105,25 +109,17 @@ public sealed partial class GatewayProcess : IAsyncLifetime
             _output.AppendLine(line);
         }
 
-        if (AdminTokenLine().Match(line) is { Success: true } token)
+        // Its stdout is not a terminal: the banner names the secrets file instead of printing them.
+        if (SecretsFileLine().Match(line) is { Success: true } file)
         {
-            AdminToken = token.Groups["token"].Value;
-        }
-
-        if (WebhookSecretLine().Match(line) is { Success: true } secret)
-        {
-            WebhookSecret = secret.Groups["secret"].Value;
-        }
-
-        if (AdminToken.Length > 0 && WebhookSecret.Length > 0)
-        {
+            SecretsFile = file.Groups["path"].Value;
+            var secrets = EmbeddedSecrets.Read(new Uri(BaseUrl));
+            AdminToken = secrets[EmbeddedSecrets.Token];
+            WebhookSecret = secrets[EmbeddedSecrets.WebhookSecret];
             _bannerShown.TrySetResult();
         }
     }
 
-    [GeneratedRegex(@"admin token .*: (?<token>\S+)$")]
-    private static partial Regex AdminTokenLine();
-
-    [GeneratedRegex(@"webhook secret .*: (?<secret>\S+)$")]
-    private static partial Regex WebhookSecretLine();
+    [GeneratedRegex(@"secrets +generated for this run, in (?<path>\S+\.env) \(mode 600\)")]
+    private static partial Regex SecretsFileLine();
 }

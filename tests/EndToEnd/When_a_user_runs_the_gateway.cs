@@ -31,6 +31,46 @@ public sealed class When_a_user_runs_the_gateway : IClassFixture<GatewayProcess>
     }
 
     [Fact]
+    public void Should_keep_the_secrets_out_of_a_redirected_stdout_and_in_a_file_only_its_user_reads()
+    {
+        var output = _gateway.Output;
+
+        Assert.DoesNotContain(_gateway.AdminToken, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(_gateway.WebhookSecret, output, StringComparison.Ordinal);
+        Assert.Contains("source it for $TOKEN and $WEBHOOK_SECRET", output, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_gateway.SecretsFile));
+        }
+
+        Assert.Contains($"export TOKEN='{_gateway.AdminToken}'", File.ReadAllText(_gateway.SecretsFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_mint_a_token_with_the_token_command_that_the_gateway_accepts_for_its_role()
+    {
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GitLabBus.Gateway.dll");
+        var start = new System.Diagnostics.ProcessStartInfo(
+            "dotnet",
+            [gatewayDll, "token", "--role", "viewer", "--gateway", _gateway.BaseUrl]
+        )
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("LOCAL_JWT_SECRET");
+        using var command = System.Diagnostics.Process.Start(start)!;
+        var token = (await command.StandardOutput.ReadToEndAsync()).Trim();
+        await command.WaitForExitAsync();
+
+        Assert.Equal(0, command.ExitCode);
+        using var viewer = new HttpClient { BaseAddress = new Uri(_gateway.BaseUrl) };
+        viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/webhooks/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/webhooks/deliveries/{Guid.NewGuid()}/replay", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Should_take_every_fixture_once_and_list_it_in_the_deliveries()
     {
         var accepted = new List<string>();

@@ -15,5 +15,6 @@ public sealed class When_the_gateway_is_stopped : IAsyncLifetime
 
         Assert.Equal(0, exitCode);
         Assert.DoesNotContain("Unhandled exception", _gateway.Output);
+        Assert.False(File.Exists(_gateway.SecretsFile), "the generated secrets' file outlived the gateway");
     }
 }

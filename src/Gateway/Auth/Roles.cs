@@ -8,6 +8,15 @@ public static class Roles
     public const string PriorityManager = "priority_manager";
     public const string Viewer = "viewer";
 
+    /// <summary>Every role a token may carry.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Admin,
+        ProjectOwner,
+        PriorityManager,
+        Viewer,
+    };
+
     public const string ReadPolicy = "read";
     public const string WritePolicy = "write";
     public const string AdminPolicy = "admin";

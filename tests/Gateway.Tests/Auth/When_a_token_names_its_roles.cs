@@ -51,10 +51,7 @@ public sealed class When_a_token_names_its_roles : IClassFixture<GatewayFactory>
                 NotBefore = now,
                 Expires = now.AddMinutes(5),
                 Claims = claims,
-                SigningCredentials = new SigningCredentials(
-                    JwtAuthentication.SigningKey(_gateway.Settings),
-                    SecurityAlgorithms.HmacSha256
-                ),
+                SigningCredentials = new SigningCredentials(JwtAuthentication.SigningKey(_gateway.Settings), SecurityAlgorithms.HmacSha256),
             }
         );
     }
