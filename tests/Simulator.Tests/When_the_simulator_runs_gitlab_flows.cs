@@ -52,6 +52,17 @@ public sealed class When_the_simulator_runs_gitlab_flows : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_start_the_demo_at_rest_with_every_pipeline_passed()
+    {
+        var pipelines = await _gitlab.Admin.GetFromJsonAsync<JsonElement[]>(
+            "/api/v4/projects/1/pipelines?per_page=100&private_token=glpat-simulator-root"
+        );
+
+        Assert.True(pipelines!.Length >= 4, $"{pipelines.Length} pipelines: main's and one per merge request");
+        Assert.All(pipelines, pipeline => Assert.Equal("success", pipeline.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Should_count_api_requests_per_user_until_reset()
     {
         using var root = new HttpClient { BaseAddress = new Uri(_gitlab.Url) };

@@ -84,7 +84,8 @@ public sealed class WebhookIngest(
             delivery.DeliveryId
         );
         metrics.Count(incoming.EventName, "accepted");
-        logger.LogInformation("{EventName} delivery {DeliveryId} accepted", incoming.EventName, delivery.DeliveryId);
+        // The router says in one line what each delivery became; this one only matters when following a single request.
+        logger.LogDebug("{EventName} delivery {DeliveryId} accepted", incoming.EventName, delivery.DeliveryId);
         return new IngestResult(IngestOutcome.Accepted, delivery.DeliveryId);
     }
 

@@ -2,6 +2,7 @@ using GitLabBus.Runtime.Health;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GitLabBus.Runtime.Bus;
 
@@ -92,6 +93,9 @@ public static class BusRegistration
                     retry.Handle<ConcurrencyException>();
                     retry.Handle<SagaException>();
                     retry.Exponential(25, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(15));
+                    retry.ConnectRetryObserver(
+                        new SagaConflictRetryLog(context.GetRequiredService<ILoggerFactory>().CreateLogger<SagaConflictRetryLog>())
+                    );
                 });
                 endpoint.UseInMemoryOutbox(context);
             }

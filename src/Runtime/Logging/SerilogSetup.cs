@@ -1,3 +1,4 @@
+using GitLabBus.Runtime.Bus;
 using Microsoft.Extensions.Configuration;
 using Serilog;
 using Serilog.Events;
@@ -31,6 +32,12 @@ public static class SerilogSetup
             // Authentication registers Data Protection, whose key ring nothing here uses yet (bearer tokens are only
             // validated); its "unencrypted keys" warning at start would only mislead operators.
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+            // Polly writes a line per attempt of every GitLab call; a call that fails for good is the caller's to report.
+            .MinimumLevel.Override("Polly", LogEventLevel.Error)
+            // An expected saga conflict is retried at once and said in one line by SagaConflictRetryLog.
+            .Filter.ByExcluding(e =>
+                SagaConflictRetryLog.IsExpected(e.Exception) && e.MessageTemplate.Text.StartsWith("R-RETRY", StringComparison.Ordinal)
+            )
             .Enrich.FromLogContext()
             .Enrich.With<RequestIdEnricher>()
             .Enrich.WithProperty("Role", role);
