@@ -89,6 +89,7 @@ app.MapSagaInspection();
 app.MapGitLabBusHealth();
 app.MapGatewayMetrics();
 app.MapGatewayApiDocs();
+app.MapLandingPage(runtime, gateway.RunsAllRoles, gitlab.UsesSimulator);
 
 Banner.ShowOnStart(app, runtime, gateway, gitlab);
 await app.RunAsync();

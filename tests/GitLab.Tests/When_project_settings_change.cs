@@ -48,7 +48,16 @@ public sealed class When_project_settings_change : IAsyncLifetime
             CancellationToken.None
         );
 
-        // The demo's merge request pipelines are still running at the simulator's normal clock.
+        // A new commit on !1's branch starts its pipeline, which runs for a while at the simulator's normal clock.
+        await client.CreateCommitAsync(
+            1,
+            new NewGitLabCommit(
+                "fix-cart-discounts",
+                "Note the discount rules",
+                [new GitLabCommitAction("create", "docs/discounts.md") { Content = "Discounts apply to the total.\n" }]
+            ),
+            CancellationToken.None
+        );
         var mr = await client.GetMergeRequestAsync(1, 1, false, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<GitLabException>(() =>
             client.MergeMergeRequestAsync(1, 1, new GitLabMergeOptions(), CancellationToken.None)

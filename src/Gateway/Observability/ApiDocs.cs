@@ -23,6 +23,7 @@ public static class ApiDocs
                         "Ingress of GitLabBus: GitLab webhooks, the delivery log, operation progress, health and metrics. "
                         + "Webhooks authenticate with X-Gitlab-Token; the other protected endpoints take "
                         + "Authorization: Bearer <JWT> (HS256, LOCAL_JWT_SECRET, roles claim).";
+                    ApiDocumentDetails.DescribeDocument(document);
                     document.Components ??= new OpenApiComponents();
                     document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                     document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -38,6 +39,7 @@ public static class ApiDocs
             options.AddOperationTransformer(
                 (operation, context, _) =>
                 {
+                    ApiDocumentDetails.DescribeOperation(operation, context);
                     if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
                     {
                         operation.Security ??= [];
@@ -54,7 +56,19 @@ public static class ApiDocs
     public static IEndpointRouteBuilder MapGatewayApiDocs(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
-        endpoints.MapScalarApiReference("/docs", options => options.WithTitle("GitLabBus gateway API"));
+        // The page is served from this process and calls nothing else: no AI agent, no MCP, no code-generation or deploy
+        // buttons that send the API description to a third party, no fonts or telemetry from a CDN.
+        endpoints.MapScalarApiReference(
+            "/docs",
+            options =>
+                options
+                    .WithTitle("GitLabBus gateway API")
+                    .DisableAgent()
+                    .DisableMcp()
+                    .DisableTelemetry()
+                    .HideClientButton()
+                    .DisableDefaultFonts()
+        );
         return endpoints;
     }
 }
