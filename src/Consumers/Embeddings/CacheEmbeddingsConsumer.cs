@@ -19,7 +19,6 @@ public sealed class CacheEmbeddingsConsumer(
     IEmbeddingProvider provider,
     IEmbeddingCache cache,
     EmbeddingEvents events,
-    IOperationProgress progress,
     EmbeddingSettings settings,
     TimeProvider time,
     ILogger<CacheEmbeddingsConsumer> logger
@@ -65,15 +64,12 @@ public sealed class CacheEmbeddingsConsumer(
             var dimensions = await EmbedAndWriteAsync(request.OperationId, request.ProjectId, projectId, titles, cancellationToken);
             await cache.RemoveAllExceptAsync(projectId, titles.Select(item => item.Id).ToHashSet(), cancellationToken);
             await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = titles.Count }, cancellationToken);
-            await events.PublishAsync(request.OperationId, request.ProjectId, "completed", null, cancellationToken);
-            await progress.CompletedAsync(
+            // The seed's last event is the operation's end: its result rides on it.
+            await events.PublishAsync(
                 request.OperationId,
-                new
-                {
-                    project_id = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    cached = titles.Count,
-                    provider = provider.Name,
-                },
+                request.ProjectId,
+                OperationEventTypes.Completed,
+                new { cached = titles.Count, provider = provider.Name },
                 cancellationToken
             );
             await context.Publish(
@@ -148,8 +144,13 @@ public sealed class CacheEmbeddingsConsumer(
         CancellationToken cancellationToken
     )
     {
-        await events.PublishAsync(request.OperationId, request.ProjectId, "error", new { message }, cancellationToken);
-        await progress.FailedAsync(request.OperationId, code, message, cancellationToken);
+        await events.PublishAsync(
+            request.OperationId,
+            request.ProjectId,
+            OperationEventTypes.Error,
+            new { code, message },
+            cancellationToken
+        );
         logger.LogWarning(
             "Operation {OperationId}: title embeddings of {Project} not cached: {Reason}",
             request.OperationId,

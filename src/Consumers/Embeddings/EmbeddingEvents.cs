@@ -7,8 +7,10 @@ namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
 /// The gitlab_client_service contract's progress events of an embedding run
-/// (<c>{"event":"progress","project_id":"123","scanned":150,"total":320}</c>, ...):
-/// each goes to the operation's events, and, with Redis, to the channel <c>${EMBEDDINGS_PUBSUB_PREFIX}{project_id}</c>.
+/// (<c>{"event":"progress","project_id":"123","scanned":150,"total":320}</c>, ...): each goes to the operation's events
+/// under its own name (<c>started</c>, <c>progress</c>, <c>embedded</c>, <c>cached</c>, and the final <c>completed</c> or
+/// <c>error</c>, which carry the operation's result or failure), and, with Redis, to the channel
+/// <c>${EMBEDDINGS_PUBSUB_PREFIX}{project_id}</c>.
 /// </summary>
 public sealed class EmbeddingEvents(IOperationProgress progress, EmbeddingChannel channel, IServiceProvider services)
 {
@@ -24,7 +26,7 @@ public sealed class EmbeddingEvents(IOperationProgress progress, EmbeddingChanne
         }
 
         var json = JsonSerializer.SerializeToElement(payload);
-        await progress.AppendAsync(operationId, OperationEventTypes.Progress, json, cancellationToken);
+        await progress.AppendAsync(operationId, name, json, cancellationToken);
         if (_redis is not null)
         {
             await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel.For(projectId)), json.GetRawText());

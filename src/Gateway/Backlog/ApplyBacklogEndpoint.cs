@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
@@ -77,7 +79,7 @@ public static class ApplyBacklogEndpoint
             services.Http.Response.Headers["Idempotent-Replayed"] = "true";
             if (held.Response is { } earlier)
             {
-                return Results.Json(earlier.ToJson());
+                return Answered(services.Http, earlier.ToJson(), held.OperationId);
             }
         }
 
@@ -95,7 +97,9 @@ public static class ApplyBacklogEndpoint
             {
                 if (next.Final)
                 {
-                    return next.Type == OperationEventTypes.Completed ? Results.Json(next.Data) : ApiError.OperationFailed(next.Data);
+                    return next.Type == OperationEventTypes.Completed
+                        ? Answered(services.Http, next.Data, operationId)
+                        : ApiError.OperationFailed(next.Data);
                 }
             }
         }
@@ -105,6 +109,18 @@ public static class ApplyBacklogEndpoint
         }
 
         return OperationStarter.Accepted(services.Http, operationId);
+    }
+
+    /// <summary>
+    /// The seed's <c>ApplyBacklogResponse</c> with the operation it was: its <c>operation_id</c> beside the results (and at
+    /// <c>Location</c>), so a synchronous answer can be looked up later as a 202 would be.
+    /// </summary>
+    private static IResult Answered(HttpContext http, JsonElement? response, string operationId)
+    {
+        var body = response is { ValueKind: JsonValueKind.Object } data ? JsonObject.Create(data)! : [];
+        body["operation_id"] = operationId;
+        http.Response.Headers.Location = $"/operations/{operationId}";
+        return Results.Json(body);
     }
 
     /// <summary>What the handler works with, bound as one parameter (eShop's <c>OrderServices</c>).</summary>

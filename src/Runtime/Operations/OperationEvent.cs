@@ -4,7 +4,7 @@ namespace GitLabBus.Runtime.Operations;
 
 /// <summary>
 /// One step of a long-running operation, in order. <see cref="Id"/> is the stream entry id (it orders events and
-/// lets an SSE client resume with <c>Last-Event-ID</c>); <see cref="Final"/> marks <c>completed</c> or <c>failed</c>.
+/// lets an SSE client resume with <c>Last-Event-ID</c>); <see cref="Final"/> marks <c>completed</c>, <c>failed</c> or <c>error</c>.
 /// </summary>
 public sealed record OperationEvent(string Id, string Type, DateTimeOffset At, JsonElement? Data, bool Final);
 
@@ -26,7 +26,7 @@ public sealed record OperationView(
         var status = final?.Type switch
         {
             OperationEventTypes.Completed => "completed",
-            OperationEventTypes.Failed => "failed",
+            OperationEventTypes.Failed or OperationEventTypes.Error => "failed",
             _ => events.Count == 0 ? "pending" : "running",
         };
         return new OperationView(operationId, kind, status, events, final?.Type == OperationEventTypes.Completed ? final.Data : null);
@@ -40,6 +40,9 @@ public static class OperationEventTypes
     public const string Completed = "completed";
     public const string Failed = "failed";
 
+    /// <summary>The seed's name for a failure, which the embedding runs keep on their stream: final, and status <c>failed</c>.</summary>
+    public const string Error = "error";
+
     /// <summary>Whether an event of this type ends its operation.</summary>
-    public static bool IsFinal(string type) => type is Completed or Failed;
+    public static bool IsFinal(string type) => type is Completed or Failed or Error;
 }

@@ -72,7 +72,13 @@ public sealed class When_a_backlog_is_applied : IAsyncLifetime
         var body = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(["errors", "results", "warnings"], Names(body));
+        Assert.Equal(["errors", "operation_id", "results", "warnings"], Names(body));
+        var operationId = body.GetProperty("operation_id").GetString();
+        Assert.Equal($"/operations/{operationId}", response.Headers.Location?.OriginalString);
+        Assert.Equal(
+            "completed",
+            (await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+        );
         Assert.Equal(["epics", "issues"], Names(body.GetProperty("results")));
         var epic = Assert.Single(body.GetProperty("results").GetProperty("epics").EnumerateArray());
         var issue = Assert.Single(body.GetProperty("results").GetProperty("issues").EnumerateArray());
