@@ -80,6 +80,11 @@ public static class WebhookEndpoints
             return ApiError.InvalidRequest("the body must be a JSON object");
         }
 
+        if (!Transportable(payload))
+        {
+            return ApiError.InvalidRequest("the body holds a string that is not valid Unicode (an unpaired surrogate escape)");
+        }
+
         var headers = GitLabHeaders.Keep(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
         headers[GitLabHeaders.Event] = eventName;
         var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
@@ -97,6 +102,25 @@ public static class WebhookEndpoints
             ),
             _ => ApiError.BusUnavailable("the message broker did not confirm the delivery; retry later"),
         };
+    }
+
+    /// <summary>
+    /// Whether the payload can be written again, as the bus must: JSON may escape half a surrogate pair (<c>"\ud800"</c>),
+    /// which reads but cannot be written, so such a delivery would fail every publish and GitLab retry it for ever.
+    /// </summary>
+    private static bool Transportable(JsonElement payload)
+    {
+        try
+        {
+            using var writer = new Utf8JsonWriter(Stream.Null);
+            payload.WriteTo(writer);
+            writer.Flush();
+            return true;
+        }
+        catch (Exception unwritable) when (unwritable is ArgumentException or InvalidOperationException or JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

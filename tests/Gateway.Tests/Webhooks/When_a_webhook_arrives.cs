@@ -124,6 +124,7 @@ public sealed class When_a_webhook_arrives : IClassFixture<GatewayFactory>
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("[1,2,3]")]
+    [InlineData("{\"title\":\"\\ud800\"}")]
     [InlineData("")]
     public async Task Should_refuse_a_body_that_is_not_a_json_object_with_400(string body)
     {
