@@ -7,7 +7,7 @@ public sealed class When_the_house_style_is_checked
 {
     private const int MaxLineLength = 140;
 
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = RepositoryFiles.Root;
 
     [Fact]
     public void Should_keep_every_line_of_src_and_tests_within_140_characters()
@@ -46,17 +46,4 @@ public sealed class When_the_house_style_is_checked
     private static bool IsBuildOutput(string path) =>
         path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         || path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
-
-    private static string FindRepository()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "GitLabBus.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no GitLabBus.sln above {AppContext.BaseDirectory}");
-    }
 }
