@@ -31,6 +31,9 @@ install_missing() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   # Simulator.Tests drive the simulator with a third-party GitLab client written for Node.js (gitbeaker).
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  # The docs' examples (EndToEnd) run as a reader pastes them: curl and jq.
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian packages"
     as_root apt-get update -qq

@@ -15,7 +15,8 @@ public static class PipelineCorrelation
 
     public static Guid For(long projectId, long pipelineId) => NameBased($"project:{projectId}:pipeline:{pipelineId}");
 
-    internal static Guid NameBased(string name)
+    /// <summary>The name-based id of <paramref name="name"/> (<c>project:1:target:main</c>): how every saga's id is made.</summary>
+    public static Guid NameBased(string name)
     {
         Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetByteCount(name)];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);

@@ -63,13 +63,32 @@ public static class SagaEndpoints
     )
         where TQuery : class
     {
-        if (!Guid.TryParse(correlationId, out var id))
+        if (IdOf(correlationId) is not { } id)
         {
-            return ApiError.InvalidRequest("correlation_id must be a GUID");
+            return ApiError.InvalidRequest(
+                "correlation_id must be a GUID or the name a saga's id is made from (project:1:target:main, project:1:pipeline:7)"
+            );
         }
 
         var (inspected, error) = await sagas.AskAsync<TQuery, SagaInspected>(query(id), cancellationToken);
         return error ?? Results.Json(inspected!.Body);
+    }
+
+    /// <summary>
+    /// The saga's id: a GUID as the journal and the logs show it, or the name it is derived from, which an operator knows
+    /// without looking anything up (<see cref="PipelineCorrelation.NameBased"/>).
+    /// </summary>
+    private static Guid? IdOf(string correlationId)
+    {
+        if (Guid.TryParse(correlationId, out var id))
+        {
+            return id;
+        }
+
+        var name = Uri.UnescapeDataString(correlationId);
+        return name.Length <= 300 && name.StartsWith("project:", StringComparison.Ordinal) && !name.Any(char.IsControl)
+            ? PipelineCorrelation.NameBased(name)
+            : null;
     }
 
     public sealed record SagaList(IReadOnlyList<string> Sagas);

@@ -40,7 +40,7 @@ public static class EmbeddedSecrets
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var file = new StreamWriter(path, Encoding.UTF8, options))
+        using (var file = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             file.Write(text.ToString());
         }

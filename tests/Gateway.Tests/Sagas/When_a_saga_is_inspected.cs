@@ -1,4 +1,5 @@
 using System.Net;
+using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Sagas.Inspection;
@@ -72,6 +73,16 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
     }
 
     [Fact]
+    public async Task Should_find_an_instance_by_the_name_its_id_is_made_from()
+    {
+        var journal = await (
+            await _viewer.GetAsync($"/sagas/counter/{Uri.EscapeDataString(RecordedCounterSaga.Name)}/journal")
+        ).JsonAsync();
+
+        Assert.Equal(3, journal.GetProperty("entries").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Should_replay_the_journal_to_the_same_end_state()
     {
         var response = await _viewer.PostAsync($"{Path}/replay", null);
@@ -118,18 +129,26 @@ public sealed class When_a_saga_is_inspected : IClassFixture<When_a_saga_is_insp
 
         public Guid CorrelationId { get; } = NewId.NextGuid();
 
+        /// <summary>An instance whose id is made from a name, as the merge queue's and the pipeline monitor's are.</summary>
+        public const string Name = "project:7:target:release/1.0";
+
         public async Task InitializeAsync()
         {
             await using var sagasHost = await EmbeddedHarness.StartAsync(
                 (_, settings) => bus => bus.AddJournaledSaga<CounterStateMachine, CounterState>(settings, "counter")
             );
             var recorded = sagasHost.Services.GetRequiredService<ISagaJournal>();
+            var named = PipelineCorrelation.NameBased(Name);
             await CounterRecording.RecordAsync(sagasHost.Harness.Bus, recorded, increments: 3, id: CorrelationId);
+            await CounterRecording.RecordAsync(sagasHost.Harness.Bus, recorded, increments: 2, id: named);
 
             var journal = Gateway.Services.GetRequiredService<ISagaJournal>();
-            foreach (var entry in await recorded.ReadAsync("counter", CorrelationId, CancellationToken.None))
+            foreach (var id in new[] { CorrelationId, named })
             {
-                await journal.AppendAsync("counter", CorrelationId, entry, CancellationToken.None);
+                foreach (var entry in await recorded.ReadAsync("counter", id, CancellationToken.None))
+                {
+                    await journal.AppendAsync("counter", id, entry, CancellationToken.None);
+                }
             }
         }
 
