@@ -40,7 +40,7 @@ public static class ErrorCodes
     public static string ForStatus(int status) =>
         status switch
         {
-            400 or 405 or 414 or 415 or 431 => InvalidRequest,
+            400 or 405 or 408 or 414 or 415 or 431 => InvalidRequest,
             401 => Unauthorized,
             403 => Forbidden,
             404 => NotFound,

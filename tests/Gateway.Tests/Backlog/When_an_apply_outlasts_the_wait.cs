@@ -49,6 +49,8 @@ public sealed class When_an_apply_outlasts_the_wait : IAsyncLifetime
             operation.GetProperty("result").GetProperty("results").GetProperty("issues")[0].GetProperty("action").GetString()
         );
         Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);
-        Assert.Equal(operation.GetProperty("result").GetRawText(), (await repeated.JsonAsync()).GetRawText());
+        var again = await repeated.JsonAsync();
+        Assert.Equal(operationId, again.GetProperty("operation_id").GetString());
+        Assert.Equal(operation.GetProperty("result").GetProperty("results").GetRawText(), again.GetProperty("results").GetRawText());
     }
 }
