@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace GitLabBus.Tests.EndToEnd;
 
 /// <summary>
-/// Requests the web server itself refuses before any code of ours runs (a NUL in the path, a request line or headers past
-/// its limits, malformed HTTP) still get the contract's error body, on the real server, byte for byte over a socket; and
-/// the answers before them on the same connection are untouched.
+/// Oversized and malformed requests on the real server, byte for byte over a socket: up to the server's own limits the
+/// gateway answers them with the contract's body; past them, and for what the server cannot parse (a NUL in the path,
+/// malformed HTTP), the server answers before any code of ours, bare, and closes the connection, as docs/operations.md says.
 /// </summary>
 public sealed class When_the_web_server_refuses_a_request : IClassFixture<GatewayProcess>
 {
@@ -16,37 +16,32 @@ public sealed class When_the_web_server_refuses_a_request : IClassFixture<Gatewa
     public When_the_web_server_refuses_a_request(GatewayProcess gateway) => _gateway = gateway;
 
     [Theory]
-    [InlineData("GET /gitlab/projects/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400)]
-    [InlineData("GET /a?b=LONG HTTP/1.1\r\nHost: x\r\n\r\n", 414)]
-    [InlineData("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: HUGE\r\n\r\n", 431)]
-    [InlineData("GET /health HTTP/1.1\r\nHost x\r\n\r\n", 400)]
-    public async Task Should_answer_with_the_contracts_error_body(string request, int status)
+    [InlineData("GET /a?b=LONG HTTP/1.1\r\nHost: x\r\n\r\n", 10_000, 414)]
+    [InlineData("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: LONG\r\n\r\n", 40_000, 431)]
+    public async Task Should_answer_within_the_servers_limits_with_the_contracts_error_body(string request, int length, int status)
     {
-        var raw = request
-            .Replace("LONG", new string('l', 40_000), StringComparison.Ordinal)
-            .Replace("HUGE", new string('h', 140_000), StringComparison.Ordinal);
-
-        var answer = await ExchangeAsync(raw);
+        var answer = await ExchangeAsync(request.Replace("LONG", new string('l', length), StringComparison.Ordinal));
 
         var (head, body) = Split(answer);
         Assert.StartsWith($"HTTP/1.1 {status} ", head, StringComparison.Ordinal);
         Assert.Contains("Content-Type: application/json", head, StringComparison.Ordinal);
-        Assert.Contains($"Content-Length: {Encoding.UTF8.GetByteCount(body)}", head, StringComparison.Ordinal);
-        Assert.Equal("invalid_request", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
+        // The answer may come chunked: the JSON is between its first and last brace.
+        var json = body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)];
+        Assert.Equal("invalid_request", JsonDocument.Parse(json).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Should_leave_the_answers_before_a_refusal_on_the_same_connection_as_they_were()
+    [Theory]
+    [InlineData("GET /gitlab/projects/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400)]
+    [InlineData("GET /a?b=LONG HTTP/1.1\r\nHost: x\r\n\r\n", 414)]
+    [InlineData("GET /health HTTP/1.1\r\nHost x\r\n\r\n", 400)]
+    public async Task Should_leave_what_the_server_refuses_itself_bare_and_closed(string request, int status)
     {
-        var answer = await ExchangeAsync("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n");
+        var answer = await ExchangeAsync(request.Replace("LONG", new string('l', 40_000), StringComparison.Ordinal));
 
-        Assert.StartsWith("HTTP/1.1 200 OK", answer, StringComparison.Ordinal);
-        Assert.Contains("\"status\":\"healthy\"", answer, StringComparison.Ordinal);
-        var refusal = answer[answer.IndexOf("HTTP/1.1 400", StringComparison.Ordinal)..];
-        Assert.Equal(
-            "invalid_request",
-            JsonDocument.Parse(Split(refusal).Body).RootElement.GetProperty("error").GetProperty("code").GetString()
-        );
+        var (head, body) = Split(answer);
+        Assert.StartsWith($"HTTP/1.1 {status} ", head, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", head, StringComparison.Ordinal);
+        Assert.Empty(body);
     }
 
     /// <summary>Sends <paramref name="request"/> and reads until the server closes the connection (it does after a refusal).</summary>

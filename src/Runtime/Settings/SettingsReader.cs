@@ -5,14 +5,44 @@ namespace GitLabBus.Runtime.Settings;
 
 /// <summary>
 /// Reads the contract's environment variables (flat names such as <c>RABBITMQ_URL</c>) and fails with
-/// one line naming the variable. Values are never echoed: some of them are secrets.
+/// one line naming the variable. Values are never echoed: some of them are secrets. Every setting may instead be given as
+/// <c>NAME_FILE</c>, the path of a file holding it (the convention of Docker and Kubernetes secrets): the file's text,
+/// trimmed, is the value; a file that cannot be read stops the process naming it.
 /// </summary>
 public sealed class SettingsReader(IConfiguration configuration)
 {
+    public const string FileSuffix = "_FILE";
+
     public string? Optional(string name)
     {
         var value = configuration[name];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        var file = configuration[name + FileSuffix];
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidSettingException(name, $"and {name}{FileSuffix} are both set: give one of them");
+        }
+
+        return FromFile(name + FileSuffix, file.Trim());
+    }
+
+    private static string? FromFile(string setting, string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InvalidSettingException(setting, $"names {path}, which cannot be read ({unreadable.GetType().Name})");
+        }
+
+        return string.IsNullOrWhiteSpace(text) ? throw new InvalidSettingException(setting, $"names {path}, which is empty") : text.Trim();
     }
 
     public string Required(string name) => Optional(name) ?? throw new InvalidSettingException(name, "is required but not set");

@@ -167,7 +167,12 @@ public sealed class When_merge_requests_go_through_the_queue : IClassFixture<Mer
         );
         var outcomes = await OutcomesAsync(writer, [first, second, conflicted, conflicting]);
         Assert.All(new[] { first, second, winner }, iid => Assert.Equal("merged", Outcome(Assert.Single(outcomes[iid]))));
-        Assert.Equal(("rejected", "conflict"), (Outcome(outcomes[loser].Single()), Reason(outcomes[loser].Single())));
+        var lost = Assert.Single(outcomes[loser], item => item.GetProperty("outcome").GetString() != "removed");
+        Assert.True(
+            outcomes[loser].Count() == 1,
+            $"!{loser} left the queue more than once: {string.Join(", ", outcomes[loser].Select(item => item.GetRawText()))}"
+        );
+        Assert.Equal(("rejected", "conflict"), (Outcome(lost), Reason(lost)));
         var content = await _deployment.Root.GetStringAsync($"/api/v4/projects/1/repository/files/src%2Fclash_{run}.py/raw?ref=main");
         Assert.Equal(winner == conflicted ? "VALUE = 'a'\n" : "VALUE = 'b'\n", content);
     }
