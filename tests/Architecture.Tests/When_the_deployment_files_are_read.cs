@@ -1,3 +1,4 @@
+using GitLabBus.Tests.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace GitLabBus.Tests.Architecture;

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.Architecture;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using GitLabBus.Tests.TestSupport;
 
 namespace GitLabBus.Tests.EndToEnd;
 
@@ -21,7 +22,7 @@ public sealed partial class When_the_docs_examples_are_run : IAsyncLifetime
     [Fact]
     public async Task Should_run_every_bash_example_of_the_readme_and_the_docs_as_written()
     {
-        var root = Repository();
+        var root = RepositoryFiles.Root;
         var files = new[] { Path.Combine(root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Order());
         var failures = new List<string>();
         var run = 0;
@@ -111,19 +112,6 @@ public sealed partial class When_the_docs_examples_are_run : IAsyncLifetime
     }
 
     private static string Tail(string text) => text.Length <= 6_000 ? text : "…" + text[^6_000..];
-
-    private static string Repository()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "GitLabBus.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no GitLabBus.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"^```bash[ \t]*\r?\n(?<script>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex BashBlocks();

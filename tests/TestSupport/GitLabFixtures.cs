@@ -36,20 +36,11 @@ public static class GitLabFixtures
             return configured;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GitLabBus.sln")))
-            {
-                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "gitlab-webhooks"));
-                if (System.IO.Directory.Exists(shared))
-                {
-                    return shared;
-                }
-            }
-        }
-
-        throw new InvalidOperationException(
-            "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, or GITLABBUS_FIXTURES"
-        );
+        var shared = Path.GetFullPath(Path.Combine(RepositoryFiles.Root, "..", "shared", "fixtures", "gitlab-webhooks"));
+        return System.IO.Directory.Exists(shared)
+            ? shared
+            : throw new InvalidOperationException(
+                "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, or GITLABBUS_FIXTURES"
+            );
     }
 }

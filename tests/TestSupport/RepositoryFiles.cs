@@ -1,7 +1,7 @@
-namespace GitLabBus.Tests.Architecture;
+namespace GitLabBus.Tests.TestSupport;
 
 /// <summary>The repository the tests were built from: the folder above them holding <c>GitLabBus.sln</c>.</summary>
-internal static class RepositoryFiles
+public static class RepositoryFiles
 {
     public static string Root { get; } = Find();
 
