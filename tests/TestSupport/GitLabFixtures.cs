@@ -40,7 +40,8 @@ public static class GitLabFixtures
         return System.IO.Directory.Exists(shared)
             ? shared
             : throw new InvalidOperationException(
-                "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, or GITLABBUS_FIXTURES"
+                "GitLab webhook fixtures not found: expected ../shared/fixtures/gitlab-webhooks beside the repository, "
+                    + "or GITLABBUS_FIXTURES"
             );
     }
 }
