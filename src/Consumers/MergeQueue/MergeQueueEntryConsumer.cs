@@ -15,7 +15,7 @@ namespace GitLabBus.Consumers.MergeQueue;
 /// <c>/merge</c> note (<c>/merge priority=N</c>) by someone with at least Developer access — a priority above 0 needs
 /// Maintainer. Each becomes <see cref="MrReadyForBatch"/>; admission does the rest. The service's own notes are never taken
 /// as commands; a refused command is answered once, naming why, and a taken one gets an <c>eyes</c> award. A merge request
-/// labelled Not Ready asks again by itself when it changes or a pipeline of its branch passes.
+/// labelled Not Ready asks again by itself when someone else changes it or a pipeline of its branch passes.
 /// </summary>
 public sealed partial class MergeQueueEntryConsumer(
     GitLabClients gitlab,
@@ -43,6 +43,14 @@ public sealed partial class MergeQueueEntryConsumer(
             change.Labels.Contains(config.Labels.NotReady, StringComparer.Ordinal)
             && !change.AddedLabels.Contains(config.Labels.NotReady, StringComparer.Ordinal);
         if (!asked && !changed)
+        {
+            return;
+        }
+
+        // The queue's own label and comment edits (Not Ready after a conflict, Recognised taken off) change nothing that
+        // could make the merge request ready: asking again on them re-admitted a merge request the queue had just
+        // rejected, before the one it clashed with had landed.
+        if (!asked && change.ActorId is { } actor && actor == (await gitlab.ServiceUserAsync(context.CancellationToken)).Id)
         {
             return;
         }

@@ -85,6 +85,21 @@ public sealed class When_someone_asks_gitlab_to_merge : IAsyncLifetime
         Assert.False(await Harness.Published.Any<MrReadyForBatch>(x => x.Context.Message.MergeRequestIid == 1));
     }
 
+    [Fact]
+    public async Task Should_ask_again_for_a_not_ready_one_when_someone_else_changes_it_not_when_the_queue_did()
+    {
+        var root = await UserAsync("root");
+        var alice = await UserAsync(SimulatorOptions.DeveloperUsername);
+        string[] notReady = ["Merge Assist: Not Ready"];
+
+        // The queue labels a merge request Not Ready after a conflict and takes Recognised off: its own edits.
+        await Harness.Bus.Publish(Changed(1, added: []) with { Labels = notReady, ActorId = root.Id });
+        await Harness.Bus.Publish(Changed(2, added: []) with { Labels = notReady, ActorId = alice.Id });
+
+        await ReadyAsync(2);
+        Assert.False(await Harness.Published.Any<MrReadyForBatch>(x => x.Context.Message.MergeRequestIid == 1));
+    }
+
     private static MergeRequestChanged Changed(long iid, IReadOnlyList<string> added) =>
         new()
         {
