@@ -36,7 +36,7 @@ public sealed class BacklogItemsApplyConsumer(
         var key = new BacklogApplyKey(step.ProjectId, step.PromptId);
         if (step.Scope == BacklogApplyRules.EpicScope)
         {
-            var starting = EnsureStartedAsync(step.OperationId, cancellationToken);
+            var starting = progress.EnsureStartedAsync(step.OperationId, OperationKinds.ApplyBacklog, cancellationToken);
             var earlierApply = step.DryRun ? Task.FromResult<BacklogApplied?>(null) : EarlierApplyAsync(key, step, cancellationToken);
             await Task.WhenAll(starting, earlierApply);
             if (await earlierApply is { } earlier)
@@ -211,15 +211,6 @@ public sealed class BacklogItemsApplyConsumer(
         throw new BacklogApplyBusyException(
             $"the same prompt is being applied by operation {claim.OperationId}; this apply answers its result once it finishes"
         );
-    }
-
-    /// <summary>The gateway records its operations before it publishes; those other systems publish start here.</summary>
-    private async Task EnsureStartedAsync(string operationId, CancellationToken cancellationToken)
-    {
-        if ((await progress.ReadAsync(operationId, cancellationToken)).Count == 0)
-        {
-            await progress.StartedAsync(operationId, OperationKinds.ApplyBacklog, cancellationToken);
-        }
     }
 
     private Task ReportAsync(BacklogItemsApplyRequested step, int done, int total, CancellationToken cancellationToken) =>

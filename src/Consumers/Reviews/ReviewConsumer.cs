@@ -44,7 +44,11 @@ public sealed class ReviewConsumer(
             $"review:{request.ProjectId}:{request.MergeRequestIid}",
             cancellationToken
         );
-        await EnsureStartedAsync(request, cancellationToken);
+        if (request.OperationId is { } operation)
+        {
+            await progress.EnsureStartedAsync(operation, OperationKinds.Review, cancellationToken);
+        }
+
         var client = await gitlab.ForAsync(null, cancellationToken);
         GitLabMergeRequest mr;
         try
@@ -401,15 +405,6 @@ public sealed class ReviewConsumer(
     {
         var at = mr.WebUrl?.IndexOf("/-/merge_requests/", StringComparison.Ordinal) ?? -1;
         return at < 0 ? "" : mr.WebUrl![..at];
-    }
-
-    /// <summary>The gateway records its operations before it publishes; other systems' requests with an operation start here.</summary>
-    private async Task EnsureStartedAsync(ReviewRequested request, CancellationToken cancellationToken)
-    {
-        if (request.OperationId is { } operation && (await progress.ReadAsync(operation, cancellationToken)).Count == 0)
-        {
-            await progress.StartedAsync(operation, OperationKinds.Review, cancellationToken);
-        }
     }
 
     /// <summary>A step of the review on its operation's stream: <c>read</c> (the diff), <c>model</c> (the LLM asked),

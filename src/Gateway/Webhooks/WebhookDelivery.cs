@@ -32,21 +32,24 @@ public sealed record WebhookDelivery
     {
         var raw = Payload.GetRawText();
         var bytes = System.Text.Encoding.UTF8.GetByteCount(raw);
-        return bytes <= maxPayloadBytes
-            ? this with
-            {
-                PayloadBytes = bytes,
-            }
-            : this with
-            {
-                PayloadBytes = bytes,
-                Truncated = true,
-                Payload = JsonSerializer.SerializeToElement(raw[..Math.Min(raw.Length, maxPayloadBytes)]),
-            };
+        if (bytes <= maxPayloadBytes)
+        {
+            return this with { PayloadBytes = bytes, StoredBytes = bytes };
+        }
+
+        var kept = raw[..Math.Min(raw.Length, maxPayloadBytes)];
+        return this with
+        {
+            PayloadBytes = bytes,
+            StoredBytes = System.Text.Encoding.UTF8.GetByteCount(kept),
+            Truncated = true,
+            Payload = JsonSerializer.SerializeToElement(kept),
+        };
     }
 
-    /// <summary>What the log counts against <c>WEBHOOK_DELIVERY_MAX_TOTAL_BYTES</c>: the payload as kept.</summary>
-    public int StoredBytes => Truncated ? System.Text.Encoding.UTF8.GetByteCount(Payload.GetString()!) : PayloadBytes;
+    /// <summary>What the log counts against <c>WEBHOOK_DELIVERY_MAX_TOTAL_BYTES</c>: the payload as kept, measured once by
+    /// <see cref="ForLog"/>.</summary>
+    public int StoredBytes { get; init; }
 }
 
 public enum DeliveryStatus

@@ -29,6 +29,23 @@ public static class OperationProgressExtensions
         CancellationToken cancellationToken
     ) => progress.AppendAsync(operationId, OperationEventTypes.Started, JsonSerializer.SerializeToElement(new { kind }), cancellationToken);
 
+    /// <summary>
+    /// Records <c>started</c> unless the operation has events already: the gateway records its operations before it
+    /// publishes, other systems that publish a request carrying an operation id have it started by the work.
+    /// </summary>
+    public static async Task EnsureStartedAsync(
+        this IOperationProgress progress,
+        string operationId,
+        string kind,
+        CancellationToken cancellationToken
+    )
+    {
+        if ((await progress.ReadAsync(operationId, cancellationToken)).Count == 0)
+        {
+            await progress.StartedAsync(operationId, kind, cancellationToken);
+        }
+    }
+
     public static Task<OperationEvent> CompletedAsync(
         this IOperationProgress progress,
         string operationId,
