@@ -34,7 +34,10 @@ public static class MergeQueueSources
     public const string Watcher = "watcher";
     public const string Bus = "bus";
 
-    /// <summary>The queue itself, checking a merge request again whose head moved while it waited.</summary>
+    /// <summary>
+    /// The queue itself, checking a merge request again: one whose head moved while it waited, or one waiting as Not Ready
+    /// that someone changed or whose pipeline passed.
+    /// </summary>
     public const string Queue = "queue";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)

@@ -67,6 +67,12 @@ public sealed class MergeQueueAdmissionConsumer(
 
         var config = await configs.GetAsync(request.ProjectId, cancellationToken);
         var reasons = await ReasonsAsync(client, request.ProjectId, mr, config, cancellationToken);
+        if (reasons.Count == 0 && await StillClashesAsync(client, request, mr, cancellationToken))
+        {
+            logger.LogDebug("!{Iid} stays out: it clashed with its batch at {HeadSha} and has not moved since", mr.Iid, mr.Sha);
+            return;
+        }
+
         if (reasons.Count == 0)
         {
             await LabelAsync(
@@ -119,6 +125,28 @@ public sealed class MergeQueueAdmissionConsumer(
         );
         await FailAsync(request, ErrorCodes.Conflict, $"not admitted: {string.Join("; ", reasons)}", cancellationToken);
         logger.LogInformation("!{Iid} not admitted: {Reasons}", mr.Iid, string.Join("; ", reasons));
+    }
+
+    /// <summary>
+    /// A merge request taken out of its batch for a conflict was told to rebase. Until its head moves, the queue's own
+    /// checks (a pipeline passing, an edit, the watcher) do not bring it back: GitLab sees no conflict with the target until
+    /// the one it clashed with lands, so it would be admitted only to clash again. A person asking again is heard.
+    /// </summary>
+    private static async Task<bool> StillClashesAsync(
+        GitLabClient client,
+        MrReadyForBatch request,
+        GitLabMergeRequest mr,
+        CancellationToken cancellationToken
+    )
+    {
+        if (request.Source is not (MergeQueueSources.Queue or MergeQueueSources.Watcher) || mr.Sha is not { } head)
+        {
+            return false;
+        }
+
+        var us = await client.GetCurrentUserAsync(cancellationToken);
+        var clash = MergeQueueComments.Marker(MergeQueueComments.ConflictKind, head);
+        return await OwnNotes.FindAsync(client, request.ProjectId, mr.Iid, us, clash, cancellationToken) is not null;
     }
 
     /// <summary>Every reason the merge request cannot be queued now, in words for its author.</summary>

@@ -14,6 +14,9 @@ public sealed record QueueComment(string Marker, string Body);
 /// </summary>
 public static class MergeQueueComments
 {
+    /// <summary>The kind of the comment on a merge request taken out of its batch for a conflict, about its head.</summary>
+    public const string ConflictKind = "conflict";
+
     public static string Marker(string kind, string about) => $"<!-- merge-assist:{kind}:{about} -->";
 
     public static QueueComment NotReady(IReadOnlyList<string> reasons, string headSha) =>
@@ -47,7 +50,7 @@ public static class MergeQueueComments
     public static QueueComment Rejected(MrRejected rejected, MergeQueueLabels labels) =>
         rejected.Reason == MrRejectedReasons.Conflict
             ? With(
-                Marker("conflict", rejected.HeadSha),
+                Marker(ConflictKind, rejected.HeadSha),
                 $"**Merge Assist** took this merge request out of the queue: it could not be merged into its batch "
                     + $"({rejected.Detail}). It conflicts with `{rejected.TargetBranch}` or with a merge request ahead of it.\n\n"
                     + "Rebase it on the target and resolve the conflicts; it joins the queue again by itself."

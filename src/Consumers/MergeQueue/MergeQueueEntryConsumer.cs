@@ -61,7 +61,7 @@ public sealed partial class MergeQueueEntryConsumer(
                 ProjectId = change.ProjectId,
                 MergeRequestIid = change.MergeRequestIid,
                 RequestedBy = change.AuthorUsername,
-                Source = MergeQueueSources.Label,
+                Source = asked ? MergeQueueSources.Label : MergeQueueSources.Queue,
             },
             context.CancellationToken
         );
@@ -94,7 +94,7 @@ public sealed partial class MergeQueueEntryConsumer(
                 {
                     ProjectId = pipeline.ProjectId,
                     MergeRequestIid = mr.Iid,
-                    Source = MergeQueueSources.Label,
+                    Source = MergeQueueSources.Queue,
                 },
                 context.CancellationToken
             );

@@ -9,14 +9,14 @@ namespace GitLabBus.Gateway.Errors;
 /// before any of our code runs, so its limits are set well above ours and ours answer first, with the contract's body:
 /// <c>414</c> for a target over <see cref="MaxTargetLength"/>, <c>431</c> for headers over <see cref="MaxHeadersLength"/>.
 /// Beyond the server's limits (four times ours), for a target it cannot parse (a NUL in the path) and for malformed HTTP
-/// the server answers itself, bare, and closes the connection: it offers no hook for that answer (dotnet/aspnetcore#4726).
+/// the server answers itself, and <see cref="KestrelRejections"/> gives that answer the contract's body too.
 /// </summary>
 public static class RequestBounds
 {
     public const int MaxTargetLength = 8 * 1024;
     public const int MaxHeadersLength = 32 * 1024;
 
-    /// <summary>The web server's own limits, past which it refuses before our code, with a bare status.</summary>
+    /// <summary>The web server's own limits, past which it refuses before our code (<see cref="KestrelRejections"/>).</summary>
     public const int ServerTargetLimit = 4 * MaxTargetLength;
 
     public const int ServerHeadersLimit = 4 * MaxHeadersLength;
@@ -25,6 +25,7 @@ public static class RequestBounds
     {
         server.Limits.MaxRequestLineSize = ServerTargetLimit;
         server.Limits.MaxRequestHeadersTotalSize = ServerHeadersLimit;
+        server.ConfigureEndpointDefaults(listen => listen.Use(KestrelRejections.Rewrite));
     }
 
     public static WebApplication UseRequestBounds(this WebApplication app)

@@ -63,6 +63,42 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
         Assert.Contains("Merge Assist: Not Ready", Labels(await MergeRequestAsync(3)));
     }
 
+    [Theory]
+    [InlineData(MergeQueueSources.Queue, false)]
+    [InlineData(MergeQueueSources.Watcher, false)]
+    [InlineData(MergeQueueSources.Label, true)]
+    public async Task Should_keep_a_merge_request_that_clashed_with_its_batch_out_until_it_moves_or_a_person_asks(
+        string source,
+        bool admitted
+    )
+    {
+        await PipelinePassedAsync(1);
+        var head = (await MergeRequestAsync(1)).GetProperty("sha").GetString();
+        await ClashedAsync(1, head!);
+
+        await Harness.Bus.Publish(Ready(1) with { Source = source });
+        await Harness.ConsumedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1 && m.Source == source);
+        // A person asking afterwards is always heard: whatever the first request did is published by then.
+        await Harness.Bus.Publish(Ready(1));
+        await Harness.PublishedAsync<MrAdmitted>(m => m.MergeRequestIid == 1 && m.Source == MergeQueueSources.Rest);
+
+        Assert.Equal(
+            admitted,
+            await Harness.Published.Any<MrAdmitted>(x => x.Context.Message.MergeRequestIid == 1 && x.Context.Message.Source == source)
+        );
+    }
+
+    [Fact]
+    public async Task Should_admit_a_merge_request_that_clashed_at_an_earlier_head_when_the_queue_checks_it_again()
+    {
+        await PipelinePassedAsync(1);
+        await ClashedAsync(1, "0000000000000000000000000000000000000000");
+
+        await Harness.Bus.Publish(Ready(1) with { Source = MergeQueueSources.Queue });
+
+        await Harness.PublishedAsync<MrAdmitted>(m => m.MergeRequestIid == 1);
+    }
+
     [Fact]
     public async Task Should_send_a_raw_message_breaking_the_contract_to_the_error_queue_with_the_reason()
     {
@@ -82,6 +118,15 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
         var refused = await Harness.PublishedAsync<MrNotAdmitted>(m => m.MergeRequestIid == 404);
         Assert.Contains("no such merge request", refused.Reasons[0], StringComparison.Ordinal);
     }
+
+    /// <summary>The comment the queue writes on a merge request it took out of a batch for a conflict at <paramref name="head"/>.</summary>
+    private async Task ClashedAsync(long iid, string head) =>
+        (
+            await GitLab.PostAsJsonAsync(
+                $"/api/v4/projects/1/merge_requests/{iid}/notes",
+                new { body = $"It could not be merged into its batch.\n\n<!-- merge-assist:conflict:{head} -->" }
+            )
+        ).EnsureSuccessStatusCode();
 
     private static MrReadyForBatch Ready(long iid) =>
         new()
