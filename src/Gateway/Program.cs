@@ -5,6 +5,7 @@ using GitLabBus.Gateway.Backlog;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Health;
+using GitLabBus.Gateway.Identity;
 using GitLabBus.Gateway.MergeQueue;
 using GitLabBus.Gateway.Observability;
 using GitLabBus.Gateway.Operations;
@@ -57,6 +58,7 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Propert
 builder.Services.TryAddSingleton(gitlab);
 builder.Services.AddEmbeddedSimulator(gitlab);
 builder.Services.AddGatewayAuth(gateway);
+builder.Services.AddGatewayIdentity(gateway.Identity, runtime.Redis);
 builder.Services.AddWebhookIngress(gateway, runtime.Redis);
 builder.Services.AddSingleton<BusRequests>();
 builder.Services.AddScoped<OperationStarter>();
@@ -78,6 +80,7 @@ app.UseRequestBounds();
 app.UseAuthentication();
 app.UseAuthorization();
 
+app.MapIdentity();
 app.MapWebhookIngress();
 app.MapWebhookDeliveries();
 app.MapOperations();

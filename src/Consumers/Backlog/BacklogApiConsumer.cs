@@ -8,11 +8,13 @@ namespace GitLabBus.Consumers.Backlog;
 
 /// <summary>
 /// Answers the gateway's backlog reads from GitLab: a page of the backlog (epics of the project's nearest group that
-/// has epics, then the project's issues, both filtered by GitLab, embeddings from the cache only) and project paths.
+/// has epics, then the project's issues, both filtered by GitLab, embeddings from the cache only), project paths, and
+/// the projects a caller may see.
 /// </summary>
 public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache embeddings)
     : IConsumer<BacklogQuery>,
-        IConsumer<ProjectResolveQuery>
+        IConsumer<ProjectResolveQuery>,
+        IConsumer<ProjectListQuery>
 {
     public Task Consume(ConsumeContext<BacklogQuery> context) =>
         context.AnswerAsync(
@@ -81,4 +83,45 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
                 );
             }
         );
+
+    public Task Consume(ConsumeContext<ProjectListQuery> context) =>
+        context.AnswerAsync(
+            gitlab,
+            context.Message.CredentialRef,
+            async client =>
+            {
+                var cancellationToken = context.CancellationToken;
+                var listed = new List<ListedProject>();
+                if (context.Message.ProjectIds is { } granted)
+                {
+                    foreach (var id in granted.Distinct().Order().Take(ProjectListQuery.MaxProjects))
+                    {
+                        try
+                        {
+                            listed.Add(Listed(await client.GetProjectAsync(id, cancellationToken)));
+                        }
+                        catch (GitLab.GitLabException gone) when (gone.Kind == GitLab.GitLabErrorKind.NotFound)
+                        {
+                            // Granted, but deleted since (or not visible to the service): nothing to list.
+                        }
+                    }
+
+                    return new ProjectList(listed, granted.Distinct().Count() > ProjectListQuery.MaxProjects);
+                }
+
+                await foreach (var project in client.ListMemberProjectsAsync(cancellationToken))
+                {
+                    if (listed.Count == ProjectListQuery.MaxProjects)
+                    {
+                        return new ProjectList(listed, true);
+                    }
+
+                    listed.Add(Listed(project));
+                }
+
+                return new ProjectList(listed, false);
+            }
+        );
+
+    private static ListedProject Listed(GitLabProject project) => new(project.Id, project.Name, project.PathWithNamespace, project.WebUrl);
 }

@@ -3,6 +3,7 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 
 namespace GitLabBus.Gateway.Auth;
@@ -43,13 +44,16 @@ public static class JwtAuthentication
                 };
             });
 
+        // Every policy also checks the project a path names against the caller's projects.
         services
             .AddAuthorizationBuilder()
-            .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers))
-            .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers))
-            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers))
-            .AddPolicy(Roles.PrioritisePolicy, policy => policy.RequireRole(Roles.Prioritisers));
+            .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers).RequireProjectAccess())
+            .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers).RequireProjectAccess())
+            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin).RequireProjectAccess())
+            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers).RequireProjectAccess())
+            .AddPolicy(Roles.PrioritisePolicy, policy => policy.RequireRole(Roles.Prioritisers).RequireProjectAccess());
+        services.AddSingleton<IAuthorizationHandler, ProjectAccess.Handler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProjectAccess.Refusals>();
         return services;
     }
 

@@ -4,17 +4,36 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace GitLabBus.Gateway.Auth;
 
-/// <summary>Mints tokens the gateway accepts: the embedded banner's admin token, and tests.</summary>
+/// <summary>Mints tokens the gateway accepts: logins, the token command, the embedded banner's admin token, and tests.</summary>
 public static class TokenIssuer
 {
+    /// <param name="session">The <c>oid</c> claim: a login's session, kept across its refreshes; a new one when null.</param>
+    /// <param name="projects">
+    /// The projects the token may work on (claims <c>project_access: granted</c> and <c>projects</c>); null for every project.
+    /// </param>
     public static string Issue(
         GatewaySettings settings,
         string subject,
         IReadOnlyCollection<string> roles,
         TimeSpan lifetime,
-        DateTimeOffset now
-    ) =>
-        new JsonWebTokenHandler().CreateToken(
+        DateTimeOffset now,
+        string? session = null,
+        IReadOnlyCollection<long>? projects = null
+    )
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["oid"] = session ?? Guid.NewGuid().ToString(),
+            ["roles"] = roles.ToArray(),
+        };
+        if (projects is not null)
+        {
+            claims[ProjectAccess.ScopeClaim] = ProjectAccess.Granted;
+            claims[ProjectAccess.ProjectsClaim] = projects.ToArray();
+        }
+
+        return new JsonWebTokenHandler().CreateToken(
             new SecurityTokenDescriptor
             {
                 Issuer = settings.JwtIssuer,
@@ -22,13 +41,9 @@ public static class TokenIssuer
                 IssuedAt = now.UtcDateTime,
                 NotBefore = now.UtcDateTime,
                 Expires = (now + lifetime).UtcDateTime,
-                Claims = new Dictionary<string, object>
-                {
-                    ["sub"] = subject,
-                    ["oid"] = Guid.NewGuid().ToString(),
-                    ["roles"] = roles.ToArray(),
-                },
+                Claims = claims,
                 SigningCredentials = new SigningCredentials(JwtAuthentication.SigningKey(settings), SecurityAlgorithms.HmacSha256),
             }
         );
+    }
 }

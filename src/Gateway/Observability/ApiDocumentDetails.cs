@@ -20,6 +20,7 @@ internal static class ApiDocumentDetails
         ["merge queue"] = "Batches of merge requests tested together and merged only as tested: entries, priorities, config",
         ["reviews"] = "Reviews of a merge request's latest commit by the rules reviewer or an LLM",
         ["sagas"] = "The state machines' instances, their journals, and replaying a journal",
+        ["identity"] = "Users of the gateway: log in, refresh tokens, users and their roles and projects (admins), your projects",
         ["health"] = "Liveness, readiness and Prometheus metrics, without a token",
     };
 
@@ -42,6 +43,7 @@ internal static class ApiDocumentDetails
         ["labels"] = "bug,backend",
         ["state"] = "opened",
         ["search"] = "checkout",
+        ["username"] = "alice",
     };
 
     /// <summary>Query parameters read as text (so a bad one gets the contract's 400) that are whole numbers.</summary>
@@ -64,6 +66,10 @@ internal static class ApiDocumentDetails
             {"target_branches":["main"],"batch_size":5,"max_parallel_batches":2,"max_strikes":3,
              "pipeline_timeout_minutes":60,"paused":false}
             """,
+        ["POST auth/login"] = """{"username":"admin","password":"the admin's password"}""",
+        ["POST auth/refresh"] = """{"refresh_token":"3f0c9d1e8b7a4c2d9e6f1a0b3c5d7e9f.tR4n5Ft3t0k3n"}""",
+        ["POST auth/users"] = """{"username":"alice","password":"a long passphrase","roles":["project_owner"],"projects":[1]}""",
+        ["PUT auth/users/{username}"] = """{"roles":["viewer"],"projects":[1,2]}""",
         ["POST gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] =
             """{"command":"ask","question":"what does this change?"}""",
     };

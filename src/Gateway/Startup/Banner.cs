@@ -1,4 +1,5 @@
 using GitLabBus.Gateway.Auth;
+using GitLabBus.Gateway.Identity;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Simulator;
 
@@ -33,7 +34,7 @@ public static class Banner
     }
 
     /// <summary>The secrets this run made up, by the names the docs' examples use: an admin token when the signing key was
-    /// generated, the webhook secret when it was.</summary>
+    /// generated, the webhook secret and the first admin's password when they were.</summary>
     public static IReadOnlyDictionary<string, string> Generated(GatewaySettings gateway, DateTimeOffset now)
     {
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -46,6 +47,11 @@ public static class Banner
         if (gateway.WebhookSecretGenerated)
         {
             secrets[EmbeddedSecrets.WebhookSecret] = gateway.WebhookSecret;
+        }
+
+        if (gateway.Identity is { AdminPasswordGenerated: true, AdminPassword: { } password })
+        {
+            secrets[EmbeddedSecrets.AdminPassword] = password;
         }
 
         return secrets;
@@ -111,6 +117,14 @@ public static class Banner
                     + "-d '{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"project\":{\"id\":1}}'"
             );
             lines.Add($"    curl -s {baseUrl}/webhooks/deliveries -H \"Authorization: Bearer $TOKEN\"");
+            if (gateway.Identity.AdminPasswordGenerated)
+            {
+                lines.Add(
+                    $"    curl -s {baseUrl}/auth/login -H 'Content-Type: application/json' "
+                        + $"-d \"{{\\\"username\\\":\\\"{IdentitySettings.AdminUsername}\\\",\\\"password\\\":\\\"$ADMIN_PASSWORD\\\"}}\""
+                );
+            }
+
             lines.Add("  more tokens: dotnet run --project src/Gateway -- token --role viewer");
         }
 

@@ -13,6 +13,7 @@ public static class EmbeddedSecrets
     public const string Token = "TOKEN";
     public const string WebhookSecret = "WEBHOOK_SECRET";
     public const string JwtSecret = "LOCAL_JWT_SECRET";
+    public const string AdminPassword = "ADMIN_PASSWORD";
 
     public static string PathFor(Uri gateway) =>
         Path.Combine(Path.GetTempPath(), $"gitlabbus-{Environment.UserName}", $"embedded-{gateway.Port}.env");

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GitLabBus.Gateway.Identity;
 using GitLabBus.Runtime.Settings;
 
 namespace GitLabBus.Gateway.Startup;
@@ -23,6 +24,8 @@ public sealed record GatewaySettings
 
     /// <summary><c>APPLY_SYNC_TIMEOUT_SECONDS</c> (30): how long <c>apply-backlog</c> waits for the apply before answering 202.</summary>
     public TimeSpan ApplySyncTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public IdentitySettings Identity { get; init; } = new();
 
     /// <summary>The gateway also runs the consumers and sagas roles (embedded mode, or <c>GITLABBUS_ALL_IN_ONE</c>).</summary>
     public bool RunsAllRoles { get; init; }
@@ -60,6 +63,7 @@ public sealed record GatewaySettings
             JwtIssuer = reader.Optional("JWT_ISSUER"),
             JwtAudience = reader.Optional("JWT_AUDIENCE"),
             RunsAllRoles = embedded || runtime.Bus.AllInOne,
+            Identity = IdentitySettings.Read(reader, embedded),
             ApplySyncTimeout = TimeSpan.FromSeconds(reader.Double("APPLY_SYNC_TIMEOUT_SECONDS", 30, 0, 600)),
             ArtifactChunkBytes = reader.Int("ARTIFACT_CHUNK_BYTES", 1024 * 1024, 64, 8 * 1024 * 1024),
         };

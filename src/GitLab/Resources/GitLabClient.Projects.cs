@@ -8,6 +8,10 @@ public sealed partial class GitLabClient
     public Task<GitLabProject> GetProjectAsync(ProjectRef project, CancellationToken cancellationToken) =>
         GetAsync<GitLabProject>($"projects/{project.Encoded}", cancellationToken);
 
+    /// <summary>The projects the token's user is a member of, by id.</summary>
+    public IAsyncEnumerable<GitLabProject> ListMemberProjectsAsync(CancellationToken cancellationToken) =>
+        _connection.ListAsync<GitLabProject>("projects?membership=true&simple=true&order_by=id&sort=asc", cancellationToken);
+
     public Task<GitLabProject> UpdateProjectSettingsAsync(
         ProjectRef project,
         GitLabProjectSettings settings,

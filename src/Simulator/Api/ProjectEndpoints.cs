@@ -20,20 +20,27 @@ public static class ProjectEndpoints
             (HttpContext http, SimStore store, SimParams parameters) =>
             {
                 var search = parameters.String("search");
+                // As GitLab: membership=true limits the list to the caller's projects, an administrator's too.
+                var membership = parameters.Bool("membership") == true;
                 return store.Read(s =>
-                    SimResults.Page(
+                {
+                    var caller = SimCaller.Of(http, s);
+                    return SimResults.Page(
                         http,
                         parameters,
                         [
                             .. s.Projects.Where(p =>
-                                search is null
-                                || p.FullPath.Contains(search, StringComparison.OrdinalIgnoreCase)
-                                || p.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                                (!membership || p.Members.ContainsKey(caller.Id))
+                                && (
+                                    search is null
+                                    || p.FullPath.Contains(search, StringComparison.OrdinalIgnoreCase)
+                                    || p.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                                )
                             ),
                         ],
                         p => SimJson.Project(s, p)
-                    )
-                );
+                    );
+                });
             }
         );
 

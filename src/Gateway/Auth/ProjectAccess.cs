@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Claims;
+using GitLabBus.Contracts;
+using GitLabBus.Gateway.Errors;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace GitLabBus.Gateway.Auth;
+
+/// <summary>
+/// Per-project permissions. A token that says <c>project_access: granted</c> (every login of a user who is not an admin)
+/// may work only on the projects in its <c>projects</c> claim: a path naming another <c>{project_id}</c> is a 403 whatever
+/// its roles. Admins, and tokens without the claim (the token command's, hand-signed ones), may work on every project.
+/// </summary>
+public static class ProjectAccess
+{
+    public const string ScopeClaim = "project_access";
+    public const string Granted = "granted";
+    public const string ProjectsClaim = "projects";
+    public const string RouteValue = "project_id";
+
+    /// <summary>The projects the caller may work on, or null for every project.</summary>
+    public static IReadOnlySet<long>? Of(ClaimsPrincipal user)
+    {
+        if (user.IsInRole(Roles.Admin) || !user.HasClaim(ScopeClaim, Granted))
+        {
+            return null;
+        }
+
+        return user.FindAll(ProjectsClaim)
+            .Select(claim => long.TryParse(claim.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1)
+            .Where(id => id > 0)
+            .ToHashSet();
+    }
+
+    public static AuthorizationPolicyBuilder RequireProjectAccess(this AuthorizationPolicyBuilder policy) =>
+        policy.AddRequirements(new Requirement());
+
+    public sealed class Requirement : IAuthorizationRequirement;
+
+    /// <summary>Checks the route's <c>{project_id}</c>, where the endpoint has one, against the caller's projects.</summary>
+    public sealed class Handler : AuthorizationHandler<Requirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, Requirement requirement)
+        {
+            var project = (context.Resource as HttpContext)?.GetRouteValue(RouteValue) as string;
+            if (project is null || Of(context.User) is not { } granted)
+            {
+                context.Succeed(requirement);
+            }
+            else if (long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && granted.Contains(id))
+            {
+                context.Succeed(requirement);
+            }
+            else
+            {
+                context.Fail(new AuthorizationFailureReason(this, $"this account has no access to project {ApiError.Cut(project)}"));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A refusal for a project says so in the contract's body; every other refusal goes the usual way.</summary>
+    public sealed class Refusals : IAuthorizationMiddlewareResultHandler
+    {
+        private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+        public async Task HandleAsync(
+            RequestDelegate next,
+            HttpContext context,
+            AuthorizationPolicy policy,
+            PolicyAuthorizationResult authorizeResult
+        )
+        {
+            if (
+                authorizeResult.Forbidden
+                && authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault(reason => reason.Handler is Handler) is { } project
+            )
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsJsonAsync(ApiError.Body(ErrorCodes.Forbidden, project.Message));
+                return;
+            }
+
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+    }
+}
