@@ -53,6 +53,13 @@ public sealed partial class When_the_docs_examples_are_run : IAsyncLifetime
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
         ["README.md"] = ["\"tracked_state\"", "\"provider\":\"rules\"", "\"end_state_matches\":true", "\"entries\""],
+        ["identity.md"] =
+        [
+            "\"token_type\": \"Bearer\"",
+            "\"code\":\"unauthorized\"",
+            "\"path_with_namespace\":\"demo/shop\"",
+            "this account has no access to project 2",
+        ],
         ["pipelines.md"] = ["\"status\""],
         ["progress.md"] = ["event: completed"],
     };
