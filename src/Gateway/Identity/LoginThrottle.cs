@@ -10,7 +10,9 @@ namespace GitLabBus.Gateway.Identity;
 /// </summary>
 public interface ILoginThrottle
 {
-    /// <summary>How long logins as <paramref name="username"/> or from <paramref name="address"/> stay refused; null when they are not.</summary>
+    /// <summary>
+    /// How long logins as <paramref name="username"/> or from <paramref name="address"/> stay refused; null when they are not.
+    /// </summary>
     Task<TimeSpan?> RefusedForAsync(string? username, string address, CancellationToken cancellationToken);
 
     Task RecordFailureAsync(string? username, string address, CancellationToken cancellationToken);

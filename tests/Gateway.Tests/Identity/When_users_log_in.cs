@@ -144,6 +144,23 @@ public sealed class When_users_log_in : IClassFixture<When_users_log_in.Gateway>
         Assert.Equal(HttpStatusCode.Unauthorized, afterDelete.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_never_write_a_password_or_a_token_into_the_log()
+    {
+        var tokens = await LoginAsync("admin", AdminPassword);
+        using var client = _gateway.CreateClient();
+        using var refreshed = await client.PostAsJsonAsync("/auth/refresh", new { refresh_token = tokens.Refresh });
+        using var reused = await client.PostAsJsonAsync("/auth/refresh", new { refresh_token = tokens.Refresh });
+        using var failed = await client.PostAsJsonAsync("/auth/login", new { username = "admin", password = "guessed-wrong-once" });
+
+        var log = _gateway.Logs.AllText;
+        Assert.Contains("was used twice", log, StringComparison.Ordinal);
+        foreach (var secret in new[] { AdminPassword, "guessed-wrong-once", tokens.Access, tokens.Refresh, tokens.Refresh[33..] })
+        {
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("""{"username":"x y","password":"long enough password","roles":["viewer"]}""", "username")]
     [InlineData("""{"username":"shortpass","password":"short","roles":["viewer"]}""", "password")]
