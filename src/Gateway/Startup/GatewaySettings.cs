@@ -14,6 +14,9 @@ public sealed record GatewaySettings
 
     public required string WebhookSecret { get; init; }
     public required string JwtSecret { get; init; }
+
+    /// <summary><c>GITLAB_WEBHOOK_SIGNING_TOKEN</c>: when set, deliveries must carry a valid Standard Webhooks signature.</summary>
+    public string? WebhookSigningToken { get; init; }
     public string? JwtIssuer { get; init; }
     public string? JwtAudience { get; init; }
     public bool WebhookSecretGenerated { get; init; }
@@ -54,12 +57,19 @@ public sealed record GatewaySettings
             );
         }
 
+        var signingToken = reader.Optional("GITLAB_WEBHOOK_SIGNING_TOKEN");
+        if (signingToken is not null && !Webhooks.WebhookSignature.IsUsable(signingToken))
+        {
+            throw new InvalidSettingException("GITLAB_WEBHOOK_SIGNING_TOKEN", "must be GitLab's signing token (whsec_ then base64)");
+        }
+
         return new GatewaySettings
         {
             WebhookSecret = webhookSecret ?? NewSecret(),
             WebhookSecretGenerated = webhookSecret is null,
             JwtSecret = jwtSecret ?? NewSecret(),
             JwtSecretGenerated = jwtSecret is null,
+            WebhookSigningToken = signingToken,
             JwtIssuer = reader.Optional("JWT_ISSUER"),
             JwtAudience = reader.Optional("JWT_AUDIENCE"),
             RunsAllRoles = embedded || runtime.Bus.AllInOne,

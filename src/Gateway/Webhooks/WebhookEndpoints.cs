@@ -17,7 +17,8 @@ public static class WebhookEndpoints
             .WithTags("webhooks")
             .WithSummary("Receive a GitLab webhook delivery")
             .WithDescription(
-                "Authenticated by X-Gitlab-Token. 202 once the broker confirmed the WebhookReceived publish; "
+                "Authenticated by X-Gitlab-Token, and by its Standard Webhooks signature (webhook-id, webhook-timestamp, "
+                    + "webhook-signature) when a signing token is configured. 202 once the broker confirmed the WebhookReceived publish; "
                     + "200 with duplicate=true for a delivery seen before "
                     + "(Idempotency-Key, else X-Gitlab-Webhook-UUID + X-Gitlab-Event-UUID)."
             )
@@ -34,6 +35,7 @@ public static class WebhookEndpoints
     private static async Task<IResult> Receive(
         HttpContext http,
         WebhookSecret secret,
+        WebhookSignature signature,
         WebhookIngest ingest,
         WebhookSettings settings,
         CancellationToken cancellationToken
@@ -63,6 +65,11 @@ public static class WebhookEndpoints
         {
             Hangup(http);
             return TooLarge(settings);
+        }
+
+        if (signature.Refusal(body.WrittenSpan, request.Headers) is { } unsigned)
+        {
+            return ApiError.Unauthorized(unsigned);
         }
 
         JsonElement payload;

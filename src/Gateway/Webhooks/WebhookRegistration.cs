@@ -12,6 +12,7 @@ public static class WebhookRegistration
     {
         services.AddSingleton(settings);
         services.AddSingleton<WebhookSecret>();
+        services.AddSingleton<WebhookSignature>();
         services.AddSingleton<WebhookIngest>();
         services.AddStore<IWebhookDeliveryStore, InMemoryWebhookDeliveryStore, RedisWebhookDeliveryStore>(redis);
         return services;

@@ -53,6 +53,33 @@ public sealed class GatewaySettingsSpecs
         Assert.DoesNotContain("short-secret", failure.Message);
     }
 
+    [Theory]
+    [InlineData("GITLAB_WEBHOOK_SIGNING_TOKEN", "whsec_not base64 at all!")]
+    [InlineData("GITLAB_WEBHOOK_SIGNING_TOKEN", "whsec_%%%%")]
+    [InlineData("GITLABBUS_ADMIN_PASSWORD", "too-short")]
+    public void A_secret_that_cannot_work_stops_start_without_echoing_it(string variable, string value)
+    {
+        var failure = Assert.Throws<InvalidSettingException>(() => Read((variable, value)));
+
+        Assert.Equal(variable, failure.Variable);
+        Assert.DoesNotContain(value, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embedded_mode_generates_the_first_admins_password_unless_it_is_given()
+    {
+        Assert.True(Read().Identity is { AdminPasswordGenerated: true, AdminPassword.Length: >= 12 });
+        Assert.Equal("a given passphrase", Read(("GITLABBUS_ADMIN_PASSWORD", "a given passphrase")).Identity.AdminPassword);
+        Assert.Null(
+            Read(
+                ("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"),
+                ("REDIS_URL", "redis://127.0.0.1:6379"),
+                ("GITLAB_WEBHOOK_SECRET", "webhook-secret"),
+                ("LOCAL_JWT_SECRET", new string('k', 40))
+            ).Identity.AdminPassword
+        );
+    }
+
     [Fact]
     public void A_gateway_beside_separate_hosts_needs_redis()
     {
