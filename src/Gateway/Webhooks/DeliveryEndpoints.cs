@@ -16,7 +16,7 @@ public static class DeliveryEndpoints
         deliveries
             .MapGet("", List)
             .RequireAuthorization(Roles.ReadPolicy)
-            .WithSummary("List webhook deliveries, newest first")
+            .WithSummary("List webhook deliveries, newest first (for a caller limited to some projects, theirs among them)")
             .Produces<DeliveryList>();
 
         deliveries
@@ -37,7 +37,12 @@ public static class DeliveryEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> List(IWebhookDeliveryStore store, string? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> List(
+        HttpContext http,
+        IWebhookDeliveryStore store,
+        string? limit,
+        CancellationToken cancellationToken
+    )
     {
         var count = 50;
         if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > MaxListLimit))
@@ -46,11 +51,25 @@ public static class DeliveryEndpoints
         }
 
         var page = await store.ListAsync(count, cancellationToken);
-        return Results.Ok(new DeliveryList(page.Select(DeliverySummary.From).ToList()));
+        return Results.Ok(new DeliveryList([.. page.Where(Visible(http)).Select(DeliverySummary.From)]));
     }
 
-    private static async Task<IResult> Get(IWebhookDeliveryStore store, string delivery_id, CancellationToken cancellationToken) =>
-        await Find(store, delivery_id, cancellationToken) is { } delivery ? Results.Ok(DeliveryView.From(delivery)) : NotFound(delivery_id);
+    private static async Task<IResult> Get(
+        HttpContext http,
+        IWebhookDeliveryStore store,
+        string delivery_id,
+        CancellationToken cancellationToken
+    ) =>
+        await Find(store, delivery_id, cancellationToken) is { } delivery && Visible(http)(delivery)
+            ? Results.Ok(DeliveryView.From(delivery))
+            : NotFound(delivery_id);
+
+    /// <summary>
+    /// A caller limited to some projects sees only their deliveries (one of another project is "not found", so as not to
+    /// say it exists); group hooks name no project and are for everyone else.
+    /// </summary>
+    private static Func<WebhookDelivery, bool> Visible(HttpContext http) =>
+        ProjectAccess.Of(http.User) is { } granted ? delivery => delivery.ProjectId is { } project && granted.Contains(project) : _ => true;
 
     private static async Task<IResult> Replay(
         IWebhookDeliveryStore store,

@@ -221,6 +221,7 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
             Failure = fields[3].IsNull ? null : (string?)fields[3],
             PayloadBytes = meta.PayloadBytes,
             Truncated = meta.Truncated,
+            ProjectId = meta.ProjectId,
             Payload = fields.Length > 4 && !fields[4].IsNull ? JsonSerializer.Deserialize<JsonElement>((string)fields[4]!) : default,
         };
     }
@@ -231,7 +232,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         Dictionary<string, string> Headers,
         DateTimeOffset ReceivedAt,
         int PayloadBytes = 0,
-        bool Truncated = false
+        bool Truncated = false,
+        long? ProjectId = null
     )
     {
         public static DeliveryMeta From(WebhookDelivery delivery) =>
@@ -241,7 +243,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
                 new Dictionary<string, string>(delivery.Headers),
                 delivery.ReceivedAt,
                 delivery.PayloadBytes,
-                delivery.Truncated
+                delivery.Truncated,
+                delivery.ProjectId
             );
     }
 }

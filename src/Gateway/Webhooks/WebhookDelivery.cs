@@ -18,6 +18,20 @@ public sealed record WebhookDelivery
     /// <summary>Why the router refused it (the message is in the router's <c>_error</c> queue); null otherwise.</summary>
     public string? Failure { get; init; }
 
+    /// <summary>The GitLab project the delivery is about (<c>project.id</c>, else <c>project_id</c>), read when it arrives;
+    /// null for a group's hook.</summary>
+    public long? ProjectId { get; init; }
+
+    public static long? ProjectOf(JsonElement payload) =>
+        payload.ValueKind != JsonValueKind.Object ? null
+        : payload.TryGetProperty("project", out var project)
+        && project.ValueKind == JsonValueKind.Object
+        && project.TryGetProperty("id", out var id)
+        && id.TryGetInt64(out var nested)
+            ? nested
+        : payload.TryGetProperty("project_id", out var flat) && flat.TryGetInt64(out var direct) ? direct
+        : null;
+
     /// <summary>The payload's size as received, in bytes of JSON.</summary>
     public int PayloadBytes { get; init; }
 

@@ -30,6 +30,7 @@ public sealed class WebhookIngest(
             EventName = incoming.EventName,
             Headers = incoming.Headers,
             Payload = incoming.Payload,
+            ProjectId = WebhookDelivery.ProjectOf(incoming.Payload),
             ReceivedAt = clock.GetUtcNow(),
         };
 

@@ -37,6 +37,33 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Should_show_a_caller_limited_to_some_projects_only_their_deliveries()
+    {
+        var ours = await (await _anonymous.SendAsync(GitLabDelivery.Request(Push(41)))).DeliveryIdAsync();
+        var theirs = await (await _anonymous.SendAsync(GitLabDelivery.Request(Push(42)))).DeliveryIdAsync();
+        using var limited = _gateway.CreateClient();
+        limited.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            TokenIssuer.Issue(_gateway.Settings, "limited", [Roles.Viewer], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow, projects: [41])
+        );
+
+        var listed = (await (await limited.GetAsync("/webhooks/deliveries?limit=500")).JsonAsync())
+            .GetProperty("deliveries")
+            .EnumerateArray()
+            .Select(d => d.GetProperty("delivery_id").GetGuid())
+            .ToList();
+        using var hidden = await limited.GetAsync($"/webhooks/deliveries/{theirs}");
+        using var shown = await limited.GetAsync($"/webhooks/deliveries/{ours}");
+
+        Assert.Contains(ours, listed);
+        Assert.DoesNotContain(theirs, listed);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.OK), (hidden.StatusCode, shown.StatusCode));
+    }
+
+    private static string Push(long project) =>
+        $$"""{"object_kind":"push","ref":"refs/heads/main","project":{"id":{{project}}},"commits":[]}""";
+
+    [Fact]
     public async Task Should_show_one_delivery_with_its_headers_but_never_the_token()
     {
         var deliveryId = await (await _anonymous.SendAsync(GitLabDelivery.Fixture("pipeline.json", "Pipeline Hook"))).DeliveryIdAsync();

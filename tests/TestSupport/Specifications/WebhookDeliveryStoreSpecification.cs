@@ -223,6 +223,19 @@ public abstract class WebhookDeliveryStoreSpecification
         Assert.Equal("payload names no project", Assert.Single(await store.ListAsync(50, CancellationToken.None)).Failure);
     }
 
+    [Fact]
+    public async Task The_project_of_a_delivery_is_kept_for_the_list_and_the_view()
+    {
+        var store = await CreateStoreAsync(Settings);
+        var delivery = NewDelivery() with { ProjectId = 41 };
+        await store.ClaimAsync(delivery, "key-project", CancellationToken.None);
+
+        var listed = Assert.Single(await store.ListAsync(10, CancellationToken.None), d => d.DeliveryId == delivery.DeliveryId);
+        var read = await store.GetAsync(delivery.DeliveryId, CancellationToken.None);
+
+        Assert.Equal((41L, 41L), (listed.ProjectId, read!.ProjectId));
+    }
+
     protected WebhookDelivery NewDelivery(string payload = """{"object_kind":"push"}""") =>
         new()
         {
