@@ -61,7 +61,8 @@ public static class IdentityEndpoints
             .WithTags("identity")
             .RequireAuthorization(Roles.ReadPolicy)
             .WithSummary(
-                "The GitLab projects the caller may work on: every project the service is a member of for admins, else those granted"
+                "The projects the caller may work on: for admins every project of which GitLab's user (the service's, or the "
+                    + "GitLab-Access-Token's) is a member, else those granted"
             )
             .Produces<ProjectList>();
         return endpoints;
@@ -232,7 +233,12 @@ public static class IdentityEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ListProjects(HttpContext http, BusRequests gitlab, CancellationToken cancellationToken)
+    private static async Task<IResult> ListProjects(
+        HttpContext http,
+        BusRequests gitlab,
+        CallerCredential caller,
+        CancellationToken cancellationToken
+    )
     {
         var granted = ProjectAccess.Of(http.User);
         if (granted is { Count: 0 })
@@ -241,7 +247,7 @@ public static class IdentityEndpoints
         }
 
         var (answer, error) = await gitlab.AskAsync<ProjectListQuery, ProjectList>(
-            new ProjectListQuery { ProjectIds = granted is null ? null : [.. granted] },
+            new ProjectListQuery { ProjectIds = granted is null ? null : [.. granted], CredentialRef = caller.Ref },
             cancellationToken
         );
         return error ?? Results.Ok(answer);

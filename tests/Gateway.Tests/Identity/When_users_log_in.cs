@@ -120,6 +120,41 @@ public sealed class When_users_log_in : IClassFixture<When_users_log_in.Gateway>
     }
 
     [Fact]
+    public async Task Should_list_the_projects_of_the_gitlab_user_whose_token_comes_along()
+    {
+        using var simulator = new HttpClient { BaseAddress = new Uri(_gateway.SimulatorUrl) };
+        simulator.DefaultRequestHeaders.Add("PRIVATE-TOKEN", GitLabBus.Runtime.Settings.GitLabSettings.SimulatorToken);
+        var user = await (
+            await simulator.PostAsJsonAsync(
+                "/api/v4/users",
+                new
+                {
+                    username = "outsider",
+                    name = "Outsider",
+                    email = "o@example.com",
+                }
+            )
+        ).Content.ReadFromJsonAsync<JsonElement>();
+        var token = await (
+            await simulator.PostAsJsonAsync(
+                $"/api/v4/users/{user.GetProperty("id").GetInt64()}/personal_access_tokens",
+                new { name = "list", scopes = new[] { "api" } }
+            )
+        ).Content.ReadFromJsonAsync<JsonElement>();
+        using var admin = await AdminAsync();
+
+        var asService = await admin.GetFromJsonAsync<JsonElement>("/projects");
+        admin.DefaultRequestHeaders.Add("GitLab-Access-Token", token.GetProperty("token").GetString());
+        var asOutsider = await admin.GetFromJsonAsync<JsonElement>("/projects");
+
+        Assert.Contains(
+            asService.GetProperty("projects").EnumerateArray(),
+            p => p.GetProperty("path_with_namespace").GetString() == "demo/shop"
+        );
+        Assert.Empty(asOutsider.GetProperty("projects").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Should_apply_changed_roles_at_the_next_refresh_and_end_a_deleted_users_sessions()
     {
         using var admin = await AdminAsync();
