@@ -45,17 +45,9 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
             throw new ArgumentOutOfRangeException(nameof(settings), "--merge-requests must be 1 to 100");
         }
 
-        var simulatorUrl = "http://127.0.0.1:18929";
-        await using var simulator = await SimulatorApp.StartAsync(
-            new SimulatorOptions
-            {
-                PublicUrl = simulatorUrl,
-                RateLimitPerMinute = int.MaxValue,
-                WebhookConcurrency = 8,
-            }
-        );
-        using var gitlab = new HttpClient { BaseAddress = new Uri(simulatorUrl), Timeout = TimeSpan.FromMinutes(5) };
-        gitlab.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        await using var simulator = await BenchSimulator.StartAsync();
+        var simulatorUrl = BenchSimulator.Url;
+        var gitlab = simulator.Root;
         await PostAsync(
             gitlab,
             "/_sim/pipelines/settings",

@@ -27,17 +27,9 @@ public sealed class ReviewsBenchmark(BenchSettings settings)
 
     public async Task<Result> RunAsync()
     {
-        var simulatorUrl = "http://127.0.0.1:18929";
-        await using var simulator = await SimulatorApp.StartAsync(
-            new SimulatorOptions
-            {
-                PublicUrl = simulatorUrl,
-                RateLimitPerMinute = int.MaxValue,
-                WebhookConcurrency = 8,
-            }
-        );
-        using var gitlab = new HttpClient { BaseAddress = new Uri(simulatorUrl), Timeout = TimeSpan.FromMinutes(5) };
-        gitlab.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        await using var simulator = await BenchSimulator.StartAsync();
+        var simulatorUrl = BenchSimulator.Url;
+        var gitlab = simulator.Root;
         await using var deployment = await BenchDeployment.StartAsync(
             settings,
             simulatorUrl,
