@@ -61,11 +61,15 @@ public sealed class When_merge_requests_go_through_the_queue : IClassFixture<Mer
                         good.Select(async iid => (await _deployment.MergeRequestAsync(iid)).GetProperty("state").GetString())
                     );
                     var broken = await _deployment.MergeRequestAsync(byNote);
+                    // The label goes on first, then the comment: both must be there.
                     return merged.All(state => state == "merged")
                         && broken
                             .GetProperty("labels")
                             .EnumerateArray()
-                            .Any(label => label.GetString() == MergeQueueDeployment.RejectedLabel);
+                            .Any(label => label.GetString() == MergeQueueDeployment.RejectedLabel)
+                        && (await _deployment.NotesAsync(byNote)).Any(note =>
+                            note.Contains("rejected this merge request", StringComparison.Ordinal)
+                        );
                 },
                 TimeSpan.FromSeconds(150)
             ),
