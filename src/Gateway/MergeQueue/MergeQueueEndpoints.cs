@@ -66,6 +66,22 @@ public static class MergeQueueEndpoints
             .Produces<MergeQueueConfig>()
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+
+        // merge-assist's own path for a project's settings, which here are the merge queue's.
+        var project = endpoints.MapGroup("/projects/{project_id}/config").WithTags("merge queue");
+        project
+            .MapGet("", GetConfig)
+            .RequireAuthorization(Roles.ReadPolicy)
+            .WithSummary("The project's settings (merge-assist's path): the merge queue's, as GET .../merge-queue/config")
+            .Produces<MergeQueueConfig>()
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        project
+            .MapPut("", PutConfig)
+            .RequireAuthorization(Roles.ConfigurePolicy)
+            .WithSummary("Replace the project's settings (merge-assist's path), as PUT .../merge-queue/config")
+            .Produces<MergeQueueConfig>()
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -66,6 +66,10 @@ internal static class ApiDocumentDetails
             {"target_branches":["main"],"batch_size":5,"max_parallel_batches":2,"max_strikes":3,
              "pipeline_timeout_minutes":60,"paused":false}
             """,
+        ["PUT projects/{project_id}/config"] = """
+            {"target_branches":["main"],"batch_size":5,"max_parallel_batches":2,"max_strikes":3,
+             "pipeline_timeout_minutes":60,"paused":false}
+            """,
         ["POST auth/login"] = """{"username":"admin","password":"the admin's password"}""",
         ["POST auth/refresh"] = """{"refresh_token":"3f0c9d1e8b7a4c2d9e6f1a0b3c5d7e9f.tR4n5Ft3t0k3n"}""",
         ["POST auth/users"] = """{"username":"alice","password":"a long passphrase","roles":["project_owner"],"projects":[1]}""",

@@ -62,6 +62,8 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
         ["PUT /gitlab/projects/{project_id}/merge-queue/{merge_request_iid}/priority"] = Roles.Prioritisers,
         ["GET /gitlab/projects/{project_id}/merge-queue/config"] = Readers,
         ["PUT /gitlab/projects/{project_id}/merge-queue/config"] = Roles.Configurers,
+        ["GET /projects/{project_id}/config"] = Readers,
+        ["PUT /projects/{project_id}/config"] = Roles.Configurers,
         ["POST /gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Writers,
         ["GET /gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Readers,
         ["GET /sagas"] = Readers,

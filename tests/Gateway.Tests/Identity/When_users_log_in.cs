@@ -120,6 +120,22 @@ public sealed class When_users_log_in : IClassFixture<When_users_log_in.Gateway>
     }
 
     [Fact]
+    public async Task Should_let_a_project_owner_change_its_projects_settings_at_merge_assists_path()
+    {
+        using var admin = await AdminAsync();
+        await AddUserAsync(admin, "owner-settings", "project_owner", [1]);
+        using var owner = Bearer((await LoginAsync("owner-settings", UserPassword)).Access);
+
+        using var changed = await owner.PutAsJsonAsync("/projects/1/config", new { batch_size = 3 });
+        var read = await owner.GetFromJsonAsync<JsonElement>("/gitlab/projects/1/merge-queue/config");
+        using var other = await owner.PutAsJsonAsync("/projects/2/config", new { batch_size = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(3, read.GetProperty("batch_size").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Should_list_the_projects_of_the_gitlab_user_whose_token_comes_along()
     {
         using var simulator = new HttpClient { BaseAddress = new Uri(_gateway.SimulatorUrl) };
