@@ -92,9 +92,9 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
             {
                 var cancellationToken = context.CancellationToken;
                 var listed = new List<ListedProject>();
-                if (context.Message.ProjectIds is { } granted)
+                if (context.Message.ProjectIds?.Distinct().Order().ToList() is { } granted)
                 {
-                    foreach (var id in granted.Distinct().Order().Take(ProjectListQuery.MaxProjects))
+                    foreach (var id in granted.Take(ProjectListQuery.MaxProjects))
                     {
                         try
                         {
@@ -106,7 +106,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
                         }
                     }
 
-                    return new ProjectList(listed, granted.Distinct().Count() > ProjectListQuery.MaxProjects);
+                    return new ProjectList(listed, granted.Count > ProjectListQuery.MaxProjects);
                 }
 
                 await foreach (var project in client.ListMemberProjectsAsync(cancellationToken))

@@ -132,7 +132,7 @@ public sealed class MergeQueueAdmissionConsumer(
     /// checks (a pipeline passing, an edit, the watcher) do not bring it back: GitLab sees no conflict with the target until
     /// the one it clashed with lands, so it would be admitted only to clash again. A person asking again is heard.
     /// </summary>
-    private static async Task<bool> StillClashesAsync(
+    private async Task<bool> StillClashesAsync(
         GitLabClient client,
         MrReadyForBatch request,
         GitLabMergeRequest mr,
@@ -144,7 +144,8 @@ public sealed class MergeQueueAdmissionConsumer(
             return false;
         }
 
-        var us = await client.GetCurrentUserAsync(cancellationToken);
+        // The queue's own checks act with the service token, which wrote the conflict comment.
+        var us = await gitlab.ServiceUserAsync(cancellationToken);
         var clash = MergeQueueComments.Marker(MergeQueueComments.ConflictKind, head);
         return await OwnNotes.FindAsync(client, request.ProjectId, mr.Iid, us, clash, cancellationToken) is not null;
     }

@@ -38,6 +38,12 @@ public static partial class KestrelRejections
     /// <summary>The contract's answer for a bare rejection in <paramref name="response"/>, or null when it is anything else.</summary>
     public static byte[]? Rewritten(ReadOnlySpan<byte> response)
     {
+        // Every flush of every answer comes here: anything that is not a 4xx or 5xx status line is passed at a glance.
+        if (!response.StartsWith("HTTP/1.1 4"u8) && !response.StartsWith("HTTP/1.1 5"u8))
+        {
+            return null;
+        }
+
         var text = Encoding.ASCII.GetString(response);
         if (BareRejection().Match(text) is not { Success: true } bare)
         {
