@@ -1,6 +1,7 @@
 using GitLabBus.Consumers.Backlog;
 using GitLabBus.Consumers.Embeddings;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Identity;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Consumers.Pipelines;
@@ -36,6 +37,7 @@ public static class ConsumersRole
         return bus =>
         {
             bus.AddConsumer<GitLabHealthConsumer, GitLabHealthConsumerDefinition>();
+            bus.AddConsumer<GitLabConnectConsumer, GitLabConnectConsumerDefinition>();
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
             bus.AddConsumer<PipelineTriggerConsumer, PipelineTriggerConsumerDefinition>();
             bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();

@@ -81,6 +81,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapIdentity();
+app.MapGitLabOAuth();
 app.MapWebhookIngress();
 app.MapWebhookDeliveries();
 app.MapOperations();

@@ -11,13 +11,14 @@ public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOpt
 
     /// <summary>A client acting as <paramref name="userToken"/>, or with the service token when none is given.</summary>
     public GitLabClient Create(GitLabToken? userToken = null) =>
-        new(
-            new GitLabConnection(
-                http.CreateClient(HttpClientName),
-                userToken ?? options.ServiceToken,
-                options.DefaultPageSize,
-                time,
-                telemetry
-            )
-        );
+        (userToken ?? options.ServiceToken) is { } token ? Create(new FixedToken(token)) : new(Connection(null));
+
+    /// <summary>A client whose token may change between calls: an OAuth session's, renewed when it expires.</summary>
+    public GitLabClient Create(IGitLabTokenSource tokens) => new(Connection(tokens));
+
+    /// <summary>GitLab's OAuth token endpoint on the instance of <see cref="GitLabClientOptions.BaseUrl"/>.</summary>
+    public GitLabOAuthClient OAuth() => new(Connection(null), options.BaseUrl, time);
+
+    private GitLabConnection Connection(IGitLabTokenSource? tokens) =>
+        new(http.CreateClient(HttpClientName), tokens, options.DefaultPageSize, time, telemetry);
 }

@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.Identity;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Credentials;
@@ -6,7 +7,12 @@ namespace GitLabBus.Consumers.GitLabAccess;
 
 /// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service
 /// token.</summary>
-public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore credentials, TimeProvider time)
+public sealed class GitLabClients(
+    GitLabClientFactory factory,
+    ICredentialStore credentials,
+    GitLabSessionTokens sessions,
+    TimeProvider time
+)
 {
     private static readonly TimeSpan UserKeptFor = TimeSpan.FromMinutes(10);
     private (GitLabUser User, DateTimeOffset Until)? _serviceUser;
@@ -29,17 +35,34 @@ public sealed class GitLabClients(GitLabClientFactory factory, ICredentialStore 
 
     /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its
     /// caller.</exception>
-    public async Task<GitLabClient> ForAsync(string? credentialRef, CancellationToken cancellationToken) =>
-        credentialRef is null ? factory.Create() : factory.Create(await TokenAsync(credentialRef, cancellationToken));
+    public async Task<GitLabClient> ForAsync(string? credentialRef, CancellationToken cancellationToken)
+    {
+        if (credentialRef is null)
+        {
+            return factory.Create();
+        }
+
+        var credential = await CredentialAsync(credentialRef, cancellationToken);
+        return credential.Kind == CredentialKind.Session
+            ? factory.Create(credential.Reveal(sessions.For))
+            : factory.Create(credential.Reveal(value => new GitLabToken(value) { IsOAuth = credential.IsOAuth }));
+    }
 
     /// <exception cref="CredentialUnavailableException">The reference expired (or never existed).</exception>
+    /// <remarks>For tokens that are sent as they are (a pipeline trigger's); a session's is not one.</remarks>
     public async Task<GitLabToken> TokenAsync(string credentialRef, CancellationToken cancellationToken)
     {
-        var credential = await credentials.GetAsync(credentialRef, cancellationToken) ?? throw new CredentialUnavailableException();
-        return credential.Reveal(value => new GitLabToken(value) { IsOAuth = credential.IsOAuth });
+        var credential = await CredentialAsync(credentialRef, cancellationToken);
+        return credential.Kind == CredentialKind.Session
+            ? throw new CredentialUnavailableException("a session's GitLab connection is no token that can be sent as it is")
+            : credential.Reveal(value => new GitLabToken(value) { IsOAuth = credential.IsOAuth });
     }
+
+    private async Task<Credential> CredentialAsync(string credentialRef, CancellationToken cancellationToken) =>
+        await credentials.GetAsync(credentialRef, cancellationToken) ?? throw new CredentialUnavailableException();
 }
 
 /// <summary>A credential reference that no longer resolves; its message says so in words for the caller, without the reference.</summary>
-public sealed class CredentialUnavailableException()
-    : Exception("the GitLab token sent with the request has expired before the work ran; send the request again");
+public sealed class CredentialUnavailableException(
+    string message = "the GitLab token sent with the request has expired before the work ran; send the request again"
+) : Exception(message);

@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.Identity;
 using GitLabBus.GitLab;
 using GitLabBus.Runtime.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +17,7 @@ public static class GitLabServices
         var settings = GitLabSettings.Read(reader);
         services.TryAddSingleton(settings);
         services.AddGitLabClient(ClientOptions(settings, reader));
+        services.TryAddSingleton<GitLabSessionTokens>();
         services.TryAddSingleton<GitLabClients>();
         return services;
     }

@@ -7,6 +7,9 @@ namespace GitLabBus.Gateway.Auth;
 /// <summary>Mints tokens the gateway accepts: logins, the token command, the embedded banner's admin token, and tests.</summary>
 public static class TokenIssuer
 {
+    /// <summary>The session a token belongs to (the seed's <c>oid</c>): what a GitLab OAuth connection is kept for.</summary>
+    public const string SessionClaim = "oid";
+
     /// <param name="session">The <c>oid</c> claim: a login's session, kept across its refreshes; a new one when null.</param>
     /// <param name="projects">
     /// The projects the token may work on (claims <c>project_access: granted</c> and <c>projects</c>); null for every project.
@@ -24,7 +27,7 @@ public static class TokenIssuer
         var claims = new Dictionary<string, object>
         {
             ["sub"] = subject,
-            ["oid"] = session ?? Guid.NewGuid().ToString(),
+            [SessionClaim] = session ?? Guid.NewGuid().ToString(),
             ["roles"] = roles.ToArray(),
         };
         if (projects is not null)

@@ -9,7 +9,8 @@ namespace GitLabBus.Gateway.Identity;
 
 public static class IdentityRegistration
 {
-    /// <summary>Users, refresh tokens and login counters (Redis, or memory in embedded mode), and the first admin.</summary>
+    /// <summary>Users, refresh tokens and login counters (Redis, or memory in embedded mode), the first admin, and GitLab OAuth's
+    /// flow.</summary>
     public static IServiceCollection AddGatewayIdentity(this IServiceCollection services, IdentitySettings settings, RedisSettings redis)
     {
         services.AddSingleton(settings);
@@ -18,6 +19,8 @@ public static class IdentityRegistration
         services.AddStore<ILoginThrottle, InMemoryLoginThrottle, RedisLoginThrottle>(redis);
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<Logins>();
+        services.AddSingleton<GitLabOAuthState>();
+        services.AddSingleton<GitLabOAuthCallback>();
         services.AddHostedService<FirstAdmin>();
         return services;
     }

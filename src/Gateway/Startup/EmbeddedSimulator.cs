@@ -1,3 +1,4 @@
+using GitLabBus.Gateway.Identity;
 using GitLabBus.Runtime.Settings;
 using GitLabBus.Simulator;
 using GitLabBus.Simulator.Api;
@@ -10,11 +11,12 @@ namespace GitLabBus.Gateway.Startup;
 /// <summary>
 /// Embedded mode without <c>GITLAB_BASE_URL</c>: the GitLab simulator in this process on <c>SIMULATOR_URL</c>, seeded with
 /// the demo, and — once the gateway listens — a hook on <c>demo/shop</c> pointing at its webhook endpoint with the webhook
-/// secret, so the simulator's events flow through the bus as GitLab's would.
+/// secret, so the simulator's events flow through the bus as GitLab's would — and the OAuth application sessions connect with.
 /// </summary>
 public sealed class EmbeddedSimulator(
     GitLabSettings gitlab,
     GatewaySettings gateway,
+    GitLabOAuthCallback callback,
     IServer server,
     IHostApplicationLifetime lifetime,
     ILogger<EmbeddedSimulator> logger
@@ -29,6 +31,7 @@ public sealed class EmbeddedSimulator(
             cancellationToken
         );
         lifetime.ApplicationStarted.Register(HookUpTheGateway);
+        lifetime.ApplicationStarted.Register(RegisterTheOAuthApplication);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -43,16 +46,12 @@ public sealed class EmbeddedSimulator(
     // A gateway under a test server has no address to deliver to; it gets no hook.
     private void HookUpTheGateway()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (address is null || _simulator is null)
+        if (server.Features.Get<IServerAddressesFeature>()?.Addresses.Count is null or 0 || _simulator is null)
         {
             return;
         }
 
-        var loopback = address
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);
-        var url = $"{loopback.TrimEnd('/')}/webhooks/gitlab";
+        var url = $"{GatewayAddress.Of(server)}/webhooks/gitlab";
         _simulator
             .Services.GetRequiredService<SimStore>()
             .Write(store =>
@@ -61,6 +60,28 @@ public sealed class EmbeddedSimulator(
                 HookEndpoints.InstallDemoHook(store);
             });
         logger.LogInformation("Simulator project demo/shop delivers its webhooks to {WebhookUrl}", url);
+    }
+
+    /// <summary>The application sessions connect with (<see cref="GitLabOAuthSettings.UsesEmbeddedApplication"/>), called back at
+    /// this gateway's address once it listens.</summary>
+    private void RegisterTheOAuthApplication()
+    {
+        if (!gitlab.OAuth.UsesEmbeddedApplication || _simulator is null)
+        {
+            return;
+        }
+
+        _simulator
+            .Services.GetRequiredService<SimStore>()
+            .Write(store =>
+                store.RegisterApplication(
+                    "GitLabBus (embedded)",
+                    callback.Address.ToString(),
+                    gitlab.OAuth.Scopes,
+                    GitLabOAuthSettings.EmbeddedClientId,
+                    GitLabOAuthSettings.EmbeddedClientSecret
+                )
+            );
     }
 }
 

@@ -14,7 +14,7 @@ namespace GitLabBus.GitLab.Http;
 /// </summary>
 internal sealed class GitLabConnection(
     HttpClient http,
-    GitLabToken? token,
+    IGitLabTokenSource? tokens,
     int defaultPageSize,
     TimeProvider time,
     GitLabTelemetry telemetry
@@ -43,7 +43,7 @@ internal sealed class GitLabConnection(
         bool fromStorage = false
     )
     {
-        if (token is null)
+        if (tokens is null)
         {
             throw new GitLabException(
                 GitLabErrorKind.Configuration,
@@ -52,17 +52,36 @@ internal sealed class GitLabConnection(
             );
         }
 
-        using var request = new HttpRequestMessage(method, path);
-        token.Apply(request);
-        request.Headers.Range = range;
-        request.Options.Set(GitLabResilience.Partition, token.Fingerprint);
-        request.Options.Set(StorageRedirect, fromStorage);
-        if (body is not null)
+        var token = await tokens.CurrentAsync(cancellationToken);
+        try
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: GitLabJson.Options);
+            return await SendWithAsync(token);
+        }
+        catch (GitLabException refused) when (refused.Status == HttpStatusCode.Unauthorized)
+        {
+            var renewed = await tokens.RenewAsync(token, cancellationToken);
+            if (renewed is null)
+            {
+                throw;
+            }
+
+            return await SendWithAsync(renewed);
         }
 
-        return await SendAsync(request, cancellationToken, completion);
+        async Task<HttpResponseMessage> SendWithAsync(GitLabToken with)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            with.Apply(request);
+            request.Headers.Range = range;
+            request.Options.Set(GitLabResilience.Partition, with.Fingerprint);
+            request.Options.Set(StorageRedirect, fromStorage);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body, body.GetType(), options: GitLabJson.Options);
+            }
+
+            return await SendAsync(request, cancellationToken, completion);
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(
@@ -148,9 +167,17 @@ internal sealed class GitLabConnection(
         CancellationToken cancellationToken
     )
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        request.Options.Set(GitLabResilience.Partition, trigger.Fingerprint);
-        request.Content = trigger.AsFormField(form);
+        using var content = trigger.AsFormField(form);
+        return await PostFormAsync<T>(new Uri(path, UriKind.Relative), trigger.Fingerprint, content, cancellationToken);
+    }
+
+    /// <summary>A form that carries its own credential (a trigger token, an OAuth client's secret), sent with no other.</summary>
+    /// <param name="partition">Whose rate limit the call counts against.</param>
+    public async Task<T> PostFormAsync<T>(Uri target, string partition, FormUrlEncodedContent form, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, target);
+        request.Options.Set(GitLabResilience.Partition, partition);
+        request.Content = form;
         using var response = await SendAsync(request, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
     }
@@ -299,7 +326,11 @@ internal sealed class GitLabConnection(
     /// <summary>Method and path, never the query string: what an error may say about the call.</summary>
     private static string CallOf(HttpMethod method, string path) => $"{method} {path.Split('?', 2)[0]}";
 
-    private static string CallOf(HttpRequestMessage request) => CallOf(request.Method, request.RequestUri!.OriginalString);
+    private static string CallOf(HttpRequestMessage request) =>
+        CallOf(
+            request.Method,
+            request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.AbsolutePath : request.RequestUri!.OriginalString
+        );
 
     private static int? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : null;

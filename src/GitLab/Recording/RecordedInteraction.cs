@@ -52,6 +52,10 @@ internal static class Redaction
         "access_token",
         "password",
         "secret",
+        "refresh_token",
+        "client_secret",
+        "code",
+        "code_verifier",
     };
 
     public static string Path(string path)

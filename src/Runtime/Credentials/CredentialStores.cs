@@ -78,12 +78,14 @@ internal static class CredentialReferences
     public static string Key(string reference) => $"gitlabbus:credentials:{reference}";
 
     /// <summary>The plaintext that gets encrypted: the token's kind, then its value.</summary>
-    public static string Seal(Credential credential) => credential.Reveal(value => (credential.IsOAuth ? "oauth:" : "token:") + value);
+    public static string Seal(Credential credential) =>
+        credential.Reveal(value => $"{credential.Kind.ToString().ToLowerInvariant()}:{value}");
 
-    public static Credential Open(string plaintext) =>
-        plaintext.StartsWith("oauth:", StringComparison.Ordinal)
-            ? new Credential(plaintext["oauth:".Length..], isOAuth: true)
-            : new Credential(plaintext["token:".Length..]);
+    public static Credential Open(string plaintext)
+    {
+        var split = plaintext.IndexOf(':', StringComparison.Ordinal);
+        return new Credential(plaintext[(split + 1)..], Enum.Parse<CredentialKind>(plaintext[..split], ignoreCase: true));
+    }
 
     public static bool IsWellFormed(string reference) =>
         reference.Length == Prefix.Length + 32

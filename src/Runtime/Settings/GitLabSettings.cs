@@ -33,6 +33,9 @@ public sealed record GitLabSettings
 
     public bool UsesSimulator => BaseUrl is null;
 
+    /// <summary>How sessions connect to this GitLab with OAuth.</summary>
+    public GitLabOAuthSettings OAuth { get; init; } = new();
+
     public override string ToString() => $"GitLabSettings({(UsesSimulator ? $"simulator {SimulatorUrl}" : BaseUrl!.ToString())})";
 
     public static GitLabSettings Read(SettingsReader reader)
@@ -54,6 +57,7 @@ public sealed record GitLabSettings
             SimulatorTokens = simulatorTokens,
             ServiceToken = reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? SimulatorServiceToken : null),
             DefaultPageSize = reader.Int("DEFAULT_PAGE_SIZE", 100, 1, 100),
+            OAuth = GitLabOAuthSettings.Read(reader, usesSimulator: baseUrl is null),
         };
     }
 

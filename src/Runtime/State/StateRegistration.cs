@@ -14,7 +14,7 @@ namespace GitLabBus.Runtime.State;
 
 /// <summary>
 /// State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise. Registered here:
-/// what every host shares (operation progress, callers' credentials, encrypted, with the Data Protection key ring beside
+/// what every host shares (operation progress, callers' credentials and OAuth sessions, encrypted, with the Data Protection key ring beside
 /// them); each capability registers its own stores with <see cref="AddStore{TStore, TInMemory, TRedis}"/>.
 /// </summary>
 public static class StateRegistration
@@ -33,6 +33,7 @@ public static class StateRegistration
         services.AddDataProtection().SetApplicationName("GitLabBus");
         services.AddSingleton<OperationLauncher>();
         services.AddStore<ICredentialStore, InMemoryCredentialStore, RedisCredentialStore>(settings.Redis);
+        services.AddStore<IGitLabSessionStore, InMemoryGitLabSessionStore, RedisGitLabSessionStore>(settings.Redis);
         services.AddStore<IOperationProgress, InMemoryOperationProgress, RedisOperationProgress>(settings.Redis);
         if (settings.Redis.InMemory)
         {

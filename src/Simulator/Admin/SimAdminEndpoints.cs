@@ -134,16 +134,30 @@ public static class SimAdminEndpoints
             "/clock",
             (SimStore store, SimParams parameters) =>
             {
+                var advance = parameters.Int("advance_seconds");
+                var speedGiven = parameters.String("speed") is not null;
+                var speed = store.Clock.Speed;
                 if (
-                    !double.TryParse(parameters.String("speed"), System.Globalization.CultureInfo.InvariantCulture, out var speed)
-                    || speed <= 0
-                    || speed > 10_000
+                    parameters.Malformed
+                    || (!speedGiven && advance is null)
+                    || advance is < 0 or > 366 * 86_400
+                    || (
+                        speedGiven
+                        && (
+                            !double.TryParse(parameters.String("speed"), System.Globalization.CultureInfo.InvariantCulture, out speed)
+                            || speed <= 0
+                            || speed > 10_000
+                        )
+                    )
                 )
                 {
-                    return Results.BadRequest(new { message = "speed must be a number above 0 and at most 10000" });
+                    return Results.BadRequest(
+                        new { message = "speed must be a number above 0 and at most 10000; advance_seconds 0 to a year" }
+                    );
                 }
 
                 store.Clock.SetSpeed(speed);
+                store.Clock.Advance(TimeSpan.FromSeconds(advance ?? 0));
                 return Results.Ok(new { speed, now = SimFormat.Api(store.Clock.Now) });
             }
         );

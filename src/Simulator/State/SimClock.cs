@@ -44,6 +44,15 @@ public sealed class SimClock(TimeProvider real)
         }
     }
 
+    /// <summary>Jumps ahead: what expires in simulated time (OAuth tokens, codes) expires at once.</summary>
+    public void Advance(TimeSpan by)
+    {
+        lock (_gate)
+        {
+            _anchorSim += by;
+        }
+    }
+
     /// <summary>How long in real time until <paramref name="simulated"/> is reached at the current speed.</summary>
     public TimeSpan RealDelayUntil(DateTimeOffset simulated)
     {

@@ -36,9 +36,23 @@ public sealed partial class SimStore
     public List<SimOAuthCode> OAuthCodes { get; } = [];
     public List<SimOAuthGrant> OAuthGrants { get; } = [];
 
-    public SimOAuthApplication RegisterApplication(string name, string redirectUri, string scopes)
+    /// <param name="clientId">Given by a host that embeds the simulator and knows its application beforehand; else new.</param>
+    public SimOAuthApplication RegisterApplication(
+        string name,
+        string redirectUri,
+        string scopes,
+        string? clientId = null,
+        string? secret = null
+    )
     {
-        var application = new SimOAuthApplication(NewId(), name, Secret(32), "gloas-" + Secret(32), redirectUri, scopes);
+        var application = new SimOAuthApplication(
+            NewId(),
+            name,
+            clientId ?? Secret(32),
+            secret ?? "gloas-" + Secret(32),
+            redirectUri,
+            scopes
+        );
         OAuthApplications.Add(application);
         return application;
     }

@@ -15,11 +15,13 @@ public abstract class CredentialStoreSpecification
         var store = await CreateAsync(TimeSpan.FromMinutes(5));
 
         var personal = await store.PutAsync(new Credential(Secret), CancellationToken.None);
-        var oauth = await store.PutAsync(new Credential(Secret, isOAuth: true), CancellationToken.None);
+        var oauth = await store.PutAsync(new Credential(Secret, CredentialKind.OAuth), CancellationToken.None);
 
         Assert.Equal(Secret, (await store.GetAsync(personal, CancellationToken.None))!.Reveal(value => value));
         Assert.False((await store.GetAsync(personal, CancellationToken.None))!.IsOAuth);
         Assert.True((await store.GetAsync(oauth, CancellationToken.None))!.IsOAuth);
+        var session = await store.PutAsync(new Credential("session-1", CredentialKind.Session), CancellationToken.None);
+        Assert.Equal(CredentialKind.Session, (await store.GetAsync(session, CancellationToken.None))!.Kind);
         Assert.NotEqual(personal, oauth);
         Assert.DoesNotContain(Secret, personal, StringComparison.Ordinal);
     }

@@ -1,0 +1,60 @@
+using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Contracts;
+using GitLabBus.GitLab;
+using GitLabBus.Runtime.Credentials;
+using GitLabBus.Runtime.Settings;
+using MassTransit;
+
+namespace GitLabBus.Consumers.Identity;
+
+/// <summary>
+/// Finishes a session's OAuth connection: the authorization code and its verifier, from the credential store, redeemed at
+/// GitLab's token endpoint, and the grant kept for the session. A code is good once, so a redelivery after a redeem that
+/// succeeded is refused by GitLab, and the session keeps what the first one stored.
+/// </summary>
+public sealed class GitLabConnectConsumer(
+    GitLabClientFactory factory,
+    GitLabSettings gitlab,
+    ICredentialStore credentials,
+    IGitLabSessionStore sessions,
+    ILogger<GitLabConnectConsumer> logger
+) : IConsumer<GitLabConnectRequested>
+{
+    public async Task Consume(ConsumeContext<GitLabConnectRequested> context)
+    {
+        var request = context.Message;
+        var cancellationToken = context.CancellationToken;
+        var code = await credentials.GetAsync(request.CodeRef, cancellationToken);
+        var verifier = await credentials.GetAsync(request.VerifierRef, cancellationToken);
+        if (code is null || verifier is null || GitLabSessionTokens.Application(gitlab.OAuth) is not { } application)
+        {
+            await context.RespondAsync(
+                new RequestRefused(
+                    code is null || verifier is null ? ErrorCodes.Unauthorized : ErrorCodes.NotFound,
+                    code is null || verifier is null
+                        ? "the authorization code expired before it could be redeemed; connect again"
+                        : "GitLab OAuth is not configured on the consumers (GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET)",
+                    null
+                )
+            );
+            return;
+        }
+
+        try
+        {
+            var grant = await code.Reveal(codeValue =>
+                verifier.Reveal(verifierValue =>
+                    factory.OAuth().RedeemCodeAsync(application, codeValue, verifierValue, new Uri(request.RedirectUri), cancellationToken)
+                )
+            );
+            await sessions.SaveAsync(request.SessionId, GitLabSessionTokens.SessionOf(grant), cancellationToken);
+            logger.LogInformation("Session {SessionId} connected to GitLab with OAuth (scopes {Scopes})", request.SessionId, grant.Scope);
+            await context.RespondAsync(new GitLabConnected(request.SessionId));
+        }
+        catch (GitLabException failure)
+        {
+            logger.LogWarning("GitLab refused the OAuth code of session {SessionId}: {Reason}", request.SessionId, failure.GitLabMessage);
+            await context.RespondAsync(GitLabFailures.Refusal(failure, "GitLab's token endpoint"));
+        }
+    }
+}
