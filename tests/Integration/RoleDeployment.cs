@@ -21,7 +21,12 @@ public class RoleDeployment : IAsyncLifetime
     private const string JwtSecret = "deployment-jwt-secret-for-tests-0123456789";
     private readonly string _simulatorUrl = Ports.FreeLoopbackUrl();
     private readonly List<RoleProcess> _consumers = [];
-    private WebApplication _simulator = null!;
+
+    /// <summary>Where the gateway will listen, known before it starts (for settings that name it).</summary>
+    protected string GatewayUrl { get; } = Ports.FreeLoopbackUrl();
+
+    /// <summary>The simulator, in this test process.</summary>
+    protected WebApplication Simulator { get; private set; } = null!;
 
     public RealInfrastructure Infrastructure { get; } = new();
 
@@ -73,13 +78,14 @@ public class RoleDeployment : IAsyncLifetime
         await Infrastructure.InitializeAsync();
         // The service and the test's observer share the root token: GitLab's rate limit (specified by the simulator's and the
         // client's own tests) would only make the observer's polling fail with 429 while the service works hard.
-        _simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = _simulatorUrl, RateLimitPerMinute = 1_000_000 });
+        Simulator = await SimulatorApp.StartAsync(new SimulatorOptions { PublicUrl = _simulatorUrl, RateLimitPerMinute = 1_000_000 });
         Root = Client(SimulatorOptions.DefaultToken);
         Alice = Client(SimulatorOptions.DeveloperToken);
         (await Root.PostAsJsonAsync("/_sim/clock", new { speed = 200 })).EnsureSuccessStatusCode();
+        await PrepareGitLabAsync();
         Sagas = await RoleProcess.StartAsync("GitLabBus.Sagas.dll", Environment);
         await StartConsumersAsync();
-        Gateway = await RoleProcess.StartAsync("GitLabBus.Gateway.dll", Environment);
+        Gateway = await RoleProcess.StartAsync("GitLabBus.Gateway.dll", Environment, GatewayUrl);
         var hook = new
         {
             url = $"{Gateway.Url}/webhooks/gitlab",
@@ -104,10 +110,13 @@ public class RoleDeployment : IAsyncLifetime
 
         Root.Dispose();
         Alice.Dispose();
-        await _simulator.StopAsync();
-        await _simulator.DisposeAsync();
+        await Simulator.StopAsync();
+        await Simulator.DisposeAsync();
         await Infrastructure.DisposeAsync();
     }
+
+    /// <summary>What the capability under test needs of GitLab before the services start (an OAuth application, say).</summary>
+    protected virtual Task PrepareGitLabAsync() => Task.CompletedTask;
 
     /// <summary>SIGKILL for every consumers replica and the sagas, then all started again on the same broker and Redis.</summary>
     public async Task KillAndRestartWorkersAsync()
@@ -127,11 +136,14 @@ public class RoleDeployment : IAsyncLifetime
     }
 
     /// <summary>The gateway's REST API with a token carrying <paramref name="roles"/>.</summary>
-    public HttpClient Api(params string[] roles)
+    public HttpClient Api(params string[] roles) => ApiForSession(null, roles);
+
+    /// <summary>The gateway's REST API with a token of <paramref name="session"/> (its <c>oid</c>) with <paramref name="roles"/>.</summary>
+    public HttpClient ApiForSession(string? session, params string[] roles)
     {
         var settings = new GatewaySettings { WebhookSecret = WebhookSecret, JwtSecret = JwtSecret };
         var client = new HttpClient { BaseAddress = new Uri(Gateway.Url) };
-        var token = TokenIssuer.Issue(settings, "deployment-tester", roles, TimeSpan.FromMinutes(30), DateTimeOffset.UtcNow);
+        var token = TokenIssuer.Issue(settings, "deployment-tester", roles, TimeSpan.FromMinutes(30), DateTimeOffset.UtcNow, session);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -34,9 +34,10 @@ public sealed class RoleProcess : IAsyncDisposable
 
     /// <summary>Starts <paramref name="assembly"/> with <paramref name="environment"/> and waits until <c>/health/ready</c> answers
     /// 200.</summary>
-    public static async Task<RoleProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment)
+    /// <param name="url">Where it listens: a free loopback port unless the caller had to know it beforehand.</param>
+    public static async Task<RoleProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment, string? url = null)
     {
-        var url = Ports.FreeLoopbackUrl();
+        url ??= Ports.FreeLoopbackUrl();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), "--urls", url])
         {
             RedirectStandardOutput = true,
