@@ -14,6 +14,10 @@ public static partial class ProjectNames
         raw is { Length: > 0 }
         && (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id > 0 : IsPath(Uri.UnescapeDataString(raw)));
 
+    /// <summary>The project's id when it is named by one; null when it is named by path.</summary>
+    public static long? IdOf(string raw) =>
+        long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+
     /// <summary>At least a namespace and a project, each segment of the characters GitLab allows in paths.</summary>
     public static bool IsPath(string path) => ProjectPath().IsMatch(path);
 

@@ -34,7 +34,15 @@ public sealed class BacklogApplyAdmissionConsumer(IBacklogApplyLedger ledger, Op
             }
         }
 
-        if (!await operations.LaunchAsync(apply.OperationId, OperationKinds.ApplyBacklog, apply, cancellationToken))
+        if (
+            !await operations.LaunchAsync(
+                apply.OperationId,
+                OperationKinds.ApplyBacklog,
+                apply,
+                ProjectNames.IdOf(apply.ProjectId),
+                cancellationToken
+            )
+        )
         {
             await ledger.ReleaseAsync(key, apply.OperationId, CancellationToken.None);
             await context.RespondAsync(

@@ -36,7 +36,12 @@ public sealed class BacklogItemsApplyConsumer(
         var key = new BacklogApplyKey(step.ProjectId, step.PromptId);
         if (step.Scope == BacklogApplyRules.EpicScope)
         {
-            var starting = progress.EnsureStartedAsync(step.OperationId, OperationKinds.ApplyBacklog, cancellationToken);
+            var starting = progress.EnsureStartedAsync(
+                step.OperationId,
+                OperationKinds.ApplyBacklog,
+                cancellationToken,
+                ProjectNames.IdOf(step.ProjectId)
+            );
             var earlierApply = step.DryRun ? Task.FromResult<BacklogApplied?>(null) : EarlierApplyAsync(key, step, cancellationToken);
             await Task.WhenAll(starting, earlierApply);
             if (await earlierApply is { } earlier)

@@ -54,7 +54,7 @@ public sealed class PipelineTriggerConsumer(
 
         if (events.Count == 0)
         {
-            await progress.StartedAsync(request.OperationId, OperationKinds.PipelineTrigger, cancellationToken);
+            await progress.StartedAsync(request.OperationId, OperationKinds.PipelineTrigger, cancellationToken, request.ProjectId);
         }
 
         using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", request.ProjectId);

@@ -46,7 +46,7 @@ public sealed class ReviewConsumer(
         );
         if (request.OperationId is { } operation)
         {
-            await progress.EnsureStartedAsync(operation, OperationKinds.Review, cancellationToken);
+            await progress.EnsureStartedAsync(operation, OperationKinds.Review, cancellationToken, request.ProjectId);
         }
 
         var client = await gitlab.ForAsync(null, cancellationToken);

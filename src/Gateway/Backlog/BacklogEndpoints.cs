@@ -132,7 +132,16 @@ public static class BacklogEndpoints
             ProjectId = project_id,
             CredentialRef = caller.Ref,
         };
-        if (await operations.StartAsync(message.OperationId, OperationKinds.CacheEmbeddings, message, cancellationToken) is { } refused)
+        if (
+            await operations.StartAsync(
+                message.OperationId,
+                OperationKinds.CacheEmbeddings,
+                message,
+                ProjectNames.IdOf(message.ProjectId),
+                cancellationToken
+            ) is
+            { } refused
+        )
         {
             return refused;
         }

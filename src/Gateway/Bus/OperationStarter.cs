@@ -24,9 +24,15 @@ public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
     }
 
     /// <summary>Null once the broker confirmed; otherwise the <c>503 bus_unavailable</c> to answer (the operation is failed).</summary>
-    public async Task<IResult?> StartAsync<T>(string operationId, string kind, T message, CancellationToken cancellationToken)
+    public async Task<IResult?> StartAsync<T>(
+        string operationId,
+        string kind,
+        T message,
+        long? projectId,
+        CancellationToken cancellationToken
+    )
         where T : class =>
-        await launcher.LaunchAsync(operationId, kind, message, cancellationToken)
+        await launcher.LaunchAsync(operationId, kind, message, projectId, cancellationToken)
             ? null
             : ApiError.BusUnavailable("the message bus did not accept the request; retry later");
 

@@ -195,7 +195,13 @@ public static class MergeQueueEndpoints
         }
 
         if (
-            await operations.StartAsync(request.OperationId, OperationKinds.MergeQueueEnqueue, request, cancellationToken) is
+            await operations.StartAsync(
+                request.OperationId,
+                OperationKinds.MergeQueueEnqueue,
+                request,
+                request.ProjectId,
+                cancellationToken
+            ) is
             { } unavailable
         )
         {

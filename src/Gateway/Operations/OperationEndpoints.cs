@@ -30,7 +30,12 @@ public static class OperationEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> Get(IOperationProgress progress, string operation_id, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(
+        HttpContext http,
+        IOperationProgress progress,
+        string operation_id,
+        CancellationToken cancellationToken
+    )
     {
         if (InvalidId(operation_id) is { } invalid)
         {
@@ -38,8 +43,19 @@ public static class OperationEndpoints
         }
 
         var events = await progress.ReadAsync(operation_id, cancellationToken);
-        return events.Count == 0 ? NotKept(operation_id) : Results.Ok(OperationView.From(operation_id, events));
+        return Visible(http, events) ? Results.Ok(OperationView.From(operation_id, events)) : NotKept(operation_id);
     }
+
+    /// <summary>
+    /// Known, and of a project the caller may work on: a caller limited to some projects reads only their operations (one
+    /// of another project, or one no project's, is unknown to it, as in the delivery log, so as not to say it exists).
+    /// </summary>
+    private static bool Visible(HttpContext http, IReadOnlyList<OperationEvent> events) =>
+        events.Count > 0
+        && (
+            ProjectAccess.Of(http.User) is not { } granted
+            || OperationProgressExtensions.ProjectOf(events) is { } project && granted.Contains(project)
+        );
 
     private static IResult NotKept(string operationId) => ApiError.NotFound($"no operation {operationId} (operations are kept 24 hours)");
 
@@ -56,7 +72,7 @@ public static class OperationEndpoints
         }
 
         // An unknown id would be followed until the client gives up, waiting for events that never come.
-        if ((await progress.ReadAsync(operation_id, cancellationToken)).Count == 0)
+        if (!Visible(http, await progress.ReadAsync(operation_id, cancellationToken)))
         {
             return NotKept(operation_id);
         }

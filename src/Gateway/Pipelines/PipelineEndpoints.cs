@@ -119,8 +119,13 @@ public static class PipelineEndpoints
             return ApiError.InvalidRequest(problem);
         }
 
-        return await operations.StartAsync(message.OperationId, OperationKinds.PipelineTrigger, message, cancellationToken)
-            ?? OperationStarter.Accepted(http, message.OperationId);
+        return await operations.StartAsync(
+                message.OperationId,
+                OperationKinds.PipelineTrigger,
+                message,
+                message.ProjectId,
+                cancellationToken
+            ) ?? OperationStarter.Accepted(http, message.OperationId);
     }
 
     private static async Task<IResult> GetPipeline(

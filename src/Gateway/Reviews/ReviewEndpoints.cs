@@ -78,7 +78,10 @@ public static class ReviewEndpoints
             return missing;
         }
 
-        if (await operations.StartAsync(request.OperationId, OperationKinds.Review, request, cancellationToken) is { } unavailable)
+        if (
+            await operations.StartAsync(request.OperationId, OperationKinds.Review, request, request.ProjectId, cancellationToken) is
+            { } unavailable
+        )
         {
             return unavailable;
         }

@@ -22,12 +22,31 @@ public interface IOperationProgress
 
 public static class OperationProgressExtensions
 {
+    /// <param name="projectId">The project the operation works on: who may read it (a caller limited to some projects reads
+    /// only theirs).</param>
     public static Task<OperationEvent> StartedAsync(
         this IOperationProgress progress,
         string operationId,
         string kind,
-        CancellationToken cancellationToken
-    ) => progress.AppendAsync(operationId, OperationEventTypes.Started, JsonSerializer.SerializeToElement(new { kind }), cancellationToken);
+        CancellationToken cancellationToken,
+        long? projectId = null
+    ) =>
+        progress.AppendAsync(
+            operationId,
+            OperationEventTypes.Started,
+            projectId is { } project
+                ? JsonSerializer.SerializeToElement(new { kind, project_id = project })
+                : JsonSerializer.SerializeToElement(new { kind }),
+            cancellationToken
+        );
+
+    /// <summary>The project the operation's <c>started</c> event names; null when it names none (started by another system).</summary>
+    public static long? ProjectOf(IReadOnlyList<OperationEvent> events) =>
+        events.FirstOrDefault(e => e.Type == OperationEventTypes.Started)?.Data is { ValueKind: JsonValueKind.Object } data
+        && data.TryGetProperty("project_id", out var project)
+        && project.TryGetInt64(out var id)
+            ? id
+            : null;
 
     /// <summary>
     /// Records <c>started</c> unless the operation has events already: the gateway records its operations before it
@@ -37,12 +56,13 @@ public static class OperationProgressExtensions
         this IOperationProgress progress,
         string operationId,
         string kind,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        long? projectId = null
     )
     {
         if ((await progress.ReadAsync(operationId, cancellationToken)).Count == 0)
         {
-            await progress.StartedAsync(operationId, kind, cancellationToken);
+            await progress.StartedAsync(operationId, kind, cancellationToken, projectId);
         }
     }
 

@@ -13,10 +13,12 @@ namespace GitLabBus.Runtime.Operations;
 public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILogger<OperationLauncher> logger)
 {
     /// <summary>True once the broker confirmed; false when it did not (the operation is then failed).</summary>
-    public async Task<bool> LaunchAsync<T>(string operationId, string kind, T message, CancellationToken cancellationToken)
+    /// <param name="projectId">The project the work is for, recorded with the operation (who may read it); null when it is
+    /// named by path only.</param>
+    public async Task<bool> LaunchAsync<T>(string operationId, string kind, T message, long? projectId, CancellationToken cancellationToken)
         where T : class
     {
-        await progress.StartedAsync(operationId, kind, cancellationToken);
+        await progress.StartedAsync(operationId, kind, cancellationToken, projectId);
         try
         {
             await bus.PublishConfirmedAsync(message, cancellationToken);

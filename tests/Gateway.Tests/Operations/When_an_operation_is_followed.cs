@@ -23,6 +23,43 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
     private IOperationProgress Progress => _gateway.Services.GetRequiredService<IOperationProgress>();
 
     [Fact]
+    public async Task Should_be_read_by_a_caller_limited_to_projects_only_when_it_is_of_one_of_them()
+    {
+        var ofProject1 = Guid.NewGuid().ToString("N");
+        var ofNone = Guid.NewGuid().ToString("N");
+        await Progress.StartedAsync(ofProject1, "pipeline-trigger", CancellationToken.None, projectId: 1);
+        await Progress.StartedAsync(ofNone, "pipeline-trigger", CancellationToken.None);
+        using var onProject1 = Limited(1);
+        using var onProject2 = Limited(2);
+
+        using var own = await onProject1.GetAsync($"/operations/{ofProject1}");
+        using var foreign = await onProject2.GetAsync($"/operations/{ofProject1}");
+        using var foreignEvents = await onProject2.GetAsync($"/operations/{ofProject1}/events");
+        using var unnamed = await onProject1.GetAsync($"/operations/{ofNone}");
+        using var unlimited = await _viewer.GetAsync($"/operations/{ofNone}");
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (foreign.StatusCode, foreignEvents.StatusCode));
+        Assert.Equal(HttpStatusCode.NotFound, unnamed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
+    }
+
+    private HttpClient Limited(long project)
+    {
+        var client = _gateway.CreateClient();
+        var token = TokenIssuer.Issue(
+            _gateway.Settings,
+            "limited",
+            [Roles.Viewer],
+            TimeSpan.FromMinutes(5),
+            DateTimeOffset.UtcNow,
+            projects: [project]
+        );
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
     public async Task Should_show_its_status_events_and_result()
     {
         var id = Guid.NewGuid().ToString("N");
