@@ -34,10 +34,13 @@ public static class ConsumersRole
         AddEmbeddings(services, settings);
         AddMergeQueue(services, settings);
         AddReviews(services, settings);
+        AddOrganisations(services, settings);
         return bus =>
         {
             bus.AddConsumer<GitLabHealthConsumer, GitLabHealthConsumerDefinition>();
             bus.AddConsumer<GitLabConnectConsumer, GitLabConnectConsumerDefinition>();
+            bus.AddConsumer<OrgGitLabConsumer, OrgGitLabConsumerDefinition>();
+            bus.AddConsumer<TaskLinkHookConsumer, TaskLinkHookConsumerDefinition>();
             bus.AddConsumer<WebhookRouterConsumer, WebhookRouterConsumerDefinition>();
             bus.AddConsumer<PipelineTriggerConsumer, PipelineTriggerConsumerDefinition>();
             bus.AddConsumer<PipelinePollConsumer, PipelinePollConsumerDefinition>();
@@ -109,6 +112,16 @@ public static class ConsumersRole
         services.AddStore<IReviewStore, InMemoryReviewStore, RedisReviewStore>(settings.Redis);
         services.AddSingleton<IMessageRules<ReviewRequested>, ReviewRequestedMessageRules>();
         services.TryAddSingleton<ReviewTelemetry>();
+    }
+
+    private static void AddOrganisations(IServiceCollection services, RuntimeSettings settings)
+    {
+        var links = TaskLinkSettings.Read(settings.Reader);
+        services.AddSingleton(links);
+        services.TryAddSingleton<OrgGitLabClients>();
+        services.AddStore<ITaskLinkStore, InMemoryTaskLinkStore, RedisTaskLinkStore>(settings.Redis);
+        services.AddScoped<TaskLinkRefresher>();
+        services.AddRecurringJob<TaskLinkRefresher>(settings.Redis, TaskLinkRefresher.JobName, links.Interval);
     }
 
     private static void AddPipelines(IServiceCollection services)

@@ -25,6 +25,10 @@ public record WebhookReceived
 
     public string? Instance { get; init; }
 
+    /// <summary>The organisation whose webhook endpoint received it (<c>/api/orgs/{org_id}/integrations/gitlab/webhook</c>); null
+    /// for the gateway's own GitLab.</summary>
+    public string? OrgId { get; init; }
+
     /// <summary>True when an operator asked for this delivery to be processed again.</summary>
     public bool Replayed { get; init; }
 }

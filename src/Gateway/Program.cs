@@ -82,6 +82,7 @@ app.UseAuthorization();
 
 app.MapIdentity();
 app.MapGitLabOAuth();
+app.MapOrganisations();
 app.MapWebhookIngress();
 app.MapWebhookDeliveries();
 app.MapOperations();

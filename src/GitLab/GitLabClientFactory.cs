@@ -6,6 +6,7 @@ namespace GitLabBus.GitLab;
 public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOptions options, TimeProvider time, GitLabTelemetry telemetry)
 {
     public const string HttpClientName = "gitlab";
+    public const string OtherInstanceClientName = "gitlab-other-instance";
 
     public GitLabClientOptions Options => options;
 
@@ -18,6 +19,22 @@ public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOpt
 
     /// <summary>GitLab's OAuth token endpoint on the instance of <see cref="GitLabClientOptions.BaseUrl"/>.</summary>
     public GitLabOAuthClient OAuth() => new(Connection(null), options.BaseUrl, time);
+
+    /// <summary>
+    /// A client for another GitLab than the configured one (an organisation's), acting as <paramref name="token"/>: its
+    /// connections go only to public addresses unless <see cref="GitLabClientOptions.AllowPrivateNetworks"/>.
+    /// </summary>
+    public GitLabClient ForInstance(Uri instance, GitLabToken token) =>
+        new(
+            new GitLabConnection(
+                http.CreateClient(OtherInstanceClientName),
+                new FixedToken(token),
+                options.DefaultPageSize,
+                time,
+                telemetry,
+                new Uri(instance.ToString().TrimEnd('/') + "/api/v4/")
+            )
+        );
 
     private GitLabConnection Connection(IGitLabTokenSource? tokens) =>
         new(http.CreateClient(HttpClientName), tokens, options.DefaultPageSize, time, telemetry);

@@ -45,5 +45,9 @@ public sealed record GitLabClientOptions
     /// <summary><c>GITLAB_REPLAY</c>: answer from this recording instead of the network.</summary>
     public string? ReplayFile { get; init; }
 
+    /// <summary><c>OUTBOUND_ALLOW_PRIVATE_NETWORKS</c>: whether a GitLab named by someone else (an organisation's) may be on a
+    /// loopback, link-local or private address; the configured GitLab always may.</summary>
+    public bool AllowPrivateNetworks { get; init; }
+
     public Uri ApiBase => new(BaseUrl.ToString().TrimEnd('/') + "/api/v4/");
 }

@@ -45,6 +45,28 @@ public static class GitLabRegistration
 
         // The named client's loggers would write every URL with its query string; failures carry method and path instead.
         http.RemoveAllLoggers();
+
+        // Other instances (an organisation's GitLab): absolute addresses, and connections only where they may go.
+        var other = services
+            .AddHttpClient(
+                GitLabClientFactory.OtherInstanceClientName,
+                client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("GitLabBus/1.0");
+                }
+            )
+            .ConfigurePrimaryHttpMessageHandler(() =>
+            {
+                var network = Network(options);
+                network.ConnectCallback = OutboundAddresses.Connect(options.AllowPrivateNetworks);
+                return network;
+            });
+        other.AddResilienceHandler(
+            "gitlab-other",
+            (pipeline, context) => GitLabResilience.Configure(pipeline, options, context.ServiceProvider.GetRequiredService<TimeProvider>())
+        );
+        other.RemoveAllLoggers();
         return services;
     }
 

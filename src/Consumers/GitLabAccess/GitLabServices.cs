@@ -41,6 +41,7 @@ public static class GitLabServices
             RequestsPerSecond = reader.Int("GITLAB_RATE_LIMIT_PER_SECOND", 10, 0, 10_000),
             CircuitBreakDuration = TimeSpan.FromSeconds(reader.Int("GITLAB_CIRCUIT_BREAK_SECONDS", 30, 1, 3600)),
             DefaultPageSize = settings.DefaultPageSize,
+            AllowPrivateNetworks = settings.AllowPrivateNetworks,
             RecordFile = reader.Optional("GITLAB_RECORD"),
             ReplayFile = replay,
         };

@@ -44,15 +44,16 @@ public static class JwtAuthentication
                 };
             });
 
-        // Every policy also checks the project a path names against the caller's projects.
+        // Every policy also checks the project and the organisation a path names against the caller's.
         services
             .AddAuthorizationBuilder()
-            .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers).RequireProjectAccess())
-            .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers).RequireProjectAccess())
-            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin).RequireProjectAccess())
-            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers).RequireProjectAccess())
-            .AddPolicy(Roles.PrioritisePolicy, policy => policy.RequireRole(Roles.Prioritisers).RequireProjectAccess());
+            .AddPolicy(Roles.ReadPolicy, policy => policy.RequireRole(Roles.Readers).RequireProjectAccess().RequireOrgAccess())
+            .AddPolicy(Roles.WritePolicy, policy => policy.RequireRole(Roles.Writers).RequireProjectAccess().RequireOrgAccess())
+            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin).RequireProjectAccess().RequireOrgAccess())
+            .AddPolicy(Roles.ConfigurePolicy, policy => policy.RequireRole(Roles.Configurers).RequireProjectAccess().RequireOrgAccess())
+            .AddPolicy(Roles.PrioritisePolicy, policy => policy.RequireRole(Roles.Prioritisers).RequireProjectAccess().RequireOrgAccess());
         services.AddSingleton<IAuthorizationHandler, ProjectAccess.Handler>();
+        services.AddSingleton<IAuthorizationHandler, OrgAccess.Handler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProjectAccess.Refusals>();
         return services;
     }

@@ -61,7 +61,8 @@ public static class ProjectAccess
         }
     }
 
-    /// <summary>A refusal for a project says so in the contract's body; every other refusal goes the usual way.</summary>
+    /// <summary>A refusal for a project or an organisation says so in the contract's body; every other refusal goes the usual
+    /// way.</summary>
     public sealed class Refusals : IAuthorizationMiddlewareResultHandler
     {
         private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -75,7 +76,10 @@ public static class ProjectAccess
         {
             if (
                 authorizeResult.Forbidden
-                && authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault(reason => reason.Handler is Handler) is { } project
+                && authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault(reason =>
+                    reason.Handler is Handler or OrgAccess.Handler
+                )
+                    is { } project
             )
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -21,6 +21,7 @@ public static class IdentityRegistration
         services.AddSingleton<Logins>();
         services.AddSingleton<GitLabOAuthState>();
         services.AddSingleton<GitLabOAuthCallback>();
+        services.AddStore<IOrgAuditLog, InMemoryOrgAuditLog, RedisOrgAuditLog>(redis);
         services.AddHostedService<FirstAdmin>();
         return services;
     }

@@ -222,6 +222,7 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
             PayloadBytes = meta.PayloadBytes,
             Truncated = meta.Truncated,
             ProjectId = meta.ProjectId,
+            OrgId = meta.OrgId,
             Payload = fields.Length > 4 && !fields[4].IsNull ? JsonSerializer.Deserialize<JsonElement>((string)fields[4]!) : default,
         };
     }
@@ -233,7 +234,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
         DateTimeOffset ReceivedAt,
         int PayloadBytes = 0,
         bool Truncated = false,
-        long? ProjectId = null
+        long? ProjectId = null,
+        string? OrgId = null
     )
     {
         public static DeliveryMeta From(WebhookDelivery delivery) =>
@@ -244,7 +246,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
                 delivery.ReceivedAt,
                 delivery.PayloadBytes,
                 delivery.Truncated,
-                delivery.ProjectId
+                delivery.ProjectId,
+                delivery.OrgId
             );
     }
 }

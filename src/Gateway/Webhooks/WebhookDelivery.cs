@@ -22,6 +22,9 @@ public sealed record WebhookDelivery
     /// null for a group's hook.</summary>
     public long? ProjectId { get; init; }
 
+    /// <summary>The organisation whose webhook endpoint received it; null for the gateway's own GitLab.</summary>
+    public string? OrgId { get; init; }
+
     public static long? ProjectOf(JsonElement payload) =>
         payload.ValueKind != JsonValueKind.Object ? null
         : payload.TryGetProperty("project", out var project)

@@ -41,13 +41,35 @@ public static class WebhookEndpoints
         CancellationToken cancellationToken
     )
     {
-        var request = http.Request;
-        if (!secret.Matches(request.Headers[GitLabHeaders.Token]))
+        if (!secret.Matches(http.Request.Headers[GitLabHeaders.Token]))
         {
-            Hangup(http);
-            return ApiError.Unauthorized("missing or invalid X-Gitlab-Token");
+            return Refused(http);
         }
 
+        return await AcceptAsync(http, signature, ingest, settings, orgId: null, cancellationToken);
+    }
+
+    /// <summary>A delivery whose token was wrong or missing: 401, and the connection closed.</summary>
+    public static IResult Refused(HttpContext http)
+    {
+        Hangup(http);
+        return ApiError.Unauthorized("missing or invalid X-Gitlab-Token");
+    }
+
+    /// <summary>
+    /// An authenticated delivery: bounded, signature checked (when <paramref name="signature"/> is given), parsed and handed
+    /// to <see cref="WebhookIngest"/>; <paramref name="orgId"/> names the organisation whose endpoint received it.
+    /// </summary>
+    public static async Task<IResult> AcceptAsync(
+        HttpContext http,
+        WebhookSignature? signature,
+        WebhookIngest ingest,
+        WebhookSettings settings,
+        string? orgId,
+        CancellationToken cancellationToken
+    )
+    {
+        var request = http.Request;
         if (request.ContentLength > settings.MaxBytes)
         {
             Hangup(http);
@@ -67,7 +89,7 @@ public static class WebhookEndpoints
             return TooLarge(settings);
         }
 
-        if (signature.Refusal(body.WrittenSpan, request.Headers) is { } unsigned)
+        if (signature?.Refusal(body.WrittenSpan, request.Headers) is { } unsigned)
         {
             return ApiError.Unauthorized(unsigned);
         }
@@ -94,7 +116,13 @@ public static class WebhookEndpoints
 
         var headers = GitLabHeaders.Keep(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
         headers[GitLabHeaders.Event] = eventName;
-        var result = await ingest.AcceptAsync(IncomingWebhook.FromHeaders(eventName, headers, payload), cancellationToken);
+        var result = await ingest.AcceptAsync(
+            IncomingWebhook.FromHeaders(eventName, headers, payload) with
+            {
+                OrgId = orgId,
+            },
+            cancellationToken
+        );
         return result.Outcome switch
         {
             IngestOutcome.Accepted => Results.Json(

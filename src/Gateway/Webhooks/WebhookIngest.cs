@@ -31,6 +31,7 @@ public sealed class WebhookIngest(
             Headers = incoming.Headers,
             Payload = incoming.Payload,
             ProjectId = WebhookDelivery.ProjectOf(incoming.Payload),
+            OrgId = incoming.OrgId,
             ReceivedAt = clock.GetUtcNow(),
         };
 
@@ -160,6 +161,7 @@ public sealed class WebhookIngest(
             EventUuid = incoming.EventUuid,
             WebhookUuid = incoming.WebhookUuid,
             Instance = incoming.Instance,
+            OrgId = delivery.OrgId,
             Replayed = replayed,
         };
 }
@@ -191,6 +193,9 @@ public sealed record IncomingWebhook(
 )
 {
     public string? DedupKey => GitLabHeaders.DedupKey(IdempotencyKey, WebhookUuid, EventUuid);
+
+    /// <summary>Set when an organisation's webhook endpoint received it.</summary>
+    public string? OrgId { get; init; }
 
     public static IncomingWebhook FromHeaders(string eventName, IReadOnlyDictionary<string, string> headers, JsonElement payload)
     {

@@ -17,7 +17,8 @@ internal sealed class GitLabConnection(
     IGitLabTokenSource? tokens,
     int defaultPageSize,
     TimeProvider time,
-    GitLabTelemetry telemetry
+    GitLabTelemetry telemetry,
+    Uri? apiBase = null
 )
 {
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
@@ -70,7 +71,7 @@ internal sealed class GitLabConnection(
 
         async Task<HttpResponseMessage> SendWithAsync(GitLabToken with)
         {
-            using var request = new HttpRequestMessage(method, path);
+            using var request = new HttpRequestMessage(method, Target(path));
             with.Apply(request);
             request.Headers.Range = range;
             request.Options.Set(GitLabResilience.Partition, with.Fingerprint);
@@ -95,6 +96,10 @@ internal sealed class GitLabConnection(
         try
         {
             response = await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException refused) when (refused.InnerException is OutboundAddressRefusedException address)
+        {
+            throw new GitLabException(GitLabErrorKind.Configuration, address.Message, request: call, inner: refused);
         }
         catch (Exception failure) when (failure is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {
@@ -227,6 +232,9 @@ internal sealed class GitLabConnection(
             }
         }
     }
+
+    /// <summary>A path under <c>/api/v4/</c>: relative to the client's own base, or to another instance's.</summary>
+    private Uri Target(string path) => apiBase is null ? new Uri(path, UriKind.Relative) : new Uri(apiBase, path);
 
     public static string WithQuery(string path, string query) =>
         string.IsNullOrEmpty(query) ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;

@@ -96,6 +96,7 @@ internal static class GitLabResilience
         {
             { Result: { } response } => IsTransient(response.StatusCode),
             { Exception: TimeoutRejectedException } => IsIdempotent(context.GetRequestMessage()?.Method),
+            { Exception: HttpRequestException { InnerException: OutboundAddressRefusedException } } => false,
             { Exception: HttpRequestException } => true,
             _ => false,
         };
@@ -132,6 +133,7 @@ internal static class GitLabResilience
         outcome switch
         {
             { Result: { } response } => (int)response.StatusCode >= 500,
+            { Exception: HttpRequestException { InnerException: OutboundAddressRefusedException } } => false,
             { Exception: HttpRequestException or TimeoutRejectedException } => true,
             _ => false,
         };

@@ -25,6 +25,8 @@ public sealed record GitLabIssue(long Id, long Iid, long ProjectId, string Title
 
     public GitLabUser? Author { get; init; }
 
+    public IReadOnlyList<GitLabUser> Assignees { get; init; } = [];
+
     public DateTimeOffset? CreatedAt { get; init; }
 
     public DateTimeOffset? UpdatedAt { get; init; }

@@ -33,6 +33,12 @@ public sealed record GitLabSettings
 
     public bool UsesSimulator => BaseUrl is null;
 
+    /// <summary>
+    /// <c>OUTBOUND_ALLOW_PRIVATE_NETWORKS</c> (<c>false</c>; <c>true</c> in embedded mode, whose simulator is on loopback):
+    /// whether an organisation's GitLab may be on a loopback, link-local or private address.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; init; }
+
     /// <summary>How sessions connect to this GitLab with OAuth.</summary>
     public GitLabOAuthSettings OAuth { get; init; } = new();
 
@@ -58,6 +64,7 @@ public sealed record GitLabSettings
             ServiceToken = reader.Optional("GITLAB_TOKEN") ?? (baseUrl is null ? SimulatorServiceToken : null),
             DefaultPageSize = reader.Int("DEFAULT_PAGE_SIZE", 100, 1, 100),
             OAuth = GitLabOAuthSettings.Read(reader, usesSimulator: baseUrl is null),
+            AllowPrivateNetworks = reader.Bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", reader.Optional("RABBITMQ_URL") is null),
         };
     }
 

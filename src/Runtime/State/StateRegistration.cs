@@ -14,8 +14,9 @@ namespace GitLabBus.Runtime.State;
 
 /// <summary>
 /// State lives in Redis when <c>REDIS_URL</c> is set (one multiplexer per process), in memory otherwise. Registered here:
-/// what every host shares (operation progress, callers' credentials and OAuth sessions, encrypted, with the Data Protection key ring beside
-/// them); each capability registers its own stores with <see cref="AddStore{TStore, TInMemory, TRedis}"/>.
+/// what every host shares (operation progress; callers' credentials, OAuth sessions and organisations' GitLabs, encrypted,
+/// with the Data Protection key ring beside them); each capability registers its own stores with
+/// <see cref="AddStore{TStore, TInMemory, TRedis}"/>.
 /// </summary>
 public static class StateRegistration
 {
@@ -34,6 +35,7 @@ public static class StateRegistration
         services.AddSingleton<OperationLauncher>();
         services.AddStore<ICredentialStore, InMemoryCredentialStore, RedisCredentialStore>(settings.Redis);
         services.AddStore<IGitLabSessionStore, InMemoryGitLabSessionStore, RedisGitLabSessionStore>(settings.Redis);
+        services.AddStore<IOrgIntegrationStore, InMemoryOrgIntegrationStore, RedisOrgIntegrationStore>(settings.Redis);
         services.AddStore<IOperationProgress, InMemoryOperationProgress, RedisOperationProgress>(settings.Redis);
         if (settings.Redis.InMemory)
         {

@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Consumers.Identity;
+
+public sealed class TaskLinkHookConsumerDefinition : ConsumerDefinition<TaskLinkHookConsumer>
+{
+    public TaskLinkHookConsumerDefinition() => EndpointName = "task-link-hooks";
+}

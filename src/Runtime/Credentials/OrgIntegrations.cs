@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
+
+namespace GitLabBus.Runtime.Credentials;
+
+/// <summary>
+/// An organisation's own GitLab (CONTRACT 9, seed integrations): where it is, the token the work for that organisation runs
+/// with, and a hash of the secret its webhook sends. The token is kept encrypted and never leaves the consumers but as a
+/// request header; the secret is not kept at all, only its SHA-256, so it cannot be read back.
+/// </summary>
+public sealed record OrgIntegration(
+    string OrgId,
+    Uri BaseUrl,
+    Credential Token,
+    string WebhookSecretHash,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy
+)
+{
+    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>Whether <paramref name="presented"/> is the webhook secret, compared in constant time.</summary>
+    public bool SecretMatches(string? presented) =>
+        presented is { Length: > 0 }
+        && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(HashSecret(presented)),
+            Encoding.ASCII.GetBytes(WebhookSecretHash)
+        );
+}
+
+public interface IOrgIntegrationStore
+{
+    Task SaveAsync(OrgIntegration integration, CancellationToken cancellationToken);
+
+    Task<OrgIntegration?> GetAsync(string orgId, CancellationToken cancellationToken);
+
+    /// <summary>False when the organisation had none.</summary>
+    Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken);
+}
+
+/// <summary>A hash per organisation, <c>gitlabbus:orgs:{org_id}:gitlab</c>: <c>base_url</c>, <c>token</c> (Data Protection
+/// ciphertext), <c>webhook_secret_sha256</c>, <c>updated_at</c>, <c>updated_by</c>.</summary>
+public sealed class RedisOrgIntegrationStore(IConnectionMultiplexer redis, IDataProtectionProvider protection) : IOrgIntegrationStore
+{
+    private readonly IDataProtector _protector = protection.CreateProtector(OrgIntegrationSealing.Purpose);
+
+    public static string Key(string orgId) => $"gitlabbus:orgs:{orgId}:gitlab";
+
+    public async Task SaveAsync(OrgIntegration integration, CancellationToken cancellationToken)
+    {
+        var database = redis.GetDatabase();
+        var transaction = database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(Key(integration.OrgId));
+        _ = transaction.HashSetAsync(
+            Key(integration.OrgId),
+            [
+                new("base_url", integration.BaseUrl.ToString()),
+                new("token", _protector.Protect(OrgIntegrationSealing.Seal(integration.Token))),
+                new("webhook_secret_sha256", integration.WebhookSecretHash),
+                new("updated_at", integration.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
+                new("updated_by", integration.UpdatedBy),
+            ]
+        );
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<OrgIntegration?> GetAsync(string orgId, CancellationToken cancellationToken)
+    {
+        var fields = (await redis.GetDatabase().HashGetAllAsync(Key(orgId))).ToDictionary(
+            field => field.Name.ToString(),
+            field => field.Value.ToString()
+        );
+        return fields.Count == 0
+            ? null
+            : new OrgIntegration(
+                orgId,
+                new Uri(fields["base_url"]),
+                new Credential(_protector.Unprotect(fields["token"])),
+                fields["webhook_secret_sha256"],
+                DateTimeOffset.Parse(fields["updated_at"], CultureInfo.InvariantCulture),
+                fields["updated_by"]
+            );
+    }
+
+    public Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken) => redis.GetDatabase().KeyDeleteAsync(Key(orgId));
+}
+
+/// <summary>The embedded mode's store: the same encryption, in this process's memory.</summary>
+public sealed class InMemoryOrgIntegrationStore(IDataProtectionProvider protection) : IOrgIntegrationStore
+{
+    private readonly IDataProtector _protector = protection.CreateProtector(OrgIntegrationSealing.Purpose);
+    private readonly ConcurrentDictionary<string, (OrgIntegration Integration, string SealedToken)> _integrations = new();
+
+    public Task SaveAsync(OrgIntegration integration, CancellationToken cancellationToken)
+    {
+        _integrations[integration.OrgId] = (
+            integration with
+            {
+                Token = new Credential("sealed"),
+            },
+            _protector.Protect(OrgIntegrationSealing.Seal(integration.Token))
+        );
+        return Task.CompletedTask;
+    }
+
+    public Task<OrgIntegration?> GetAsync(string orgId, CancellationToken cancellationToken) =>
+        Task.FromResult(
+            _integrations.TryGetValue(orgId, out var kept)
+                ? kept.Integration with
+                {
+                    Token = new Credential(_protector.Unprotect(kept.SealedToken)),
+                }
+                : null
+        );
+
+    public Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken) =>
+        Task.FromResult(_integrations.TryRemove(orgId, out _));
+}
+
+internal static class OrgIntegrationSealing
+{
+    public const string Purpose = "GitLabBus.OrgIntegrations.v1";
+
+    public static string Seal(Credential token) => token.Reveal(value => value);
+}
