@@ -12,7 +12,7 @@ public record OrgGitLabValidated(bool Valid, string? Username, string? Reason);
 
 /// <summary>
 /// Links a task of an organisation to an issue or a merge request of its GitLab, named by <see cref="Url"/> or by
-/// <see cref="ProjectPath"/>, <see cref="GitLabIid"/> and <see cref="Kind"/> (<c>issue</c>, <c>merge_request</c>); the
+/// <see cref="ProjectPath"/>, <see cref="GitlabIid"/> and <see cref="Kind"/> (<c>issue</c>, <c>merge_request</c>); the
 /// consumers read its metadata from that GitLab. The same item on the same task is linked once. Answered with
 /// <see cref="TaskLink"/> or <see cref="RequestRefused"/>.
 /// </summary>
@@ -22,7 +22,7 @@ public record TaskLinkAddRequested
     public required string TaskId { get; init; }
     public string? Url { get; init; }
     public string? ProjectPath { get; init; }
-    public long? GitLabIid { get; init; }
+    public long? GitlabIid { get; init; }
     public string? Kind { get; init; }
 }
 
@@ -47,7 +47,7 @@ public record TaskLink
     public required string TaskId { get; init; }
     public required string Kind { get; init; }
     public required string ProjectPath { get; init; }
-    public required long GitLabIid { get; init; }
+    public required long GitlabIid { get; init; }
     public required string WebUrl { get; init; }
     public required string Title { get; init; }
     public required string State { get; init; }

@@ -65,7 +65,7 @@ public sealed partial class OrgGitLabConsumer(OrgGitLabClients gitlab, ITaskLink
             TaskId = request.TaskId,
             Kind = item.Kind,
             ProjectPath = item.ProjectPath,
-            GitLabIid = item.Iid,
+            GitlabIid = item.Iid,
             WebUrl = "",
             Title = "",
             State = "",
@@ -122,7 +122,7 @@ public sealed partial class OrgGitLabConsumer(OrgGitLabClients gitlab, ITaskLink
         }
 
         return
-            request is { ProjectPath: { } projectPath, GitLabIid: > 0 and var number, Kind: TaskLink.Issue or TaskLink.MergeRequest }
+            request is { ProjectPath: { } projectPath, GitlabIid: > 0 and var number, Kind: TaskLink.Issue or TaskLink.MergeRequest }
             && ProjectNames.IsPath(projectPath)
             ? (request.Kind!, ProjectNames.Canonical(projectPath), number)
             : null;

@@ -24,7 +24,7 @@ public static class TaskLinkMetadata
     {
         if (link.Kind == TaskLink.Issue)
         {
-            var issue = await client.GetIssueAsync(link.ProjectPath, link.GitLabIid, cancellationToken);
+            var issue = await client.GetIssueAsync(link.ProjectPath, link.GitlabIid, cancellationToken);
             return link with
             {
                 Title = issue.Title,
@@ -38,7 +38,7 @@ public static class TaskLinkMetadata
 
         var request = await client.GetMergeRequestAsync(
             link.ProjectPath,
-            link.GitLabIid,
+            link.GitlabIid,
             includeRebaseInProgress: false,
             cancellationToken
         );

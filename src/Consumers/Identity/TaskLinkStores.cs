@@ -65,7 +65,7 @@ public sealed class RedisTaskLinkStore(IConnectionMultiplexer redis) : ITaskLink
         var writes = new[]
         {
             batch.SetAddAsync(TaskLinkKeys.Task(link.OrgId, link.TaskId), link.LinkId),
-            batch.SetAddAsync(TaskLinkKeys.Item(link.OrgId, link.Kind, link.ProjectPath, link.GitLabIid), link.LinkId),
+            batch.SetAddAsync(TaskLinkKeys.Item(link.OrgId, link.Kind, link.ProjectPath, link.GitlabIid), link.LinkId),
             batch.SortedSetAddAsync(TaskLinkKeys.ByAge, TaskLinkKeys.Member(link), link.RefreshedAt.ToUnixTimeMilliseconds()),
         };
         batch.Execute();
@@ -103,7 +103,7 @@ public sealed class RedisTaskLinkStore(IConnectionMultiplexer redis) : ITaskLink
         await Task.WhenAll(
             database.HashDeleteAsync(TaskLinkKeys.Links(orgId), linkId),
             database.SetRemoveAsync(TaskLinkKeys.Task(orgId, taskId), linkId),
-            database.SetRemoveAsync(TaskLinkKeys.Item(orgId, kept.Kind, kept.ProjectPath, kept.GitLabIid), linkId),
+            database.SetRemoveAsync(TaskLinkKeys.Item(orgId, kept.Kind, kept.ProjectPath, kept.GitlabIid), linkId),
             database.SortedSetRemoveAsync(TaskLinkKeys.ByAge, TaskLinkKeys.Member(kept))
         );
         return true;
@@ -183,7 +183,7 @@ public sealed class InMemoryTaskLinkStore : ITaskLinkStore
         string projectPath,
         long iid,
         CancellationToken cancellationToken
-    ) => Where(link => link.OrgId == orgId && link.Kind == kind && link.ProjectPath == projectPath && link.GitLabIid == iid);
+    ) => Where(link => link.OrgId == orgId && link.Kind == kind && link.ProjectPath == projectPath && link.GitlabIid == iid);
 
     public Task<IReadOnlyList<TaskLink>> StaleAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TaskLink>>([

@@ -11,6 +11,7 @@ public static class TokenIssuer
     public const string SessionClaim = "oid";
 
     /// <param name="session">The <c>oid</c> claim: a login's session, kept across its refreshes; a new one when null.</param>
+    /// <param name="orgs">The organisations the token may act for (claim <c>orgs</c>); none when null.</param>
     /// <param name="projects">
     /// The projects the token may work on (claims <c>project_access: granted</c> and <c>projects</c>); null for every project.
     /// </param>
@@ -21,7 +22,8 @@ public static class TokenIssuer
         TimeSpan lifetime,
         DateTimeOffset now,
         string? session = null,
-        IReadOnlyCollection<long>? projects = null
+        IReadOnlyCollection<long>? projects = null,
+        IReadOnlyCollection<string>? orgs = null
     )
     {
         var claims = new Dictionary<string, object>
@@ -30,6 +32,11 @@ public static class TokenIssuer
             [SessionClaim] = session ?? Guid.NewGuid().ToString(),
             ["roles"] = roles.ToArray(),
         };
+        if (orgs is { Count: > 0 })
+        {
+            claims[OrgAccess.OrgsClaim] = orgs.ToArray();
+        }
+
         if (projects is not null)
         {
             claims[ProjectAccess.ScopeClaim] = ProjectAccess.Granted;

@@ -246,7 +246,7 @@ public static partial class OrganisationEndpoints
             return invalid;
         }
 
-        if (body is null || (body.Url is null && (body.ProjectPath is null || body.GitLabIid is null || body.Kind is null)))
+        if (body is null || (body.Url is null && (body.ProjectPath is null || body.GitlabIid is null || body.Kind is null)))
         {
             return ApiError.InvalidRequest("give url, or project_path, gitlab_iid and kind (issue or merge_request)");
         }
@@ -262,7 +262,7 @@ public static partial class OrganisationEndpoints
             TaskId = task_id,
             Url = body.Url,
             ProjectPath = body.ProjectPath,
-            GitLabIid = body.GitLabIid,
+            GitlabIid = body.GitlabIid,
             Kind = body.Kind,
         };
         var (link, error) = await bus.AskAsync<TaskLinkAddRequested, TaskLink>(request, cancellationToken);
@@ -282,7 +282,7 @@ public static partial class OrganisationEndpoints
                 link_id = link!.LinkId,
                 kind = link.Kind,
                 project_path = link.ProjectPath,
-                gitlab_iid = link.GitLabIid,
+                gitlab_iid = link.GitlabIid,
             },
             time,
             cancellationToken
@@ -386,7 +386,7 @@ public static partial class OrganisationEndpoints
 
 public sealed record OrgIntegrationRequest(string? BaseUrl, string? Token, string? WebhookSecret);
 
-public sealed record TaskLinkRequest(string? Url, string? ProjectPath, long? GitLabIid, string? Kind);
+public sealed record TaskLinkRequest(string? Url, string? ProjectPath, long? GitlabIid, string? Kind);
 
 /// <summary>An organisation's GitLab as answered: never its token nor its secret, only whether they are set.</summary>
 public sealed record OrgIntegrationView(

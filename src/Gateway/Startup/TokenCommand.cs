@@ -14,12 +14,13 @@ public static class TokenCommand
     public const string Name = "token";
 
     private const string Usage =
-        "usage: token --role ROLE [--role ROLE ...] [--sub NAME] [--days 1-365] [--gateway http://127.0.0.1:8080]\n"
+        "usage: token --role ROLE [--role ROLE ...] [--org ORG_ID ...] [--sub NAME] [--days 1-365] [--gateway http://127.0.0.1:8080]\n"
         + "roles: admin, project_owner, priority_manager, viewer";
 
     public static int Run(IReadOnlyList<string> args, SettingsReader settings, TextWriter output, TextWriter error)
     {
         var roles = new List<string>();
+        var orgs = new List<string>();
         var (subject, days, gateway) = ("cli", 7, new Uri("http://127.0.0.1:8080"));
         for (var i = 0; i < args.Count; i++)
         {
@@ -28,6 +29,7 @@ public static class TokenCommand
             {
                 ("--role", { } role) when Roles.All.Contains(role) => Take(() => roles.Add(role)),
                 ("--sub", { Length: > 0 and <= 100 } sub) => Take(() => subject = sub),
+                ("--org", { Length: > 0 and <= 128 } org) => Take(() => orgs.Add(org)),
                 ("--days", { } n) when int.TryParse(n, out var d) && d is >= 1 and <= 365 => Take(() => days = d),
                 ("--gateway", { } url) when Uri.TryCreate(url, UriKind.Absolute, out var parsed) => Take(() => gateway = parsed),
                 _ => false,
@@ -64,7 +66,16 @@ public static class TokenCommand
             JwtIssuer = settings.Optional("JWT_ISSUER"),
             JwtAudience = settings.Optional("JWT_AUDIENCE"),
         };
-        output.WriteLine(TokenIssuer.Issue(signing, subject, roles.Distinct().ToList(), TimeSpan.FromDays(days), DateTimeOffset.UtcNow));
+        output.WriteLine(
+            TokenIssuer.Issue(
+                signing,
+                subject,
+                roles.Distinct().ToList(),
+                TimeSpan.FromDays(days),
+                DateTimeOffset.UtcNow,
+                orgs: orgs.Distinct().ToList()
+            )
+        );
         return 0;
     }
 

@@ -11,12 +11,15 @@ namespace GitLabBus.Tests.Gateway.Identity;
 /// Roles enforced on every endpoint, read from the API document itself: every operation it lists is in the table below
 /// (a new endpoint fails this spec until someone decides who may call it), and every role gets exactly what the table
 /// says: past authorization (any answer but 401 and 403) or 403. A token limited to other projects gets 403 on every
-/// path that names a project.
+/// path that names a project, and a token of other organisations on every path that names an organisation.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayFactory>
 {
     private const string Anyone = "anyone";
+
+    /// <summary>The organisation every token of the table may act for (its <c>orgs</c> claim).</summary>
+    private const string Org = "acme";
     private static readonly string[] Readers = Roles.Readers;
     private static readonly string[] Writers = Roles.Writers;
     private static readonly string[] Admins = [Roles.Admin];
@@ -36,6 +39,15 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
         ["GET /auth/gitlab/callback"] = [Anyone],
         ["GET /auth/gitlab/status"] = Readers,
         ["POST /auth/gitlab/disconnect"] = Readers,
+        ["GET /api/orgs/{org_id}/integrations/gitlab"] = Readers,
+        ["PUT /api/orgs/{org_id}/integrations/gitlab"] = Roles.Configurers,
+        ["DELETE /api/orgs/{org_id}/integrations/gitlab"] = Roles.Configurers,
+        ["POST /api/orgs/{org_id}/integrations/gitlab/validate"] = Readers,
+        ["POST /api/orgs/{org_id}/integrations/gitlab/webhook"] = [Anyone],
+        ["GET /api/orgs/{org_id}/tasks/{task_id}/gitlab-links"] = Readers,
+        ["POST /api/orgs/{org_id}/tasks/{task_id}/gitlab-links"] = Writers,
+        ["DELETE /api/orgs/{org_id}/tasks/{task_id}/gitlab-links/{link_id}"] = Writers,
+        ["GET /api/orgs/{org_id}/audit"] = Readers,
         ["POST /webhooks/gitlab"] = [Anyone],
         ["GET /webhooks/deliveries"] = Readers,
         ["GET /webhooks/deliveries/{delivery_id}"] = Readers,
@@ -93,6 +105,9 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
         ["{saga}"] = "merge-queue",
         ["{correlation_id}"] = "4b1d7e3a-0c9e-5d61-9a8f-3c2b1a0f9e8d",
         ["{path}"] = "reports/junit.xml",
+        ["{org_id}"] = Org,
+        ["{task_id}"] = "task-1",
+        ["{link_id}"] = "lnk_000000000000000000000000",
     };
 
     private readonly GatewayFactory _gateway;
@@ -113,7 +128,9 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
     [MemberData(nameof(RolesToTry))]
     public async Task Should_let_each_role_call_exactly_what_the_table_allows(string role)
     {
-        using var client = ClientWith(_gateway.TokenFor(role));
+        using var client = ClientWith(
+            TokenIssuer.Issue(_gateway.Settings, "test-user", [role], TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow, orgs: [Org])
+        );
         var wrong = new List<string>();
 
         foreach (var operation in await OperationsAsync())
@@ -143,12 +160,34 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
             DateTimeOffset.UtcNow,
             projects: [2]
         );
+
+        await AssertRefusedWhereNamedAsync(token, "{project_id}");
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_token_of_other_organisations_on_every_path_naming_an_organisation()
+    {
+        var token = TokenIssuer.Issue(
+            _gateway.Settings,
+            "elsewhere",
+            [Roles.ProjectOwner],
+            TimeSpan.FromMinutes(5),
+            DateTimeOffset.UtcNow,
+            orgs: ["globex"]
+        );
+
+        await AssertRefusedWhereNamedAsync(token, "{org_id}");
+    }
+
+    /// <summary>Every operation whose path has <paramref name="placeholder"/>, save those anyone may call, answers 403.</summary>
+    private async Task AssertRefusedWhereNamedAsync(string token, string placeholder)
+    {
         using var client = ClientWith(token);
         var wrong = new List<string>();
-
-        foreach (
-            var operation in (await OperationsAsync()).Where(operation => operation.Contains("{project_id}", StringComparison.Ordinal))
-        )
+        var named = (await OperationsAsync()).Where(operation =>
+            operation.Contains(placeholder, StringComparison.Ordinal) && !Allowed[operation].Contains(Anyone)
+        );
+        foreach (var operation in named)
         {
             if (await CallAsync(client, operation) is var status and not HttpStatusCode.Forbidden)
             {
