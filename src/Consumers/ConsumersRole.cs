@@ -121,7 +121,10 @@ public static class ConsumersRole
         services.TryAddSingleton<OrgGitLabClients>();
         services.AddStore<ITaskLinkStore, InMemoryTaskLinkStore, RedisTaskLinkStore>(settings.Redis);
         services.AddScoped<TaskLinkRefresher>();
-        services.AddRecurringJob<TaskLinkRefresher>(settings.Redis, TaskLinkRefresher.JobName, links.Interval);
+        if (links.RefreshOn)
+        {
+            services.AddRecurringJob<TaskLinkRefresher>(settings.Redis, TaskLinkRefresher.JobName, links.Interval);
+        }
     }
 
     private static void AddPipelines(IServiceCollection services)

@@ -35,7 +35,9 @@ public sealed class EmbeddedHarness : IAsyncDisposable
         // The harness runs no hosted service, so no recurring job: a test runs a round of one itself.
         var settings = RuntimeSettings.Read(
             new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["MERGE_WATCH_INTERVAL_SECONDS"] = "0" })
+                .AddInMemoryCollection(
+                    new Dictionary<string, string?> { ["MERGE_WATCH_INTERVAL_SECONDS"] = "0", ["GITLAB_METADATA_TTL_SECONDS"] = "0" }
+                )
                 .AddInMemoryCollection(environment ?? new Dictionary<string, string?>())
                 .Build()
         );

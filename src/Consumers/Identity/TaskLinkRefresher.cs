@@ -5,11 +5,13 @@ using GitLabBus.Runtime.Settings;
 namespace GitLabBus.Consumers.Identity;
 
 /// <param name="Ttl"><c>GITLAB_METADATA_TTL_SECONDS</c> (3,600): how old a link's metadata may grow before the background
-/// refresh reads it again from GitLab.</param>
+/// refresh reads it again from GitLab; 0 turns the refresh off (hooks still refresh links).</param>
 public sealed record TaskLinkSettings(TimeSpan Ttl)
 {
     public static TaskLinkSettings Read(SettingsReader reader) =>
-        new(TimeSpan.FromSeconds(reader.Int("GITLAB_METADATA_TTL_SECONDS", 3_600, 10, 30 * 86_400)));
+        new(TimeSpan.FromSeconds(reader.Int("GITLAB_METADATA_TTL_SECONDS", 3_600, 0, 30 * 86_400)));
+
+    public bool RefreshOn => Ttl > TimeSpan.Zero;
 
     /// <summary>How often the refresher looks for stale links: a tenth of the TTL, at least every ten seconds.</summary>
     public TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(10, Ttl.TotalSeconds / 10));

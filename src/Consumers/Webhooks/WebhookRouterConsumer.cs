@@ -18,6 +18,20 @@ public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
                 }
                 : context.Message;
 
+        if (webhook.OrgId is { } org)
+        {
+            // An organisation's project ids and merge requests are of its own GitLab: the typed events would have the
+            // capabilities act on the gateway's GitLab instead. Its deliveries feed its task links only (TaskLinkHookConsumer).
+            logger.LogInformation(
+                "Delivery {DeliveryId} ({EventName}) is organisation {OrgId}'s; it refreshes its task links only",
+                webhook.DeliveryId,
+                webhook.EventName,
+                org
+            );
+            await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [] }, context.CancellationToken);
+            return;
+        }
+
         var typed = WebhookRouter.Route(webhook);
         if (typed is null)
         {

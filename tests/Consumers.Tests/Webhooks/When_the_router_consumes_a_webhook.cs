@@ -50,6 +50,21 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_route_an_organisations_delivery_nowhere_since_its_projects_are_of_another_GitLab()
+    {
+        var delivery = Delivery("Merge Request Hook", GitLabFixtures.Read("merge_request.json")) with { OrgId = "acme" };
+
+        await Harness.Bus.Publish(delivery);
+
+        var routed = await Harness
+            .Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+            .FirstOrDefault();
+        Assert.NotNull(routed);
+        Assert.Empty(routed.Context.Message.RoutedTo);
+        Assert.False(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
+    }
+
+    [Fact]
     public async Task Should_fault_an_invalid_payload_with_the_reason()
     {
         var message = new WebhookReceived
