@@ -7,6 +7,15 @@ namespace GitLabBus.Contracts;
 /// </summary>
 public record OrgGitLabValidateQuery(string OrgId);
 
+/// <summary>
+/// Whether an organisation's GitLab may be called where it is: its host resolves to an address outbound calls may go to
+/// (public, unless private networks are allowed). Asked before its configuration is kept; answered with
+/// <see cref="OrgGitLabAddressChecked"/>.
+/// </summary>
+public record OrgGitLabAddressQuery(string Host);
+
+public record OrgGitLabAddressChecked(bool Reachable);
+
 /// <param name="Reason">Why not, in GitLab's words, when not valid.</param>
 public record OrgGitLabValidated(bool Valid, string? Username, string? Reason);
 

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.GitLab.Http;
+using GitLabBus.Runtime.Settings;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Identity;
@@ -10,12 +12,20 @@ namespace GitLabBus.Consumers.Identity;
 /// An organisation's GitLab work asked by the gateway: validating its token, and its tasks' links (added with the item's
 /// metadata read from that GitLab, listed, removed). Every GitLab call goes to the organisation's GitLab with its token.
 /// </summary>
-public sealed partial class OrgGitLabConsumer(OrgGitLabClients gitlab, ITaskLinkStore links, TimeProvider time)
-    : IConsumer<OrgGitLabValidateQuery>,
+public sealed partial class OrgGitLabConsumer(OrgGitLabClients gitlab, ITaskLinkStore links, GitLabSettings settings, TimeProvider time)
+    : IConsumer<OrgGitLabAddressQuery>,
+        IConsumer<OrgGitLabValidateQuery>,
         IConsumer<TaskLinkAddRequested>,
         IConsumer<TaskLinksQuery>,
         IConsumer<TaskLinkRemoveRequested>
 {
+    public async Task Consume(ConsumeContext<OrgGitLabAddressQuery> context) =>
+        await context.RespondAsync(
+            new OrgGitLabAddressChecked(
+                await OutboundAddresses.IsReachableAsync(context.Message.Host, settings.AllowPrivateNetworks, context.CancellationToken)
+            )
+        );
+
     public async Task Consume(ConsumeContext<OrgGitLabValidateQuery> context)
     {
         if (await gitlab.ForAsync(context.Message.OrgId, context.CancellationToken) is not { } org)

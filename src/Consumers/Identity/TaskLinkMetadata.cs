@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
+using GitLabBus.GitLab.Models;
 
 namespace GitLabBus.Consumers.Identity;
 
@@ -22,35 +23,30 @@ public static class TaskLinkMetadata
         CancellationToken cancellationToken
     )
     {
-        if (link.Kind == TaskLink.Issue)
-        {
-            var issue = await client.GetIssueAsync(link.ProjectPath, link.GitlabIid, cancellationToken);
-            return link with
-            {
-                Title = issue.Title,
-                State = issue.State,
-                WebUrl = issue.WebUrl,
-                Labels = issue.Labels,
-                Assignees = [.. issue.Assignees.Select(user => user.Username)],
-                RefreshedAt = now,
-            };
-        }
-
-        var request = await client.GetMergeRequestAsync(
-            link.ProjectPath,
-            link.GitlabIid,
-            includeRebaseInProgress: false,
-            cancellationToken
-        );
+        var item =
+            link.Kind == TaskLink.Issue
+                ? Item.Of(await client.GetIssueAsync(link.ProjectPath, link.GitlabIid, cancellationToken))
+                : Item.Of(
+                    await client.GetMergeRequestAsync(link.ProjectPath, link.GitlabIid, includeRebaseInProgress: false, cancellationToken)
+                );
         return link with
         {
-            Title = request.Title,
-            State = request.State,
-            WebUrl = request.WebUrl,
-            Labels = request.Labels,
-            Assignees = [.. request.Assignees.Select(user => user.Username)],
+            Title = item.Title,
+            State = item.State,
+            WebUrl = item.WebUrl,
+            Labels = item.Labels,
+            Assignees = [.. item.Assignees.Select(user => user.Username)],
             RefreshedAt = now,
         };
+    }
+
+    /// <summary>What a link caches, as issues and merge requests both have it.</summary>
+    private sealed record Item(string Title, string State, string WebUrl, IReadOnlyList<string> Labels, IReadOnlyList<GitLabUser> Assignees)
+    {
+        public static Item Of(GitLabIssue issue) => new(issue.Title, issue.State, issue.WebUrl, issue.Labels, issue.Assignees);
+
+        public static Item Of(GitLabMergeRequest request) =>
+            new(request.Title, request.State, request.WebUrl, request.Labels, request.Assignees);
     }
 
     /// <summary>The item an issue or merge request hook is about: its kind, project path (canonical) and iid; null for others.</summary>

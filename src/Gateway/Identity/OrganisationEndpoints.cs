@@ -5,7 +5,6 @@ using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Webhooks;
-using GitLabBus.GitLab.Http;
 using GitLabBus.Runtime.Credentials;
 using GitLabBus.Runtime.Settings;
 
@@ -93,7 +92,7 @@ public static partial class OrganisationEndpoints
         HttpContext http,
         IOrgIntegrationStore integrations,
         IOrgAuditLog audit,
-        GitLabSettings gitlab,
+        BusRequests bus,
         TimeProvider time,
         string org_id,
         OrgIntegrationRequest? body,
@@ -125,7 +124,16 @@ public static partial class OrganisationEndpoints
             );
         }
 
-        if (!await OutboundAddresses.IsReachableAsync(instance.Host, gitlab.AllowPrivateNetworks, cancellationToken))
+        var (address, unanswered) = await bus.AskAsync<OrgGitLabAddressQuery, OrgGitLabAddressChecked>(
+            new(instance.Host),
+            cancellationToken
+        );
+        if (unanswered is not null)
+        {
+            return unanswered;
+        }
+
+        if (!address!.Reachable)
         {
             return ApiError.InvalidRequest(
                 $"base_url's host {instance.Host} does not resolve to a public address (loopback, link-local and private networks "

@@ -20,7 +20,12 @@ internal static class ApiDocumentDetails
         ["merge queue"] = "Batches of merge requests tested together and merged only as tested: entries, priorities, config",
         ["reviews"] = "Reviews of a merge request's latest commit by the rules reviewer or an LLM",
         ["sagas"] = "The state machines' instances, their journals, and replaying a journal",
-        ["identity"] = "Users of the gateway: log in, refresh tokens, users and their roles and projects (admins), your projects",
+        ["identity"] =
+            "Users of the gateway: log in, refresh tokens, users and their roles and projects (admins), your projects, "
+            + "connecting your session to GitLab (OAuth)",
+        ["organisations"] =
+            "Organisations with their own GitLab: its address, token and webhook secret (write-only), links from tasks to "
+            + "issues and merge requests, its webhook, the audit of every change",
         ["health"] = "Liveness, readiness and Prometheus metrics, without a token",
     };
 
@@ -44,6 +49,11 @@ internal static class ApiDocumentDetails
         ["state"] = "opened",
         ["search"] = "checkout",
         ["username"] = "alice",
+        ["org_id"] = "acme",
+        ["task_id"] = "task-7",
+        ["link_id"] = "lnk_3f0c9d1e8b7a4c2d9e6f1a0b",
+        ["session_id"] = "8c1d7e3a-0c9e-4d61-9a8f-3c2b1a0f9e8d",
+        ["redirect_uri"] = "/",
     };
 
     /// <summary>Query parameters read as text (so a bad one gets the contract's 400) that are whole numbers.</summary>
@@ -74,6 +84,9 @@ internal static class ApiDocumentDetails
         ["POST auth/refresh"] = """{"refresh_token":"3f0c9d1e8b7a4c2d9e6f1a0b3c5d7e9f.tR4n5Ft3t0k3n"}""",
         ["POST auth/users"] = """{"username":"alice","password":"a long passphrase","roles":["project_owner"],"projects":[1]}""",
         ["PUT auth/users/{username}"] = """{"roles":["viewer"],"projects":[1,2]}""",
+        ["PUT api/orgs/{org_id}/integrations/gitlab"] =
+            """{"base_url":"https://gitlab.acme.example","token":"glpat-…","webhook_secret":"a secret of 16 characters or more"}""",
+        ["POST api/orgs/{org_id}/tasks/{task_id}/gitlab-links"] = """{"url":"https://gitlab.acme.example/acme/shop/-/issues/12"}""",
         ["POST gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] =
             """{"command":"ask","question":"what does this change?"}""",
     };
