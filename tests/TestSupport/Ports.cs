@@ -10,12 +10,22 @@ public static class Ports
     private const int First = 20_000;
     private const int Last = 32_000;
 
-    /// <summary>A loopback port nobody listens on now, for a server a test starts.</summary>
+    // A port handed out is not bound until its server starts, seconds later for a role process: handed out once per test
+    // process, so two servers of this process never get the same one.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>A loopback port nobody listens on now and no other caller of this process was given, for a server a test
+    /// starts.</summary>
     public static int Free()
     {
         while (true)
         {
             var port = Random.Shared.Next(First, Last);
+            if (!HandedOut.TryAdd(port, true))
+            {
+                continue;
+            }
+
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
