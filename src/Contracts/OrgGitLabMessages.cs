@@ -7,6 +7,9 @@ namespace GitLabBus.Contracts;
 /// </summary>
 public record OrgGitLabValidateQuery(string OrgId);
 
+/// <param name="Reason">Why not, in GitLab's words, when not valid.</param>
+public record OrgGitLabValidated(bool Valid, string? Username, string? Reason);
+
 /// <summary>
 /// Whether an organisation's GitLab may be called where it is: its host resolves to an address outbound calls may go to
 /// (public, unless private networks are allowed). Asked before its configuration is kept; answered with
@@ -15,9 +18,6 @@ public record OrgGitLabValidateQuery(string OrgId);
 public record OrgGitLabAddressQuery(string Host);
 
 public record OrgGitLabAddressChecked(bool Reachable);
-
-/// <param name="Reason">Why not, in GitLab's words, when not valid.</param>
-public record OrgGitLabValidated(bool Valid, string? Username, string? Reason);
 
 /// <summary>
 /// Links a task of an organisation to an issue or a merge request of its GitLab, named by <see cref="Url"/> or by

@@ -25,17 +25,9 @@ public sealed class GitLabClientFactory(IHttpClientFactory http, GitLabClientOpt
     /// connections go only to public addresses unless <see cref="GitLabClientOptions.AllowPrivateNetworks"/>.
     /// </summary>
     public GitLabClient ForInstance(Uri instance, GitLabToken token) =>
-        new(
-            new GitLabConnection(
-                http.CreateClient(OtherInstanceClientName),
-                new FixedToken(token),
-                options.DefaultPageSize,
-                time,
-                telemetry,
-                new Uri(instance.ToString().TrimEnd('/') + "/api/v4/")
-            )
-        );
+        new(Connection(new FixedToken(token), OtherInstanceClientName, GitLabClientOptions.ApiBaseOf(instance)));
 
-    private GitLabConnection Connection(IGitLabTokenSource? tokens) =>
-        new(http.CreateClient(HttpClientName), tokens, options.DefaultPageSize, time, telemetry);
+    /// <param name="apiBase">Another instance's API, for the client without a base address; null for the configured GitLab.</param>
+    private GitLabConnection Connection(IGitLabTokenSource? tokens, string client = HttpClientName, Uri? apiBase = null) =>
+        new(http.CreateClient(client), tokens, options.DefaultPageSize, time, telemetry, apiBase);
 }

@@ -49,5 +49,8 @@ public sealed record GitLabClientOptions
     /// loopback, link-local or private address; the configured GitLab always may.</summary>
     public bool AllowPrivateNetworks { get; init; }
 
-    public Uri ApiBase => new(BaseUrl.ToString().TrimEnd('/') + "/api/v4/");
+    public Uri ApiBase => ApiBaseOf(BaseUrl);
+
+    /// <summary>Where <paramref name="instance"/>'s REST API is: <c>/api/v4/</c> under it.</summary>
+    public static Uri ApiBaseOf(Uri instance) => new(instance.ToString().TrimEnd('/') + "/api/v4/");
 }

@@ -26,14 +26,24 @@ public sealed class GitLabConnectConsumer(
         var cancellationToken = context.CancellationToken;
         var code = await credentials.GetAsync(request.CodeRef, cancellationToken);
         var verifier = await credentials.GetAsync(request.VerifierRef, cancellationToken);
-        if (code is null || verifier is null || GitLabSessionTokens.Application(gitlab.OAuth) is not { } application)
+        if (code is null || verifier is null)
         {
             await context.RespondAsync(
                 new RequestRefused(
-                    code is null || verifier is null ? ErrorCodes.Unauthorized : ErrorCodes.NotFound,
-                    code is null || verifier is null
-                        ? "the authorization code expired before it could be redeemed; connect again"
-                        : "GitLab OAuth is not configured on the consumers (GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET)",
+                    ErrorCodes.Unauthorized,
+                    "the authorization code expired before it could be redeemed; connect again",
+                    null
+                )
+            );
+            return;
+        }
+
+        if (GitLabSessionTokens.Application(gitlab.OAuth) is not { } application)
+        {
+            await context.RespondAsync(
+                new RequestRefused(
+                    ErrorCodes.NotFound,
+                    "GitLab OAuth is not configured on the consumers (GITLAB_OAUTH_CLIENT_ID, GITLAB_OAUTH_CLIENT_SECRET)",
                     null
                 )
             );

@@ -122,12 +122,10 @@ public sealed partial class OrgGitLabConsumer(OrgGitLabClients gitlab, ITaskLink
                 return null;
             }
 
-            var prefix = instance.AbsolutePath.TrimEnd('/');
+            // A GitLab under a relative root (https://example.com/gitlab) has it before every project path.
+            var root = instance.AbsolutePath.Trim('/');
             var path = match.Groups["project"].Value;
-            path =
-                prefix.Length > 0 && path.StartsWith(prefix.TrimStart('/') + "/", StringComparison.OrdinalIgnoreCase)
-                    ? path[prefix.TrimStart('/').Length..].TrimStart('/')
-                    : path;
+            path = root.Length > 0 && path.StartsWith(root + "/", StringComparison.OrdinalIgnoreCase) ? path[(root.Length + 1)..] : path;
             return (match.Groups["kind"].Value == "issues" ? TaskLink.Issue : TaskLink.MergeRequest, ProjectNames.Canonical(path), iid);
         }
 

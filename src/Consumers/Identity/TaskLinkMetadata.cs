@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
@@ -52,46 +53,29 @@ public static class TaskLinkMetadata
     /// <summary>The item an issue or merge request hook is about: its kind, project path (canonical) and iid; null for others.</summary>
     public static (string Kind, string ProjectPath, long Iid)? ItemOf(JsonElement payload)
     {
-        var kind = payload.TryGetProperty("object_kind", out var objectKind) ? objectKind.GetString() : null;
-        if (
-            kind is not (TaskLink.Issue or TaskLink.MergeRequest)
-            || !payload.TryGetProperty("project", out var project)
-            || !project.TryGetProperty("path_with_namespace", out var path)
-            || path.GetString() is not { } projectPath
-            || !payload.TryGetProperty("object_attributes", out var attributes)
-            || !attributes.TryGetProperty("iid", out var iid)
-            || !iid.TryGetInt64(out var number)
-        )
-        {
-            return null;
-        }
-
-        return (kind, ProjectNames.Canonical(projectPath), number);
+        var hook = new GitLabPayload(payload);
+        return
+            hook.String("object_kind") is (TaskLink.Issue or TaskLink.MergeRequest) and var kind
+            && hook.String("project", "path_with_namespace") is { } projectPath
+            && hook.Long("object_attributes", "iid") is { } iid
+            ? (kind, ProjectNames.Canonical(projectPath), iid)
+            : null;
     }
 
-    /// <summary>The link with what the hook's payload says of its item.</summary>
+    /// <summary>The link with what the hook's payload says of its item; what the payload leaves out stays as it was.</summary>
     public static TaskLink FromHook(TaskLink link, JsonElement payload, DateTimeOffset now)
     {
-        var attributes = payload.GetProperty("object_attributes");
+        var hook = new GitLabPayload(payload);
         return link with
         {
-            Title = Text(attributes, "title") ?? link.Title,
-            State = Text(attributes, "state") ?? link.State,
-            WebUrl = Text(attributes, "url") ?? link.WebUrl,
-            Labels =
-                payload.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array
-                    ? [.. labels.EnumerateArray().Select(label => Text(label, "title")).OfType<string>()]
-                    : link.Labels,
-            Assignees =
-                payload.TryGetProperty("assignees", out var assignees) && assignees.ValueKind == JsonValueKind.Array
-                    ? [.. assignees.EnumerateArray().Select(user => Text(user, "username")).OfType<string>()]
-                    : link.Assignees,
+            Title = hook.String("object_attributes", "title") ?? link.Title,
+            State = hook.String("object_attributes", "state") ?? link.State,
+            WebUrl = hook.String("object_attributes", "url") ?? link.WebUrl,
+            Labels = hook.Find("labels") is { ValueKind: JsonValueKind.Array } ? hook.LabelTitles("labels") : link.Labels,
+            Assignees = hook.Find("assignees") is { ValueKind: JsonValueKind.Array }
+                ? [.. hook.Array("assignees").Select(user => user.String("username")).OfType<string>()]
+                : link.Assignees,
             RefreshedAt = now,
         };
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

@@ -33,6 +33,13 @@ public static class ProjectAccess
             .ToHashSet();
     }
 
+    /// <summary>
+    /// Whether the caller may see what belongs to a project (a delivery, an operation): every caller when it is not limited;
+    /// a limited one only its projects', and nothing that names no project.
+    /// </summary>
+    public static Func<long?, bool> Sees(ClaimsPrincipal user) =>
+        Of(user) is { } granted ? project => project is { } id && granted.Contains(id) : _ => true;
+
     public static AuthorizationPolicyBuilder RequireProjectAccess(this AuthorizationPolicyBuilder policy) =>
         policy.AddRequirements(new Requirement());
 

@@ -21,7 +21,9 @@ public static partial class OrganisationEndpoints
 {
     public static IEndpointRouteBuilder MapOrganisations(this IEndpointRouteBuilder endpoints)
     {
-        var org = endpoints.MapGroup("/api/orgs/{org_id}").WithTags("organisations");
+        // Every id a path names is checked once, here, after authorization; the webhook answers a malformed one as a wrong
+        // secret instead, so it is mapped beside the group.
+        var org = endpoints.MapGroup("/api/orgs/{org_id}").WithTags("organisations").AddEndpointFilter(ValidRouteIds);
         org.MapGet("/integrations/gitlab", GetIntegration)
             .RequireAuthorization(Roles.ReadPolicy)
             .WithSummary("The organisation's GitLab: its address, whether a token and a webhook secret are set, the last change")
@@ -45,7 +47,9 @@ public static partial class OrganisationEndpoints
             .WithSummary("Ask the organisation's GitLab who its token is (GitLab's /user)")
             .Produces<OrgGitLabValidated>()
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
-        org.MapPost("/integrations/gitlab/webhook", Webhook)
+        endpoints
+            .MapPost("/api/orgs/{org_id}/integrations/gitlab/webhook", Webhook)
+            .WithTags("organisations")
             .AllowAnonymous()
             .WithSummary("The organisation's GitLab webhook: checked against its secret; the same answers as /webhooks/gitlab")
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
@@ -78,11 +82,6 @@ public static partial class OrganisationEndpoints
 
     private static async Task<IResult> GetIntegration(IOrgIntegrationStore integrations, string org_id, CancellationToken cancellationToken)
     {
-        if (InvalidId(org_id, "org_id") is { } invalid)
-        {
-            return invalid;
-        }
-
         return await integrations.GetAsync(org_id, cancellationToken) is { } integration
             ? Results.Ok(OrgIntegrationView.Of(integration))
             : NoIntegration(org_id);
@@ -99,11 +98,6 @@ public static partial class OrganisationEndpoints
         CancellationToken cancellationToken
     )
     {
-        if (InvalidId(org_id, "org_id") is { } invalid)
-        {
-            return invalid;
-        }
-
         var existing = await integrations.GetAsync(org_id, cancellationToken);
         if (body?.BaseUrl is not { } baseUrl || !IsInstanceUrl(baseUrl, out var instance))
         {
@@ -180,11 +174,6 @@ public static partial class OrganisationEndpoints
         CancellationToken cancellationToken
     )
     {
-        if (InvalidId(org_id, "org_id") is { } invalid)
-        {
-            return invalid;
-        }
-
         if (!await integrations.DeleteAsync(org_id, cancellationToken))
         {
             return NoIntegration(org_id);
@@ -196,11 +185,6 @@ public static partial class OrganisationEndpoints
 
     private static async Task<IResult> Validate(BusRequests bus, string org_id, CancellationToken cancellationToken)
     {
-        if (InvalidId(org_id, "org_id") is { } invalid)
-        {
-            return invalid;
-        }
-
         var (answer, error) = await bus.AskAsync<OrgGitLabValidateQuery, OrgGitLabValidated>(new(org_id), cancellationToken);
         return error ?? Results.Ok(answer);
     }
@@ -229,11 +213,6 @@ public static partial class OrganisationEndpoints
 
     private static async Task<IResult> ListLinks(BusRequests bus, string org_id, string task_id, CancellationToken cancellationToken)
     {
-        if ((InvalidId(org_id, "org_id") ?? InvalidId(task_id, "task_id")) is { } invalid)
-        {
-            return invalid;
-        }
-
         var (answer, error) = await bus.AskAsync<TaskLinksQuery, TaskLinkList>(new(org_id, task_id), cancellationToken);
         return error ?? Results.Ok(answer);
     }
@@ -249,11 +228,6 @@ public static partial class OrganisationEndpoints
         CancellationToken cancellationToken
     )
     {
-        if ((InvalidId(org_id, "org_id") ?? InvalidId(task_id, "task_id")) is { } invalid)
-        {
-            return invalid;
-        }
-
         if (body is null || (body.Url is null && (body.ProjectPath is null || body.GitlabIid is null || body.Kind is null)))
         {
             return ApiError.InvalidRequest("give url, or project_path, gitlab_iid and kind (issue or merge_request)");
@@ -309,11 +283,6 @@ public static partial class OrganisationEndpoints
         CancellationToken cancellationToken
     )
     {
-        if ((InvalidId(org_id, "org_id") ?? InvalidId(task_id, "task_id") ?? InvalidId(link_id, "link_id")) is { } invalid)
-        {
-            return invalid;
-        }
-
         var (answer, error) = await bus.AskAsync<TaskLinkRemoveRequested, TaskLinkRemoved>(
             new(org_id, task_id, link_id),
             cancellationToken
@@ -334,11 +303,6 @@ public static partial class OrganisationEndpoints
 
     private static async Task<IResult> Audit(IOrgAuditLog audit, string org_id, int? limit, CancellationToken cancellationToken)
     {
-        if (InvalidId(org_id, "org_id") is { } invalid)
-        {
-            return invalid;
-        }
-
         if (limit is < 1 or > IOrgAuditLog.Kept)
         {
             return ApiError.InvalidRequest($"limit must be 1 to {IOrgAuditLog.Kept}");
@@ -381,6 +345,21 @@ public static partial class OrganisationEndpoints
 
         instance = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/'));
         return true;
+    }
+
+    private static readonly string[] RouteIds = ["org_id", "task_id", "link_id"];
+
+    private static ValueTask<object?> ValidRouteIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var name in RouteIds)
+        {
+            if (context.HttpContext.GetRouteValue(name) is string id && InvalidId(id, name) is { } invalid)
+            {
+                return ValueTask.FromResult<object?>(invalid);
+            }
+        }
+
+        return next(context);
     }
 
     private static IResult? InvalidId(string id, string name) =>

@@ -51,11 +51,7 @@ public static class OperationEndpoints
     /// of another project, or one no project's, is unknown to it, as in the delivery log, so as not to say it exists).
     /// </summary>
     private static bool Visible(HttpContext http, IReadOnlyList<OperationEvent> events) =>
-        events.Count > 0
-        && (
-            ProjectAccess.Of(http.User) is not { } granted
-            || OperationProgressExtensions.ProjectOf(events) is { } project && granted.Contains(project)
-        );
+        events.Count > 0 && ProjectAccess.Sees(http.User)(OperationProgressExtensions.ProjectOf(events));
 
     private static IResult NotKept(string operationId) => ApiError.NotFound($"no operation {operationId} (operations are kept 24 hours)");
 
