@@ -51,6 +51,7 @@ public static class ConsumersRole
             bus.AddConsumer<BacklogItemsApplyConsumer, BacklogItemsApplyConsumerDefinition>();
             bus.AddConsumer<BacklogApplyOutcomeConsumer, BacklogApplyOutcomeConsumerDefinition>();
             bus.AddConsumer<CacheEmbeddingsConsumer, CacheEmbeddingsConsumerDefinition>();
+            bus.AddConsumer<SimilarWorkItemsConsumer, SimilarWorkItemsConsumerDefinition>();
             bus.AddConsumer<MergeQueueAdmissionConsumer, MergeQueueAdmissionConsumerDefinition>();
             bus.AddConsumer<MergeBatchStepConsumer, MergeBatchStepConsumerDefinition>();
             bus.AddConsumer<MergeQueueEntryConsumer, MergeQueueEntryConsumerDefinition>();
@@ -67,6 +68,7 @@ public static class ConsumersRole
     private static void AddBacklog(IServiceCollection services, RuntimeSettings settings)
     {
         services.AddSingleton(BacklogApplySettings.Read(settings.Reader));
+        services.AddSingleton<DuplicateWarnings>();
         services.AddStore<IBacklogApplyLedger, InMemoryBacklogApplyLedger, RedisBacklogApplyLedger>(settings.Redis);
         services.AddSingleton<IMessageRules<BacklogApplyAdmissionRequested>, BacklogApplyAdmissionRules>();
         services.AddSingleton<IMessageRules<BacklogItemsApplyRequested>, BacklogItemsApplyRequestRules>();
@@ -139,9 +141,16 @@ public static class ConsumersRole
         services.TryAddSingleton(EmbeddingChannel.Read(settings.Reader));
         services.AddStore<IEmbeddingCache, InMemoryEmbeddingCache, RedisEmbeddingCache>(settings.Redis);
         services.AddSingleton<IEmbeddingProvider>(
-            embeddings.Provider == "local" ? new LocalEmbeddingProvider() : new OpenAIEmbeddingProvider(embeddings)
+            embeddings.Provider switch
+            {
+                "minilm" => new MiniLmEmbeddingProvider(embeddings),
+                "local" => new LocalEmbeddingProvider(),
+                _ => new OpenAIEmbeddingProvider(embeddings),
+            }
         );
         services.AddSingleton<EmbeddingEvents>();
+        services.AddSingleton<SimilarityIndex>();
+        services.AddSingleton<SimilarWorkItemSearch>();
         EmbeddingHealthCheck.Register(services.AddHealthChecks());
     }
 }

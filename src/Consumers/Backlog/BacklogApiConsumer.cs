@@ -8,10 +8,11 @@ namespace GitLabBus.Consumers.Backlog;
 
 /// <summary>
 /// Answers the gateway's backlog reads from GitLab: a page of the backlog (epics of the project's nearest group that
-/// has epics, then the project's issues, both filtered by GitLab, embeddings from the cache only), project paths, and
+/// has epics, then the project's issues, both filtered by GitLab, embeddings from the cache only, those of the model the
+/// consumers run now), project paths, and
 /// the projects a caller may see.
 /// </summary>
-public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache embeddings)
+public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache embeddings, IEmbeddingProvider provider)
     : IConsumer<BacklogQuery>,
         IConsumer<ProjectResolveQuery>,
         IConsumer<ProjectListQuery>
@@ -46,6 +47,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
                 var items = page.Epics.Select(BacklogSource.WorkItem).Concat(page.Issues.Select(BacklogSource.WorkItem)).ToList();
                 var cached = await embeddings.GetManyAsync(
                     project.Id,
+                    provider.Model,
                     [.. items.Select(item => EmbeddingKeys.WorkItemId(item.Kind, item.Id))],
                     cancellationToken
                 );

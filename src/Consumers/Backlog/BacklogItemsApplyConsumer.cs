@@ -24,6 +24,7 @@ public sealed class BacklogItemsApplyConsumer(
     IBacklogApplyLedger ledger,
     IJobLease leases,
     BacklogApplySettings settings,
+    DuplicateWarnings duplicateWarnings,
     IOperationProgress progress,
     TimeProvider time,
     ILogger<BacklogItemsApplyConsumer> logger
@@ -137,6 +138,7 @@ public sealed class BacklogItemsApplyConsumer(
             records = await run.RunAsync(
                 inputs,
                 index => epics ? (null, null) : EpicLink(step, step.Issues[index], epicsGroup is not null),
+                await duplicateWarnings.ForAsync(project.Id, inputs, cancellationToken),
                 cancellationToken
             );
         }

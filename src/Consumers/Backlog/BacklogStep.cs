@@ -32,6 +32,7 @@ internal sealed class BacklogStep(
     public async Task<IReadOnlyList<BacklogItemRecord>> RunAsync(
         IReadOnlyList<BacklogEpicInput> inputs,
         Func<int, (long? EpicId, string? Warning)> epicLink,
+        IReadOnlyDictionary<int, string> duplicates,
         CancellationToken cancellationToken
     )
     {
@@ -59,7 +60,16 @@ internal sealed class BacklogStep(
                     continue;
                 }
 
-                var record = await ApplyAsync(index, inputs[index], labels, epicLink(index), existing, mayHaveWritten, cancellationToken);
+                var record = await ApplyAsync(
+                    index,
+                    inputs[index],
+                    labels,
+                    epicLink(index),
+                    duplicates.GetValueOrDefault(index),
+                    existing,
+                    mayHaveWritten,
+                    cancellationToken
+                );
                 records.Add(record);
                 unrecorded.Add(record);
                 if (unrecorded.Count == RecordBatch)
@@ -88,6 +98,7 @@ internal sealed class BacklogStep(
         BacklogEpicInput input,
         IReadOnlyDictionary<string, string> labels,
         (long? EpicId, string? Warning) link,
+        string? duplicate,
         IReadOnlyDictionary<long, GitLabItem> existing,
         bool mayHaveWritten,
         CancellationToken cancellationToken
@@ -107,9 +118,9 @@ internal sealed class BacklogStep(
             }
         }
 
-        if (link.Warning is { } linkWarning)
+        foreach (var warning in new[] { link.Warning, duplicate }.OfType<string>())
         {
-            warnings.Add(new BacklogItemWarning(scope, index, linkWarning));
+            warnings.Add(new BacklogItemWarning(scope, index, warning));
         }
 
         var desired = new DesiredItem(input.Title.Trim(), input.Description ?? "", known, link.EpicId);

@@ -9,7 +9,8 @@ namespace GitLabBus.Consumers.Embeddings;
 /// <summary>
 /// Embeds the title of every epic and issue of a project and replaces its cached vectors: scans GitLab page after
 /// page, embeds in batches of <c>OAI_EMBED_BATCH</c> with <c>OAI_EMBED_CONCURRENCY</c> batches at once, writing each
-/// batch's vectors as they come, then removes the stale ones (so readers never see an empty cache). Every step is a
+/// batch's vectors (with their model and what a similarity answer names) as they come, then removes the stale ones (so readers
+/// never see an empty cache) and completes the run, which sends every replica's similarity index to read the project again. Every step is a
 /// gitlab_client_service contract event (progress at most twice a second, <see cref="ProgressThrottle"/>); a provider failure ends with an
 /// <c>error</c> event and the
 /// operation failed as <c>embedding_unavailable</c>.
@@ -37,11 +38,11 @@ public sealed class CacheEmbeddingsConsumer(
             await events.PublishAsync(request.OperationId, request.ProjectId, "started", null, cancellationToken);
 
             var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
-            var titles = new List<(string Id, string Title)>();
+            var titles = new List<CachedTitle>();
             var scanning = new ProgressThrottle(time);
             await foreach (var item in BacklogSource.ListAllAsync(client, project, epicsGroup, cancellationToken))
             {
-                titles.Add((EmbeddingKeys.WorkItemId(item.Kind, item.Id), item.Title));
+                titles.Add(new CachedTitle(item.Kind, item.Id, item.Iid, item.Title, item.WebUrl, item.State, []));
                 if (scanning.Due())
                 {
                     await events.PublishAsync(
@@ -62,14 +63,19 @@ public sealed class CacheEmbeddingsConsumer(
                 cancellationToken
             );
             var dimensions = await EmbedAndWriteAsync(request.OperationId, request.ProjectId, projectId, titles, cancellationToken);
-            await cache.RemoveAllExceptAsync(projectId, titles.Select(item => item.Id).ToHashSet(), cancellationToken);
+            await cache.CompleteRunAsync(projectId, provider.Model, titles.Select(item => item.WorkItemId).ToHashSet(), cancellationToken);
             await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = titles.Count }, cancellationToken);
             // The seed's last event is the operation's end: its result rides on it.
             await events.PublishAsync(
                 request.OperationId,
                 request.ProjectId,
                 OperationEventTypes.Completed,
-                new { cached = titles.Count, provider = provider.Name },
+                new
+                {
+                    cached = titles.Count,
+                    provider = provider.Name,
+                    model = provider.Model,
+                },
                 cancellationToken
             );
             await context.Publish(
@@ -79,16 +85,17 @@ public sealed class CacheEmbeddingsConsumer(
                     ProjectId = projectId,
                     Cached = titles.Count,
                     Provider = provider.Name,
+                    Model = provider.Model,
                     Dimensions = dimensions,
                 },
                 cancellationToken
             );
             logger.LogInformation(
-                "Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Provider}",
+                "Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Model}",
                 request.OperationId,
                 titles.Count,
                 ProjectRedaction.Redact(projectId),
-                provider.Name
+                provider.Model
             );
         }
         catch (EmbeddingUnavailableException unavailable)
@@ -110,7 +117,7 @@ public sealed class CacheEmbeddingsConsumer(
         string operationId,
         string projectName,
         long projectId,
-        List<(string Id, string Title)> titles,
+        List<CachedTitle> titles,
         CancellationToken cancellationToken
     )
     {
@@ -123,7 +130,7 @@ public sealed class CacheEmbeddingsConsumer(
             async (batch, token) =>
             {
                 var embedded = await provider.EmbedAsync([.. batch.Select(item => item.Title)], token);
-                await cache.WriteAsync(projectId, [.. batch.Select((item, i) => KeyValuePair.Create(item.Id, embedded[i]))], token);
+                await cache.WriteAsync(projectId, provider.Model, [.. batch.Select((item, i) => item with { Vector = embedded[i] })], token);
                 Interlocked.Exchange(ref dimensions, embedded.FirstOrDefault()?.Length ?? 0);
                 var done = Interlocked.Add(ref completed, batch.Length);
                 if (done == titles.Count || embedding.Due())

@@ -1,29 +1,56 @@
 namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
-/// Title embeddings of a project's work items: in Redis one key per item, <c>embeddings:{project_id}:{work_item_id}</c>,
-/// its value a JSON array of numbers; in memory in embedded mode. Work item ids are <c>epic-{id}</c> and
-/// <c>issue-{id}</c>, because GitLab numbers epics and issues separately.
+/// Title embeddings of a project's work items, each recorded with the model that made it. In Redis one key per item,
+/// <c>embeddings:{project_id}:{work_item_id}</c>, its value a JSON array of numbers (the contract's, which other services read),
+/// beside a hash <c>embeddings:titles:{project_id}</c> of what a similarity answer names (model, kind, ids, title, URL, state)
+/// and <c>embeddings:runs:{project_id}</c>, the last completed run (model, generation, count); in memory in embedded mode.
+/// Work item ids are <c>epic-{id}</c> and <c>issue-{id}</c>, because GitLab numbers epics and issues separately.
 /// </summary>
 public interface IEmbeddingCache
 {
-    /// <summary>The cached vectors of these items (one round trip), absent ones left out.</summary>
+    /// <summary>The cached vectors of these items made by <paramref name="model"/> (one round trip); others left out.</summary>
     Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
         long projectId,
+        string model,
         IReadOnlyCollection<string> workItemIds,
         CancellationToken cancellationToken
     );
 
-    /// <summary>Adds or overwrites these vectors of the project (one round trip).</summary>
-    Task WriteAsync(long projectId, IReadOnlyCollection<KeyValuePair<string, float[]>> vectors, CancellationToken cancellationToken);
+    /// <summary>Adds or overwrites these titles of the project, vector and record together (one atomic round trip).</summary>
+    Task WriteAsync(long projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken);
 
-    /// <summary>Removes the project's vectors of every item not in <paramref name="keep"/>: what a replacement leaves behind.</summary>
-    Task RemoveAllExceptAsync(long projectId, IReadOnlySet<string> keep, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends a run: removes the project's titles not in <paramref name="keep"/> (what a replacement leaves behind), then records
+    /// the run's model and count under a new generation, which tells every replica's index to read the project again.
+    /// </summary>
+    Task CompleteRunAsync(long projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken);
+
+    /// <summary>The project's last completed run; null when none completed.</summary>
+    Task<EmbeddingRun?> LastRunAsync(long projectId, CancellationToken cancellationToken);
+
+    /// <summary>Every cached title of the project made by <paramref name="model"/>, a page at a time (bounded memory).</summary>
+    IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(long projectId, string model, CancellationToken cancellationToken);
 }
+
+/// <summary>A work item's title as cached: its vector and what a similarity answer names.</summary>
+/// <param name="Kind"><c>epic</c> or <c>issue</c>.</param>
+/// <param name="Id">GitLab's id, as the backlog's <c>GitLabWorkItem</c> gives it.</param>
+public sealed record CachedTitle(string Kind, string Id, string Iid, string Title, string WebUrl, string State, float[] Vector)
+{
+    public string WorkItemId => EmbeddingKeys.WorkItemId(Kind, Id);
+}
+
+/// <param name="Generation">Grows by one with every completed run.</param>
+public sealed record EmbeddingRun(string Model, long Generation, int Count);
 
 public static class EmbeddingKeys
 {
     public static string WorkItemId(string kind, string id) => $"{kind}-{id}";
 
     public static string Key(long projectId, string workItemId) => $"embeddings:{projectId}:{workItemId}";
+
+    public static string Titles(long projectId) => $"embeddings:titles:{projectId}";
+
+    public static string Runs(long projectId) => $"embeddings:runs:{projectId}";
 }

@@ -17,6 +17,8 @@ public sealed class LocalEmbeddingProvider : IEmbeddingProvider
 
     public string Name => "local";
 
+    public string Model => "local/hashed-words-256";
+
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
         Task.FromResult(texts.Select(Embed).ToArray());
 

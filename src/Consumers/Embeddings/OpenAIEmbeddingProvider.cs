@@ -15,6 +15,7 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
     public OpenAIEmbeddingProvider(EmbeddingSettings settings)
     {
         Name = settings.Provider;
+        Model = $"{settings.Provider}/{(settings.Provider == "azure" ? settings.Deployment : settings.Model)}";
         var options = OpenAIConnection.Options(
             settings.BaseUrl!,
             settings.Key!,
@@ -30,6 +31,8 @@ public sealed class OpenAIEmbeddingProvider : IEmbeddingProvider
     }
 
     public string Name { get; }
+
+    public string Model { get; }
 
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {

@@ -11,7 +11,8 @@ namespace GitLabBus.Gateway.Backlog;
 /// <summary>
 /// The backlog API (the gitlab_client_service contract's paths and bodies): a project's backlog as
 /// <c>ListResponse&lt;GitLabWorkItem&gt;</c>, title embeddings refreshed, a reviewed backlog applied
-/// (<see cref="ApplyBacklogEndpoint"/>), and project paths or URLs resolved to ids. GitLab is read and written by the consumers.
+/// (<see cref="ApplyBacklogEndpoint"/>), work items similar to a text (<see cref="SimilarityEndpoints"/>), and project paths or
+/// URLs resolved to ids. GitLab is read and written by the consumers.
 /// </summary>
 public static class BacklogEndpoints
 {
@@ -43,6 +44,7 @@ public static class BacklogEndpoints
             .Produces<ErrorBody>(StatusCodes.Status503ServiceUnavailable);
 
         endpoints.MapApplyBacklog();
+        endpoints.MapBacklogSimilarity();
 
         read.MapPost("/resolve", Resolve)
             .WithSummary("The GitLab project a path (gitlab_path) or URL (gitlab_url) names")

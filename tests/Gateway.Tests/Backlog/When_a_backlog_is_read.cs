@@ -119,22 +119,16 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
     }
 
     [Fact]
-    public async Task Should_fill_title_embeddings_from_the_cache_only()
+    public async Task Should_fill_title_embeddings_from_the_cache_only_and_only_of_the_current_model()
     {
         var items = await ItemsAsync("/gitlab/projects/1/backlog?state=all&per_page=100");
         var epic = items.First(item => item.GetProperty("kind").GetString() == "epic");
-        var issue = items.First(item => item.GetProperty("kind").GetString() == "issue");
-        await _gateway
-            .Services.GetRequiredService<IEmbeddingCache>()
-            .WriteAsync(
-                1,
-                new Dictionary<string, float[]>
-                {
-                    [EmbeddingKeys.WorkItemId("epic", epic.GetProperty("id").GetString()!)] = [0.25f, 0.5f],
-                    [EmbeddingKeys.WorkItemId("issue", issue.GetProperty("id").GetString()!)] = [1f, 0f],
-                },
-                CancellationToken.None
-            );
+        var issues = items.Where(item => item.GetProperty("kind").GetString() == "issue").ToList();
+        var (issue, ofAnotherModel) = (issues[0], issues[1]);
+        var cache = _gateway.Services.GetRequiredService<IEmbeddingCache>();
+        var model = _gateway.Services.GetRequiredService<IEmbeddingProvider>().Model;
+        await cache.WriteAsync(1, model, [Cached(epic, [0.25f, 0.5f]), Cached(issue, [1f, 0f])], CancellationToken.None);
+        await cache.WriteAsync(1, "local/hashed-words-256", [Cached(ofAnotherModel, [0f, 1f])], CancellationToken.None);
 
         var cached = await ItemsAsync("/gitlab/projects/1/backlog?state=all&per_page=100");
 
@@ -148,6 +142,17 @@ public sealed class When_a_backlog_is_read : IClassFixture<GatewayFactory>
         );
         Assert.Equal(8, cached.Count(item => item.GetProperty("title_embedding").ValueKind == JsonValueKind.Null));
     }
+
+    private static CachedTitle Cached(JsonElement item, float[] vector) =>
+        new(
+            item.GetProperty("kind").GetString()!,
+            item.GetProperty("id").GetString()!,
+            item.GetProperty("iid").GetString()!,
+            item.GetProperty("title").GetString()!,
+            item.GetProperty("web_url").GetString()!,
+            item.GetProperty("state").GetString()!,
+            vector
+        );
 
     [Theory]
     [InlineData("/gitlab/projects/1/backlog?state=merged", "state must be opened, closed or all")]

@@ -5,7 +5,8 @@ using GitLabBus.Tests.TestSupport.Gateway;
 
 namespace GitLabBus.Tests.Gateway.Backlog;
 
-/// <summary><c>cache-embeddings</c> end to end in embedded mode with the local provider, then the backlog read with the vectors.</summary>
+/// <summary><c>cache-embeddings</c> end to end in embedded mode with the default provider (minilm), then the backlog read with the
+/// vectors.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
 {
@@ -44,7 +45,7 @@ public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
         var named = operation.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).Distinct();
         Assert.Equal(["started", "progress", "embedded", "cached", "completed"], named);
         Assert.Equal(10, operation.GetProperty("result").GetProperty("cached").GetInt32());
-        Assert.All(items, item => Assert.Equal(256, item.GetProperty("title_embedding").GetArrayLength()));
+        Assert.All(items, item => Assert.Equal(384, item.GetProperty("title_embedding").GetArrayLength()));
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class When_embeddings_are_cached : IClassFixture<GatewayFactory>
 
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         Assert.Contains(
-            "local provider",
+            "minilm provider",
             health.GetProperty("checks").GetProperty("embeddings").GetProperty("description").GetString(),
             StringComparison.Ordinal
         );

@@ -1,0 +1,8 @@
+using MassTransit;
+
+namespace GitLabBus.Consumers.Embeddings;
+
+public sealed class SimilarWorkItemsConsumerDefinition : ConsumerDefinition<SimilarWorkItemsConsumer>
+{
+    public SimilarWorkItemsConsumerDefinition() => EndpointName = "backlog-similar";
+}
