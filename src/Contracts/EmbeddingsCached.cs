@@ -1,6 +1,7 @@
 namespace GitLabBus.Contracts;
 
-/// <summary>A project's title embeddings were replaced: <see cref="Cached"/> work items, by <see cref="Provider"/>'s <see cref="Model"/>.</summary>
+/// <summary>A project's title embeddings were replaced: <see cref="Cached"/> work items, by <see cref="Provider"/>'s
+/// <see cref="Model"/>.</summary>
 public record EmbeddingsCached
 {
     public string OperationId { get; init; } = "";

@@ -46,7 +46,11 @@ public sealed class DuplicateWarnings(SimilarWorkItemSearch search, BacklogApply
         }
         catch (EmbeddingUnavailableException unavailable)
         {
-            logger.LogWarning("New titles of project {ProjectId} not compared with its work items: {Reason}", projectId, unavailable.Message);
+            logger.LogWarning(
+                "New titles of project {ProjectId} not compared with its work items: {Reason}",
+                projectId,
+                unavailable.Message
+            );
         }
 
         return warnings;

@@ -130,7 +130,8 @@ public sealed class CacheEmbeddingsConsumer(
             async (batch, token) =>
             {
                 var embedded = await provider.EmbedAsync([.. batch.Select(item => item.Title)], token);
-                await cache.WriteAsync(projectId, provider.Model, [.. batch.Select((item, i) => item with { Vector = embedded[i] })], token);
+                var vectors = batch.Select((item, i) => item with { Vector = embedded[i] });
+                await cache.WriteAsync(projectId, provider.Model, [.. vectors], token);
                 Interlocked.Exchange(ref dimensions, embedded.FirstOrDefault()?.Length ?? 0);
                 var done = Interlocked.Add(ref completed, batch.Length);
                 if (done == titles.Count || embedding.Due())

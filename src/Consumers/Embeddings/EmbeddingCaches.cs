@@ -121,7 +121,8 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         var seen = new HashSet<string>();
         var page = new List<(string Id, TitleRecord Record)>(Page);
         // HSCAN may return a field twice while the hash grows: seen keeps each title once.
-        await foreach (var entry in database.HashScanAsync(EmbeddingKeys.Titles(projectId), pageSize: Page).WithCancellation(cancellationToken))
+        var entries = database.HashScanAsync(EmbeddingKeys.Titles(projectId), pageSize: Page);
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
             if (Recorded(entry.Value) is { } record && record.Model == model && seen.Add(entry.Name.ToString()))
             {

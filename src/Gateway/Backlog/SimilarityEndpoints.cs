@@ -94,13 +94,16 @@ public static class SimilarityEndpoints
 
         var titles = items!.Select(item => item!.Title!.Trim()).ToList();
         var (answer, error) = await consumers.AskAsync<SimilarWorkItemsQuery, SimilarWorkItems>(
-            Query(projectId, titles, limit ?? 3, minScore ?? 0.8, caller),
+            Query(projectId, titles, limit ?? 3, minScore ?? 0.7, caller),
             cancellationToken
         );
-        return error
-            ?? Results.Ok(
-                new DuplicatesList([.. titles.Select((title, index) => new DuplicateCandidates(title, answer!.Matches[index]))], answer!.Model)
-            );
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var candidates = titles.Select((title, index) => new DuplicateCandidates(title, answer!.Matches[index]));
+        return Results.Ok(new DuplicatesList([.. candidates], answer!.Model));
     }
 
     private static SimilarWorkItemsQuery Query(

@@ -16,7 +16,9 @@ internal static class ApiDocumentDetails
         ["webhooks"] = "GitLab's hooks in (X-Gitlab-Token), and the delivery log: what arrived, where it went, replay",
         ["operations"] = "Progress of long-running work: its events, status and result, also as a live event stream",
         ["pipelines"] = "Trigger, follow and act on GitLab pipelines and jobs; traces and artifacts streamed",
-        ["backlog"] = "The backlog of epics and issues, project resolution, title embeddings, and applying a backlog",
+        ["backlog"] =
+            "The backlog of epics and issues, project resolution, title embeddings, work items similar to a text or to proposed items, "
+            + "and applying a backlog",
         ["merge queue"] = "Batches of merge requests tested together and merged only as tested: entries, priorities, config",
         ["reviews"] = "Reviews of a merge request's latest commit by the rules reviewer or an LLM",
         ["sagas"] = "The state machines' instances, their journals, and replaying a journal",
@@ -54,6 +56,8 @@ internal static class ApiDocumentDetails
         ["link_id"] = "lnk_3f0c9d1e8b7a4c2d9e6f1a0b",
         ["session_id"] = "8c1d7e3a-0c9e-4d61-9a8f-3c2b1a0f9e8d",
         ["redirect_uri"] = "/",
+        ["text"] = "Discounts are not applied to the cart total",
+        ["min_score"] = 0.5,
     };
 
     /// <summary>Query parameters read as text (so a bad one gets the contract's 400) that are whole numbers.</summary>
@@ -69,6 +73,9 @@ internal static class ApiDocumentDetails
             {"project_id":"1","prompt_id":"gen-2026-12-01-001",
              "epics":[{"id":null,"title":"Security hardening","description":"Keys and secrets","labels":["feature"]}],
              "issues":[{"id":null,"title":"Rotate service keys","description":"Quarterly","labels":["backend"],"epic_id":"new:0"}]}
+            """,
+        ["POST gitlab/projects/{project_id}/backlog/duplicates"] = """
+            {"items":[{"title":"Rotate service keys","description":"Quarterly"},{"title":"Checkout is slow on phones"}]}
             """,
         ["POST gitlab/projects/{project_id}/merge-queue"] = """{"merge_request_iid":1,"priority":0}""",
         ["PUT gitlab/projects/{project_id}/merge-queue/{merge_request_iid}/priority"] = """{"priority":10}""",

@@ -121,5 +121,16 @@ public sealed class When_an_openai_compatible_provider_embeds : IAsyncLifetime
     }
 
     private EmbeddingSettings Settings(string provider, string? apiVersion) =>
-        new(provider, new Uri(provider == "azure" ? _url : $"{_url}/v1"), Key, apiVersion, "text-embedding-3-small", "titles", 16, 2, 1, 1_000);
+        new(
+            provider,
+            new Uri(provider == "azure" ? _url : $"{_url}/v1"),
+            Key,
+            apiVersion,
+            "text-embedding-3-small",
+            "titles",
+            16,
+            2,
+            1,
+            1_000
+        );
 }

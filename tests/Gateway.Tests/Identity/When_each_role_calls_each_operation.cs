@@ -56,6 +56,8 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
         ["GET /operations/{operation_id}/events"] = Readers,
         ["POST /gitlab/projects/{project_id}/apply-backlog"] = Writers,
         ["GET /gitlab/projects/{project_id}/backlog"] = Readers,
+        ["GET /gitlab/projects/{project_id}/backlog/similar"] = Readers,
+        ["POST /gitlab/projects/{project_id}/backlog/duplicates"] = Readers,
         ["POST /gitlab/projects/resolve"] = Readers,
         ["POST /gitlab/projects/{project_id}/cache-embeddings"] = Writers,
         ["GET /gitlab/projects/{project_id}/pipelines/{pipeline_id}"] = Readers,
