@@ -18,8 +18,11 @@ namespace GitLabBus.Bench;
 /// an epic of the same request), timed from the POST to its 200, against the same GitLab calls made directly with our
 /// client, one after the other as the apply makes them, from a process of their own (as the consumers process is);
 /// alternated over nine rounds after five warm-up runs on each side;</item>
-/// <item>caching the title embeddings of <see cref="BenchSettings.EmbeddingItems"/> work items with the local provider,
-/// timed from the POST to the operation's end, with the consumers process's peak working set.</item>
+/// <item>caching the title embeddings of <see cref="BenchSettings.EmbeddingItems"/> work items with a provider (the hashing one in
+/// the backlog scenario; minilm, 10,000 then 100,000 items, in the embeddings scenario), timed from the POST to the operation's
+/// end, with the consumers process's peak working set;</item>
+/// <item>then <c>backlog/similar</c> over those cached titles through the gateway, one request at a time: the first (which reads
+/// the project into the consumers' index), and p50/p99 of the next ones.</item>
 /// </list>
 /// </summary>
 public sealed class BacklogBenchmark(BenchSettings settings)
@@ -37,7 +40,9 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         double[] DirectSeconds
     );
 
-    public sealed record EmbeddingsResult(int Items, double Seconds, double ItemsPerSecond, long ConsumersPeakBytes);
+    public sealed record EmbeddingsResult(int Items, double Seconds, double ItemsPerSecond, long ConsumersPeakBytes, SimilarResult? Similar);
+
+    public sealed record SimilarResult(int Requests, double FirstMs, double P50Ms, double P99Ms);
 
     public async Task<ApplyResult> ApplyAsync()
     {
@@ -76,13 +81,18 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         );
     }
 
-    public async Task<EmbeddingsResult> CacheEmbeddingsAsync()
+    public async Task<EmbeddingsResult> CacheEmbeddingsAsync(int items, string provider, int similarRequests = 0)
     {
         await using var simulator = await SimulatorApp.StartAsync(
             new SimulatorOptions { PublicUrl = SimulatorUrl, RateLimitPerMinute = int.MaxValue }
         );
-        SeedIssues(simulator, settings.EmbeddingItems);
-        await using var deployment = await BenchDeployment.StartAsync(settings, SimulatorUrl, RedisDatabase);
+        SeedIssues(simulator, items);
+        await using var deployment = await BenchDeployment.StartAsync(
+            settings,
+            SimulatorUrl,
+            RedisDatabase,
+            new Dictionary<string, string> { ["EMBEDDINGS_PROVIDER"] = provider }
+        );
         using var gateway = BenchDeployment.CreateClient(4);
 
         var clock = Stopwatch.StartNew();
@@ -106,7 +116,34 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         }
 
         var cached = operation.GetProperty("result").GetProperty("cached").GetInt32();
-        return new EmbeddingsResult(cached, seconds, cached / seconds, deployment.Consumers.PeakWorkingSetBytes);
+        var peak = deployment.Consumers.PeakWorkingSetBytes;
+        return new EmbeddingsResult(
+            cached,
+            seconds,
+            cached / seconds,
+            peak,
+            similarRequests > 0 ? await SimilarAsync(gateway, similarRequests) : null
+        );
+    }
+
+    /// <summary>Texts a person would search for, each asked in turn: one request at a time, so each figure is one answer's time.</summary>
+    private static async Task<SimilarResult> SimilarAsync(HttpClient gateway, int requests)
+    {
+        string Text(int i) => Uri.EscapeDataString($"{Words[i % Words.Length]} {Words[(i * 7 + 3) % Words.Length]} is broken");
+        var clock = Stopwatch.StartNew();
+        (await gateway.GetAsync($"/gitlab/projects/1/backlog/similar?text={Text(0)}")).EnsureSuccessStatusCode();
+        var first = clock.Elapsed.TotalMilliseconds;
+        var times = new List<double>(requests);
+        for (var i = 1; i <= requests; i++)
+        {
+            clock.Restart();
+            using var answer = await gateway.GetAsync($"/gitlab/projects/1/backlog/similar?text={Text(i)}&limit=10&min_score=0.3");
+            answer.EnsureSuccessStatusCode();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return new SimilarResult(requests, first, Percentiles.Of(times, 0.5), Percentiles.Of(times, 0.99));
     }
 
     private static async Task<double> ApplyThroughGatewayAsync(HttpClient gateway, string prompt, int items)

@@ -66,6 +66,12 @@ public sealed partial class When_the_docs_examples_are_run : IAsyncLifetime
             "{\"title\":\"Renamed in GitLab\",\"state\":\"closed\"}",
             "[\"link.added\",\"gitlab.configured\"]",
         ],
+        ["backlog.md"] =
+        [
+            "\"model\":\"minilm/all-MiniLM-L6-v2\"",
+            "\"title\":\"Cart total ignores discounts\"",
+            "\"title\":\"Typo-tolerant product search\"",
+        ],
         ["pipelines.md"] = ["\"status\""],
         ["progress.md"] = ["event: completed"],
     };

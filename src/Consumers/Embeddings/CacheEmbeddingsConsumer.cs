@@ -129,7 +129,7 @@ public sealed class CacheEmbeddingsConsumer(
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
-                var embedded = await provider.EmbedAsync([.. batch.Select(item => item.Title)], token);
+                var embedded = (await provider.EmbedAsync([.. batch.Select(item => item.Title)], token)).Normalised();
                 var vectors = batch.Select((item, i) => item with { Vector = embedded[i] });
                 await cache.WriteAsync(projectId, provider.Model, [.. vectors], token);
                 Interlocked.Exchange(ref dimensions, embedded.FirstOrDefault()?.Length ?? 0);

@@ -51,9 +51,16 @@ public sealed class MiniLmEmbeddingProvider(EmbeddingSettings settings) : IEmbed
     {
         lock (Loading)
         {
-            return _encoder ??= new SentenceEncoder(
-                new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = settings.Threads, InterOpNumThreads = 1 }
-            );
+            if (_encoder is null)
+            {
+                var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = settings.Threads, InterOpNumThreads = 1 };
+                // ONNX Runtime's threads spin after each batch, waiting for the next, on cores the bus, Redis and GitLab calls share:
+                // without spinning, 960 titles took 5.6 s of CPU instead of 7.7 s here, and were done no later.
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+                _encoder = new SentenceEncoder(options);
+            }
+
+            return _encoder;
         }
     }
 }

@@ -34,7 +34,7 @@ public sealed class SimilarWorkItemSearch(IEmbeddingProvider provider, IEmbeddin
             );
         }
 
-        var vectors = await provider.EmbedAsync(texts, cancellationToken);
+        var vectors = (await provider.EmbedAsync(texts, cancellationToken)).Normalised();
         return (await index.SearchAsync(projectId, run, vectors, limit, minScore, include, cancellationToken), null);
     }
 }

@@ -49,6 +49,11 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
         Assert.Contains(MissingTestsRule.RuleId, Body(summary), StringComparison.Ordinal);
         Assert.All(discussions, d => Assert.DoesNotContain(AwsKeyId, Body(d), StringComparison.Ordinal));
         Assert.Equal((4, 3), (completed.Findings, completed.Posted));
+        var onTheBus = Harness
+            .Published.Select(_ => true)
+            .Select(message => message.MessageObject)
+            .Concat(Harness.Sent.Select(_ => true).Select(message => message.MessageObject));
+        Assert.All(onTheBus, message => Assert.DoesNotContain(AwsKeyId, JsonSerializer.Serialize(message), StringComparison.Ordinal));
     }
 
     [Fact]
