@@ -140,13 +140,16 @@ public static class IdentityEndpoints
             return ApiError.InvalidRequest("username must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
-        if (UserRules.Invalid(body!.Password, body.Roles, body.Projects, required: true) is { } invalid)
+        if (UserRules.Invalid(body!.Password, body.Roles, body.Projects, body.Orgs, required: true) is { } invalid)
         {
             return invalid;
         }
 
         var now = time.GetUtcNow();
-        var user = new UserAccount(username, "", [.. body.Roles!.Distinct()], [.. body.Projects?.Distinct() ?? []], now, now);
+        var user = new UserAccount(username, "", [.. body.Roles!.Distinct()], [.. body.Projects?.Distinct() ?? []], now, now)
+        {
+            Orgs = [.. body.Orgs?.OfType<string>().Distinct() ?? []],
+        };
         user = user with { PasswordHash = logins.Hash(user, body.Password!) };
         if (!await users.AddAsync(user, cancellationToken))
         {
@@ -169,10 +172,10 @@ public static class IdentityEndpoints
     {
         if (body is null)
         {
-            return ApiError.InvalidRequest("give password, roles or projects to change");
+            return ApiError.InvalidRequest("give password, roles, projects or orgs to change");
         }
 
-        if (UserRules.Invalid(body.Password, body.Roles, body.Projects, required: false) is { } invalid)
+        if (UserRules.Invalid(body.Password, body.Roles, body.Projects, body.Orgs, required: false) is { } invalid)
         {
             return invalid;
         }
@@ -186,6 +189,7 @@ public static class IdentityEndpoints
         {
             Roles = body.Roles is { } roles ? [.. roles.Distinct()] : user.Roles,
             Projects = body.Projects is { } projects ? [.. projects.Distinct()] : user.Projects,
+            Orgs = body.Orgs is { } orgs ? [.. orgs.OfType<string>().Distinct()] : user.Orgs,
             UpdatedAt = time.GetUtcNow(),
         };
         if (body.Password is { } password)
@@ -262,7 +266,13 @@ public static class IdentityEndpoints
 /// <summary>The checks a new or changed user's fields pass.</summary>
 internal static class UserRules
 {
-    public static IResult? Invalid(string? password, IReadOnlyList<string>? roles, IReadOnlyList<long>? projects, bool required)
+    public static IResult? Invalid(
+        string? password,
+        IReadOnlyList<string>? roles,
+        IReadOnlyList<long>? projects,
+        IReadOnlyList<string?>? orgs,
+        bool required
+    )
     {
         if (
             (required || password is not null)
@@ -286,6 +296,13 @@ internal static class UserRules
             return ApiError.InvalidRequest($"projects must be at most {UserAccount.MaxProjects} positive GitLab project ids");
         }
 
+        if (orgs is not null && (orgs.Count > UserAccount.MaxOrgs || orgs.Any(org => org is null || !OrganisationEndpoints.IsValidId(org))))
+        {
+            return ApiError.InvalidRequest(
+                $"orgs must be at most {UserAccount.MaxOrgs} organisation ids, each {OrganisationEndpoints.IdRule}"
+            );
+        }
+
         return null;
     }
 }
@@ -294,20 +311,33 @@ public sealed record LoginRequest(string? Username, string? Password);
 
 public sealed record RefreshRequest(string? RefreshToken);
 
-public sealed record NewUserRequest(string? Username, string? Password, IReadOnlyList<string>? Roles, IReadOnlyList<long>? Projects);
+public sealed record NewUserRequest(
+    string? Username,
+    string? Password,
+    IReadOnlyList<string>? Roles,
+    IReadOnlyList<long>? Projects,
+    IReadOnlyList<string?>? Orgs = null
+);
 
-public sealed record UserChange(string? Password, IReadOnlyList<string>? Roles, IReadOnlyList<long>? Projects);
+public sealed record UserChange(
+    string? Password,
+    IReadOnlyList<string>? Roles,
+    IReadOnlyList<long>? Projects,
+    IReadOnlyList<string?>? Orgs = null
+);
 
 /// <summary>A user as admins see it: never its password or hash.</summary>
 public sealed record UserView(
     string Username,
     IReadOnlyList<string> Roles,
     IReadOnlyList<long> Projects,
+    IReadOnlyList<string> Orgs,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt
 )
 {
-    public static UserView Of(UserAccount user) => new(user.Username, user.Roles, user.Projects, user.CreatedAt, user.UpdatedAt);
+    public static UserView Of(UserAccount user) =>
+        new(user.Username, user.Roles, user.Projects, user.Orgs, user.CreatedAt, user.UpdatedAt);
 }
 
 public sealed record UserList(IReadOnlyList<UserView> Users);

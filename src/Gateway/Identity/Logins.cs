@@ -111,7 +111,8 @@ public sealed class Logins(
             settings.AccessTokenLifetime,
             time.GetUtcNow(),
             session,
-            projects
+            projects,
+            user.Orgs
         );
         return new TokenAnswer(access, refresh, "Bearer", (int)settings.AccessTokenLifetime.TotalSeconds);
     }

@@ -363,7 +363,12 @@ public static partial class OrganisationEndpoints
     }
 
     private static IResult? InvalidId(string id, string name) =>
-        IdPattern().IsMatch(id) ? null : ApiError.InvalidRequest($"{name} must be 1 to 128 letters, digits, '.', '_' or '-'");
+        IsValidId(id) ? null : ApiError.InvalidRequest($"{name} must be {IdRule}");
+
+    /// <summary>What an organisation's (or a task's, a link's) id may be.</summary>
+    public const string IdRule = "1 to 128 letters, digits, '.', '_' or '-'";
+
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
 
     private static IResult NoIntegration(string orgId) => ApiError.NotFound($"organisation {orgId} has no GitLab configured");
 

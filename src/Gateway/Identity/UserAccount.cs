@@ -7,6 +7,8 @@ namespace GitLabBus.Gateway.Identity;
 /// The password is kept only as <see cref="PasswordHash"/> and never leaves the gateway.
 /// </summary>
 /// <param name="Projects">The GitLab project ids granted; admins may work on every project whatever this holds.</param>
+/// <remarks><see cref="Orgs"/>: the organisations the user may act for (its tokens' <c>orgs</c> claim); admins act for every one.
+/// A property rather than a parameter, so that users stored before it read as members of none.</remarks>
 public sealed partial record UserAccount(
     string Username,
     string PasswordHash,
@@ -17,6 +19,9 @@ public sealed partial record UserAccount(
 )
 {
     public const int MaxProjects = 1_000;
+    public const int MaxOrgs = 100;
+
+    public IReadOnlyList<string> Orgs { get; init; } = [];
 
     /// <summary>Lower-case letters, digits, <c>.</c>, <c>_</c> and <c>-</c>, starting with a letter or digit, up to 64.</summary>
     public static bool IsValidUsername(string username) => UsernamePattern().IsMatch(username);

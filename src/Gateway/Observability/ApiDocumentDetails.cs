@@ -89,8 +89,9 @@ internal static class ApiDocumentDetails
             """,
         ["POST auth/login"] = """{"username":"admin","password":"the admin's password"}""",
         ["POST auth/refresh"] = """{"refresh_token":"3f0c9d1e8b7a4c2d9e6f1a0b3c5d7e9f.tR4n5Ft3t0k3n"}""",
-        ["POST auth/users"] = """{"username":"alice","password":"a long passphrase","roles":["project_owner"],"projects":[1]}""",
-        ["PUT auth/users/{username}"] = """{"roles":["viewer"],"projects":[1,2]}""",
+        ["POST auth/users"] =
+            """{"username":"alice","password":"a long passphrase","roles":["project_owner"],"projects":[1],"orgs":["acme"]}""",
+        ["PUT auth/users/{username}"] = """{"roles":["viewer"],"projects":[1,2],"orgs":[]}""",
         ["PUT api/orgs/{org_id}/integrations/gitlab"] =
             """{"base_url":"https://gitlab.acme.example","token":"glpat-…","webhook_secret":"a secret of 16 characters or more"}""",
         ["POST api/orgs/{org_id}/tasks/{task_id}/gitlab-links"] = """{"url":"https://gitlab.acme.example/acme/shop/-/issues/12"}""",

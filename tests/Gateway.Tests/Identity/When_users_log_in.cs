@@ -120,6 +120,37 @@ public sealed class When_users_log_in : IClassFixture<When_users_log_in.Gateway>
     }
 
     [Fact]
+    public async Task Should_let_a_user_act_for_the_organisations_an_admin_gave_it_and_no_other()
+    {
+        using var admin = await AdminAsync();
+        using var added = await admin.PostAsJsonAsync(
+            "/auth/users",
+            new
+            {
+                username = "acme-viewer",
+                password = UserPassword,
+                roles = new[] { "viewer" },
+                orgs = new[] { "acme", "acme" },
+            }
+        );
+        using var member = Bearer((await LoginAsync("acme-viewer", UserPassword)).Access);
+
+        using var own = await member.GetAsync("/api/orgs/acme/audit");
+        using var other = await member.GetAsync("/api/orgs/globex/audit");
+        using var changed = await admin.PutAsJsonAsync("/auth/users/acme-viewer", new { orgs = new[] { "globex" } });
+        using var moved = Bearer((await LoginAsync("acme-viewer", UserPassword)).Access);
+        using var ownNow = await moved.GetAsync("/api/orgs/globex/audit");
+        using var formerly = await moved.GetAsync("/api/orgs/acme/audit");
+
+        var view = await added.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["acme"], view.GetProperty("orgs").EnumerateArray().Select(org => org.GetString()));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (own.StatusCode, other.StatusCode));
+        Assert.Equal("this account has no access to organisation globex", (await ErrorAsync(other)).Message);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (ownNow.StatusCode, formerly.StatusCode));
+    }
+
+    [Fact]
     public async Task Should_let_a_project_owner_change_its_projects_settings_at_merge_assists_path()
     {
         using var admin = await AdminAsync();
@@ -218,6 +249,8 @@ public sealed class When_users_log_in : IClassFixture<When_users_log_in.Gateway>
     [InlineData("""{"username":"norole","password":"long enough password","roles":[]}""", "roles")]
     [InlineData("""{"username":"badrole","password":"long enough password","roles":["root"]}""", "roles")]
     [InlineData("""{"username":"badproject","password":"long enough password","roles":["viewer"],"projects":[0]}""", "projects")]
+    [InlineData("""{"username":"badorg","password":"long enough password","roles":["viewer"],"orgs":["a b"]}""", "orgs")]
+    [InlineData("""{"username":"nullorg","password":"long enough password","roles":["viewer"],"orgs":[null]}""", "orgs")]
     public async Task Should_refuse_a_user_that_breaks_the_rules_with_400_and_add_nothing(string body, string named)
     {
         using var admin = await AdminAsync();

@@ -28,10 +28,12 @@ public abstract class IdentityStoresSpecification
         Assert.True(await users.AddAsync(bea, CancellationToken.None));
         Assert.False(await users.AddAsync(bea with { Roles = ["admin"] }, CancellationToken.None));
         Assert.True(await users.AddAsync(User("al"), CancellationToken.None));
-        Assert.True(await users.ReplaceAsync(bea with { Projects = [7] }, CancellationToken.None));
+        Assert.True(await users.ReplaceAsync(bea with { Projects = [7], Orgs = ["acme"] }, CancellationToken.None));
         Assert.False(await users.ReplaceAsync(User("ghost"), CancellationToken.None));
 
         Assert.Equal([7L], (await users.GetAsync("bea", CancellationToken.None))!.Projects);
+        Assert.Equal(["acme"], (await users.GetAsync("bea", CancellationToken.None))!.Orgs);
+        Assert.Empty((await users.GetAsync("al", CancellationToken.None))!.Orgs);
         Assert.Equal(["viewer"], (await users.GetAsync("bea", CancellationToken.None))!.Roles);
         Assert.Null(await users.GetAsync("ghost", CancellationToken.None));
         Assert.Equal(["al", "bea"], (await users.ListAsync(CancellationToken.None)).Select(user => user.Username));
