@@ -40,7 +40,13 @@ public sealed class BacklogBenchmark(BenchSettings settings)
         double[] DirectSeconds
     );
 
-    public sealed record EmbeddingsResult(int Items, double Seconds, double ItemsPerSecond, long ConsumersPeakBytes, SimilarResult? Similar);
+    public sealed record EmbeddingsResult(
+        int Items,
+        double Seconds,
+        double ItemsPerSecond,
+        long ConsumersPeakBytes,
+        SimilarResult? Similar
+    );
 
     public sealed record SimilarResult(int Requests, double FirstMs, double P50Ms, double P99Ms);
 

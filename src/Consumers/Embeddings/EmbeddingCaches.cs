@@ -88,10 +88,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         }
 
         var transaction = database.CreateTransaction();
-        _ = transaction.HashSetAsync(
-            EmbeddingKeys.Runs(projectId),
-            [new HashEntry("model", model), new HashEntry("count", keep.Count)]
-        );
+        _ = transaction.HashSetAsync(EmbeddingKeys.Runs(projectId), [new HashEntry("model", model), new HashEntry("count", keep.Count)]);
         _ = transaction.HashIncrementAsync(EmbeddingKeys.Runs(projectId), "generation");
         await transaction.ExecuteAsync();
     }
@@ -231,9 +228,7 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
     )
     {
         await Task.Yield();
-        foreach (
-            var page in Project(projectId).Titles.Values.Where(title => title.Model == model).Select(title => title.Title).Chunk(Page)
-        )
+        foreach (var page in Project(projectId).Titles.Values.Where(title => title.Model == model).Select(title => title.Title).Chunk(Page))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return page;

@@ -281,12 +281,12 @@ public sealed class SimilarityIndex(IEmbeddingCache cache, EmbeddingSettings set
         }
 
         public IReadOnlyList<SimilarTitle> Best() =>
-        [
-            .. _heap
-                .UnorderedItems.Select(item => new SimilarTitle(item.Element, item.Priority))
-                .OrderByDescending(match => match.Score)
-                .ThenBy(match => match.Title.WorkItemId, StringComparer.Ordinal),
-        ];
+            [
+                .. _heap
+                    .UnorderedItems.Select(item => new SimilarTitle(item.Element, item.Priority))
+                    .OrderByDescending(match => match.Score)
+                    .ThenBy(match => match.Title.WorkItemId, StringComparer.Ordinal),
+            ];
     }
 }
 

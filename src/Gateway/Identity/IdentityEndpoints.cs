@@ -336,8 +336,7 @@ public sealed record UserView(
     DateTimeOffset UpdatedAt
 )
 {
-    public static UserView Of(UserAccount user) =>
-        new(user.Username, user.Roles, user.Projects, user.Orgs, user.CreatedAt, user.UpdatedAt);
+    public static UserView Of(UserAccount user) => new(user.Username, user.Roles, user.Projects, user.Orgs, user.CreatedAt, user.UpdatedAt);
 }
 
 public sealed record UserList(IReadOnlyList<UserView> Users);

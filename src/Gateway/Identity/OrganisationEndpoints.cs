@@ -362,8 +362,7 @@ public static partial class OrganisationEndpoints
         return next(context);
     }
 
-    private static IResult? InvalidId(string id, string name) =>
-        IsValidId(id) ? null : ApiError.InvalidRequest($"{name} must be {IdRule}");
+    private static IResult? InvalidId(string id, string name) => IsValidId(id) ? null : ApiError.InvalidRequest($"{name} must be {IdRule}");
 
     /// <summary>What an organisation's (or a task's, a link's) id may be.</summary>
     public const string IdRule = "1 to 128 letters, digits, '.', '_' or '-'";
