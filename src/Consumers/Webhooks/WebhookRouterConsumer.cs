@@ -22,13 +22,26 @@ public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
         {
             // An organisation's project ids and merge requests are of its own GitLab: the typed events would have the
             // capabilities act on the gateway's GitLab instead. Its deliveries feed its task links only (TaskLinkHookConsumer).
+            await context.Publish(
+                new OrgWebhookReceived
+                {
+                    DeliveryId = webhook.DeliveryId,
+                    OrgId = org,
+                    EventName = webhook.EventName,
+                    Payload = webhook.Payload,
+                },
+                context.CancellationToken
+            );
+            await context.Publish(
+                new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [nameof(OrgWebhookReceived)] },
+                context.CancellationToken
+            );
             logger.LogInformation(
                 "Delivery {DeliveryId} ({EventName}) is organisation {OrgId}'s; it refreshes its task links only",
                 webhook.DeliveryId,
                 webhook.EventName,
                 org
             );
-            await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [] }, context.CancellationToken);
             return;
         }
 

@@ -50,7 +50,7 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_route_an_organisations_delivery_nowhere_since_its_projects_are_of_another_GitLab()
+    public async Task Should_route_an_organisations_delivery_to_its_task_links_only_since_its_projects_are_of_another_GitLab()
     {
         var delivery = Delivery("Merge Request Hook", GitLabFixtures.Read("merge_request.json")) with { OrgId = "acme" };
 
@@ -60,7 +60,11 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
             .Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
             .FirstOrDefault();
         Assert.NotNull(routed);
-        Assert.Empty(routed.Context.Message.RoutedTo);
+        Assert.Equal([nameof(OrgWebhookReceived)], routed.Context.Message.RoutedTo);
+        var passedOn = await Harness
+            .Published.SelectAsync<OrgWebhookReceived>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+            .FirstOrDefault();
+        Assert.Equal(("acme", "Merge Request Hook"), (passedOn!.Context.Message.OrgId, passedOn.Context.Message.EventName));
         Assert.False(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
     }
 
