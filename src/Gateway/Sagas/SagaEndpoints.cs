@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
@@ -46,17 +47,38 @@ public static class SagaEndpoints
         return error ?? Results.Ok(new SagaList(names!.Names));
     }
 
-    private static Task<IResult> GetState(BusRequests sagas, string saga, string correlation_id, CancellationToken cancellationToken) =>
-        InspectAsync(sagas, correlation_id, id => new SagaStateQuery(saga, id), cancellationToken);
-
-    private static Task<IResult> GetJournal(BusRequests sagas, string saga, string correlation_id, CancellationToken cancellationToken) =>
-        InspectAsync(sagas, correlation_id, id => new SagaJournalQuery(saga, id), cancellationToken);
-
-    private static Task<IResult> Replay(BusRequests sagas, string saga, string correlation_id, CancellationToken cancellationToken) =>
-        InspectAsync(sagas, correlation_id, id => new SagaReplayRequested(saga, id), cancellationToken);
-
-    private static async Task<IResult> InspectAsync<TQuery>(
+    private static Task<IResult> GetState(
+        HttpContext http,
         BusRequests sagas,
+        string saga,
+        string correlation_id,
+        CancellationToken cancellationToken
+    ) => InspectAsync(http, sagas, saga, correlation_id, id => new SagaStateQuery(saga, id), cancellationToken);
+
+    private static Task<IResult> GetJournal(
+        HttpContext http,
+        BusRequests sagas,
+        string saga,
+        string correlation_id,
+        CancellationToken cancellationToken
+    ) => InspectAsync(http, sagas, saga, correlation_id, id => new SagaJournalQuery(saga, id), cancellationToken);
+
+    private static Task<IResult> Replay(
+        HttpContext http,
+        BusRequests sagas,
+        string saga,
+        string correlation_id,
+        CancellationToken cancellationToken
+    ) => InspectAsync(http, sagas, saga, correlation_id, id => new SagaReplayRequested(saga, id), cancellationToken);
+
+    /// <remarks>
+    /// A caller limited to some projects sees only their sagas' instances: one of another project, or of none, answers as an
+    /// unknown instance does, so as not to say it exists (as the delivery log and the operations do).
+    /// </remarks>
+    private static async Task<IResult> InspectAsync<TQuery>(
+        HttpContext http,
+        BusRequests sagas,
+        string saga,
         string correlationId,
         Func<Guid, TQuery> query,
         CancellationToken cancellationToken
@@ -71,8 +93,52 @@ public static class SagaEndpoints
         }
 
         var (inspected, error) = await sagas.AskAsync<TQuery, SagaInspected>(query(id), cancellationToken);
-        return error ?? Results.Json(inspected!.Body);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return ProjectAccess.Sees(http.User)(ProjectOf(inspected!.Body))
+            ? Results.Json(inspected.Body)
+            : ApiError.NotFound($"no {ApiError.Cut(saga)} saga {id}: never started, or its journal has expired");
     }
+
+    /// <summary>The project the inspected instance works for: the first <c>projectId</c> (however it is cased or spelled with
+    /// underscores) in the answer, the instance's own or a journalled state's; null when it names none.</summary>
+    private static long? ProjectOf(JsonElement body)
+    {
+        switch (body.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in body.EnumerateObject())
+                {
+                    if (
+                        string.Equals(
+                            property.Name.Replace("_", "", StringComparison.Ordinal),
+                            "projectId",
+                            StringComparison.OrdinalIgnoreCase
+                        ) && Number(property.Value) is { } id
+                    )
+                    {
+                        return id;
+                    }
+                }
+
+                return body.EnumerateObject().Select(property => ProjectOf(property.Value)).FirstOrDefault(id => id is not null);
+            case JsonValueKind.Array:
+                return body.EnumerateArray().Select(ProjectOf).FirstOrDefault(id => id is not null);
+            default:
+                return null;
+        }
+    }
+
+    private static long? Number(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var id) => id,
+            JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var id) => id,
+            _ => null,
+        };
 
     /// <summary>
     /// The saga's id: a GUID as the journal and the logs show it, or the name it is derived from, which an operator knows
