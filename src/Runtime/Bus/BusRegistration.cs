@@ -97,10 +97,7 @@ public static class BusRegistration
                         new SagaConflictRetryLog(context.GetRequiredService<ILoggerFactory>().CreateLogger<SagaConflictRetryLog>())
                     );
                 });
-                // What a consume publishes goes out once it succeeded, all at once rather than one confirm after the other: no
-                // endpoint consumes one message at a time, so no consumer can rely on the order of another's publishes anyway, and
-                // the router (two publishes per delivery) waited for each confirm in turn.
-                endpoint.UseInMemoryOutbox(context, outbox => outbox.ConcurrentMessageDelivery = true);
+                endpoint.UseInMemoryOutbox(context);
             }
         );
 
