@@ -36,11 +36,11 @@ public sealed class DuplicateWarnings(SimilarWorkItemSearch search, BacklogApply
                 title => title.State == "opened",
                 cancellationToken
             );
-            for (var i = 0; i < fresh.Count && matches is not null; i++)
+            foreach (var (forTitle, (_, index)) in (matches ?? []).Zip(fresh))
             {
-                if (matches[i] is [var best, ..])
+                if (forTitle is [var best, ..])
                 {
-                    warnings[fresh[i].index] = Warning(best);
+                    warnings[index] = Warning(best);
                 }
             }
         }

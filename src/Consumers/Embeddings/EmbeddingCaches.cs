@@ -26,14 +26,15 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
 
         var ids = workItemIds.ToArray();
         var database = redis.GetDatabase();
-        var records = database.HashGetAsync(EmbeddingKeys.Titles(projectId), [.. ids.Select(id => (RedisValue)id)]);
-        var vectors = database.StringGetAsync([.. ids.Select(id => (RedisKey)EmbeddingKeys.Key(projectId, id))]);
-        await Task.WhenAll(records, vectors);
+        var recordsRead = database.HashGetAsync(EmbeddingKeys.Titles(projectId), [.. ids.Select(id => (RedisValue)id)]);
+        var vectorsRead = database.StringGetAsync([.. ids.Select(id => (RedisKey)EmbeddingKeys.Key(projectId, id))]);
+        await Task.WhenAll(recordsRead, vectorsRead);
+        var (records, vectors) = (await recordsRead, await vectorsRead);
         for (var i = 0; i < ids.Length; i++)
         {
-            if (Recorded((await records)[i]) is { } record && record.Model == model && !(await vectors)[i].IsNull)
+            if (Recorded(records[i]) is { } record && record.Model == model && !vectors[i].IsNull)
             {
-                found[ids[i]] = JsonSerializer.Deserialize<float[]>((await vectors)[i].ToString())!;
+                found[ids[i]] = JsonSerializer.Deserialize<float[]>(vectors[i].ToString())!;
             }
         }
 

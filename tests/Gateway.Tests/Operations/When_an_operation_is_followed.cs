@@ -29,8 +29,8 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
         var ofNone = Guid.NewGuid().ToString("N");
         await Progress.StartedAsync(ofProject1, "pipeline-trigger", CancellationToken.None, projectId: 1);
         await Progress.StartedAsync(ofNone, "pipeline-trigger", CancellationToken.None);
-        using var onProject1 = Limited(1);
-        using var onProject2 = Limited(2);
+        using var onProject1 = _gateway.ClientLimitedTo(1);
+        using var onProject2 = _gateway.ClientLimitedTo(2);
 
         using var own = await onProject1.GetAsync($"/operations/{ofProject1}");
         using var foreign = await onProject2.GetAsync($"/operations/{ofProject1}");
@@ -42,21 +42,6 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (foreign.StatusCode, foreignEvents.StatusCode));
         Assert.Equal(HttpStatusCode.NotFound, unnamed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
-    }
-
-    private HttpClient Limited(long project)
-    {
-        var client = _gateway.CreateClient();
-        var token = TokenIssuer.Issue(
-            _gateway.Settings,
-            "limited",
-            [Roles.Viewer],
-            TimeSpan.FromMinutes(5),
-            DateTimeOffset.UtcNow,
-            projects: [project]
-        );
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     [Fact]

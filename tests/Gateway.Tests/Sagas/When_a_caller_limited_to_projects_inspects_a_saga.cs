@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Tests.TestSupport.Gateway;
@@ -34,8 +33,8 @@ public sealed class When_a_caller_limited_to_projects_inspects_a_saga : IClassFi
                 && (await journal.JsonAsync()).GetProperty("entries").GetArrayLength() > 0
             )
         );
-        using var onProject1 = Limited(1);
-        using var onProject2 = Limited(2);
+        using var onProject1 = _gateway.ClientLimitedTo(1);
+        using var onProject2 = _gateway.ClientLimitedTo(2);
 
         using var own = await onProject1.GetAsync(path);
         using var ownJournal = await onProject1.GetAsync($"{path}/journal");
@@ -64,20 +63,5 @@ public sealed class When_a_caller_limited_to_projects_inspects_a_saga : IClassFi
             )
         );
         return operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
-    }
-
-    private HttpClient Limited(long project)
-    {
-        var client = _gateway.CreateClient();
-        var token = TokenIssuer.Issue(
-            _gateway.Settings,
-            "limited",
-            [Roles.Viewer],
-            TimeSpan.FromMinutes(5),
-            DateTimeOffset.UtcNow,
-            projects: [project]
-        );
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }

@@ -41,11 +41,7 @@ public sealed class When_deliveries_are_read_and_replayed : IClassFixture<Gatewa
     {
         var ours = await (await _anonymous.SendAsync(GitLabDelivery.Request(Push(41)))).DeliveryIdAsync();
         var theirs = await (await _anonymous.SendAsync(GitLabDelivery.Request(Push(42)))).DeliveryIdAsync();
-        using var limited = _gateway.CreateClient();
-        limited.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer",
-            TokenIssuer.Issue(_gateway.Settings, "limited", [Roles.Viewer], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow, projects: [41])
-        );
+        using var limited = _gateway.ClientLimitedTo(41);
 
         var listed = (await (await limited.GetAsync("/webhooks/deliveries?limit=500")).JsonAsync())
             .GetProperty("deliveries")

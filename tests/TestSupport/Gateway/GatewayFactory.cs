@@ -95,6 +95,22 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public string TokenFor(params string[] roles) =>
         TokenIssuer.Issue(Settings, "test-user", roles, TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow);
 
+    /// <summary>A viewer whose token is limited to <paramref name="projects"/>, as a user's who is not an admin.</summary>
+    public HttpClient ClientLimitedTo(params long[] projects)
+    {
+        var client = CreateClient();
+        var token = TokenIssuer.Issue(
+            Settings,
+            "limited",
+            [Roles.Viewer],
+            TimeSpan.FromMinutes(5),
+            DateTimeOffset.UtcNow,
+            projects: projects
+        );
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     public HttpClient ClientWithRoles(params string[] roles)
     {
         var client = CreateRecordingClient();
