@@ -17,6 +17,10 @@ public record BacklogApplied
     public IReadOnlyList<BacklogItemResult> Issues { get; init; } = [];
     public IReadOnlyList<BacklogItemError> Errors { get; init; } = [];
     public IReadOnlyList<BacklogItemWarning> Warnings { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>

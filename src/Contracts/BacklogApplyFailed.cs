@@ -13,4 +13,8 @@ public record BacklogApplyFailed
     public string Code { get; init; } = "";
     public string Message { get; init; } = "";
     public int? GitLabStatus { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

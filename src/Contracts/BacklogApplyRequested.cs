@@ -30,6 +30,10 @@ public record BacklogApplyRequested
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>An epic of the backlog: <see cref="Id"/> (GitLab's epic id, as the backlog lists it) to update one, null to create

@@ -18,7 +18,9 @@ public static class BacklogApplyRules
 
     /// <summary>The first problem found, in words for the caller, or null.</summary>
     public static string? Problem(BacklogApplyRequested request) =>
-        Problem(request.OperationId, request.ProjectId, request.PromptId, request.Epics, request.Issues, request.Epics?.Count ?? 0);
+        request.OrgId is { } org && !OrgScope.IsValidId(org)
+            ? $"org_id must be {OrgScope.IdRule}"
+            : Problem(request.OperationId, request.ProjectId, request.PromptId, request.Epics, request.Issues, request.Epics?.Count ?? 0);
 
     /// <param name="epicCount">How many epics the whole request has: <c>new:&lt;n&gt;</c> must name one of them.</param>
     public static string? Problem(

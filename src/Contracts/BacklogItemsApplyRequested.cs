@@ -16,6 +16,10 @@ public record BacklogItemsApplyRequested
     public IReadOnlyList<BacklogItemResult> EpicResults { get; init; } = [];
     public bool DryRun { get; init; }
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>

@@ -16,6 +16,10 @@ public record BacklogQuery
     public int Page { get; init; } = 1;
     public int PerPage { get; init; } = 20;
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>The gitlab_client_service contract's <c>ListResponse&lt;GitLabWorkItem&gt;</c>, and whether the project's groups have epics at

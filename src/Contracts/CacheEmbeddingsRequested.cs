@@ -11,4 +11,8 @@ public record CacheEmbeddingsRequested
     /// <summary>A numeric id or a path, as GitLab's <c>:id</c> takes.</summary>
     public string ProjectId { get; init; } = "";
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

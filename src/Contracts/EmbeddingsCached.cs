@@ -12,4 +12,8 @@ public record EmbeddingsCached
     /// <summary>The provider and its model (<c>minilm/all-MiniLM-L6-v2</c>), recorded with every vector.</summary>
     public string Model { get; init; } = "";
     public int Dimensions { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

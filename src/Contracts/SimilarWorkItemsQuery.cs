@@ -13,6 +13,10 @@ public record SimilarWorkItemsQuery
     public int Limit { get; init; } = 10;
     public double MinScore { get; init; } = 0.5;
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>For each text of the query in order, its matches best first; <see cref="Model"/> made the vectors compared.</summary>

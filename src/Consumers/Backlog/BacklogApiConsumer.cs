@@ -20,6 +20,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
     public Task Consume(ConsumeContext<BacklogQuery> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {
@@ -46,7 +47,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
 
                 var items = page.Epics.Select(BacklogSource.WorkItem).Concat(page.Issues.Select(BacklogSource.WorkItem)).ToList();
                 var cached = await embeddings.GetManyAsync(
-                    project.Id,
+                    new ScopedProject(query.OrgId, project.Id),
                     provider.Model,
                     [.. items.Select(item => EmbeddingKeys.WorkItemId(item.Kind, item.Id))],
                     cancellationToken
@@ -73,6 +74,7 @@ public sealed class BacklogApiConsumer(GitLabClients gitlab, IEmbeddingCache emb
     public Task Consume(ConsumeContext<ProjectResolveQuery> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {

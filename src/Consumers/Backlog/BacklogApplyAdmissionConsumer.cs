@@ -21,7 +21,7 @@ public sealed class BacklogApplyAdmissionConsumer(IBacklogApplyLedger ledger, Op
     {
         var apply = context.Message.Apply;
         var cancellationToken = context.CancellationToken;
-        var key = new BacklogApplyKey(apply.ProjectId, apply.PromptId);
+        var key = new BacklogApplyKey(apply.ProjectId, apply.PromptId, apply.OrgId);
         if (!apply.DryRun)
         {
             var claim = await ledger.ClaimAsync(key, apply.OperationId, PendingClaim, cancellationToken);
@@ -39,7 +39,7 @@ public sealed class BacklogApplyAdmissionConsumer(IBacklogApplyLedger ledger, Op
                 apply.OperationId,
                 OperationKinds.ApplyBacklog,
                 apply,
-                ProjectNames.IdOf(apply.ProjectId),
+                new OperationOwner(ProjectNames.IdOf(apply.ProjectId), apply.OrgId),
                 cancellationToken
             )
         )

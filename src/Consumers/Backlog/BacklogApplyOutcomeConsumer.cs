@@ -21,7 +21,7 @@ public sealed class BacklogApplyOutcomeConsumer(
         var cancellationToken = context.CancellationToken;
         if (!applied.DryRun && !applied.Reused)
         {
-            await ledger.CompleteAsync(new BacklogApplyKey(applied.ProjectId, applied.PromptId), applied, cancellationToken);
+            await ledger.CompleteAsync(new BacklogApplyKey(applied.ProjectId, applied.PromptId, applied.OrgId), applied, cancellationToken);
         }
 
         if (await IsOpenAsync(applied.OperationId, cancellationToken))
@@ -34,7 +34,11 @@ public sealed class BacklogApplyOutcomeConsumer(
     {
         var failed = context.Message;
         var cancellationToken = context.CancellationToken;
-        await ledger.ReleaseAsync(new BacklogApplyKey(failed.ProjectId, failed.PromptId), failed.OperationId, cancellationToken);
+        await ledger.ReleaseAsync(
+            new BacklogApplyKey(failed.ProjectId, failed.PromptId, failed.OrgId),
+            failed.OperationId,
+            cancellationToken
+        );
         if (await IsOpenAsync(failed.OperationId, cancellationToken))
         {
             await progress.FailedAsync(failed.OperationId, failed.Code, failed.Message, failed.GitLabStatus, cancellationToken);

@@ -34,14 +34,14 @@ public sealed class BacklogItemsApplyConsumer(
     {
         var step = context.Message;
         var cancellationToken = context.CancellationToken;
-        var key = new BacklogApplyKey(step.ProjectId, step.PromptId);
+        var key = new BacklogApplyKey(step.ProjectId, step.PromptId, step.OrgId);
         if (step.Scope == BacklogApplyRules.EpicScope)
         {
             var starting = progress.EnsureStartedAsync(
                 step.OperationId,
                 OperationKinds.ApplyBacklog,
                 cancellationToken,
-                ProjectNames.IdOf(step.ProjectId)
+                new OperationOwner(ProjectNames.IdOf(step.ProjectId), step.OrgId)
             );
             var earlierApply = step.DryRun ? Task.FromResult<BacklogApplied?>(null) : EarlierApplyAsync(key, step, cancellationToken);
             await Task.WhenAll(starting, earlierApply);
@@ -62,20 +62,19 @@ public sealed class BacklogItemsApplyConsumer(
 
         await using var lease = step.DryRun
             ? null
-            : await StepLease.TryAcquireAsync(
-                leases,
-                settings.StepLease,
-                time,
-                $"backlog-apply:{key.ProjectId}:{key.PromptId}:{step.Scope}",
-                cancellationToken
-            )
+            : await StepLease.TryAcquireAsync(leases, settings.StepLease, time, key.LeaseName(step.Scope), cancellationToken)
                 ?? throw new BacklogApplyBusyException(
                     $"the {step.Scope}s of this prompt are being applied by another delivery; this one waits for it"
                 );
         BacklogItemsApplied outcome;
         try
         {
-            outcome = await RunAsync(key, step, await gitlab.ForAsync(step.CredentialRef, cancellationToken), cancellationToken);
+            outcome = await RunAsync(
+                key,
+                step,
+                await gitlab.ForAsync(step.OrgId, step.CredentialRef, cancellationToken),
+                cancellationToken
+            );
         }
         catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
         {
@@ -138,7 +137,7 @@ public sealed class BacklogItemsApplyConsumer(
             records = await run.RunAsync(
                 inputs,
                 index => epics ? (null, null) : EpicLink(step, step.Issues[index], epicsGroup is not null),
-                await duplicateWarnings.ForAsync(project.Id, inputs, cancellationToken),
+                await duplicateWarnings.ForAsync(new ScopedProject(step.OrgId, project.Id), inputs, cancellationToken),
                 cancellationToken
             );
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 
 namespace GitLabBus.Consumers.Backlog;
@@ -14,7 +15,7 @@ public sealed class DuplicateWarnings(SimilarWorkItemSearch search, BacklogApply
 {
     /// <summary>The warning of each new input (by input index) whose title is that similar to an open work item.</summary>
     public async Task<IReadOnlyDictionary<int, string>> ForAsync(
-        long projectId,
+        ScopedProject projectId,
         IReadOnlyList<BacklogEpicInput> inputs,
         CancellationToken cancellationToken
     )

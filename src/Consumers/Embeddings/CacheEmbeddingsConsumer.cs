@@ -29,13 +29,13 @@ public sealed class CacheEmbeddingsConsumer(
     {
         var request = context.Message;
         var cancellationToken = context.CancellationToken;
-        long projectId = 0;
+        ScopedProject? projectId = null;
         try
         {
-            var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
+            var client = await gitlab.ForAsync(request.OrgId, request.CredentialRef, cancellationToken);
             var project = await client.GetProjectAsync(request.ProjectId, cancellationToken);
-            projectId = project.Id;
-            await events.PublishAsync(request.OperationId, request.ProjectId, "started", null, cancellationToken);
+            projectId = new ScopedProject(request.OrgId, project.Id);
+            await events.PublishAsync(request, "started", null, cancellationToken);
 
             var epicsGroup = await BacklogSource.EpicsGroupAsync(client, project, cancellationToken);
             var titles = new List<CachedTitle>();
@@ -45,30 +45,22 @@ public sealed class CacheEmbeddingsConsumer(
                 titles.Add(new CachedTitle(item.Kind, item.Id, item.Iid, item.Title, item.WebUrl, item.State, []));
                 if (scanning.Due())
                 {
-                    await events.PublishAsync(
-                        request.OperationId,
-                        request.ProjectId,
-                        "progress",
-                        new { scanned = titles.Count, total = (int?)null },
-                        cancellationToken
-                    );
+                    await events.PublishAsync(request, "progress", new { scanned = titles.Count, total = (int?)null }, cancellationToken);
                 }
             }
 
-            await events.PublishAsync(
-                request.OperationId,
-                request.ProjectId,
-                "progress",
-                new { scanned = titles.Count, total = titles.Count },
+            await events.PublishAsync(request, "progress", new { scanned = titles.Count, total = titles.Count }, cancellationToken);
+            var dimensions = await EmbedAndWriteAsync(request, projectId.Value, titles, cancellationToken);
+            await cache.CompleteRunAsync(
+                projectId.Value,
+                provider.Model,
+                titles.Select(item => item.WorkItemId).ToHashSet(),
                 cancellationToken
             );
-            var dimensions = await EmbedAndWriteAsync(request.OperationId, request.ProjectId, projectId, titles, cancellationToken);
-            await cache.CompleteRunAsync(projectId, provider.Model, titles.Select(item => item.WorkItemId).ToHashSet(), cancellationToken);
-            await events.PublishAsync(request.OperationId, request.ProjectId, "cached", new { cached = titles.Count }, cancellationToken);
+            await events.PublishAsync(request, "cached", new { cached = titles.Count }, cancellationToken);
             // The seed's last event is the operation's end: its result rides on it.
             await events.PublishAsync(
-                request.OperationId,
-                request.ProjectId,
+                request,
                 OperationEventTypes.Completed,
                 new
                 {
@@ -82,7 +74,8 @@ public sealed class CacheEmbeddingsConsumer(
                 new EmbeddingsCached
                 {
                     OperationId = request.OperationId,
-                    ProjectId = projectId,
+                    ProjectId = project.Id,
+                    OrgId = request.OrgId,
                     Cached = titles.Count,
                     Provider = provider.Name,
                     Model = provider.Model,
@@ -94,7 +87,7 @@ public sealed class CacheEmbeddingsConsumer(
                 "Operation {OperationId}: {Cached} title embeddings of {Project} cached by {Model}",
                 request.OperationId,
                 titles.Count,
-                ProjectRedaction.Redact(projectId),
+                ProjectRedaction.Redact(projectId.Value),
                 provider.Model
             );
         }
@@ -114,9 +107,8 @@ public sealed class CacheEmbeddingsConsumer(
     /// only the titles and the batches in flight are held, whatever the project's size. Returns the vectors' dimensions.
     /// </summary>
     private async Task<int> EmbedAndWriteAsync(
-        string operationId,
-        string projectName,
-        long projectId,
+        CacheEmbeddingsRequested request,
+        ScopedProject projectId,
         List<CachedTitle> titles,
         CancellationToken cancellationToken
     )
@@ -136,33 +128,27 @@ public sealed class CacheEmbeddingsConsumer(
                 var done = Interlocked.Add(ref completed, batch.Length);
                 if (done == titles.Count || embedding.Due())
                 {
-                    await events.PublishAsync(operationId, projectName, "embedded", new { completed = done, total = titles.Count }, token);
+                    await events.PublishAsync(request, "embedded", new { completed = done, total = titles.Count }, token);
                 }
             }
         );
         return dimensions;
     }
 
-    /// <param name="projectId">The resolved id, 0 when GitLab refused before the project was known.</param>
+    /// <param name="projectId">The resolved project, null when GitLab refused before it was known.</param>
     private async Task FailAsync(
         CacheEmbeddingsRequested request,
-        long projectId,
+        ScopedProject? projectId,
         string code,
         string message,
         CancellationToken cancellationToken
     )
     {
-        await events.PublishAsync(
-            request.OperationId,
-            request.ProjectId,
-            OperationEventTypes.Error,
-            new { code, message },
-            cancellationToken
-        );
+        await events.PublishAsync(request, OperationEventTypes.Error, new { code, message }, cancellationToken);
         logger.LogWarning(
             "Operation {OperationId}: title embeddings of {Project} not cached: {Reason}",
             request.OperationId,
-            projectId == 0 ? "the project" : ProjectRedaction.Redact(projectId),
+            projectId is { } known ? ProjectRedaction.Redact(known) : "the project",
             message
         );
     }

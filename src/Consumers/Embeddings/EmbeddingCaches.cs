@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using GitLabBus.Consumers.GitLabAccess;
 using StackExchange.Redis;
 
 namespace GitLabBus.Consumers.Embeddings;
@@ -12,7 +13,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
     private static readonly JsonSerializerOptions RecordJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
-        long projectId,
+        ScopedProject projectId,
         string model,
         IReadOnlyCollection<string> workItemIds,
         CancellationToken cancellationToken
@@ -41,7 +42,12 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         return found;
     }
 
-    public async Task WriteAsync(long projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken)
+    public async Task WriteAsync(
+        ScopedProject projectId,
+        string model,
+        IReadOnlyCollection<CachedTitle> titles,
+        CancellationToken cancellationToken
+    )
     {
         if (titles.Count == 0)
         {
@@ -65,7 +71,12 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         await transaction.ExecuteAsync();
     }
 
-    public async Task CompleteRunAsync(long projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    public async Task CompleteRunAsync(
+        ScopedProject projectId,
+        string model,
+        IReadOnlySet<string> keep,
+        CancellationToken cancellationToken
+    )
     {
         var database = redis.GetDatabase();
         var stale = (await database.HashKeysAsync(EmbeddingKeys.Titles(projectId))).Select(id => id.ToString()).ToHashSet();
@@ -94,7 +105,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         await transaction.ExecuteAsync();
     }
 
-    public async Task<EmbeddingRun?> LastRunAsync(long projectId, CancellationToken cancellationToken)
+    public async Task<EmbeddingRun?> LastRunAsync(ScopedProject projectId, CancellationToken cancellationToken)
     {
         var fields = (await redis.GetDatabase().HashGetAllAsync(EmbeddingKeys.Runs(projectId))).ToDictionary(
             entry => entry.Name.ToString(),
@@ -110,7 +121,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
     }
 
     public async IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(
-        long projectId,
+        ScopedProject projectId,
         string model,
         [EnumeratorCancellation] CancellationToken cancellationToken
     )
@@ -142,7 +153,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
 
     private static async Task<IReadOnlyList<CachedTitle>> WithVectorsAsync(
         IDatabase database,
-        long projectId,
+        ScopedProject projectId,
         List<(string Id, TitleRecord Record)> page
     )
     {
@@ -170,10 +181,10 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
 public sealed class InMemoryEmbeddingCache : IEmbeddingCache
 {
     private const int Page = 1_000;
-    private readonly ConcurrentDictionary<long, ProjectTitles> _projects = new();
+    private readonly ConcurrentDictionary<ScopedProject, ProjectTitles> _projects = new();
 
     public Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
-        long projectId,
+        ScopedProject projectId,
         string model,
         IReadOnlyCollection<string> workItemIds,
         CancellationToken cancellationToken
@@ -186,7 +197,12 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
         return Task.FromResult(found);
     }
 
-    public Task WriteAsync(long projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken)
+    public Task WriteAsync(
+        ScopedProject projectId,
+        string model,
+        IReadOnlyCollection<CachedTitle> titles,
+        CancellationToken cancellationToken
+    )
     {
         var cached = Project(projectId).Titles;
         foreach (var title in titles)
@@ -197,7 +213,7 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
         return Task.CompletedTask;
     }
 
-    public Task CompleteRunAsync(long projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    public Task CompleteRunAsync(ScopedProject projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         var project = Project(projectId);
         foreach (var id in project.Titles.Keys.Where(id => !keep.Contains(id)))
@@ -213,7 +229,7 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
         return Task.CompletedTask;
     }
 
-    public Task<EmbeddingRun?> LastRunAsync(long projectId, CancellationToken cancellationToken)
+    public Task<EmbeddingRun?> LastRunAsync(ScopedProject projectId, CancellationToken cancellationToken)
     {
         var project = Project(projectId);
         lock (project)
@@ -223,7 +239,7 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
     }
 
     public async IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(
-        long projectId,
+        ScopedProject projectId,
         string model,
         [EnumeratorCancellation] CancellationToken cancellationToken
     )
@@ -236,7 +252,7 @@ public sealed class InMemoryEmbeddingCache : IEmbeddingCache
         }
     }
 
-    private ProjectTitles Project(long projectId) => _projects.GetOrAdd(projectId, _ => new());
+    private ProjectTitles Project(ScopedProject projectId) => _projects.GetOrAdd(projectId, _ => new());
 
     private sealed class ProjectTitles
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitLabBus.Contracts;
 using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
 using StackExchange.Redis;
@@ -16,20 +17,21 @@ public sealed class EmbeddingEvents(IOperationProgress progress, EmbeddingChanne
 {
     private readonly IConnectionMultiplexer? _redis = services.GetService(typeof(IConnectionMultiplexer)) as IConnectionMultiplexer;
 
-    /// <param name="projectId">The project as the request named it, which names the channel the caller listens on.</param>
-    public async Task PublishAsync(string operationId, string projectId, string name, object? fields, CancellationToken cancellationToken)
+    /// <summary>An event of <paramref name="run"/>'s, on the channel of the project as the request named it (the one its caller
+    /// listens on).</summary>
+    public async Task PublishAsync(CacheEmbeddingsRequested run, string name, object? fields, CancellationToken cancellationToken)
     {
-        var payload = new Dictionary<string, object?> { ["event"] = name, ["project_id"] = projectId };
+        var payload = new Dictionary<string, object?> { ["event"] = name, ["project_id"] = run.ProjectId };
         foreach (var property in fields?.GetType().GetProperties() ?? [])
         {
             payload[property.Name] = property.GetValue(fields);
         }
 
         var json = JsonSerializer.SerializeToElement(payload);
-        await progress.AppendAsync(operationId, name, json, cancellationToken);
+        await progress.AppendAsync(run.OperationId, name, json, cancellationToken);
         if (_redis is not null)
         {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel.For(projectId)), json.GetRawText());
+            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel.For(run.ProjectId, run.OrgId)), json.GetRawText());
         }
     }
 }

@@ -1,3 +1,5 @@
+using GitLabBus.Consumers.GitLabAccess;
+
 namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
@@ -5,32 +7,33 @@ namespace GitLabBus.Consumers.Embeddings;
 /// <c>embeddings:{project_id}:{work_item_id}</c>, its value a JSON array of numbers (the contract's, which other services read),
 /// beside a hash <c>embeddings:titles:{project_id}</c> of what a similarity answer names (model, kind, ids, title, URL, state)
 /// and <c>embeddings:runs:{project_id}</c>, the last completed run (model, generation, count); in memory in embedded mode.
+/// An organisation's projects have the same keys under <c>gitlabbus:orgs:{org_id}:</c> (<see cref="ScopedProject"/>).
 /// Work item ids are <c>epic-{id}</c> and <c>issue-{id}</c>, because GitLab numbers epics and issues separately.
 /// </summary>
 public interface IEmbeddingCache
 {
     /// <summary>The cached vectors of these items made by <paramref name="model"/> (one round trip); others left out.</summary>
     Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
-        long projectId,
+        ScopedProject projectId,
         string model,
         IReadOnlyCollection<string> workItemIds,
         CancellationToken cancellationToken
     );
 
     /// <summary>Adds or overwrites these titles of the project, vector and record together (one atomic round trip).</summary>
-    Task WriteAsync(long projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken);
+    Task WriteAsync(ScopedProject projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends a run: removes the project's titles not in <paramref name="keep"/> (what a replacement leaves behind), then records
     /// the run's model and count under a new generation, which tells every replica's index to read the project again.
     /// </summary>
-    Task CompleteRunAsync(long projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken);
+    Task CompleteRunAsync(ScopedProject projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken);
 
     /// <summary>The project's last completed run; null when none completed.</summary>
-    Task<EmbeddingRun?> LastRunAsync(long projectId, CancellationToken cancellationToken);
+    Task<EmbeddingRun?> LastRunAsync(ScopedProject projectId, CancellationToken cancellationToken);
 
     /// <summary>Every cached title of the project made by <paramref name="model"/>, a page at a time (bounded memory).</summary>
-    IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(long projectId, string model, CancellationToken cancellationToken);
+    IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(ScopedProject projectId, string model, CancellationToken cancellationToken);
 }
 
 /// <summary>A work item's title as cached: its vector and what a similarity answer names.</summary>
@@ -48,9 +51,9 @@ public static class EmbeddingKeys
 {
     public static string WorkItemId(string kind, string id) => $"{kind}-{id}";
 
-    public static string Key(long projectId, string workItemId) => $"embeddings:{projectId}:{workItemId}";
+    public static string Key(ScopedProject project, string workItemId) => project.Key($"embeddings:{project.Id}:{workItemId}");
 
-    public static string Titles(long projectId) => $"embeddings:titles:{projectId}";
+    public static string Titles(ScopedProject project) => project.Key($"embeddings:titles:{project.Id}");
 
-    public static string Runs(long projectId) => $"embeddings:runs:{projectId}";
+    public static string Runs(ScopedProject project) => project.Key($"embeddings:runs:{project.Id}");
 }

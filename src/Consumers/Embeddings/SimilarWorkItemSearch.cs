@@ -1,3 +1,5 @@
+using GitLabBus.Consumers.GitLabAccess;
+
 namespace GitLabBus.Consumers.Embeddings;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class SimilarWorkItemSearch(IEmbeddingProvider provider, IEmbeddin
     /// <summary>For each text, its best matches; or why there can be none (the project's cache is missing or of another model).</summary>
     /// <exception cref="EmbeddingUnavailableException">The provider could not embed the texts.</exception>
     public async Task<(IReadOnlyList<IReadOnlyList<SimilarTitle>>? Matches, string? Unavailable)> FindAsync(
-        long projectId,
+        ScopedProject projectId,
         IReadOnlyList<string> texts,
         int limit,
         float minScore,
@@ -22,15 +24,15 @@ public sealed class SimilarWorkItemSearch(IEmbeddingProvider provider, IEmbeddin
         var run = await cache.LastRunAsync(projectId, cancellationToken);
         if (run is null)
         {
-            return (null, $"project {projectId} has no cached title embeddings: POST /gitlab/projects/{projectId}/cache-embeddings first");
+            return (null, $"project {projectId.Id} has no cached title embeddings: POST {projectId.ApiPath}/cache-embeddings first");
         }
 
         if (run.Model != provider.Model)
         {
             return (
                 null,
-                $"the title embeddings of project {projectId} were made by {run.Model}, and texts are embedded by {provider.Model} now: "
-                    + $"POST /gitlab/projects/{projectId}/cache-embeddings to make them again"
+                $"the title embeddings of project {projectId.Id} were made by {run.Model}, and texts are embedded by {provider.Model} now: "
+                    + $"POST {projectId.ApiPath}/cache-embeddings to make them again"
             );
         }
 

@@ -13,6 +13,7 @@ public sealed class SimilarWorkItemsConsumer(GitLabClients gitlab, SimilarWorkIt
     public Task Consume(ConsumeContext<SimilarWorkItemsQuery> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {
@@ -21,7 +22,7 @@ public sealed class SimilarWorkItemsConsumer(GitLabClients gitlab, SimilarWorkIt
                 try
                 {
                     var (matches, unavailable) = await search.FindAsync(
-                        project.Id,
+                        new ScopedProject(query.OrgId, project.Id),
                         query.Texts,
                         query.Limit,
                         (float)query.MinScore,

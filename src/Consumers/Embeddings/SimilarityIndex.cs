@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GitLabBus.Consumers.GitLabAccess;
 
 namespace GitLabBus.Consumers.Embeddings;
 
@@ -17,15 +18,15 @@ public sealed class SimilarityIndex(IEmbeddingCache cache, EmbeddingSettings set
     private const int BlockRows = 4_096;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, Held> _held = [];
-    private readonly ConcurrentDictionary<long, SemaphoreSlim> _loading = new();
+    private readonly Dictionary<ScopedProject, Held> _held = [];
+    private readonly ConcurrentDictionary<ScopedProject, SemaphoreSlim> _loading = new();
     private long _clock;
 
     /// <summary>For each query vector, the titles of <paramref name="run"/>'s model that score at least <paramref name="minScore"/>
     /// (cosine; the vectors have length 1), best first, at most <paramref name="limit"/>, among those <paramref name="include"/>
     /// accepts.</summary>
     public async Task<IReadOnlyList<IReadOnlyList<SimilarTitle>>> SearchAsync(
-        long projectId,
+        ScopedProject projectId,
         EmbeddingRun run,
         IReadOnlyList<float[]> queries,
         int limit,
@@ -91,7 +92,7 @@ public sealed class SimilarityIndex(IEmbeddingCache cache, EmbeddingSettings set
         );
     }
 
-    private async Task<IReadOnlyList<Block>> BlocksAsync(long projectId, EmbeddingRun run, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Block>> BlocksAsync(ScopedProject projectId, EmbeddingRun run, CancellationToken cancellationToken)
     {
         if (Current(projectId, run) is { } held)
         {
@@ -141,7 +142,7 @@ public sealed class SimilarityIndex(IEmbeddingCache cache, EmbeddingSettings set
             .SelectMany(sized => sized.Chunk(BlockRows))
             .Select(Block.Of);
 
-    private List<Block>? Current(long projectId, EmbeddingRun run)
+    private List<Block>? Current(ScopedProject projectId, EmbeddingRun run)
     {
         lock (_gate)
         {
@@ -155,7 +156,7 @@ public sealed class SimilarityIndex(IEmbeddingCache cache, EmbeddingSettings set
         }
     }
 
-    private void Keep(long projectId, EmbeddingRun run, List<Block> blocks)
+    private void Keep(ScopedProject projectId, EmbeddingRun run, List<Block> blocks)
     {
         var count = blocks.Sum(block => block.Titles.Length);
         lock (_gate)

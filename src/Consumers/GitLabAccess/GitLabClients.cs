@@ -1,16 +1,18 @@
 using GitLabBus.Consumers.Identity;
+using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
 using GitLabBus.Runtime.Credentials;
 
 namespace GitLabBus.Consumers.GitLabAccess;
 
-/// <summary>GitLab clients for work a message asks for: as the caller when it carries a <c>credentialRef</c>, else with the service
-/// token.</summary>
+/// <summary>GitLab clients for work a message asks for: at an organisation's GitLab with its token when it names one
+/// (<c>orgId</c>); else as the caller when it carries a <c>credentialRef</c>; else with the service token.</summary>
 public sealed class GitLabClients(
     GitLabClientFactory factory,
     ICredentialStore credentials,
     GitLabSessionTokens sessions,
+    OrgGitLabClients orgs,
     TimeProvider time
 )
 {
@@ -31,6 +33,21 @@ public sealed class GitLabClients(
         var user = await factory.Create().GetCurrentUserAsync(cancellationToken);
         _serviceUser = (user, time.GetUtcNow() + UserKeptFor);
         return user;
+    }
+
+    /// <summary>A client for work of <paramref name="orgId"/>'s (its GitLab and token: a caller's credential has no say there), or,
+    /// without one, as <see cref="ForAsync(string?, CancellationToken)"/>.</summary>
+    /// <exception cref="CredentialUnavailableException">The organisation has no GitLab configured (any more), or the reference
+    /// expired.</exception>
+    public async Task<GitLabClient> ForAsync(string? orgId, string? credentialRef, CancellationToken cancellationToken)
+    {
+        if (orgId is null)
+        {
+            return await ForAsync(credentialRef, cancellationToken);
+        }
+
+        return (await orgs.ForAsync(orgId, cancellationToken))?.Client
+            ?? throw new CredentialUnavailableException($"organisation {orgId} has no GitLab configured", ErrorCodes.NotFound);
     }
 
     /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its
@@ -62,7 +79,12 @@ public sealed class GitLabClients(
         await credentials.GetAsync(credentialRef, cancellationToken) ?? throw new CredentialUnavailableException();
 }
 
-/// <summary>A credential reference that no longer resolves; its message says so in words for the caller, without the reference.</summary>
+/// <summary>A credential reference that no longer resolves (or an organisation without a GitLab); its message says so in words for
+/// the caller, without the reference; <see cref="Code"/> is the contract's code to answer with.</summary>
 public sealed class CredentialUnavailableException(
-    string message = "the GitLab token sent with the request has expired before the work ran; send the request again"
-) : Exception(message);
+    string message = "the GitLab token sent with the request has expired before the work ran; send the request again",
+    string code = ErrorCodes.Unauthorized
+) : Exception(message)
+{
+    public string Code { get; } = code;
+}

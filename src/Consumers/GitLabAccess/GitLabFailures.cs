@@ -32,7 +32,7 @@ public static class GitLabFailures
     public static RequestRefused Refusal(Exception failure, string? context = null) =>
         failure switch
         {
-            CredentialUnavailableException expired => new(ErrorCodes.Unauthorized, expired.Message, null),
+            CredentialUnavailableException unavailable => new(unavailable.Code, unavailable.Message, null),
             GitLabException refused => new(
                 CodeOf(refused.Kind),
                 context is null ? refused.GitLabMessage : $"{context}: {refused.GitLabMessage}",

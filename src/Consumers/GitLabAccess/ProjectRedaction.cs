@@ -15,4 +15,7 @@ public static class ProjectRedaction
         SHA256.HashData(Encoding.ASCII.GetBytes($"gitlabbus-project:{projectId}"), hash);
         return "project-" + Convert.ToHexStringLower(hash[..4]);
     }
+
+    /// <summary>An organisation's project is named with its organisation, which is no secret of the project's.</summary>
+    public static string Redact(ScopedProject project) => project.OrgId is { } org ? $"{org}/{Redact(project.Id)}" : Redact(project.Id);
 }

@@ -10,7 +10,9 @@ namespace GitLabBus.Gateway.Auth;
 /// <summary>
 /// Per-project permissions. A token that says <c>project_access: granted</c> (every login of a user who is not an admin)
 /// may work only on the projects in its <c>projects</c> claim: a path naming another <c>{project_id}</c> is a 403 whatever
-/// its roles. Admins, and tokens without the claim (the token command's, hand-signed ones), may work on every project.
+/// its roles. Admins, and tokens without the claim (the token command's, hand-signed ones), may work on every project. On an
+/// organisation's paths the organisation decides (<see cref="OrgAccess"/>): the claim names projects of the served GitLab,
+/// not of the organisation's.
 /// </summary>
 public static class ProjectAccess
 {
@@ -40,6 +42,16 @@ public static class ProjectAccess
     public static Func<long?, bool> Sees(ClaimsPrincipal user) =>
         Of(user) is { } granted ? project => project is { } id && granted.Contains(id) : _ => true;
 
+    /// <summary>
+    /// As <see cref="Sees"/>, for what may belong to an organisation's GitLab: that is seen by the organisation's members (and
+    /// admins) only, whatever their projects (which name projects of the served GitLab).
+    /// </summary>
+    public static Func<long?, string?, bool> SeesOwnedBy(ClaimsPrincipal user)
+    {
+        var sees = Sees(user);
+        return (project, org) => org is null ? sees(project) : OrgAccess.Allows(user, org);
+    }
+
     public static AuthorizationPolicyBuilder RequireProjectAccess(this AuthorizationPolicyBuilder policy) =>
         policy.AddRequirements(new Requirement());
 
@@ -50,8 +62,9 @@ public static class ProjectAccess
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, Requirement requirement)
         {
-            var project = (context.Resource as HttpContext)?.GetRouteValue(RouteValue) as string;
-            if (project is null || Of(context.User) is not { } granted)
+            var http = context.Resource as HttpContext;
+            var project = http?.GetRouteValue(RouteValue) as string;
+            if (project is null || http!.GetRouteValue(OrgAccess.RouteValue) is not null || Of(context.User) is not { } granted)
             {
                 context.Succeed(requirement);
             }

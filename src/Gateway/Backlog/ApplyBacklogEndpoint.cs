@@ -54,7 +54,7 @@ public static class ApplyBacklogEndpoint
             return ApiError.Result(ErrorCodes.IdempotencyKeyRequired, "prompt_id is required: it makes the apply idempotent");
         }
 
-        var message = body.ToMessage(project_id, dry_run ?? false, caller.Ref);
+        var message = body.ToMessage(project_id, dry_run ?? false, caller);
         var problem =
             body.ProjectId is { Length: > 0 } named && ProjectNames.Canonical(named) != ProjectNames.Canonical(project_id)
                 ? "project_id in the body must name the project of the path"
@@ -143,7 +143,7 @@ public sealed record ApplyBacklogRequest(
     IReadOnlyList<ApplyBacklogIssue?>? Issues
 )
 {
-    public BacklogApplyRequested ToMessage(string projectId, bool dryRun, string? credentialRef) =>
+    public BacklogApplyRequested ToMessage(string projectId, bool dryRun, CallerCredential caller) =>
         new()
         {
             OperationId = NewId.NextGuid().ToString(),
@@ -180,7 +180,8 @@ public sealed record ApplyBacklogRequest(
                 ),
             ],
             DryRun = dryRun,
-            CredentialRef = credentialRef,
+            CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
         };
 }
 

@@ -2,6 +2,9 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Gateway.Identity;
+using GitLabBus.Runtime.Credentials;
+using GitLabBus.Runtime.Operations;
 using GitLabBus.Runtime.Settings;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
@@ -97,6 +100,7 @@ public static class BacklogEndpoints
             Page = page ?? 1,
             PerPage = per_page ?? settings.DefaultPageSize,
             CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
         };
         var (answer, error) = await gitlab.AskAsync<BacklogQuery, BacklogPage>(query, cancellationToken);
         if (error is not null)
@@ -133,13 +137,14 @@ public static class BacklogEndpoints
             OperationId = NewId.NextGuid().ToString(),
             ProjectId = project_id,
             CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
         };
         if (
             await operations.StartAsync(
                 message.OperationId,
                 OperationKinds.CacheEmbeddings,
                 message,
-                ProjectNames.IdOf(message.ProjectId),
+                new OperationOwner(ProjectNames.IdOf(message.ProjectId), caller.OrgId),
                 cancellationToken
             ) is
             { } refused
@@ -150,7 +155,12 @@ public static class BacklogEndpoints
 
         http.Response.Headers.Location = $"/operations/{message.OperationId}";
         return Results.Json(
-            new CacheEmbeddingsAccepted("Embedding cache refresh started", project_id, channel.For(project_id), message.OperationId),
+            new CacheEmbeddingsAccepted(
+                "Embedding cache refresh started",
+                project_id,
+                channel.For(project_id, caller.OrgId),
+                message.OperationId
+            ),
             statusCode: StatusCodes.Status202Accepted
         );
     }
@@ -159,14 +169,24 @@ public static class BacklogEndpoints
         BusRequests gitlab,
         CallerCredential caller,
         GitLabSettings settings,
+        IOrgIntegrationStore orgs,
         ResolveProjectRequest? body,
         CancellationToken cancellationToken
     )
     {
-        var served = settings.ApiBaseUrl;
+        // An organisation's projects are named by its GitLab's URLs.
+        var served = caller.OrgId is { } org ? (await orgs.GetAsync(org, cancellationToken))?.BaseUrl : settings.ApiBaseUrl;
+        if (served is null)
+        {
+            return OrganisationEndpoints.NoIntegration(caller.OrgId!);
+        }
+
         if (body?.GitlabPath is not { Length: > 0 } && body?.GitlabUrl is { Length: > 0 } named && OtherHost(named, served) is { } other)
         {
-            return ApiError.InvalidRequest($"the URL names {other}; this gateway serves the GitLab at {served.Authority}");
+            return ApiError.InvalidRequest(
+                $"the URL names {other}; {(caller.OrgId is null ? "this gateway serves" : "the organisation's is")} "
+                    + $"the GitLab at {served.Authority}"
+            );
         }
 
         var path = body switch
@@ -181,7 +201,12 @@ public static class BacklogEndpoints
         }
 
         var (answer, error) = await gitlab.AskAsync<ProjectResolveQuery, ResolvedProject>(
-            new ProjectResolveQuery { Path = path, CredentialRef = caller.Ref },
+            new ProjectResolveQuery
+            {
+                Path = path,
+                CredentialRef = caller.Ref,
+                OrgId = caller.OrgId,
+            },
             cancellationToken
         );
         return error ?? Results.Ok(answer);

@@ -120,6 +120,7 @@ public static class SimilarityEndpoints
             Limit = limit,
             MinScore = minScore,
             CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
         };
 
     private static string? ProblemOf(string projectId, int? limit, double? minScore) =>

@@ -28,11 +28,11 @@ public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
         string operationId,
         string kind,
         T message,
-        long? projectId,
+        OperationOwner owner,
         CancellationToken cancellationToken
     )
         where T : class =>
-        await launcher.LaunchAsync(operationId, kind, message, projectId, cancellationToken)
+        await launcher.LaunchAsync(operationId, kind, message, owner, cancellationToken)
             ? null
             : ApiError.BusUnavailable("the message bus did not accept the request; retry later");
 

@@ -296,11 +296,9 @@ internal static class UserRules
             return ApiError.InvalidRequest($"projects must be at most {UserAccount.MaxProjects} positive GitLab project ids");
         }
 
-        if (orgs is not null && (orgs.Count > UserAccount.MaxOrgs || orgs.Any(org => org is null || !OrganisationEndpoints.IsValidId(org))))
+        if (orgs is not null && (orgs.Count > UserAccount.MaxOrgs || orgs.Any(org => org is null || !OrgScope.IsValidId(org))))
         {
-            return ApiError.InvalidRequest(
-                $"orgs must be at most {UserAccount.MaxOrgs} organisation ids, each {OrganisationEndpoints.IdRule}"
-            );
+            return ApiError.InvalidRequest($"orgs must be at most {UserAccount.MaxOrgs} organisation ids, each {OrgScope.IdRule}");
         }
 
         return null;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
@@ -17,7 +16,7 @@ namespace GitLabBus.Gateway.Identity;
 /// whose <c>orgs</c> claim names the organisation; viewers read, writers change links, admins and project owners the
 /// configuration.
 /// </summary>
-public static partial class OrganisationEndpoints
+public static class OrganisationEndpoints
 {
     public static IEndpointRouteBuilder MapOrganisations(this IEndpointRouteBuilder endpoints)
     {
@@ -362,17 +361,10 @@ public static partial class OrganisationEndpoints
         return next(context);
     }
 
-    private static IResult? InvalidId(string id, string name) => IsValidId(id) ? null : ApiError.InvalidRequest($"{name} must be {IdRule}");
+    private static IResult? InvalidId(string id, string name) =>
+        OrgScope.IsValidId(id) ? null : ApiError.InvalidRequest($"{name} must be {OrgScope.IdRule}");
 
-    /// <summary>What an organisation's (or a task's, a link's) id may be.</summary>
-    public const string IdRule = "1 to 128 letters, digits, '.', '_' or '-'";
-
-    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
-
-    private static IResult NoIntegration(string orgId) => ApiError.NotFound($"organisation {orgId} has no GitLab configured");
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex IdPattern();
+    internal static IResult NoIntegration(string orgId) => ApiError.NotFound($"organisation {orgId} has no GitLab configured");
 }
 
 public sealed record OrgIntegrationRequest(string? BaseUrl, string? Token, string? WebhookSecret);

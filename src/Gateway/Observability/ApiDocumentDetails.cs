@@ -167,7 +167,12 @@ internal static class ApiDocumentDetails
             }
         }
 
-        var key = $"{context.Description.HttpMethod} {context.Description.RelativePath?.TrimEnd('/')}";
+        // An organisation's work has the same bodies as the served GitLab's.
+        var key = $"{context.Description.HttpMethod} {context.Description.RelativePath?.TrimEnd('/')}".Replace(
+            "api/orgs/{org_id}/gitlab/",
+            "gitlab/",
+            StringComparison.Ordinal
+        );
         if (key == "POST webhooks/gitlab")
         {
             DescribeWebhook(operation);

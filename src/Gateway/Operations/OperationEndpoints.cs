@@ -48,10 +48,14 @@ public static class OperationEndpoints
 
     /// <summary>
     /// Known, and of a project the caller may work on: a caller limited to some projects reads only their operations (one
-    /// of another project, or one no project's, is unknown to it, as in the delivery log, so as not to say it exists).
+    /// of another project, or one no project's, is unknown to it, as in the delivery log, so as not to say it exists); an
+    /// organisation's operation is read only by its members.
     /// </summary>
-    private static bool Visible(HttpContext http, IReadOnlyList<OperationEvent> events) =>
-        events.Count > 0 && ProjectAccess.Sees(http.User)(OperationProgressExtensions.ProjectOf(events));
+    private static bool Visible(HttpContext http, IReadOnlyList<OperationEvent> events)
+    {
+        var owner = OperationProgressExtensions.OwnerOf(events);
+        return events.Count > 0 && ProjectAccess.SeesOwnedBy(http.User)(owner.ProjectId, owner.OrgId);
+    }
 
     private static IResult NotKept(string operationId) => ApiError.NotFound($"no operation {operationId} (operations are kept 24 hours)");
 

@@ -98,14 +98,16 @@ public static class SagaEndpoints
             return error;
         }
 
-        return ProjectAccess.Sees(http.User)(ProjectOf(inspected!.Body))
-            ? Results.Json(inspected.Body)
+        var body = inspected!.Body;
+        var org = First(body, "orgId") is { ValueKind: JsonValueKind.String } named ? named.GetString() : null;
+        return ProjectAccess.SeesOwnedBy(http.User)(First(body, "projectId") is { } project ? Number(project) : null, org)
+            ? Results.Json(body)
             : ApiError.NotFound($"no {ApiError.Cut(saga)} saga {id}: never started, or its journal has expired");
     }
 
-    /// <summary>The project the inspected instance works for: the first <c>projectId</c> (however it is cased or spelled with
-    /// underscores) in the answer, the instance's own or a journalled state's; null when it names none.</summary>
-    private static long? ProjectOf(JsonElement body)
+    /// <summary>The value of the first property called <paramref name="name"/> (however it is cased or spelled with underscores) in
+    /// the answer, the instance's own or a journalled state's: whom the inspected instance works for; null when none names it.</summary>
+    private static JsonElement? First(JsonElement body, string name)
     {
         switch (body.ValueKind)
         {
@@ -113,20 +115,17 @@ public static class SagaEndpoints
                 foreach (var property in body.EnumerateObject())
                 {
                     if (
-                        string.Equals(
-                            property.Name.Replace("_", "", StringComparison.Ordinal),
-                            "projectId",
-                            StringComparison.OrdinalIgnoreCase
-                        ) && Number(property.Value) is { } id
+                        string.Equals(property.Name.Replace("_", "", StringComparison.Ordinal), name, StringComparison.OrdinalIgnoreCase)
+                        && property.Value.ValueKind is not JsonValueKind.Null
                     )
                     {
-                        return id;
+                        return property.Value;
                     }
                 }
 
-                return body.EnumerateObject().Select(property => ProjectOf(property.Value)).FirstOrDefault(id => id is not null);
+                return body.EnumerateObject().Select(property => First(property.Value, name)).FirstOrDefault(found => found is not null);
             case JsonValueKind.Array:
-                return body.EnumerateArray().Select(ProjectOf).FirstOrDefault(id => id is not null);
+                return body.EnumerateArray().Select(item => First(item, name)).FirstOrDefault(found => found is not null);
             default:
                 return null;
         }

@@ -66,12 +66,12 @@ public static class DeliveryEndpoints
 
     /// <summary>
     /// A caller limited to some projects sees only their deliveries (one of another project is "not found", so as not to
-    /// say it exists); group hooks name no project and are for everyone else.
+    /// say it exists); group hooks name no project and are for everyone else; an organisation's deliveries are for its members.
     /// </summary>
     private static Func<WebhookDelivery, bool> Visible(HttpContext http)
     {
-        var sees = ProjectAccess.Sees(http.User);
-        return delivery => sees(delivery.ProjectId);
+        var sees = ProjectAccess.SeesOwnedBy(http.User);
+        return delivery => sees(delivery.ProjectId, delivery.OrgId);
     }
 
     private static async Task<IResult> Replay(

@@ -22,31 +22,48 @@ public interface IOperationProgress
 
 public static class OperationProgressExtensions
 {
-    /// <param name="projectId">The project the operation works on: who may read it (a caller limited to some projects reads
-    /// only theirs).</param>
+    /// <param name="owner">The project (and organisation) the operation works on: who may read it (a caller limited to some
+    /// projects reads only theirs; an organisation's only its members).</param>
     public static Task<OperationEvent> StartedAsync(
         this IOperationProgress progress,
         string operationId,
         string kind,
         CancellationToken cancellationToken,
-        long? projectId = null
-    ) =>
-        progress.AppendAsync(
+        OperationOwner owner = default
+    )
+    {
+        var started = new Dictionary<string, object> { ["kind"] = kind };
+        if (owner.ProjectId is { } project)
+        {
+            started["project_id"] = project;
+        }
+
+        if (owner.OrgId is { } org)
+        {
+            started["org_id"] = org;
+        }
+
+        return progress.AppendAsync(
             operationId,
             OperationEventTypes.Started,
-            projectId is { } project
-                ? JsonSerializer.SerializeToElement(new { kind, project_id = project })
-                : JsonSerializer.SerializeToElement(new { kind }),
+            JsonSerializer.SerializeToElement(started),
             cancellationToken
         );
+    }
 
-    /// <summary>The project the operation's <c>started</c> event names; null when it names none (started by another system).</summary>
-    public static long? ProjectOf(IReadOnlyList<OperationEvent> events) =>
-        events.FirstOrDefault(e => e.Type == OperationEventTypes.Started)?.Data is { ValueKind: JsonValueKind.Object } data
-        && data.TryGetProperty("project_id", out var project)
-        && project.TryGetInt64(out var id)
-            ? id
-            : null;
+    /// <summary>Whom the operation's <c>started</c> event names; neither project nor organisation when it names none (started by
+    /// another system).</summary>
+    public static OperationOwner OwnerOf(IReadOnlyList<OperationEvent> events)
+    {
+        if (events.FirstOrDefault(e => e.Type == OperationEventTypes.Started)?.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            return default;
+        }
+
+        var project = data.TryGetProperty("project_id", out var named) && named.TryGetInt64(out var id) ? id : (long?)null;
+        var org = data.TryGetProperty("org_id", out var ofOrg) && ofOrg.ValueKind == JsonValueKind.String ? ofOrg.GetString() : null;
+        return new OperationOwner(project, org);
+    }
 
     /// <summary>
     /// Records <c>started</c> unless the operation has events already: the gateway records its operations before it
@@ -57,12 +74,12 @@ public static class OperationProgressExtensions
         string operationId,
         string kind,
         CancellationToken cancellationToken,
-        long? projectId = null
+        OperationOwner owner = default
     )
     {
         if ((await progress.ReadAsync(operationId, cancellationToken)).Count == 0)
         {
-            await progress.StartedAsync(operationId, kind, cancellationToken, projectId);
+            await progress.StartedAsync(operationId, kind, cancellationToken, owner);
         }
     }
 
@@ -118,4 +135,11 @@ public static class OperationProgressExtensions
         RequestRefused refusal,
         CancellationToken cancellationToken
     ) => progress.FailedAsync(operationId, refusal.Code, refusal.Message, refusal.GitLabStatus, cancellationToken);
+}
+
+/// <summary>Whom an operation's work is for, recorded with it: the project (null when named by path only) and the organisation
+/// whose GitLab it is (null for the served GitLab). A bare project id names a project of the served GitLab.</summary>
+public readonly record struct OperationOwner(long? ProjectId, string? OrgId = null)
+{
+    public static implicit operator OperationOwner(long? projectId) => new(projectId);
 }

@@ -13,12 +13,17 @@ namespace GitLabBus.Runtime.Operations;
 public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILogger<OperationLauncher> logger)
 {
     /// <summary>True once the broker confirmed; false when it did not (the operation is then failed).</summary>
-    /// <param name="projectId">The project the work is for, recorded with the operation (who may read it); null when it is
-    /// named by path only.</param>
-    public async Task<bool> LaunchAsync<T>(string operationId, string kind, T message, long? projectId, CancellationToken cancellationToken)
+    /// <param name="owner">The project (and organisation) the work is for, recorded with the operation (who may read it).</param>
+    public async Task<bool> LaunchAsync<T>(
+        string operationId,
+        string kind,
+        T message,
+        OperationOwner owner,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
-        await progress.StartedAsync(operationId, kind, cancellationToken, projectId);
+        await progress.StartedAsync(operationId, kind, cancellationToken, owner);
         try
         {
             await bus.PublishConfirmedAsync(message, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class BacklogApplyState : SagaStateMachineInstance, ISagaVersion
     public string? InternalProjectId { get; set; }
     public bool DryRun { get; set; }
     public string? CredentialRef { get; set; }
+    public string? OrgId { get; set; }
     public List<BacklogIssueInput> Issues { get; set; } = [];
 
     public List<BacklogItemResult> EpicResults { get; set; } = [];

@@ -13,6 +13,7 @@ public static class BacklogApplySteps
         apply.InternalProjectId = request.InternalProjectId;
         apply.DryRun = request.DryRun;
         apply.CredentialRef = request.CredentialRef;
+        apply.OrgId = request.OrgId;
         apply.Issues = [.. request.Issues];
     }
 
@@ -70,6 +71,7 @@ public static class BacklogApplySteps
         {
             OperationId = apply.OperationId,
             ProjectId = apply.ProjectId,
+            OrgId = apply.OrgId,
             PromptId = apply.PromptId,
             DryRun = apply.DryRun,
             Reused = apply.Reused,
@@ -84,6 +86,7 @@ public static class BacklogApplySteps
         {
             OperationId = apply.OperationId,
             ProjectId = apply.ProjectId,
+            OrgId = apply.OrgId,
             PromptId = apply.PromptId,
             Code = failure.Code,
             Message = failure.Message,
@@ -95,6 +98,7 @@ public static class BacklogApplySteps
         {
             OperationId = apply.OperationId,
             ProjectId = apply.ProjectId,
+            OrgId = apply.OrgId,
             PromptId = apply.PromptId,
             Scope = scope,
             DryRun = apply.DryRun,

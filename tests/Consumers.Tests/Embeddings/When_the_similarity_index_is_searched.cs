@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GitLabBus.Consumers.Embeddings;
+using GitLabBus.Consumers.GitLabAccess;
 
 namespace GitLabBus.Tests.Consumers.Embeddings;
 
@@ -118,23 +119,27 @@ public sealed class When_the_similarity_index_is_searched
         public int Reads => _reads;
 
         public Task<IReadOnlyDictionary<string, float[]>> GetManyAsync(
-            long projectId,
+            ScopedProject projectId,
             string model,
             IReadOnlyCollection<string> workItemIds,
             CancellationToken cancellationToken
         ) => inner.GetManyAsync(projectId, model, workItemIds, cancellationToken);
 
-        public Task WriteAsync(long projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken token) =>
+        public Task WriteAsync(ScopedProject projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken token) =>
             inner.WriteAsync(projectId, model, titles, token);
 
-        public Task CompleteRunAsync(long projectId, string model, IReadOnlySet<string> keep, CancellationToken cancellationToken) =>
-            inner.CompleteRunAsync(projectId, model, keep, cancellationToken);
+        public Task CompleteRunAsync(
+            ScopedProject projectId,
+            string model,
+            IReadOnlySet<string> keep,
+            CancellationToken cancellationToken
+        ) => inner.CompleteRunAsync(projectId, model, keep, cancellationToken);
 
-        public Task<EmbeddingRun?> LastRunAsync(long projectId, CancellationToken cancellationToken) =>
+        public Task<EmbeddingRun?> LastRunAsync(ScopedProject projectId, CancellationToken cancellationToken) =>
             inner.LastRunAsync(projectId, cancellationToken);
 
         public async IAsyncEnumerable<IReadOnlyList<CachedTitle>> ReadAllAsync(
-            long projectId,
+            ScopedProject projectId,
             string model,
             [EnumeratorCancellation] CancellationToken cancellationToken
         )

@@ -6,9 +6,10 @@ namespace GitLabBus.Tests.Gateway.Backlog;
 public static class EmbeddingRuns
 {
     /// <summary>Caches the project's title embeddings through the API and waits for the operation's end (asserted completed).</summary>
-    public static async Task CacheAsync(HttpClient owner, string projectId)
+    /// <param name="under">Before <c>/gitlab/projects</c>: an organisation's path (<c>/api/orgs/acme</c>) for its project.</param>
+    public static async Task CacheAsync(HttpClient owner, string projectId, string under = "")
     {
-        using var accepted = await owner.PostAsync($"/gitlab/projects/{projectId}/cache-embeddings", null);
+        using var accepted = await owner.PostAsync($"{under}/gitlab/projects/{projectId}/cache-embeddings", null);
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString();
         var status = "";
         Assert.True(

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -281,20 +280,7 @@ public sealed class When_an_organisation_has_its_own_GitLab : IClassFixture<Gate
             }
         );
 
-    private HttpClient Client(string role, string? org = null)
-    {
-        var client = _gateway.CreateClient();
-        var token = TokenIssuer.Issue(
-            _gateway.Settings,
-            "test-user",
-            [role],
-            TimeSpan.FromMinutes(10),
-            DateTimeOffset.UtcNow,
-            orgs: [org ?? _org]
-        );
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private HttpClient Client(string role, string? org = null) => _gateway.ClientOf([role], orgs: [org ?? _org]);
 
     private async Task<long> NewIssueAsync(string title)
     {

@@ -27,7 +27,7 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
     {
         var ofProject1 = Guid.NewGuid().ToString("N");
         var ofNone = Guid.NewGuid().ToString("N");
-        await Progress.StartedAsync(ofProject1, "pipeline-trigger", CancellationToken.None, projectId: 1);
+        await Progress.StartedAsync(ofProject1, "pipeline-trigger", CancellationToken.None, new OperationOwner(1));
         await Progress.StartedAsync(ofNone, "pipeline-trigger", CancellationToken.None);
         using var onProject1 = _gateway.ClientLimitedTo(1);
         using var onProject2 = _gateway.ClientLimitedTo(2);
@@ -42,6 +42,24 @@ public sealed class When_an_operation_is_followed : IClassFixture<GatewayFactory
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (foreign.StatusCode, foreignEvents.StatusCode));
         Assert.Equal(HttpStatusCode.NotFound, unnamed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_be_read_only_by_the_members_of_the_organisation_it_is_for()
+    {
+        var ofAcme = Guid.NewGuid().ToString("N");
+        await Progress.StartedAsync(ofAcme, "apply-backlog", CancellationToken.None, new OperationOwner(1, "acme"));
+        using var member = _gateway.ClientOf([Roles.Viewer], orgs: ["acme"]);
+        using var limitedMember = _gateway.ClientOf([Roles.Viewer], orgs: ["acme"], projects: [2]);
+        using var stranger = _gateway.ClientOf([Roles.ProjectOwner], orgs: ["globex"]);
+        using var onProject1 = _gateway.ClientLimitedTo(1);
+
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/operations/{ofAcme}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await limitedMember.GetAsync($"/operations/{ofAcme}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/operations/{ofAcme}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/operations/{ofAcme}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await onProject1.GetAsync($"/operations/{ofAcme}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _viewer.GetAsync($"/operations/{ofAcme}")).StatusCode);
     }
 
     [Fact]

@@ -96,16 +96,21 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         TokenIssuer.Issue(Settings, "test-user", roles, TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow);
 
     /// <summary>A viewer whose token is limited to <paramref name="projects"/>, as a user's who is not an admin.</summary>
-    public HttpClient ClientLimitedTo(params long[] projects)
+    public HttpClient ClientLimitedTo(params long[] projects) => ClientOf([Roles.Viewer], projects: projects);
+
+    /// <summary>A caller whose token has these roles, may act for <paramref name="orgs"/> and, when given, only on
+    /// <paramref name="projects"/>.</summary>
+    public HttpClient ClientOf(string[] roles, string[]? orgs = null, long[]? projects = null)
     {
-        var client = CreateClient();
+        var client = CreateRecordingClient();
         var token = TokenIssuer.Issue(
             Settings,
-            "limited",
-            [Roles.Viewer],
-            TimeSpan.FromMinutes(5),
+            "test-user",
+            roles,
+            TimeSpan.FromMinutes(10),
             DateTimeOffset.UtcNow,
-            projects: projects
+            projects: projects,
+            orgs: orgs
         );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;

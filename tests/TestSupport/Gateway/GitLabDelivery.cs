@@ -46,6 +46,9 @@ public static class GitLabDelivery
     public static async Task<string> ErrorCodeAsync(this HttpResponseMessage response) =>
         (await response.JsonAsync()).GetProperty("error").GetProperty("code").GetString()!;
 
+    public static async Task<string> ErrorMessageAsync(this HttpResponseMessage response) =>
+        (await response.JsonAsync()).GetProperty("error").GetProperty("message").GetString()!;
+
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; the condition is the fact waited on.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
