@@ -13,6 +13,10 @@ public record JobTraceQuery
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>The new part of a job's log, where the next read starts, and whether the job can still write more.</summary>

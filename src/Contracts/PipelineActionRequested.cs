@@ -12,6 +12,10 @@ public record PipelineActionRequested
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public enum PipelineAction

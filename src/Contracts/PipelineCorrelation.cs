@@ -13,7 +13,10 @@ public static class PipelineCorrelation
     // A namespace of our own (RFC 9562 lets any UUID serve), so these ids never collide with other v5 ids of the same text.
     private static readonly Guid Namespace = new("6f1c7a2e-3b8d-4c55-9d0e-4a7f2b61c9e3");
 
-    public static Guid For(long projectId, long pipelineId) => NameBased($"project:{projectId}:pipeline:{pipelineId}");
+    /// <summary>The monitor of a pipeline; an organisation's are named within it (<c>org:acme:project:1:pipeline:5</c>), as the
+    /// same ids name another pipeline at another GitLab.</summary>
+    public static Guid For(long projectId, long pipelineId, string? orgId = null) =>
+        NameBased(OrgScope.Name(orgId, $"project:{projectId}:pipeline:{pipelineId}"));
 
     /// <summary>The name-based id of <paramref name="name"/> (<c>project:1:target:main</c>): how every saga's id is made.</summary>
     public static Guid NameBased(string name)

@@ -13,4 +13,8 @@ public record PipelineCreated
     public string? Source { get; init; }
     public string? WebUrl { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

@@ -25,4 +25,8 @@ public record PipelineFinished
     public double TotalSeconds { get; init; }
     public IReadOnlyList<PipelineJobSummary> Jobs { get; init; } = [];
     public IReadOnlyList<DownstreamPipeline> Downstream { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

@@ -15,4 +15,8 @@ public record PipelineMonitoringRequested
 
     /// <summary>Why, for the journal and the logs: <c>downstream</c>, <c>retried</c>, <c>requested</c>.</summary>
     public string Reason { get; init; } = "requested";
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

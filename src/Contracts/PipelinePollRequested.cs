@@ -5,4 +5,8 @@ public record PipelinePollRequested
 {
     public long ProjectId { get; init; }
     public long PipelineId { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

@@ -18,6 +18,10 @@ public record PipelinePolled
     public double? DurationSeconds { get; init; }
     public IReadOnlyList<PipelineJobSummary> Jobs { get; init; } = [];
     public IReadOnlyList<DownstreamPipeline> Downstream { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A pipeline a bridge (trigger job) started: a child pipeline, or one in another project.</summary>

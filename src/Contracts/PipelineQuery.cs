@@ -11,6 +11,10 @@ public record PipelineQuery
 
     /// <summary>The caller's GitLab token in the credential store; the service token is used without it.</summary>
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A pipeline's jobs, as GitLab lists them; answered like <see cref="PipelineQuery"/>.</summary>
@@ -19,6 +23,10 @@ public record PipelineJobsQuery
     public long ProjectId { get; init; }
     public long PipelineId { get; init; }
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A project's environments; answered like <see cref="PipelineQuery"/>.</summary>
@@ -26,4 +34,8 @@ public record EnvironmentsQuery
 {
     public long ProjectId { get; init; }
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

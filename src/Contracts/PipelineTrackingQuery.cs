@@ -4,7 +4,8 @@ namespace GitLabBus.Contracts;
 /// What the pipeline monitor knows of a pipeline (<c>tracked_state</c>), asked of the sagas role: answered with
 /// <see cref="PipelineTracking"/>, or <see cref="RequestRefused"/> (<c>not_found</c>) when no monitor tracks it.
 /// </summary>
-public record PipelineTrackingQuery(long ProjectId, long PipelineId);
+/// <param name="OrgId">The organisation whose GitLab the pipeline is at; null for the served GitLab (<see cref="OrgScope"/>).</param>
+public record PipelineTrackingQuery(long ProjectId, long PipelineId, string? OrgId = null);
 
 /// <summary>The monitor's view of a pipeline: its projection, owned by the saga, so its shape is this record's, not the saga's.</summary>
 /// <param name="Status">The outcome once the monitor ended, else GitLab's status as last observed.</param>

@@ -16,6 +16,10 @@ public record PipelineTriggered
 
     /// <summary>A pipeline trigger token in the credential store: the pipeline is then created through GitLab's trigger API.</summary>
     public string? TriggerTokenRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A CI/CD variable for the new pipeline; <see cref="VariableType"/> is <c>env_var</c> or <c>file</c>.</summary>

@@ -28,7 +28,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         AnswerAsync(
             context,
             "gitlab.pipeline.get",
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.CredentialRef,
             async client =>
                 Resource(await client.GetPipelineAsync(context.Message.ProjectId, context.Message.PipelineId, context.CancellationToken))
@@ -38,7 +38,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         AnswerAsync(
             context,
             "gitlab.pipeline.jobs",
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.CredentialRef,
             async client =>
                 Resource(
@@ -52,7 +52,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         AnswerAsync(
             context,
             "gitlab.environments.list",
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.CredentialRef,
             async client =>
                 Resource(
@@ -68,7 +68,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         return AnswerAsync(
             context,
             SpanName(request.Action),
-            request.ProjectId,
+            new ScopedProject(request.OrgId, request.ProjectId),
             request.CredentialRef,
             async client =>
             {
@@ -98,6 +98,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
                         {
                             ProjectId = project,
                             PipelineId = pipelineId,
+                            OrgId = request.OrgId,
                             Reason = request.Action == PipelineAction.PlayJob ? "played" : "retried",
                         },
                         cancellationToken
@@ -113,7 +114,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         AnswerAsync(
             context,
             "gitlab.job.trace",
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.CredentialRef,
             async client =>
             {
@@ -137,7 +138,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
         AnswerAsync(
             context,
             "gitlab.job.artifacts",
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.CredentialRef,
             async client =>
             {
@@ -195,15 +196,16 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
     private async Task AnswerAsync<T>(
         ConsumeContext<T> context,
         string span,
-        long projectId,
+        ScopedProject project,
         string? credentialRef,
         Func<GitLabClient, Task<object>> answer
     )
         where T : class
     {
-        using var activity = PipelineTelemetry.Start(span, projectId);
+        using var activity = PipelineTelemetry.Start(span, project);
         await context.AnswerAsync(
             gitlab,
+            project.OrgId,
             credentialRef,
             answer,
             refusal =>
@@ -212,7 +214,7 @@ public sealed partial class PipelineApiConsumer(GitLabClients gitlab, PipelineTe
                 logger.LogInformation(
                     "GitLab refused {Request} for {Project}: {GitLabStatus} {GitLabMessage}",
                     typeof(T).Name,
-                    ProjectRedaction.Redact(projectId),
+                    ProjectRedaction.Redact(project),
                     refusal.GitLabStatus,
                     refusal.Message
                 );

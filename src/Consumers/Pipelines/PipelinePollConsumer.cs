@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using MassTransit;
@@ -8,28 +9,41 @@ namespace GitLabBus.Consumers.Pipelines;
 /// Reads a pipeline, its current jobs and its bridges from GitLab's API and publishes what it saw as
 /// <see cref="PipelinePolled"/>. GitLab's answer is authoritative but can be older than a webhook already
 /// applied: the monitor merges it without ever moving a final status back.
-/// Polls act with the service token: a monitor outlives the caller's token.
+/// Polls act with the service token (an organisation's, for its pipelines): a monitor outlives the caller's token.
 /// </summary>
-public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer<PipelinePollRequested>
+public sealed class PipelinePollConsumer(GitLabClients gitlab, ILogger<PipelinePollConsumer> logger) : IConsumer<PipelinePollRequested>
 {
     public async Task Consume(ConsumeContext<PipelinePollRequested> context)
     {
-        var (projectId, pipelineId) = (context.Message.ProjectId, context.Message.PipelineId);
+        var (projectId, pipelineId, orgId) = (context.Message.ProjectId, context.Message.PipelineId, context.Message.OrgId);
         var cancellationToken = context.CancellationToken;
-        var client = gitlab.Create();
-        using var activity = PipelineTelemetry.Start("gitlab.pipeline.poll", projectId);
+        using var activity = PipelineTelemetry.Start("gitlab.pipeline.poll", new ScopedProject(orgId, projectId));
+        GitLabClient client;
         GitLabBus.GitLab.Models.GitLabPipeline pipeline;
         try
         {
+            client = await gitlab.ForAsync(orgId, credentialRef: null, cancellationToken);
             pipeline = await client.GetPipelineAsync(projectId, pipelineId, cancellationToken);
         }
-        catch (GitLabException gone) when (gone.Kind == GitLabErrorKind.NotFound)
+        catch (Exception gone) when (gone is GitLabException { Kind: GitLabErrorKind.NotFound } or CredentialUnavailableException)
         {
+            if (gone is CredentialUnavailableException)
+            {
+                // The organisation's GitLab was removed: nothing can be learnt of the pipeline any more.
+                logger.LogWarning(
+                    "Pipeline {PipelineId} of organisation {OrgId}: {Reason}; its monitor ends",
+                    pipelineId,
+                    orgId,
+                    gone.Message
+                );
+            }
+
             await context.Publish(
                 new PipelinePolled
                 {
                     ProjectId = projectId,
                     PipelineId = pipelineId,
+                    OrgId = orgId,
                     Found = false,
                 },
                 cancellationToken
@@ -57,6 +71,7 @@ public sealed class PipelinePollConsumer(GitLabClientFactory gitlab) : IConsumer
             {
                 ProjectId = projectId,
                 PipelineId = pipelineId,
+                OrgId = orgId,
                 Status = pipeline.Status,
                 Ref = pipeline.Ref,
                 Sha = pipeline.Sha,

@@ -42,10 +42,10 @@ public sealed class PipelineTelemetry
     }
 
     /// <summary>A span for one piece of pipeline work, e.g. <c>gitlab.pipeline.trigger</c>, with the project as a redacted tag.</summary>
-    public static Activity? Start(string name, long projectId)
+    public static Activity? Start(string name, ScopedProject project)
     {
         var activity = Activities.StartActivity(name);
-        activity?.SetTag("gitlab.project", ProjectRedaction.Redact(projectId));
+        activity?.SetTag("gitlab.project", ProjectRedaction.Redact(project));
         return activity;
     }
 

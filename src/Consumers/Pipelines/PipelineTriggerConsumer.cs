@@ -41,10 +41,10 @@ public sealed class PipelineTriggerConsumer(
             logger.LogInformation("Operation {OperationId} already {Status}; not triggering again", request.OperationId, done.Status);
             if (done.Result is { } result && result.TryGetProperty("pipeline_id", out var pipelineId))
             {
-                var client = await gitlab.ForAsync(null, cancellationToken);
+                var client = await gitlab.ForAsync(request.OrgId, credentialRef: null, cancellationToken);
                 await AnnounceAsync(
                     context,
-                    request.OperationId,
+                    request,
                     await client.GetPipelineAsync(request.ProjectId, pipelineId.GetInt64(), cancellationToken)
                 );
             }
@@ -54,13 +54,19 @@ public sealed class PipelineTriggerConsumer(
 
         if (events.Count == 0)
         {
-            await progress.StartedAsync(request.OperationId, OperationKinds.PipelineTrigger, cancellationToken, request.ProjectId);
+            await progress.StartedAsync(
+                request.OperationId,
+                OperationKinds.PipelineTrigger,
+                cancellationToken,
+                new OperationOwner(request.ProjectId, request.OrgId)
+            );
         }
 
-        using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", request.ProjectId);
+        var project = new ScopedProject(request.OrgId, request.ProjectId);
+        using var activity = PipelineTelemetry.Start("gitlab.pipeline.trigger", project);
         try
         {
-            var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
+            var client = await gitlab.ForAsync(request.OrgId, request.CredentialRef, cancellationToken);
             var pipeline = MayHaveRunBefore(context) ? await FindOursAsync(client, request, cancellationToken) : null;
             pipeline ??= await CreateAsync(client, request, cancellationToken);
 
@@ -69,7 +75,7 @@ public sealed class PipelineTriggerConsumer(
                 new { pipeline_id = pipeline.Id, web_url = pipeline.WebUrl },
                 cancellationToken
             );
-            await AnnounceAsync(context, request.OperationId, pipeline);
+            await AnnounceAsync(context, request, pipeline);
             metrics.Triggered(request.Ref);
             activity?.SetTag("gitlab.pipeline_id", pipeline.Id);
             logger.LogInformation(
@@ -77,7 +83,7 @@ public sealed class PipelineTriggerConsumer(
                 request.OperationId,
                 pipeline.Id,
                 request.Ref,
-                ProjectRedaction.Redact(request.ProjectId)
+                ProjectRedaction.Redact(project)
             );
         }
         catch (Exception failure) when (GitLabFailures.IsRefusal(failure))
@@ -89,7 +95,7 @@ public sealed class PipelineTriggerConsumer(
                 "Operation {OperationId}: no pipeline on {Ref} of {Project}: {Code} ({GitLabStatus}: {Reason})",
                 request.OperationId,
                 request.Ref,
-                ProjectRedaction.Redact(request.ProjectId),
+                ProjectRedaction.Redact(project),
                 refusal.Code,
                 refusal.GitLabStatus,
                 refusal.Message
@@ -97,11 +103,12 @@ public sealed class PipelineTriggerConsumer(
         }
     }
 
-    private static Task AnnounceAsync(ConsumeContext context, string operationId, GitLabPipeline pipeline) =>
+    private static Task AnnounceAsync(ConsumeContext context, PipelineTriggered request, GitLabPipeline pipeline) =>
         context.Publish(
             new PipelineCreated
             {
-                OperationId = operationId,
+                OperationId = request.OperationId,
+                OrgId = request.OrgId,
                 ProjectId = pipeline.ProjectId,
                 PipelineId = pipeline.Id,
                 PipelineIid = pipeline.Iid,

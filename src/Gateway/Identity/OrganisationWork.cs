@@ -6,7 +6,7 @@ using GitLabBus.Runtime.Credentials;
 namespace GitLabBus.Gateway.Identity;
 
 /// <summary>
-/// Work for an organisation at its own GitLab: the same API again under <c>/api/orgs/{org_id}</c>
+/// Work for an organisation at its own GitLab: the backlog and pipelines API again under <c>/api/orgs/{org_id}</c>
 /// (<c>/api/orgs/acme/gitlab/projects/1/backlog</c>), with the same roles, where every call runs at the organisation's GitLab
 /// with its token (<see cref="CallerCredential.OrgId"/>) and what is kept of the work is kept within the organisation
 /// (<see cref="OrgScope"/>). Open to admins and to tokens whose <c>orgs</c> claim names it, as every organisation path is.

@@ -7,6 +7,7 @@ using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
 using GitLabBus.Gateway.Startup;
 using GitLabBus.Runtime.Credentials;
+using GitLabBus.Runtime.Operations;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -110,6 +111,7 @@ public static class PipelineEndpoints
             Ref = body.Ref ?? "",
             Variables = [.. (body.Variables ?? []).Select(v => new PipelineVariable(v.Key ?? "", v.Value!, v.VariableType ?? "env_var"))],
             CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
             TriggerTokenRef = string.IsNullOrWhiteSpace(body.TriggerToken)
                 ? null
                 : await credentials.PutAsync(new Credential(body.TriggerToken), cancellationToken),
@@ -123,7 +125,7 @@ public static class PipelineEndpoints
                 message.OperationId,
                 OperationKinds.PipelineTrigger,
                 message,
-                message.ProjectId,
+                new OperationOwner(message.ProjectId, message.OrgId),
                 cancellationToken
             ) ?? OperationStarter.Accepted(http, message.OperationId);
     }
@@ -146,11 +148,12 @@ public static class PipelineEndpoints
                 ProjectId = project,
                 PipelineId = pipeline,
                 CredentialRef = target.Caller.Ref,
+                OrgId = target.Caller.OrgId,
             },
             cancellationToken
         );
         var tracking = target.Bus.TryAskAsync<PipelineTrackingQuery, PipelineTracking>(
-            new PipelineTrackingQuery(project, pipeline),
+            new PipelineTrackingQuery(project, pipeline, target.Caller.OrgId),
             cancellationToken,
             TrackingWait
         );
@@ -182,6 +185,7 @@ public static class PipelineEndpoints
                     ProjectId = project,
                     PipelineId = pipeline,
                     CredentialRef = target.Caller.Ref,
+                    OrgId = target.Caller.OrgId,
                 },
                 cancellationToken
             );
@@ -212,7 +216,15 @@ public static class PipelineEndpoints
     ) =>
         ApiError.UnlessProjectId(project_id, out var project) is { } invalid
             ? Task.FromResult(invalid)
-            : bus.AnswerAsync(new EnvironmentsQuery { ProjectId = project, CredentialRef = caller.Ref }, cancellationToken);
+            : bus.AnswerAsync(
+                new EnvironmentsQuery
+                {
+                    ProjectId = project,
+                    CredentialRef = caller.Ref,
+                    OrgId = caller.OrgId,
+                },
+                cancellationToken
+            );
 
     private static async Task<IResult> Trace(
         [AsParameters] JobTarget target,
@@ -239,6 +251,7 @@ public static class PipelineEndpoints
                 Offset = offset ?? 0,
                 StripAnsi = strip_ansi ?? false,
                 CredentialRef = target.Caller.Ref,
+                OrgId = target.Caller.OrgId,
             },
             cancellationToken
         );
@@ -290,6 +303,7 @@ public static class PipelineEndpoints
             Offset = 0,
             Length = settings.ArtifactChunkBytes,
             CredentialRef = target.Caller.Ref,
+            OrgId = target.Caller.OrgId,
         };
         var (first, error) = await target.Bus.AskAsync<JobArtifactsQuery, ArtifactChunk>(query, cancellationToken);
         if (error is not null)
@@ -342,6 +356,7 @@ public static class PipelineEndpoints
                     Action = action,
                     TargetId = id,
                     CredentialRef = target.Caller.Ref,
+                    OrgId = target.Caller.OrgId,
                 },
                 cancellationToken
             );

@@ -15,6 +15,9 @@ public sealed class PipelineMonitorState : SagaStateMachineInstance, ISagaVersio
 
     public long ProjectId { get; set; }
     public long PipelineId { get; set; }
+
+    /// <summary>The organisation whose GitLab the pipeline is at (polls go there); null for the served GitLab.</summary>
+    public string? OrgId { get; set; }
     public string Ref { get; set; } = "";
     public string Sha { get; set; } = "";
     public string? WebUrl { get; set; }

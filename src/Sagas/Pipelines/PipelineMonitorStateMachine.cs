@@ -11,6 +11,8 @@ namespace GitLabBus.Sagas.Pipelines;
 /// Once GitLab says the pipeline is final it polls once more (<c>Settling</c>) to learn every bridge's pipeline,
 /// waits for them (<c>WaitingForDownstream</c>), and finishes when all of them finished,
 /// publishing <see cref="PipelineFinished"/>. No final status within the maximum wait ends it as <c>timed_out</c>.
+/// An organisation's pipeline (<see cref="PipelineMonitorState.OrgId"/>) is followed by polls of its GitLab alone: its webhooks
+/// feed its task links, not the typed events.
 /// A finished monitor stays a while (<c>Finished</c>) so late or repeated webhooks are ignored rather than
 /// starting it again; a retry through our API resumes it.
 /// </summary>
@@ -26,15 +28,21 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
         (_settings, _time) = (settings, time);
         InstanceState(x => x.CurrentState);
 
-        Event(() => Created, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
-        Event(() => MonitoringRequested, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
+        Event(
+            () => Created,
+            e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId))
+        );
+        Event(
+            () => MonitoringRequested,
+            e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId))
+        );
         Event(() => StatusChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
         Event(() => JobChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
         Event(
             () => Polled,
             e =>
             {
-                e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId));
+                e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId));
                 e.OnMissingInstance(m => m.Discard());
             }
         );
@@ -46,7 +54,7 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
             {
                 e.CorrelateById(m =>
                     m.Message.UpstreamPipelineId is { } upstream
-                        ? PipelineCorrelation.For(m.Message.UpstreamProjectId ?? m.Message.ProjectId, upstream)
+                        ? PipelineCorrelation.For(m.Message.UpstreamProjectId ?? m.Message.ProjectId, upstream, m.Message.OrgId)
                         : Guid.Empty
                 );
                 e.OnMissingInstance(m => m.Discard());
@@ -166,7 +174,12 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
     public Schedule<PipelineMonitorState, PipelineMonitorExpired> Expiry { get; private set; } = null!;
 
     private static PipelinePollRequested PollNow(PipelineMonitorState monitor) =>
-        new() { ProjectId = monitor.ProjectId, PipelineId = monitor.PipelineId };
+        new()
+        {
+            ProjectId = monitor.ProjectId,
+            PipelineId = monitor.PipelineId,
+            OrgId = monitor.OrgId,
+        };
 
     /// <summary>News resets the polling backoff.</summary>
     private static void Observed(PipelineMonitorState monitor, bool changed)
@@ -225,6 +238,7 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
                     UpstreamProjectId = context.Saga.ProjectId,
                     UpstreamPipelineId = context.Saga.PipelineId,
                     Reason = "downstream",
+                    OrgId = context.Saga.OrgId,
                 }
             );
             downstream.MonitorRequested = true;

@@ -30,6 +30,7 @@ public static class PipelineObservations
     public static bool Apply(this PipelineMonitorState monitor, PipelineCreated created)
     {
         monitor.Identify(created.ProjectId, created.PipelineId);
+        monitor.OrgId ??= created.OrgId;
         monitor.OperationId ??= created.OperationId;
         monitor.WebUrl ??= created.WebUrl;
         monitor.CreatedAt ??= created.CreatedAt;
@@ -39,6 +40,7 @@ public static class PipelineObservations
     public static bool Apply(this PipelineMonitorState monitor, PipelineMonitoringRequested requested)
     {
         var changed = monitor.Identify(requested.ProjectId, requested.PipelineId);
+        monitor.OrgId ??= requested.OrgId;
         monitor.UpstreamProjectId ??= requested.UpstreamProjectId;
         monitor.UpstreamPipelineId ??= requested.UpstreamPipelineId;
         return changed;
@@ -126,6 +128,7 @@ public static class PipelineObservations
         {
             ProjectId = monitor.ProjectId,
             PipelineId = monitor.PipelineId,
+            OrgId = monitor.OrgId,
             Status = monitor.Outcome ?? monitor.Status,
             Ref = monitor.Ref,
             Sha = monitor.Sha,

@@ -15,7 +15,7 @@ public sealed class PipelineTrackingConsumer(SagaInspector inspector) : IConsume
 {
     public async Task Consume(ConsumeContext<PipelineTrackingQuery> context)
     {
-        var correlationId = PipelineCorrelation.For(context.Message.ProjectId, context.Message.PipelineId);
+        var correlationId = PipelineCorrelation.For(context.Message.ProjectId, context.Message.PipelineId, context.Message.OrgId);
         var view = inspector.Knows(PipelineMonitorStateMachine.SagaName)
             ? await inspector.GetStateAsync(PipelineMonitorStateMachine.SagaName, correlationId, context.CancellationToken)
             : null;
