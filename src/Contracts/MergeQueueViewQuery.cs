@@ -70,6 +70,7 @@ public record MergeQueueHistoryItem(
 /// A merge request as the queue's REST commands need it (its target names its queue), asked of the consumers with the
 /// caller's token: answered <see cref="MergeQueueMergeRequest"/>, or refused <c>not_found</c>.
 /// </summary>
-public record MergeQueueMergeRequestQuery(long ProjectId, long MergeRequestIid, string? CredentialRef);
+/// <param name="OrgId">The organisation whose GitLab the merge request is at; null for the served GitLab.</param>
+public record MergeQueueMergeRequestQuery(long ProjectId, long MergeRequestIid, string? CredentialRef, string? OrgId = null);
 
 public record MergeQueueMergeRequest(long ProjectId, long MergeRequestIid, string TargetBranch, string State, string Title);

@@ -35,6 +35,10 @@ public record ReviewCompleted
     public long? NoteId { get; init; }
     public string? OperationId { get; init; }
     public double DurationSeconds { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A review that did not complete: <see cref="Code"/> is one of <see cref="ErrorCodes"/> (<c>review_unavailable</c>
@@ -48,10 +52,15 @@ public record ReviewFailed
     public string Code { get; init; } = "";
     public string Message { get; init; } = "";
     public string? OperationId { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>
 /// The gateway asks the consumers for a merge request's latest review: <see cref="ReviewView"/>, or <see cref="RequestRefused"/>
 /// (404) before the first.
 /// </summary>
-public record ReviewQuery(long ProjectId, long MergeRequestIid);
+/// <param name="OrgId">The organisation whose GitLab the merge request is at; null for the served GitLab.</param>
+public record ReviewQuery(long ProjectId, long MergeRequestIid, string? OrgId = null);

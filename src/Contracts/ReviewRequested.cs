@@ -36,6 +36,10 @@ public record ReviewRequested
 
     /// <summary>Set by the REST API: the review reports its progress there.</summary>
     public string? OperationId { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public static class ReviewCommands

@@ -65,6 +65,8 @@ public sealed partial class When_the_docs_examples_are_run : IAsyncLifetime
             "\"valid\":true",
             "{\"title\":\"Renamed in GitLab\",\"state\":\"closed\"}",
             "[\"link.added\",\"gitlab.configured\"]",
+            "{\"org_backlog\":1}",
+            "\"ref\":\"main\"}",
         ],
         ["backlog.md"] =
         [

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GitLabBus.Consumers.Identity;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
@@ -17,6 +18,9 @@ public sealed class GitLabClients(
 )
 {
     private static readonly TimeSpan UserKeptFor = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<string, (GitLabUser User, DateTimeOffset Until, DateTimeOffset Configured)> _orgUsers = new(
+        StringComparer.Ordinal
+    );
     private (GitLabUser User, DateTimeOffset Until)? _serviceUser;
 
     /// <summary>
@@ -35,6 +39,29 @@ public sealed class GitLabClients(
         return user;
     }
 
+    /// <summary>
+    /// At an organisation's GitLab, the user of its token (whose notes are ours there), kept as the service user is, and asked
+    /// again once the organisation's GitLab was configured anew; the service user without one.
+    /// </summary>
+    /// <exception cref="CredentialUnavailableException">The organisation has no GitLab configured (any more).</exception>
+    public async Task<GitLabUser> ServiceUserAsync(string? orgId, CancellationToken cancellationToken)
+    {
+        if (orgId is null)
+        {
+            return await ServiceUserAsync(cancellationToken);
+        }
+
+        var (integration, client) = await orgs.ForAsync(orgId, cancellationToken) ?? throw NoGitLab(orgId);
+        if (_orgUsers.TryGetValue(orgId, out var known) && known.Until > time.GetUtcNow() && known.Configured == integration.UpdatedAt)
+        {
+            return known.User;
+        }
+
+        var user = await client.GetCurrentUserAsync(cancellationToken);
+        _orgUsers[orgId] = (user, time.GetUtcNow() + UserKeptFor, integration.UpdatedAt);
+        return user;
+    }
+
     /// <summary>A client for work of <paramref name="orgId"/>'s (its GitLab and token: a caller's credential has no say there), or,
     /// without one, as <see cref="ForAsync(string?, CancellationToken)"/>.</summary>
     /// <exception cref="CredentialUnavailableException">The organisation has no GitLab configured (any more), or the reference
@@ -46,9 +73,11 @@ public sealed class GitLabClients(
             return await ForAsync(credentialRef, cancellationToken);
         }
 
-        return (await orgs.ForAsync(orgId, cancellationToken))?.Client
-            ?? throw new CredentialUnavailableException($"organisation {orgId} has no GitLab configured", ErrorCodes.NotFound);
+        return (await orgs.ForAsync(orgId, cancellationToken))?.Client ?? throw NoGitLab(orgId);
     }
+
+    private static CredentialUnavailableException NoGitLab(string orgId) =>
+        new($"organisation {orgId} has no GitLab configured", ErrorCodes.NotFound);
 
     /// <exception cref="CredentialUnavailableException">The reference expired (or never existed): the work cannot act as its
     /// caller.</exception>

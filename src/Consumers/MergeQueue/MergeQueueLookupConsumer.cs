@@ -10,6 +10,7 @@ public sealed class MergeQueueLookupConsumer(GitLabClients gitlab) : IConsumer<M
     public Task Consume(ConsumeContext<MergeQueueMergeRequestQuery> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using StackExchange.Redis;
 
@@ -17,7 +18,7 @@ public interface IReviewStore
     /// <summary>Marks <paramref name="key"/> done and, when given, keeps <paramref name="review"/> as the merge request's latest.</summary>
     Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken);
 
-    Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken);
+    Task<ReviewView?> LatestAsync(ScopedProject project, long mergeRequestIid, CancellationToken cancellationToken);
 
     /// <summary>The poller's watermark: the latest merge request update (by GitLab's clock) it read; null before its first round.</summary>
     Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken);
@@ -27,13 +28,14 @@ public interface IReviewStore
 
 /// <summary>
 /// A request's identity: the merge request, the head it was about, the command, and what asked (a command's note, a REST
-/// operation); a hook or the poller asks as nobody in particular, so they share one key per head.
+/// operation); a hook or the poller asks as nobody in particular, so they share one key per head. An organisation's merge
+/// requests are kept within it (<see cref="ScopedProject"/>).
 /// </summary>
-public sealed record ReviewKey(long ProjectId, long MergeRequestIid, string HeadSha, string Command, string? AskedBy)
+public sealed record ReviewKey(ScopedProject Project, long MergeRequestIid, string HeadSha, string Command, string? AskedBy)
 {
     public static ReviewKey Of(ReviewRequested request, string headSha) =>
         new(
-            request.ProjectId,
+            new ScopedProject(request.OrgId, request.ProjectId),
             request.MergeRequestIid,
             headSha,
             request.Command,
@@ -46,7 +48,7 @@ public sealed record ReviewKey(long ProjectId, long MergeRequestIid, string Head
 public sealed class InMemoryReviewStore : IReviewStore
 {
     private readonly ConcurrentDictionary<ReviewKey, bool> _done = new();
-    private readonly ConcurrentDictionary<(long, long), ReviewView> _latest = new();
+    private readonly ConcurrentDictionary<(ScopedProject, long), ReviewView> _latest = new();
     private DateTimeOffset? _watermark;
 
     public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) => Task.FromResult(_done.ContainsKey(key));
@@ -55,15 +57,15 @@ public sealed class InMemoryReviewStore : IReviewStore
     {
         if (review is not null)
         {
-            _latest[(key.ProjectId, key.MergeRequestIid)] = review;
+            _latest[(key.Project, key.MergeRequestIid)] = review;
         }
 
         _done[key] = true;
         return Task.CompletedTask;
     }
 
-    public Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken) =>
-        Task.FromResult(_latest.GetValueOrDefault((projectId, mergeRequestIid)));
+    public Task<ReviewView?> LatestAsync(ScopedProject project, long mergeRequestIid, CancellationToken cancellationToken) =>
+        Task.FromResult(_latest.GetValueOrDefault((project, mergeRequestIid)));
 
     public Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken) => Task.FromResult(_watermark);
 
@@ -77,6 +79,7 @@ public sealed class InMemoryReviewStore : IReviewStore
 /// <summary>
 /// Redis layout, one hash per merge request (<c>gitlabbus:review:{project:iid}</c>, its hash tag keeping it in one slot):
 /// field <c>latest</c> the latest review as JSON, and a field per request done (<c>done:{head}:{command}:{asked by}</c>).
+/// An organisation's are under <c>gitlabbus:orgs:{org_id}:review:{project:iid}</c>.
 /// The hash lives <see cref="Retention"/> after its last review. The poller's watermark is <c>gitlabbus:review:poller</c>
 /// (an ISO 8601 time, kept until replaced).
 /// </summary>
@@ -86,15 +89,15 @@ public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStor
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string KeyOf(long projectId, long mergeRequestIid) =>
-        string.Create(CultureInfo.InvariantCulture, $"gitlabbus:review:{{{projectId}:{mergeRequestIid}}}");
+    public static string KeyOf(ScopedProject project, long mergeRequestIid) =>
+        project.Key(string.Create(CultureInfo.InvariantCulture, $"gitlabbus:review:{{{project.Id}:{mergeRequestIid}}}"));
 
     public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) =>
-        redis.GetDatabase().HashExistsAsync(KeyOf(key.ProjectId, key.MergeRequestIid), $"done:{key}");
+        redis.GetDatabase().HashExistsAsync(KeyOf(key.Project, key.MergeRequestIid), $"done:{key}");
 
     public async Task RecordAsync(ReviewKey key, ReviewView? review, CancellationToken cancellationToken)
     {
-        var hash = KeyOf(key.ProjectId, key.MergeRequestIid);
+        var hash = KeyOf(key.Project, key.MergeRequestIid);
         var transaction = redis.GetDatabase().CreateTransaction();
         var fields = new List<HashEntry> { new($"done:{key}", "1") };
         if (review is not null)
@@ -107,9 +110,9 @@ public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStor
         await transaction.ExecuteAsync();
     }
 
-    public async Task<ReviewView?> LatestAsync(long projectId, long mergeRequestIid, CancellationToken cancellationToken)
+    public async Task<ReviewView?> LatestAsync(ScopedProject project, long mergeRequestIid, CancellationToken cancellationToken)
     {
-        var stored = await redis.GetDatabase().HashGetAsync(KeyOf(projectId, mergeRequestIid), "latest");
+        var stored = await redis.GetDatabase().HashGetAsync(KeyOf(project, mergeRequestIid), "latest");
         return stored.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ReviewView>(stored.ToString(), Json);
     }
 

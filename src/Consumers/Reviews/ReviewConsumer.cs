@@ -41,23 +41,34 @@ public sealed class ReviewConsumer(
             leases,
             settings.Lease,
             time,
-            $"review:{request.ProjectId}:{request.MergeRequestIid}",
+            OrgScope.Name(request.OrgId, $"review:{request.ProjectId}:{request.MergeRequestIid}"),
             cancellationToken
         );
         if (request.OperationId is { } operation)
         {
-            await progress.EnsureStartedAsync(operation, OperationKinds.Review, cancellationToken, request.ProjectId);
+            await progress.EnsureStartedAsync(
+                operation,
+                OperationKinds.Review,
+                cancellationToken,
+                new OperationOwner(request.ProjectId, request.OrgId)
+            );
         }
 
-        var client = await gitlab.ForAsync(null, cancellationToken);
+        GitLabClient client;
         GitLabMergeRequest mr;
         try
         {
+            client = await gitlab.ForAsync(request.OrgId, credentialRef: null, cancellationToken);
             mr = await client.GetMergeRequestAsync(request.ProjectId, request.MergeRequestIid, false, cancellationToken);
         }
         catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
         {
             await FailAsync(context, null, ErrorCodes.NotFound, $"merge request !{request.MergeRequestIid} was not found");
+            return;
+        }
+        catch (CredentialUnavailableException unconfigured)
+        {
+            await FailAsync(context, null, unconfigured.Code, unconfigured.Message);
             return;
         }
 
@@ -83,7 +94,7 @@ public sealed class ReviewConsumer(
             return;
         }
 
-        var us = await gitlab.ServiceUserAsync(cancellationToken);
+        var us = await gitlab.ServiceUserAsync(request.OrgId, cancellationToken);
         await AcknowledgeAsync(client, request, cancellationToken);
         if (request.Command is ReviewCommands.Help or ReviewCommands.Ask or ReviewCommands.Describe)
         {
@@ -115,6 +126,7 @@ public sealed class ReviewConsumer(
         await context.Publish(
             new ReviewCompleted
             {
+                OrgId = request.OrgId,
                 ProjectId = mr.ProjectId,
                 MergeRequestIid = mr.Iid,
                 Command = request.Command,
@@ -139,9 +151,9 @@ public sealed class ReviewConsumer(
             cancellationToken
         );
         logger.LogInformation(
-            "Reviewed !{Iid} of project {ProjectId} at {HeadSha}: {Findings} findings, {Posted} new threads, {Skipped} files not read",
+            "Reviewed !{Iid} of project {Project} at {HeadSha}: {Findings} findings, {Posted} new threads, {Skipped} files not read",
             mr.Iid,
-            mr.ProjectId,
+            new ScopedProject(request.OrgId, mr.ProjectId),
             review.View.HeadSha,
             review.View.Findings.Count,
             review.Created,
@@ -425,6 +437,7 @@ public sealed class ReviewConsumer(
         await context.Publish(
             new ReviewFailed
             {
+                OrgId = request.OrgId,
                 ProjectId = request.ProjectId,
                 MergeRequestIid = request.MergeRequestIid,
                 Command = request.Command,
@@ -441,9 +454,9 @@ public sealed class ReviewConsumer(
         }
 
         logger.LogInformation(
-            "Review of !{Iid} of project {ProjectId} failed ({Code}): {Message}",
+            "Review of !{Iid} of project {Project} failed ({Code}): {Message}",
             request.MergeRequestIid,
-            request.ProjectId,
+            new ScopedProject(request.OrgId, request.ProjectId),
             code,
             message
         );

@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using MassTransit;
 
@@ -9,7 +10,10 @@ public sealed class ReviewLookupConsumer(IReviewStore store) : IConsumer<ReviewQ
     public async Task Consume(ConsumeContext<ReviewQuery> context)
     {
         var query = context.Message;
-        if (await store.LatestAsync(query.ProjectId, query.MergeRequestIid, context.CancellationToken) is { } review)
+        if (
+            await store.LatestAsync(new ScopedProject(query.OrgId, query.ProjectId), query.MergeRequestIid, context.CancellationToken) is
+            { } review
+        )
         {
             await context.RespondAsync(review);
             return;

@@ -36,7 +36,7 @@ public sealed class ReviewTelemetry
     public static Activity? Start(ReviewRequested request)
     {
         var activity = Activities.StartActivity("gitlab.review");
-        activity?.SetTag("gitlab.project", ProjectRedaction.Redact(request.ProjectId));
+        activity?.SetTag("gitlab.project", ProjectRedaction.Redact(new ScopedProject(request.OrgId, request.ProjectId)));
         activity?.SetTag("gitlab.merge_request.iid", request.MergeRequestIid);
         activity?.SetTag("review.command", request.Command);
         activity?.SetTag("review.source", request.Source);

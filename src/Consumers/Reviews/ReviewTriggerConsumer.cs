@@ -1,4 +1,6 @@
+using System.Text.Json;
 using GitLabBus.Consumers.GitLabAccess;
+using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using MassTransit;
 
@@ -8,13 +10,49 @@ namespace GitLabBus.Consumers.Reviews;
 /// GitLab's events that ask for a review (CONTRACT 8): a merge request opened, reopened, given new commits or taken out of
 /// draft, and a note that starts with <c>/review</c>, <c>/describe</c>, <c>/ask</c>, <c>/help</c> (or the seed's
 /// <c>/copilot review</c>). The service's own notes and changes never count: its comments quote the commands, and its
-/// merge requests are the merge queue's batches.
+/// merge requests are the merge queue's batches. An organisation's hooks (<see cref="OrgWebhookReceived"/>) ask for reviews
+/// of its merge requests at its GitLab, where "the service" is the user of the organisation's token.
 /// </summary>
-public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>
+public sealed class ReviewTriggerConsumer(GitLabClients gitlab)
+    : IConsumer<MergeRequestChanged>,
+        IConsumer<NoteAdded>,
+        IConsumer<OrgWebhookReceived>
 {
-    public async Task Consume(ConsumeContext<MergeRequestChanged> context)
+    public Task Consume(ConsumeContext<MergeRequestChanged> context) => AskAsync(context, context.Message, orgId: null);
+
+    public Task Consume(ConsumeContext<NoteAdded> context) => AskAsync(context, context.Message, orgId: null);
+
+    public Task Consume(ConsumeContext<OrgWebhookReceived> context)
     {
-        var change = context.Message;
+        var delivery = context.Message;
+        // Only what can ask for a review is read: a broken hook of another kind is the task links' business, not ours.
+        var objectKind =
+            delivery.Payload.ValueKind == JsonValueKind.Object && delivery.Payload.TryGetProperty("object_kind", out var named)
+                ? named.ToString()
+                : null;
+        if (WebhookRouter.KindOf(delivery.EventName, objectKind) is not (WebhookKind.MergeRequest or WebhookKind.Note))
+        {
+            return Task.CompletedTask;
+        }
+
+        var routed = WebhookRouter.Route(
+            new WebhookReceived
+            {
+                DeliveryId = delivery.DeliveryId,
+                EventName = delivery.EventName,
+                Payload = delivery.Payload,
+            }
+        );
+        return routed switch
+        {
+            MergeRequestChanged change => AskAsync(context, change, delivery.OrgId),
+            NoteAdded note => AskAsync(context, note, delivery.OrgId),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    private async Task AskAsync(ConsumeContext context, MergeRequestChanged change, string? orgId)
+    {
         var asks =
             change.State == "opened"
             && (change.Action is "open" or "reopen" || change.Action == "update" && (change.OldRev is not null || change.BecameReady));
@@ -24,7 +62,7 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
         }
 
         // What the service does itself (the merge queue's batch and step merge requests) asks for no review.
-        var us = await gitlab.ServiceUserAsync(context.CancellationToken);
+        var us = await gitlab.ServiceUserAsync(orgId, context.CancellationToken);
         if (change.ActorId == us.Id || change.AuthorUsername == us.Username)
         {
             return;
@@ -33,6 +71,7 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
         await context.Publish(
             new ReviewRequested
             {
+                OrgId = orgId,
                 ProjectId = change.ProjectId,
                 MergeRequestIid = change.MergeRequestIid,
                 HeadSha = change.LastCommitSha,
@@ -43,9 +82,8 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
         );
     }
 
-    public async Task Consume(ConsumeContext<NoteAdded> context)
+    private async Task AskAsync(ConsumeContext context, NoteAdded note, string? orgId)
     {
-        var note = context.Message;
         if (note is not { NoteableType: "MergeRequest", System: false, MergeRequestIid: { } iid, Command: { } command })
         {
             return;
@@ -56,13 +94,13 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab) : IConsumer<Merg
             return;
         }
 
-        var us = await gitlab.ServiceUserAsync(context.CancellationToken);
+        var us = await gitlab.ServiceUserAsync(orgId, context.CancellationToken);
         if (note.AuthorId == us.Id || note.AuthorUsername == us.Username)
         {
             return;
         }
 
-        await context.Publish(request with { DiscussionId = note.DiscussionId }, context.CancellationToken);
+        await context.Publish(request with { DiscussionId = note.DiscussionId, OrgId = orgId }, context.CancellationToken);
     }
 
     /// <summary>The review a command note asks for (again, even for a head already reviewed), or null when it asks for none.</summary>

@@ -2,6 +2,7 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Operations;
 using MassTransit;
 
 namespace GitLabBus.Gateway.Reviews;
@@ -58,6 +59,7 @@ public static class ReviewEndpoints
             Source = ReviewSources.Rest,
             RequestedBy = http.User.Identity?.Name,
             OperationId = NewId.NextGuid().ToString(),
+            OrgId = caller.OrgId,
         };
         if (request.Command == ReviewCommands.Help)
         {
@@ -70,7 +72,7 @@ public static class ReviewEndpoints
         }
 
         var (_, missing) = await bus.AskAsync<MergeQueueMergeRequestQuery, MergeQueueMergeRequest>(
-            new MergeQueueMergeRequestQuery(project, iid, caller.Ref),
+            new MergeQueueMergeRequestQuery(project, iid, caller.Ref, caller.OrgId),
             cancellationToken
         );
         if (missing is not null)
@@ -79,7 +81,13 @@ public static class ReviewEndpoints
         }
 
         if (
-            await operations.StartAsync(request.OperationId, OperationKinds.Review, request, request.ProjectId, cancellationToken) is
+            await operations.StartAsync(
+                request.OperationId,
+                OperationKinds.Review,
+                request,
+                new OperationOwner(request.ProjectId, request.OrgId),
+                cancellationToken
+            ) is
             { } unavailable
         )
         {
@@ -94,6 +102,7 @@ public static class ReviewEndpoints
         string project_id,
         string merge_request_iid,
         BusRequests bus,
+        CallerCredential caller,
         CancellationToken cancellationToken
     )
     {
@@ -103,7 +112,7 @@ public static class ReviewEndpoints
             return invalid;
         }
 
-        var (review, error) = await bus.AskAsync<ReviewQuery, ReviewView>(new ReviewQuery(project, iid), cancellationToken);
+        var (review, error) = await bus.AskAsync<ReviewQuery, ReviewView>(new ReviewQuery(project, iid, caller.OrgId), cancellationToken);
         return error ?? Results.Json(review);
     }
 

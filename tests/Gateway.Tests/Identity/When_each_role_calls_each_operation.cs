@@ -103,6 +103,8 @@ public sealed class When_each_role_calls_each_operation : IClassFixture<GatewayF
         ["PUT /projects/{project_id}/config"] = Roles.Configurers,
         ["POST /gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Writers,
         ["GET /gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Readers,
+        ["POST /api/orgs/{org_id}/gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Writers,
+        ["GET /api/orgs/{org_id}/gitlab/projects/{project_id}/merge-requests/{merge_request_iid}/review"] = Readers,
         ["GET /sagas"] = Readers,
         ["GET /sagas/{saga}/{correlation_id}"] = Readers,
         ["GET /sagas/{saga}/{correlation_id}/journal"] = Readers,
