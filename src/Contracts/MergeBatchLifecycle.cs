@@ -17,6 +17,10 @@ public record MergeBatchStartRequested
 
     /// <summary>How long the batch's pipeline may take before it counts as failed (<c>pipeline_timeout_minutes</c>).</summary>
     public int PipelineTimeoutSeconds { get; init; } = 3_600;
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>The batch is built and its pipeline runs (or it could not be built: <see cref="PipelineId"/> is null).</summary>
@@ -78,4 +82,8 @@ public record MergeBatchFinished
     public string? Detail { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
     public DateTimeOffset? BuiltAt { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

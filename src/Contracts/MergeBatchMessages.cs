@@ -42,6 +42,10 @@ public record MergeBatchBuildRequested
     public long Number { get; init; }
     public string BaseSha { get; init; } = "";
     public IReadOnlyList<BatchCandidate> Candidates { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>
@@ -72,6 +76,10 @@ public record MergeBatchLandRequested
     public string HeadSha { get; init; } = "";
     public long MergeRequestIid { get; init; }
     public IReadOnlyList<long> Included { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public record MergeBatchLanded
@@ -90,6 +98,10 @@ public record MergeBatchCleanUpRequested
     public long ProjectId { get; init; }
     public string TargetBranch { get; init; } = "";
     public long Number { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public record MergeBatchCleanedUp
@@ -104,11 +116,12 @@ public record MergeBatchCleanedUp
 /// </summary>
 public static class MergeQueueCorrelation
 {
-    public static Guid Queue(long projectId, string targetBranch) =>
-        PipelineCorrelation.NameBased($"project:{projectId}:target:{targetBranch}");
+    /// <summary>An organisation's queue is named within it (<c>org:acme:project:1:target:main</c>), as its batches are.</summary>
+    public static Guid Queue(long projectId, string targetBranch, string? orgId = null) =>
+        PipelineCorrelation.NameBased(OrgScope.Name(orgId, $"project:{projectId}:target:{targetBranch}"));
 
-    public static Guid Batch(long projectId, string targetBranch, long number) =>
-        PipelineCorrelation.NameBased($"project:{projectId}:target:{targetBranch}:batch:{number}");
+    public static Guid Batch(long projectId, string targetBranch, long number, string? orgId = null) =>
+        PipelineCorrelation.NameBased(OrgScope.Name(orgId, $"project:{projectId}:target:{targetBranch}:batch:{number}"));
 
     private const string BranchPrefix = "merge-assist/batch/";
 
@@ -116,14 +129,14 @@ public static class MergeQueueCorrelation
     public static string BatchBranch(string targetBranch, long number) => $"{BranchPrefix}{targetBranch}/{number}";
 
     /// <summary>The batch a branch (a pipeline's ref) belongs to, or null for any other branch.</summary>
-    public static Guid? BatchOf(long projectId, string gitRef)
+    public static Guid? BatchOf(long projectId, string gitRef, string? orgId = null)
     {
         var split = gitRef.LastIndexOf('/');
         return
             gitRef.StartsWith(BranchPrefix, StringComparison.Ordinal)
             && split > BranchPrefix.Length
             && long.TryParse(gitRef[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var number)
-            ? Batch(projectId, gitRef[BranchPrefix.Length..split], number)
+            ? Batch(projectId, gitRef[BranchPrefix.Length..split], number, orgId)
             : null;
     }
 }

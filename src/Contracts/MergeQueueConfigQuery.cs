@@ -5,6 +5,10 @@ public record MergeQueueConfigQuery
 {
     public long ProjectId { get; init; }
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>New settings for a project's merge queue, checked by <see cref="MergeQueueConfigRules"/>; answered with what is kept.</summary>
@@ -13,6 +17,10 @@ public record MergeQueueConfigChangeRequested
     public long ProjectId { get; init; }
     public MergeQueueConfig Config { get; init; } = MergeQueueConfig.Default;
     public string? CredentialRef { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public record MergeQueueConfigAnswer

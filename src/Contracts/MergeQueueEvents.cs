@@ -15,6 +15,10 @@ public record MrQueued
     public int Depth { get; init; }
     public string Source { get; init; } = MergeQueueSources.Bus;
     public string? RequestedBy { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>
@@ -31,6 +35,10 @@ public record MergeBatchStarted
     public string BaseRef { get; init; } = "";
     public bool Bisecting { get; init; }
     public int Depth { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A merge request landed with its batch: the target's tree is the one the batch's pipeline passed.</summary>
@@ -46,6 +54,10 @@ public record MrMerged
     /// <summary>From its admission to its batch's end.</summary>
     public double WaitSeconds { get; init; }
     public int Depth { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>What a pipeline said about a merge request found to break it: the pipeline and its failed jobs.</summary>
@@ -69,6 +81,10 @@ public record MrStruck
     public int Strikes { get; init; }
     public int MaxStrikes { get; init; }
     public BatchFailureEvidence Evidence { get; init; } = new();
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>
@@ -86,6 +102,10 @@ public record MrRejected
     public int Strikes { get; init; }
     public BatchFailureEvidence? Evidence { get; init; }
     public int Depth { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 public static class MrRejectedReasons
@@ -106,6 +126,10 @@ public record MergeQueueSettingsChanged
     public long ProjectId { get; init; }
     public string TargetBranch { get; init; } = "";
     public MergeQueueConfig Config { get; init; } = MergeQueueConfig.Default;
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>Take a merge request out of its queue (REST <c>DELETE</c>): a batch holding it is rebuilt without it.</summary>
@@ -116,6 +140,10 @@ public record MrRemovalRequested
     public long MergeRequestIid { get; init; }
     public string? RequestedBy { get; init; }
     public DateTimeOffset? RequestedAt { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>A queued merge request's new priority (REST <c>PUT .../priority</c>), effective from the next batch.</summary>
@@ -126,4 +154,8 @@ public record MrPriorityChangeRequested
     public long MergeRequestIid { get; init; }
     public int Priority { get; init; }
     public string? RequestedBy { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

@@ -3,7 +3,7 @@ namespace GitLabBus.Contracts;
 /// <summary>
 /// A queue as it stands (CONTRACT 7's <c>GET .../merge-queue</c>), asked of the sagas: answered <see cref="MergeQueueView"/>.
 /// </summary>
-public record MergeQueueViewQuery(long ProjectId, string TargetBranch);
+public record MergeQueueViewQuery(long ProjectId, string TargetBranch, string? OrgId = null);
 
 public record MergeQueueView
 {
@@ -46,7 +46,7 @@ public record MergeQueueBatchView(
 );
 
 /// <summary>The merge requests that left a queue, newest first: answered <see cref="MergeQueueHistory"/>.</summary>
-public record MergeQueueHistoryQuery(long ProjectId, string TargetBranch, int Limit);
+public record MergeQueueHistoryQuery(long ProjectId, string TargetBranch, int Limit, string? OrgId = null);
 
 public record MergeQueueHistory(long ProjectId, string TargetBranch, IReadOnlyList<MergeQueueHistoryItem> Items);
 

@@ -19,6 +19,10 @@ public record MrAdmitted
 
     /// <summary>When admission let it in: its place in the queue among equal priorities.</summary>
     public DateTimeOffset AdmittedAt { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>Admission kept a merge request out, with every reason (also written to it as one comment per head).</summary>
@@ -32,4 +36,8 @@ public record MrNotAdmitted
     public string? HeadSha { get; init; }
     public DateTimeOffset? At { get; init; }
     public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }

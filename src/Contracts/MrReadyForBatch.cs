@@ -23,6 +23,10 @@ public record MrReadyForBatch
 
     /// <summary>Set by the REST API: admission completes the operation (admitted) or fails it with the reasons.</summary>
     public string? OperationId { get; init; }
+
+    /// <summary>The organisation whose own GitLab the work is for (<see cref="OrgScope"/>); null for the GitLab this deployment
+    /// serves.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>The ways into the merge queue.</summary>
@@ -62,5 +66,6 @@ public static class MrReadyForBatchRules
         : request.Priority is < 0 or > MaxPriority ? $"priority must be 0 to {MaxPriority}"
         : !MergeQueueSources.All.Contains(request.Source) ? $"source must be one of {string.Join(", ", MergeQueueSources.All)}"
         : request.RequestedBy is { Length: > 255 } ? "requested_by must be at most 255 characters"
+        : request.OrgId is { } org && !OrgScope.IsValidId(org) ? $"org_id must be {OrgScope.IdRule}"
         : null;
 }

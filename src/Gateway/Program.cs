@@ -88,7 +88,7 @@ app.MapWebhookDeliveries();
 app.MapOperations();
 app.MapPipelines();
 app.MapBacklog();
-app.MapForOrganisations(work => work.MapPipelines().MapBacklog().MapReviews());
+app.MapForOrganisations(work => work.MapPipelines().MapBacklog().MapMergeQueue().MapReviews());
 app.MapMergeQueue();
 app.MapReviews();
 app.MapSagaInspection();

@@ -27,6 +27,7 @@ public sealed class MergeBatchStepConsumer(
         var request = context.Message;
         var (built, monitor) = await InLeaseAsync(
             request.BatchId,
+            request.OrgId,
             workspace => BuildAsync(workspace, request, context.CancellationToken),
             context.CancellationToken
         );
@@ -45,6 +46,7 @@ public sealed class MergeBatchStepConsumer(
         var built = new BuiltBatch(plan.Branch, request.HeadSha, request.MergeRequestIid, request.Included, []);
         var landing = await InLeaseAsync(
             request.BatchId,
+            request.OrgId,
             workspace => workspace.LandAsync(plan, built, context.CancellationToken),
             context.CancellationToken
         );
@@ -74,6 +76,7 @@ public sealed class MergeBatchStepConsumer(
         var plan = new BatchPlan(request.ProjectId, request.TargetBranch, request.Number, "", []);
         await InLeaseAsync(
             request.BatchId,
+            request.OrgId,
             async workspace =>
             {
                 await workspace.CleanUpAsync(plan, context.CancellationToken);
@@ -124,6 +127,7 @@ public sealed class MergeBatchStepConsumer(
                 {
                     ProjectId = request.ProjectId,
                     PipelineId = pipeline.Id,
+                    OrgId = request.OrgId,
                     Reason = "merge-batch",
                 };
             return (answer, monitor);
@@ -151,9 +155,15 @@ public sealed class MergeBatchStepConsumer(
 
     // The step under the batch's lease, which is released before the answer goes out: the next step, asked for on that
     // answer, never finds the lease still held by this one.
-    private async Task<T> InLeaseAsync<T>(Guid batchId, Func<MergeBatchWorkspace, Task<T>> step, CancellationToken cancellationToken)
+    // A batch id is its organisation's already (MergeQueueCorrelation.Batch), so the lease's name needs no scope of its own.
+    private async Task<T> InLeaseAsync<T>(
+        Guid batchId,
+        string? orgId,
+        Func<MergeBatchWorkspace, Task<T>> step,
+        CancellationToken cancellationToken
+    )
     {
         await using var lease = await StepLease.HoldAsync(leases, settings.StepLease, time, $"merge-batch:{batchId}", cancellationToken);
-        return await step(new MergeBatchWorkspace(await gitlab.ForAsync(null, cancellationToken)));
+        return await step(new MergeBatchWorkspace(await gitlab.ForAsync(orgId, credentialRef: null, cancellationToken)));
     }
 }

@@ -40,23 +40,33 @@ public sealed class MergeQueueAdmissionConsumer(
             leases,
             settings.StepLease,
             time,
-            $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}",
+            OrgScope.Name(request.OrgId, $"merge-queue-admission:{request.ProjectId}:{request.MergeRequestIid}"),
             cancellationToken
         );
-        var client = await gitlab.ForAsync(request.CredentialRef, cancellationToken);
+        GitLabClient client;
         GitLabMergeRequest mr;
         try
         {
+            client = await gitlab.ForAsync(request.OrgId, request.CredentialRef, cancellationToken);
             mr = await client.GetMergeRequestAsync(request.ProjectId, request.MergeRequestIid, false, cancellationToken);
         }
-        catch (GitLabException missing) when (missing.Kind == GitLabErrorKind.NotFound)
+        catch (Exception missing)
+            when (missing
+                    is GitLabException { Kind: GitLabErrorKind.NotFound }
+                        or CredentialUnavailableException { Code: ErrorCodes.NotFound }
+            )
         {
+            var unknown =
+                missing is CredentialUnavailableException
+                    ? missing.Message
+                    : "GitLab knows no such merge request (or the token cannot see it)";
             await context.Publish(
                 new MrNotAdmitted
                 {
                     ProjectId = request.ProjectId,
+                    OrgId = request.OrgId,
                     MergeRequestIid = request.MergeRequestIid,
-                    Reasons = ["GitLab knows no such merge request (or the token cannot see it)"],
+                    Reasons = [unknown],
                     At = time.GetUtcNow(),
                 },
                 cancellationToken
@@ -65,7 +75,7 @@ public sealed class MergeQueueAdmissionConsumer(
             return;
         }
 
-        var config = await configs.GetAsync(request.ProjectId, cancellationToken);
+        var config = await configs.GetAsync(new ScopedProject(request.OrgId, request.ProjectId), cancellationToken);
         var reasons = await ReasonsAsync(client, request.ProjectId, mr, config, cancellationToken);
         if (reasons.Count == 0 && await StillClashesAsync(client, request, mr, cancellationToken))
         {
@@ -115,6 +125,7 @@ public sealed class MergeQueueAdmissionConsumer(
             new MrNotAdmitted
             {
                 ProjectId = request.ProjectId,
+                OrgId = request.OrgId,
                 MergeRequestIid = mr.Iid,
                 TargetBranch = mr.TargetBranch,
                 HeadSha = mr.Sha,
@@ -145,7 +156,7 @@ public sealed class MergeQueueAdmissionConsumer(
         }
 
         // The queue's own checks act with the service token, which wrote the conflict comment.
-        var us = await gitlab.ServiceUserAsync(cancellationToken);
+        var us = await gitlab.ServiceUserAsync(request.OrgId, cancellationToken);
         var clash = MergeQueueComments.Marker(MergeQueueComments.ConflictKind, head);
         return await OwnNotes.FindAsync(client, request.ProjectId, mr.Iid, us, clash, cancellationToken) is not null;
     }
@@ -260,6 +271,7 @@ public sealed class MergeQueueAdmissionConsumer(
         new()
         {
             ProjectId = request.ProjectId,
+            OrgId = request.OrgId,
             TargetBranch = mr.TargetBranch,
             MergeRequestIid = mr.Iid,
             HeadSha = mr.Sha ?? "",

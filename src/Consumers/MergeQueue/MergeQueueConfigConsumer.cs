@@ -16,6 +16,7 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
     public Task Consume(ConsumeContext<MergeQueueConfigQuery> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {
@@ -23,7 +24,7 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
                 return new MergeQueueConfigAnswer
                 {
                     ProjectId = project.Id,
-                    Config = await configs.GetAsync(project.Id, context.CancellationToken),
+                    Config = await configs.GetAsync(new ScopedProject(context.Message.OrgId, project.Id), context.CancellationToken),
                 };
             }
         );
@@ -31,6 +32,7 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
     public Task Consume(ConsumeContext<MergeQueueConfigChangeRequested> context) =>
         context.AnswerAsync(
             gitlab,
+            context.Message.OrgId,
             context.Message.CredentialRef,
             async client =>
             {
@@ -41,8 +43,9 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
                 }
 
                 var project = await client.GetProjectAsync(change.ProjectId, context.CancellationToken);
-                var before = await configs.GetAsync(project.Id, context.CancellationToken);
-                await configs.PutAsync(project.Id, change.Config, context.CancellationToken);
+                var scoped = new ScopedProject(change.OrgId, project.Id);
+                var before = await configs.GetAsync(scoped, context.CancellationToken);
+                await configs.PutAsync(scoped, change.Config, context.CancellationToken);
                 // Every queue the settings name or named hears of them: a branch taken out stops batching as well.
                 foreach (var target in change.Config.TargetBranches.Union(before.TargetBranches, StringComparer.Ordinal))
                 {
@@ -50,6 +53,7 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
                         new MergeQueueSettingsChanged
                         {
                             ProjectId = project.Id,
+                            OrgId = change.OrgId,
                             TargetBranch = target,
                             Config = change.Config.TargetBranches.Contains(target, StringComparer.Ordinal)
                                 ? change.Config
@@ -63,8 +67,8 @@ public sealed class MergeQueueConfigConsumer(GitLabClients gitlab, IMergeQueueCo
                 }
 
                 logger.LogInformation(
-                    "Merge queue settings of project {ProjectId} changed: batch size {BatchSize}, {Parallel} at once, paused {Paused}",
-                    project.Id,
+                    "Merge queue settings of project {Project} changed: batch size {BatchSize}, {Parallel} at once, paused {Paused}",
+                    scoped,
                     change.Config.BatchSize,
                     change.Config.MaxParallelBatches,
                     change.Config.Paused

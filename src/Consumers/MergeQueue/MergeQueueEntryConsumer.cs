@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
+using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
 using GitLabBus.GitLab.Models;
@@ -15,7 +16,9 @@ namespace GitLabBus.Consumers.MergeQueue;
 /// <c>/merge</c> note (<c>/merge priority=N</c>) by someone with at least Developer access — a priority above 0 needs
 /// Maintainer. Each becomes <see cref="MrReadyForBatch"/>; admission does the rest. The service's own notes are never taken
 /// as commands; a refused command is answered once, naming why, and a taken one gets an <c>eyes</c> award. A merge request
-/// labelled Not Ready asks again by itself when someone else changes it or a pipeline of its branch passes.
+/// labelled Not Ready asks again by itself when someone else changes it or a pipeline of its branch passes. An organisation's
+/// hooks (<see cref="OrgWebhookReceived"/>) do the same for its merge requests at its GitLab, where the service is the user of
+/// its token.
 /// </summary>
 public sealed partial class MergeQueueEntryConsumer(
     GitLabClients gitlab,
@@ -24,19 +27,33 @@ public sealed partial class MergeQueueEntryConsumer(
     MergeQueueSettings settings,
     TimeProvider time,
     ILogger<MergeQueueEntryConsumer> logger
-) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>, IConsumer<PipelineStatusChanged>
+) : IConsumer<MergeRequestChanged>, IConsumer<NoteAdded>, IConsumer<PipelineStatusChanged>, IConsumer<OrgWebhookReceived>
 {
     public const string Command = "merge";
 
-    public async Task Consume(ConsumeContext<MergeRequestChanged> context)
+    public Task Consume(ConsumeContext<MergeRequestChanged> context) => EnterAsync(context, context.Message, orgId: null);
+
+    public Task Consume(ConsumeContext<PipelineStatusChanged> context) => EnterAsync(context, context.Message, orgId: null);
+
+    public Task Consume(ConsumeContext<NoteAdded> context) => EnterAsync(context, context.Message, orgId: null);
+
+    public Task Consume(ConsumeContext<OrgWebhookReceived> context) =>
+        WebhookRouter.RouteForOrganisation(context.Message, WebhookKind.MergeRequest, WebhookKind.Note, WebhookKind.Pipeline) switch
+        {
+            MergeRequestChanged change => EnterAsync(context, change, context.Message.OrgId),
+            NoteAdded note => EnterAsync(context, note, context.Message.OrgId),
+            PipelineStatusChanged pipeline => EnterAsync(context, pipeline, context.Message.OrgId),
+            _ => Task.CompletedTask,
+        };
+
+    private async Task EnterAsync(ConsumeContext context, MergeRequestChanged change, string? orgId)
     {
-        var change = context.Message;
         if (change.State != "opened")
         {
             return;
         }
 
-        var config = await configs.GetAsync(change.ProjectId, context.CancellationToken);
+        var config = await configs.GetAsync(new ScopedProject(orgId, change.ProjectId), context.CancellationToken);
         var asked = change.AddedLabels.Contains(config.Labels.Ready, StringComparer.Ordinal);
         // Not Ready waits for a change that may make it ready; the change that put the label on it does not count.
         var changed =
@@ -50,7 +67,7 @@ public sealed partial class MergeQueueEntryConsumer(
         // The queue's own label and comment edits (Not Ready after a conflict, Recognised taken off) change nothing that
         // could make the merge request ready: asking again on them re-admitted a merge request the queue had just
         // rejected, before the one it clashed with had landed.
-        if (!asked && change.ActorId is { } actor && actor == (await gitlab.ServiceUserAsync(context.CancellationToken)).Id)
+        if (!asked && change.ActorId is { } actor && actor == (await gitlab.ServiceUserAsync(orgId, context.CancellationToken)).Id)
         {
             return;
         }
@@ -59,6 +76,7 @@ public sealed partial class MergeQueueEntryConsumer(
             new MrReadyForBatch
             {
                 ProjectId = change.ProjectId,
+                OrgId = orgId,
                 MergeRequestIid = change.MergeRequestIid,
                 RequestedBy = change.AuthorUsername,
                 Source = asked ? MergeQueueSources.Label : MergeQueueSources.Queue,
@@ -68,19 +86,18 @@ public sealed partial class MergeQueueEntryConsumer(
     }
 
     /// <summary>A passing pipeline may make a merge request waiting as Not Ready ready: it asks again.</summary>
-    public async Task Consume(ConsumeContext<PipelineStatusChanged> context)
+    private async Task EnterAsync(ConsumeContext context, PipelineStatusChanged pipeline, string? orgId)
     {
-        var pipeline = context.Message;
         if (
             pipeline is not { Status: "success", Tag: false }
-            || MergeQueueCorrelation.BatchOf(pipeline.ProjectId, pipeline.Ref) is not null
+            || MergeQueueCorrelation.BatchOf(pipeline.ProjectId, pipeline.Ref, orgId) is not null
         )
         {
             return;
         }
 
-        var config = await configs.GetAsync(pipeline.ProjectId, context.CancellationToken);
-        var client = await gitlab.ForAsync(null, context.CancellationToken);
+        var config = await configs.GetAsync(new ScopedProject(orgId, pipeline.ProjectId), context.CancellationToken);
+        var client = await gitlab.ForAsync(orgId, credentialRef: null, context.CancellationToken);
         var waiting = new WorkItemFilter
         {
             State = "opened",
@@ -93,6 +110,7 @@ public sealed partial class MergeQueueEntryConsumer(
                 new MrReadyForBatch
                 {
                     ProjectId = pipeline.ProjectId,
+                    OrgId = orgId,
                     MergeRequestIid = mr.Iid,
                     Source = MergeQueueSources.Queue,
                 },
@@ -101,16 +119,15 @@ public sealed partial class MergeQueueEntryConsumer(
         }
     }
 
-    public async Task Consume(ConsumeContext<NoteAdded> context)
+    private async Task EnterAsync(ConsumeContext context, NoteAdded note, string? orgId)
     {
-        var note = context.Message;
         if (note is not { NoteableType: "MergeRequest", System: false, MergeRequestIid: { } iid, Command.Name: Command })
         {
             return;
         }
 
         var cancellationToken = context.CancellationToken;
-        var client = await gitlab.ForAsync(null, cancellationToken);
+        var client = await gitlab.ForAsync(orgId, credentialRef: null, cancellationToken);
         var us = await client.GetCurrentUserAsync(cancellationToken);
         if (note.AuthorId == us.Id || note.AuthorUsername == us.Username)
         {
@@ -132,7 +149,7 @@ public sealed partial class MergeQueueEntryConsumer(
                     leases,
                     settings.StepLease,
                     time,
-                    $"merge-queue-command:{note.ProjectId}:{note.NoteId}",
+                    OrgScope.Name(orgId, $"merge-queue-command:{note.ProjectId}:{note.NoteId}"),
                     cancellationToken
                 )
             )
@@ -149,6 +166,7 @@ public sealed partial class MergeQueueEntryConsumer(
             new MrReadyForBatch
             {
                 ProjectId = note.ProjectId,
+                OrgId = orgId,
                 MergeRequestIid = iid,
                 Priority = priority!.Value,
                 RequestedBy = note.AuthorUsername,

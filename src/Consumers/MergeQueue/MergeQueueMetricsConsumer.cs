@@ -1,3 +1,4 @@
+using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Contracts;
 using MassTransit;
 
@@ -13,10 +14,22 @@ public sealed class MergeQueueMetricsConsumer(MergeQueueTelemetry telemetry)
         IConsumer<MrRejected>
 {
     public Task Consume(ConsumeContext<MrQueued> context) =>
-        Done(() => telemetry.Depth(context.Message.ProjectId, context.Message.TargetBranch, context.Message.Depth));
+        Done(() =>
+            telemetry.Depth(
+                new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
+                context.Message.TargetBranch,
+                context.Message.Depth
+            )
+        );
 
     public Task Consume(ConsumeContext<MergeBatchStarted> context) =>
-        Done(() => telemetry.Depth(context.Message.ProjectId, context.Message.TargetBranch, context.Message.Depth));
+        Done(() =>
+            telemetry.Depth(
+                new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
+                context.Message.TargetBranch,
+                context.Message.Depth
+            )
+        );
 
     public Task Consume(ConsumeContext<MergeBatchTesting> context) => Done(() => telemetry.Testing(context.Message));
 

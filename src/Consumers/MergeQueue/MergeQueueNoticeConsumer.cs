@@ -24,7 +24,7 @@ public sealed class MergeQueueNoticeConsumer(
 {
     public Task Consume(ConsumeContext<MrStruck> context) =>
         NoticeAsync(
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.MergeRequestIid,
             async (client, us, _) =>
             {
@@ -51,7 +51,7 @@ public sealed class MergeQueueNoticeConsumer(
 
     public Task Consume(ConsumeContext<MrRejected> context) =>
         NoticeAsync(
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.MergeRequestIid,
             async (client, us, labels) =>
             {
@@ -84,7 +84,7 @@ public sealed class MergeQueueNoticeConsumer(
 
     public Task Consume(ConsumeContext<MrRemovalRequested> context) =>
         NoticeAsync(
-            context.Message.ProjectId,
+            new ScopedProject(context.Message.OrgId, context.Message.ProjectId),
             context.Message.MergeRequestIid,
             (client, _, labels) =>
                 client.UpdateMergeRequestAsync(
@@ -97,7 +97,7 @@ public sealed class MergeQueueNoticeConsumer(
         );
 
     private async Task NoticeAsync(
-        long projectId,
+        ScopedProject project,
         long iid,
         Func<GitLabClient, GitLabUser, MergeQueueLabels, Task> notice,
         CancellationToken cancellationToken
@@ -107,19 +107,19 @@ public sealed class MergeQueueNoticeConsumer(
             leases,
             settings.StepLease,
             time,
-            $"merge-queue-notice:{projectId}:{iid}",
+            OrgScope.Name(project.OrgId, $"merge-queue-notice:{project.Id}:{iid}"),
             cancellationToken
         );
-        var client = await gitlab.ForAsync(null, cancellationToken);
+        var client = await gitlab.ForAsync(project.OrgId, credentialRef: null, cancellationToken);
         var us = await client.GetCurrentUserAsync(cancellationToken);
-        var config = await configs.GetAsync(projectId, cancellationToken);
+        var config = await configs.GetAsync(project, cancellationToken);
         try
         {
             await notice(client, us, config.Labels);
         }
         catch (GitLabException gone) when (gone.Kind == GitLabErrorKind.NotFound)
         {
-            logger.LogInformation("!{Iid} of project {ProjectId} is gone; nothing to tell it", iid, projectId);
+            logger.LogInformation("!{Iid} of project {Project} is gone; nothing to tell it", iid, project);
         }
     }
 }

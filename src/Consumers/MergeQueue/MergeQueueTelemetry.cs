@@ -44,7 +44,7 @@ public sealed class MergeQueueTelemetry
         _pipelines = meter.CreateCounter<long>("merge_pipelines", description: "Batch pipelines started");
     }
 
-    public void Depth(long projectId, string target, int depth) => _depths[(ProjectRedaction.Redact(projectId), target)] = depth;
+    public void Depth(ScopedProject project, string target, int depth) => _depths[(ProjectRedaction.Redact(project), target)] = depth;
 
     public void Testing(MergeBatchTesting testing)
     {
@@ -67,12 +67,12 @@ public sealed class MergeQueueTelemetry
     {
         _merged.Add(1);
         _wait.Record(merged.WaitSeconds);
-        Depth(merged.ProjectId, merged.TargetBranch, merged.Depth);
+        Depth(new ScopedProject(merged.OrgId, merged.ProjectId), merged.TargetBranch, merged.Depth);
     }
 
     public void Rejected(MrRejected rejected)
     {
         _rejected.Add(1, new KeyValuePair<string, object?>("reason", rejected.Reason));
-        Depth(rejected.ProjectId, rejected.TargetBranch, rejected.Depth);
+        Depth(new ScopedProject(rejected.OrgId, rejected.ProjectId), rejected.TargetBranch, rejected.Depth);
     }
 }

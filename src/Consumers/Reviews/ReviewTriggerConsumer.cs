@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Webhooks;
 using GitLabBus.Contracts;
@@ -22,34 +21,13 @@ public sealed class ReviewTriggerConsumer(GitLabClients gitlab)
 
     public Task Consume(ConsumeContext<NoteAdded> context) => AskAsync(context, context.Message, orgId: null);
 
-    public Task Consume(ConsumeContext<OrgWebhookReceived> context)
-    {
-        var delivery = context.Message;
-        // Only what can ask for a review is read: a broken hook of another kind is the task links' business, not ours.
-        var objectKind =
-            delivery.Payload.ValueKind == JsonValueKind.Object && delivery.Payload.TryGetProperty("object_kind", out var named)
-                ? named.ToString()
-                : null;
-        if (WebhookRouter.KindOf(delivery.EventName, objectKind) is not (WebhookKind.MergeRequest or WebhookKind.Note))
+    public Task Consume(ConsumeContext<OrgWebhookReceived> context) =>
+        WebhookRouter.RouteForOrganisation(context.Message, WebhookKind.MergeRequest, WebhookKind.Note) switch
         {
-            return Task.CompletedTask;
-        }
-
-        var routed = WebhookRouter.Route(
-            new WebhookReceived
-            {
-                DeliveryId = delivery.DeliveryId,
-                EventName = delivery.EventName,
-                Payload = delivery.Payload,
-            }
-        );
-        return routed switch
-        {
-            MergeRequestChanged change => AskAsync(context, change, delivery.OrgId),
-            NoteAdded note => AskAsync(context, note, delivery.OrgId),
+            MergeRequestChanged change => AskAsync(context, change, context.Message.OrgId),
+            NoteAdded note => AskAsync(context, note, context.Message.OrgId),
             _ => Task.CompletedTask,
         };
-    }
 
     private async Task AskAsync(ConsumeContext context, MergeRequestChanged change, string? orgId)
     {

@@ -31,6 +31,32 @@ public static class WebhookRouter
         };
     }
 
+    /// <summary>
+    /// The typed event of an organisation's delivery when it is of one of <paramref name="kinds"/>, else null: for the
+    /// capabilities that act on an organisation's hooks at its GitLab (<see cref="OrgWebhookReceived"/>). Only those kinds are
+    /// read, so a broken hook of another kind is not theirs to refuse.
+    /// </summary>
+    /// <exception cref="InvalidMessageException">A payload of one of those kinds that cannot be what it claims to be.</exception>
+    public static object? RouteForOrganisation(OrgWebhookReceived delivery, params WebhookKind[] kinds)
+    {
+        var payload = delivery.Payload;
+        var objectKind =
+            payload.ValueKind == System.Text.Json.JsonValueKind.Object && payload.TryGetProperty("object_kind", out var named)
+                ? named.ToString()
+                : null;
+        return kinds.Contains(KindOf(delivery.EventName, objectKind))
+            ? Route(
+                new WebhookReceived
+                {
+                    DeliveryId = delivery.DeliveryId,
+                    EventName = delivery.EventName,
+                    Payload = payload,
+                    OrgId = delivery.OrgId,
+                }
+            )
+            : null;
+    }
+
     public static WebhookKind KindOf(string? eventName, string? objectKind) =>
         eventName?.Trim() switch
         {

@@ -13,9 +13,12 @@ namespace GitLabBus.Gateway.Identity;
 /// </summary>
 public static class OrganisationWork
 {
+    /// <summary>What an organisation's paths start with (without the leading slash, as the API document's paths are).</summary>
+    public const string Prefix = "api/orgs/{org_id}";
+
     public static IEndpointRouteBuilder MapForOrganisations(this IEndpointRouteBuilder endpoints, Action<IEndpointRouteBuilder> map)
     {
-        map(endpoints.MapGroup("/api/orgs/{org_id}").AddEndpointFilter(ForAnOrganisationWithGitLab));
+        map(endpoints.MapGroup($"/{Prefix}").AddEndpointFilter(ForAnOrganisationWithGitLab));
         return endpoints;
     }
 

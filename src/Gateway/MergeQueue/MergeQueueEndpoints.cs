@@ -2,6 +2,7 @@ using GitLabBus.Contracts;
 using GitLabBus.Gateway.Auth;
 using GitLabBus.Gateway.Bus;
 using GitLabBus.Gateway.Errors;
+using GitLabBus.Runtime.Operations;
 using MassTransit;
 
 namespace GitLabBus.Gateway.MergeQueue;
@@ -100,7 +101,7 @@ public static class MergeQueueEndpoints
         }
 
         var (view, error) = await bus.AskAsync<MergeQueueViewQuery, MergeQueueView>(
-            new MergeQueueViewQuery(project, target!),
+            new MergeQueueViewQuery(project, target!, caller.OrgId),
             cancellationToken
         );
         return error ?? Results.Json(view);
@@ -128,7 +129,7 @@ public static class MergeQueueEndpoints
         }
 
         var (history, error) = await bus.AskAsync<MergeQueueHistoryQuery, MergeQueueHistory>(
-            new MergeQueueHistoryQuery(project, target!, count),
+            new MergeQueueHistoryQuery(project, target!, count, caller.OrgId),
             cancellationToken
         );
         return error ?? Results.Json(history);
@@ -162,6 +163,7 @@ public static class MergeQueueEndpoints
             RequestedBy = http.User.Identity?.Name,
             Source = MergeQueueSources.Rest,
             CredentialRef = caller.Ref,
+            OrgId = caller.OrgId,
             OperationId = NewId.NextGuid().ToString(),
         };
         if (MrReadyForBatchRules.Problem(request) is { } problem)
@@ -199,7 +201,7 @@ public static class MergeQueueEndpoints
                 request.OperationId,
                 OperationKinds.MergeQueueEnqueue,
                 request,
-                request.ProjectId,
+                new OperationOwner(request.ProjectId, request.OrgId),
                 cancellationToken
             ) is
             { } unavailable
@@ -232,6 +234,7 @@ public static class MergeQueueEndpoints
         var removal = new MrRemovalRequested
         {
             ProjectId = mr!.ProjectId,
+            OrgId = caller.OrgId,
             TargetBranch = mr.TargetBranch,
             MergeRequestIid = mr.MergeRequestIid,
             RequestedBy = http.User.Identity?.Name,
@@ -263,7 +266,7 @@ public static class MergeQueueEndpoints
         }
 
         var (view, error) = await bus.AskAsync<MergeQueueViewQuery, MergeQueueView>(
-            new MergeQueueViewQuery(mr!.ProjectId, mr.TargetBranch),
+            new MergeQueueViewQuery(mr!.ProjectId, mr.TargetBranch, caller.OrgId),
             cancellationToken
         );
         if (error is not null)
@@ -279,6 +282,7 @@ public static class MergeQueueEndpoints
         var change = new MrPriorityChangeRequested
         {
             ProjectId = mr.ProjectId,
+            OrgId = caller.OrgId,
             TargetBranch = mr.TargetBranch,
             MergeRequestIid = mr.MergeRequestIid,
             Priority = priority,
@@ -333,6 +337,7 @@ public static class MergeQueueEndpoints
                 ProjectId = project,
                 Config = body,
                 CredentialRef = caller.Ref,
+                OrgId = caller.OrgId,
             },
             cancellationToken
         );
@@ -390,7 +395,12 @@ public static class MergeQueueEndpoints
         CancellationToken cancellationToken
     ) =>
         bus.AskAsync<MergeQueueConfigQuery, MergeQueueConfigAnswer>(
-            new MergeQueueConfigQuery { ProjectId = project, CredentialRef = caller.Ref },
+            new MergeQueueConfigQuery
+            {
+                ProjectId = project,
+                CredentialRef = caller.Ref,
+                OrgId = caller.OrgId,
+            },
             cancellationToken
         );
 
@@ -402,7 +412,7 @@ public static class MergeQueueEndpoints
         CancellationToken cancellationToken
     ) =>
         await bus.AskAsync<MergeQueueMergeRequestQuery, MergeQueueMergeRequest>(
-            new MergeQueueMergeRequestQuery(project, iid, caller.Ref),
+            new MergeQueueMergeRequestQuery(project, iid, caller.Ref, caller.OrgId),
             cancellationToken
         );
 }

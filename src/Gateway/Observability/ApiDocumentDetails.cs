@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitLabBus.Gateway.Identity;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -168,11 +169,11 @@ internal static class ApiDocumentDetails
         }
 
         // An organisation's work has the same bodies as the served GitLab's.
-        var key = $"{context.Description.HttpMethod} {context.Description.RelativePath?.TrimEnd('/')}".Replace(
-            "api/orgs/{org_id}/gitlab/",
-            "gitlab/",
-            StringComparison.Ordinal
-        );
+        var key = $"{context.Description.HttpMethod} {context.Description.RelativePath?.TrimEnd('/')}";
+        if (!BodyExamples.ContainsKey(key))
+        {
+            key = key.Replace($"{OrganisationWork.Prefix}/", "", StringComparison.Ordinal);
+        }
         if (key == "POST webhooks/gitlab")
         {
             DescribeWebhook(operation);

@@ -13,8 +13,9 @@ public sealed class MergeBatchStartRules : IMessageRules<MergeBatchStartRequeste
         message.ProjectId <= 0 ? "project_id must be a positive GitLab project id"
         : PipelineTriggerRules.RefProblem(message.TargetBranch) is { } target ? $"target_branch: {target}"
         : message.Number <= 0 ? "number must be positive"
-        : message.BatchId != MergeQueueCorrelation.Batch(message.ProjectId, message.TargetBranch, message.Number)
-            ? "batch_id must be the batch's id (MergeQueueCorrelation.Batch of project, target and number)"
+        : message.OrgId is { } org && !OrgScope.IsValidId(org) ? $"org_id must be {OrgScope.IdRule}"
+        : message.BatchId != MergeQueueCorrelation.Batch(message.ProjectId, message.TargetBranch, message.Number, message.OrgId)
+            ? "batch_id must be the batch's id (MergeQueueCorrelation.Batch of project, target, number and organisation)"
         : message.BaseSha.Length == 0 ? "base_sha is required"
         : message.Candidates is not { Count: > 0 and <= MergeQueueConfigRules.MaxBatchSize }
             ? $"1 to {MergeQueueConfigRules.MaxBatchSize} candidates"

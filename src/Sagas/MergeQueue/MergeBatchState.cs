@@ -15,6 +15,9 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
 
     public Guid QueueId { get; set; }
     public long ProjectId { get; set; }
+
+    /// <summary>The organisation whose GitLab the batch is built at; null for the served GitLab.</summary>
+    public string? OrgId { get; set; }
     public string TargetBranch { get; set; } = "";
     public long Number { get; set; }
     public string BaseSha { get; set; } = "";
@@ -54,6 +57,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             request.Number,
             request.BaseSha
         );
+        OrgId = request.OrgId;
         Candidates = [.. request.Candidates];
         PipelineTimeoutSeconds = request.PipelineTimeoutSeconds;
     }
@@ -63,6 +67,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
         {
             BatchId = CorrelationId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = Number,
             BaseSha = BaseSha,
@@ -122,6 +127,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
         {
             BatchId = CorrelationId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = Number,
             HeadSha = HeadSha,
@@ -145,6 +151,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
         {
             BatchId = CorrelationId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = Number,
         };
@@ -155,6 +162,7 @@ public sealed class MergeBatchState : SagaStateMachineInstance, ISagaVersion
             BatchId = CorrelationId,
             QueueId = QueueId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = Number,
             Result = Result ?? "discarded",

@@ -29,10 +29,7 @@ public sealed class MergeBatchStateMachine : MassTransitStateMachine<MergeBatchS
             () => PipelineEnded,
             e =>
             {
-                // Batches are at the served GitLab: an organisation's pipeline on a branch of the same name is another's.
-                e.CorrelateById(m =>
-                    m.Message.OrgId is null ? MergeQueueCorrelation.BatchOf(m.Message.ProjectId, m.Message.Ref) ?? Guid.Empty : Guid.Empty
-                );
+                e.CorrelateById(m => MergeQueueCorrelation.BatchOf(m.Message.ProjectId, m.Message.Ref, m.Message.OrgId) ?? Guid.Empty);
                 e.OnMissingInstance(m => m.Discard());
             }
         );

@@ -21,7 +21,7 @@ public sealed partial class MergeQueueState
 
     public List<object> Admit(MrAdmitted admitted)
     {
-        (ProjectId, TargetBranch, Config) = (admitted.ProjectId, admitted.TargetBranch, admitted.Config);
+        (ProjectId, TargetBranch, Config, OrgId) = (admitted.ProjectId, admitted.TargetBranch, admitted.Config, admitted.OrgId);
         var sent = new List<object>();
         var entry = Entry(admitted.MergeRequestIid);
         if (entry is null)
@@ -94,6 +94,7 @@ public sealed partial class MergeQueueState
     public List<object> Configure(MergeQueueSettingsChanged change)
     {
         (ProjectId, TargetBranch, Config, HaltedReason) = (change.ProjectId, change.TargetBranch, change.Config, null);
+        OrgId = change.OrgId;
         return Advance([]);
     }
 
@@ -385,6 +386,7 @@ public sealed partial class MergeQueueState
                 new MrStruck
                 {
                     ProjectId = ProjectId,
+                    OrgId = OrgId,
                     TargetBranch = TargetBranch,
                     MergeRequestIid = iid,
                     Strikes = entry.Strikes,
@@ -467,7 +469,7 @@ public sealed partial class MergeQueueState
         var number = ++LastBatchNumber;
         var batch = new QueueBatch
         {
-            BatchId = MergeQueueCorrelation.Batch(ProjectId, TargetBranch, number),
+            BatchId = MergeQueueCorrelation.Batch(ProjectId, TargetBranch, number, OrgId),
             Number = number,
             Members = members,
             BaseRef = baseRef,
@@ -487,6 +489,7 @@ public sealed partial class MergeQueueState
         {
             BatchId = batch.BatchId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = number,
             MergeRequestIids = members,
@@ -503,6 +506,7 @@ public sealed partial class MergeQueueState
             BatchId = started.BatchId,
             QueueId = CorrelationId,
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             Number = started.Number,
             BaseSha = started.BaseRef,
@@ -525,6 +529,7 @@ public sealed partial class MergeQueueState
                     new MrReadyForBatch
                     {
                         ProjectId = ProjectId,
+                        OrgId = OrgId,
                         MergeRequestIid = entry.Iid,
                         Priority = entry.Priority,
                         RequestedBy = entry.RequestedBy,
@@ -650,6 +655,7 @@ public sealed partial class MergeQueueState
         new()
         {
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             MergeRequestIid = entry.Iid,
             HeadSha = entry.HeadSha,
@@ -666,6 +672,7 @@ public sealed partial class MergeQueueState
         new()
         {
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             MergeRequestIid = entry.Iid,
             BatchId = batch.BatchId,
@@ -679,6 +686,7 @@ public sealed partial class MergeQueueState
         new()
         {
             ProjectId = ProjectId,
+            OrgId = OrgId,
             TargetBranch = TargetBranch,
             MergeRequestIid = entry.Iid,
             HeadSha = entry.HeadSha,

@@ -18,6 +18,9 @@ public sealed partial class MergeQueueState : SagaStateMachineInstance, ISagaVer
     public int Version { get; set; }
 
     public long ProjectId { get; set; }
+
+    /// <summary>The organisation whose GitLab the project is at; null for the served GitLab.</summary>
+    public string? OrgId { get; set; }
     public string TargetBranch { get; set; } = "";
     public MergeQueueConfig Config { get; set; } = MergeQueueConfig.Default;
 

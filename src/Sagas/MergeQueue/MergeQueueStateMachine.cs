@@ -17,20 +17,25 @@ public sealed class MergeQueueStateMachine : MassTransitStateMachine<MergeQueueS
     {
         InstanceState(x => x.CurrentState);
 
-        Event(() => Admitted, e => e.CorrelateById(m => MergeQueueCorrelation.Queue(m.Message.ProjectId, m.Message.TargetBranch)));
+        Event(
+            () => Admitted,
+            e => e.CorrelateById(m => MergeQueueCorrelation.Queue(m.Message.ProjectId, m.Message.TargetBranch, m.Message.OrgId))
+        );
         Event(
             () => NotAdmitted,
             e =>
             {
                 e.CorrelateById(m =>
-                    m.Message.TargetBranch is { } target ? MergeQueueCorrelation.Queue(m.Message.ProjectId, target) : Guid.Empty
+                    m.Message.TargetBranch is { } target
+                        ? MergeQueueCorrelation.Queue(m.Message.ProjectId, target, m.Message.OrgId)
+                        : Guid.Empty
                 );
                 e.OnMissingInstance(m => m.Discard());
             }
         );
-        Event(() => SettingsChanged, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch)));
-        Event(() => Removal, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch)));
-        Event(() => PriorityChange, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch)));
+        Event(() => SettingsChanged, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch, m.OrgId)));
+        Event(() => Removal, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch, m.OrgId)));
+        Event(() => PriorityChange, e => Existing(e, m => MergeQueueCorrelation.Queue(m.ProjectId, m.TargetBranch, m.OrgId)));
         Event(() => BatchTesting, e => Existing(e, m => m.QueueId));
         Event(() => BatchTested, e => Existing(e, m => m.QueueId));
         Event(() => BatchFinished, e => Existing(e, m => m.QueueId));

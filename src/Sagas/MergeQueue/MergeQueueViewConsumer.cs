@@ -15,7 +15,7 @@ public sealed class MergeQueueViewConsumer(SagaInspector inspector) : IConsumer<
     public async Task Consume(ConsumeContext<MergeQueueViewQuery> context)
     {
         var query = context.Message;
-        var queue = await ReadAsync(query.ProjectId, query.TargetBranch, context.CancellationToken);
+        var queue = await ReadAsync(query.ProjectId, query.TargetBranch, query.OrgId, context.CancellationToken);
         await context.RespondAsync(
             queue is null ? new MergeQueueView { ProjectId = query.ProjectId, TargetBranch = query.TargetBranch } : Project(queue)
         );
@@ -24,7 +24,7 @@ public sealed class MergeQueueViewConsumer(SagaInspector inspector) : IConsumer<
     public async Task Consume(ConsumeContext<MergeQueueHistoryQuery> context)
     {
         var query = context.Message;
-        var queue = await ReadAsync(query.ProjectId, query.TargetBranch, context.CancellationToken);
+        var queue = await ReadAsync(query.ProjectId, query.TargetBranch, query.OrgId, context.CancellationToken);
         var items = (queue?.History ?? [])
             .Take(Math.Clamp(query.Limit, 1, MergeQueueState.HistoryLimit))
             .Select(item => new MergeQueueHistoryItem(
@@ -101,11 +101,11 @@ public sealed class MergeQueueViewConsumer(SagaInspector inspector) : IConsumer<
         };
     }
 
-    private async Task<MergeQueueState?> ReadAsync(long projectId, string targetBranch, CancellationToken cancellationToken)
+    private async Task<MergeQueueState?> ReadAsync(long projectId, string targetBranch, string? orgId, CancellationToken cancellationToken)
     {
         var instance = await inspector.GetInstanceAsync(
             MergeQueueStateMachine.SagaName,
-            MergeQueueCorrelation.Queue(projectId, targetBranch),
+            MergeQueueCorrelation.Queue(projectId, targetBranch, orgId),
             cancellationToken
         );
         return instance?.Deserialize<MergeQueueState>(SystemTextJsonMessageSerializer.Options);
