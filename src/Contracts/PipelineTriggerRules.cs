@@ -15,6 +15,7 @@ public static partial class PipelineTriggerRules
     public static string? Problem(PipelineTriggered request) =>
         request.OperationId.Length is 0 or > 128 ? "operation_id must be 1 to 128 characters"
         : request.ProjectId <= 0 ? "project_id must be a positive GitLab project id"
+        : request.OrgId is { } org && !OrgScope.IsValidId(org) ? $"org_id must be {OrgScope.IdRule}"
         : RefProblem(request.Ref)
             ?? (
                 request.Variables.Count > MaxVariables ? $"at most {MaxVariables} variables"

@@ -77,6 +77,7 @@ public static class ReviewRequestedRules
         : request.HeadSha is { } sha && !IsSha(sha) ? "head_sha must be a commit sha (hexadecimal, 7 to 64 characters)"
         : !ReviewSources.All.Contains(request.Source) ? $"source must be one of {string.Join(", ", ReviewSources.All)}"
         : request.RequestedBy is { Length: > 255 } ? "requested_by must be at most 255 characters"
+        : request.OrgId is { } org && !OrgScope.IsValidId(org) ? $"org_id must be {OrgScope.IdRule}"
         : null;
 
     private static bool IsSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(Uri.IsHexDigit);

@@ -28,6 +28,7 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
     private HttpClient _owner = null!;
     private HttpClient _served = null!;
     private HttpClient _orgApi = null!;
+    private System.Collections.Concurrent.ConcurrentQueue<string> _messages = null!;
 
     public When_an_organisations_merge_requests_go_through_its_queue(SimulatorFixture orgGitLab) => _orgGitLab = orgGitLab;
 
@@ -37,6 +38,7 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
     {
         _owner = _gateway.ClientOf([Roles.ProjectOwner], orgs: [Org]);
         _served = _gateway.ClientWithRoles(Roles.ProjectOwner);
+        _messages = _gateway.RecordMessages();
         _orgApi = GitLabAs(SimulatorOptions.DefaultToken);
         (await _orgApi.PostAsJsonAsync("/_sim/clock", new { speed = 100 })).EnsureSuccessStatusCode();
         using var configured = await _owner.PutAsJsonAsync(
@@ -81,6 +83,12 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
         Assert.Empty(served.GetProperty("items").EnumerateArray());
         Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
         Assert.True(await NoBatchLeftAsync(), "a batch branch was left at the organisation's GitLab");
+        // The organisation's token and secret did the work and went nowhere else.
+        foreach (var secret in new[] { SimulatorOptions.DefaultToken, WebhookSecret })
+        {
+            Assert.DoesNotContain(_messages, message => message.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(_gateway.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
