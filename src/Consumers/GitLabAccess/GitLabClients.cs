@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using GitLabBus.Consumers.Identity;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
@@ -14,6 +15,7 @@ public sealed class GitLabClients(
     ICredentialStore credentials,
     GitLabSessionTokens sessions,
     OrgGitLabClients orgs,
+    IOrgIntegrationStore integrations,
     TimeProvider time
 )
 {
@@ -37,6 +39,24 @@ public sealed class GitLabClients(
         var user = await factory.Create().GetCurrentUserAsync(cancellationToken);
         _serviceUser = (user, time.GetUtcNow() + UserKeptFor);
         return user;
+    }
+
+    /// <summary>
+    /// The served GitLab (<c>OrgId</c> null) with the service token, then every organisation's with its token: for the jobs
+    /// that watch every GitLab. An organisation whose GitLab was removed meanwhile is left out.
+    /// </summary>
+    public async IAsyncEnumerable<(string? OrgId, GitLabClient Client)> EveryGitLabAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        yield return (null, factory.Create());
+        foreach (var orgId in await integrations.OrgIdsAsync(cancellationToken))
+        {
+            if (await orgs.ForAsync(orgId, cancellationToken) is { } org)
+            {
+                yield return (orgId, org.Client);
+            }
+        }
     }
 
     /// <summary>

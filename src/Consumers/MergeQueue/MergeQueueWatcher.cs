@@ -1,15 +1,17 @@
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
+using GitLabBus.GitLab;
 using MassTransit;
 
 namespace GitLabBus.Consumers.MergeQueue;
 
 /// <summary>
 /// For installs without webhooks, the way marge-bot works: every interval, the open merge requests assigned to the
-/// service's own GitLab user ask for the queue, unless admission already recognised them at their head. One replica runs
-/// it at a time (a recurring job with a lease). Those not ready are asked about again each round, so they join once they
-/// are; admission writes a Not Ready comment only once per head.
+/// service's own GitLab user ask for the queue, unless admission already recognised them at their head; at each
+/// organisation's GitLab too, those assigned to the user of its token. One replica runs it at a time (a recurring job with a
+/// lease). Those not ready are asked about again each round, so they join once they are; admission writes a Not Ready
+/// comment only once per head. A GitLab that does not answer is watched again next round, the others meanwhile.
 /// </summary>
 public sealed class MergeQueueWatcher(
     GitLabClients gitlab,
@@ -22,7 +24,25 @@ public sealed class MergeQueueWatcher(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var client = await gitlab.ForAsync(null, cancellationToken);
+        await foreach (var (orgId, client) in gitlab.EveryGitLabAsync(cancellationToken))
+        {
+            try
+            {
+                await WatchAsync(client, orgId, cancellationToken);
+            }
+            catch (Exception failure) when (GitLabFailures.IsAnswerable(failure))
+            {
+                logger.LogWarning(
+                    "Merge queue watcher: the GitLab of {GitLab} did not answer ({Reason}); watched again next round",
+                    orgId ?? "this deployment",
+                    failure.Message
+                );
+            }
+        }
+    }
+
+    private async Task WatchAsync(GitLabClient client, string? orgId, CancellationToken cancellationToken)
+    {
         var asked = 0;
         // Each project's settings read once a round: the merge requests of one project come in numbers.
         var settings = new Dictionary<long, MergeQueueConfig>();
@@ -30,7 +50,7 @@ public sealed class MergeQueueWatcher(
         {
             if (!settings.TryGetValue(mr.ProjectId, out var config))
             {
-                config = settings[mr.ProjectId] = await configs.GetAsync(mr.ProjectId, cancellationToken);
+                config = settings[mr.ProjectId] = await configs.GetAsync(new ScopedProject(orgId, mr.ProjectId), cancellationToken);
             }
 
             // Rejected stays out until a person marks it ready again.
@@ -46,6 +66,7 @@ public sealed class MergeQueueWatcher(
                 new MrReadyForBatch
                 {
                     ProjectId = mr.ProjectId,
+                    OrgId = orgId,
                     MergeRequestIid = mr.Iid,
                     Source = MergeQueueSources.Watcher,
                 },
@@ -56,7 +77,11 @@ public sealed class MergeQueueWatcher(
 
         if (asked > 0)
         {
-            logger.LogInformation("Merge queue watcher: {Count} merge requests assigned to the service asked for the queue", asked);
+            logger.LogInformation(
+                "Merge queue watcher: {Count} merge requests assigned to the service at the GitLab of {GitLab} asked for the queue",
+                asked,
+                orgId ?? "this deployment"
+            );
         }
     }
 }

@@ -20,10 +20,11 @@ public interface IReviewStore
 
     Task<ReviewView?> LatestAsync(ScopedProject project, long mergeRequestIid, CancellationToken cancellationToken);
 
-    /// <summary>The poller's watermark: the latest merge request update (by GitLab's clock) it read; null before its first round.</summary>
-    Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken);
+    /// <summary>The poller's watermark at the served GitLab (<paramref name="orgId"/> null) or an organisation's: the latest merge
+    /// request update (by that GitLab's clock) it read; null before its first round there.</summary>
+    Task<DateTimeOffset?> WatermarkAsync(string? orgId, CancellationToken cancellationToken);
 
-    Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken);
+    Task SetWatermarkAsync(string? orgId, DateTimeOffset watermark, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed class InMemoryReviewStore : IReviewStore
 {
     private readonly ConcurrentDictionary<ReviewKey, bool> _done = new();
     private readonly ConcurrentDictionary<(ScopedProject, long), ReviewView> _latest = new();
-    private DateTimeOffset? _watermark;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _watermarks = new(StringComparer.Ordinal);
 
     public Task<bool> IsDoneAsync(ReviewKey key, CancellationToken cancellationToken) => Task.FromResult(_done.ContainsKey(key));
 
@@ -67,11 +68,12 @@ public sealed class InMemoryReviewStore : IReviewStore
     public Task<ReviewView?> LatestAsync(ScopedProject project, long mergeRequestIid, CancellationToken cancellationToken) =>
         Task.FromResult(_latest.GetValueOrDefault((project, mergeRequestIid)));
 
-    public Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken) => Task.FromResult(_watermark);
+    public Task<DateTimeOffset?> WatermarkAsync(string? orgId, CancellationToken cancellationToken) =>
+        Task.FromResult(_watermarks.TryGetValue(orgId ?? "", out var watermark) ? watermark : (DateTimeOffset?)null);
 
-    public Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken)
+    public Task SetWatermarkAsync(string? orgId, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
-        _watermark = watermark;
+        _watermarks[orgId ?? ""] = watermark;
         return Task.CompletedTask;
     }
 }
@@ -81,7 +83,7 @@ public sealed class InMemoryReviewStore : IReviewStore
 /// field <c>latest</c> the latest review as JSON, and a field per request done (<c>done:{head}:{command}:{asked by}</c>).
 /// An organisation's are under <c>gitlabbus:orgs:{org_id}:review:{project:iid}</c>.
 /// The hash lives <see cref="Retention"/> after its last review. The poller's watermark is <c>gitlabbus:review:poller</c>
-/// (an ISO 8601 time, kept until replaced).
+/// (an ISO 8601 time, kept until replaced; an organisation's <c>gitlabbus:orgs:{org_id}:review:poller</c>).
 /// </summary>
 public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStore
 {
@@ -116,12 +118,12 @@ public sealed class RedisReviewStore(IConnectionMultiplexer redis) : IReviewStor
         return stored.IsNullOrEmpty ? null : JsonSerializer.Deserialize<ReviewView>(stored.ToString(), Json);
     }
 
-    public async Task<DateTimeOffset?> WatermarkAsync(CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> WatermarkAsync(string? orgId, CancellationToken cancellationToken)
     {
-        var stored = await redis.GetDatabase().StringGetAsync(WatermarkKey);
+        var stored = await redis.GetDatabase().StringGetAsync(OrgScope.Key(orgId, WatermarkKey));
         return stored.IsNullOrEmpty ? null : DateTimeOffset.Parse(stored.ToString(), CultureInfo.InvariantCulture);
     }
 
-    public Task SetWatermarkAsync(DateTimeOffset watermark, CancellationToken cancellationToken) =>
-        redis.GetDatabase().StringSetAsync(WatermarkKey, watermark.ToString("O", CultureInfo.InvariantCulture));
+    public Task SetWatermarkAsync(string? orgId, DateTimeOffset watermark, CancellationToken cancellationToken) =>
+        redis.GetDatabase().StringSetAsync(OrgScope.Key(orgId, WatermarkKey), watermark.ToString("O", CultureInfo.InvariantCulture));
 }

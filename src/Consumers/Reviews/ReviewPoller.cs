@@ -1,6 +1,7 @@
 using GitLabBus.Consumers.GitLabAccess;
 using GitLabBus.Consumers.Jobs;
 using GitLabBus.Contracts;
+using GitLabBus.GitLab;
 using MassTransit;
 
 namespace GitLabBus.Consumers.Reviews;
@@ -8,9 +9,10 @@ namespace GitLabBus.Consumers.Reviews;
 /// <summary>
 /// For GitLabs that cannot send webhooks: every <c>REVIEW_POLL_INTERVAL_SECONDS</c>, one replica (a recurring job with a
 /// lease) reads the open merge requests updated since its watermark (GitLab's own <c>updated_at</c>, kept in Redis) and
-/// asks for a review of each head and for every command in a comment written since. What it asks twice is done once:
-/// the reviews are keyed by head and by command note. Its first round reviews the open merge requests and leaves older
-/// comments alone.
+/// asks for a review of each head and for every command in a comment written since; at the served GitLab and at each
+/// organisation's, each with a watermark of its own. What it asks twice is done once: the reviews are keyed by head and by
+/// command note. Its first round at a GitLab reviews the open merge requests and leaves older comments alone. A GitLab that
+/// does not answer is polled again next round, the others meanwhile.
 /// </summary>
 public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPublishEndpoint bus, ILogger<ReviewPoller> logger)
     : IRecurringJob
@@ -19,9 +21,27 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var client = await gitlab.ForAsync(null, cancellationToken);
-        var us = await gitlab.ServiceUserAsync(cancellationToken);
-        var since = await store.WatermarkAsync(cancellationToken);
+        await foreach (var (orgId, client) in gitlab.EveryGitLabAsync(cancellationToken))
+        {
+            try
+            {
+                await PollAsync(client, orgId, cancellationToken);
+            }
+            catch (Exception failure) when (GitLabFailures.IsAnswerable(failure))
+            {
+                logger.LogWarning(
+                    "Review poller: the GitLab of {GitLab} did not answer ({Reason}); polled again next round",
+                    orgId ?? "this deployment",
+                    failure.Message
+                );
+            }
+        }
+    }
+
+    private async Task PollAsync(GitLabClient client, string? orgId, CancellationToken cancellationToken)
+    {
+        var us = await gitlab.ServiceUserAsync(orgId, cancellationToken);
+        var since = await store.WatermarkAsync(orgId, cancellationToken);
         var latest = since;
         var asked = 0;
         await foreach (var mr in client.ListOpenMergeRequestsUpdatedAsync(since, cancellationToken))
@@ -37,6 +57,7 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
                 new ReviewRequested
                 {
                     ProjectId = mr.ProjectId,
+                    OrgId = orgId,
                     MergeRequestIid = mr.Iid,
                     HeadSha = mr.Sha,
                     Source = ReviewSources.Poller,
@@ -63,19 +84,24 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
                     continue;
                 }
 
-                await bus.Publish(request, cancellationToken);
+                await bus.Publish(request with { OrgId = orgId }, cancellationToken);
                 asked++;
             }
         }
 
         if (latest is { } watermark && watermark != since)
         {
-            await store.SetWatermarkAsync(watermark, cancellationToken);
+            await store.SetWatermarkAsync(orgId, watermark, cancellationToken);
         }
 
         if (asked > 0)
         {
-            logger.LogInformation("Review poller: {Count} reviews and commands asked for since {Since}", asked, since);
+            logger.LogInformation(
+                "Review poller: {Count} reviews and commands asked for at the GitLab of {GitLab} since {Since}",
+                asked,
+                orgId ?? "this deployment",
+                since
+            );
         }
     }
 

@@ -40,19 +40,27 @@ public interface IOrgIntegrationStore
 
     /// <summary>False when the organisation had none.</summary>
     Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken);
+
+    /// <summary>The organisations with a GitLab configured, in no particular order: for the jobs that watch every GitLab.</summary>
+    Task<IReadOnlyList<string>> OrgIdsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A hash per organisation, <c>gitlabbus:orgs:{org_id}:gitlab</c>: <c>base_url</c>, <c>token</c> (Data Protection
-/// ciphertext), <c>webhook_secret_sha256</c>, <c>updated_at</c>, <c>updated_by</c>.</summary>
+/// ciphertext), <c>webhook_secret_sha256</c>, <c>updated_at</c>, <c>updated_by</c>; and the set <c>gitlabbus:orgs</c> of the
+/// organisations that have one. The set is written before the hash and cleared after it (two keys, two slots on a cluster,
+/// so no transaction holds both): a crash in between leaves an organisation listed without a GitLab, which readers skip.</summary>
 public sealed class RedisOrgIntegrationStore(IConnectionMultiplexer redis, IDataProtectionProvider protection) : IOrgIntegrationStore
 {
     private readonly IDataProtector _protector = protection.CreateProtector(OrgIntegrationSealing.Purpose);
+
+    public const string IndexKey = "gitlabbus:orgs";
 
     public static string Key(string orgId) => $"gitlabbus:orgs:{orgId}:gitlab";
 
     public async Task SaveAsync(OrgIntegration integration, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
+        await database.SetAddAsync(IndexKey, integration.OrgId);
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(Key(integration.OrgId));
         _ = transaction.HashSetAsync(
@@ -86,7 +94,15 @@ public sealed class RedisOrgIntegrationStore(IConnectionMultiplexer redis, IData
             );
     }
 
-    public Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken) => redis.GetDatabase().KeyDeleteAsync(Key(orgId));
+    public async Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken)
+    {
+        var deleted = await redis.GetDatabase().KeyDeleteAsync(Key(orgId));
+        await redis.GetDatabase().SetRemoveAsync(IndexKey, orgId);
+        return deleted;
+    }
+
+    public async Task<IReadOnlyList<string>> OrgIdsAsync(CancellationToken cancellationToken) =>
+        [.. (await redis.GetDatabase().SetMembersAsync(IndexKey)).Select(member => member.ToString())];
 }
 
 /// <summary>The embedded mode's store: the same encryption, in this process's memory.</summary>
@@ -119,6 +135,9 @@ public sealed class InMemoryOrgIntegrationStore(IDataProtectionProvider protecti
 
     public Task<bool> DeleteAsync(string orgId, CancellationToken cancellationToken) =>
         Task.FromResult(_integrations.TryRemove(orgId, out _));
+
+    public Task<IReadOnlyList<string>> OrgIdsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _integrations.Keys]);
 }
 
 internal static class OrgIntegrationSealing

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Contracts;
+using GitLabBus.Runtime.Credentials;
+using GitLabBus.Simulator;
 using GitLabBus.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +32,30 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
         Assert.Equal((MergeQueueSources.Watcher, 1L), (ready.Source, ready.ProjectId));
         // The round published everything before it returned: what is not there now never will be.
         Assert.DoesNotContain(_consumers.Harness.Published.Select<MrReadyForBatch>(), x => x.Context.Message.MergeRequestIid is 2 or 3);
+    }
+
+    [Fact]
+    public async Task Should_watch_each_organisations_GitLab_too_past_one_that_refuses()
+    {
+        // The same simulator plays acme's GitLab here; globex's token is one GitLab refuses.
+        var integrations = _consumers.Services.GetRequiredService<IOrgIntegrationStore>();
+        foreach (var (org, token) in new[] { ("globex", "glpat-refused-by-gitlab"), ("acme", SimulatorOptions.DefaultToken) })
+        {
+            await integrations.SaveAsync(
+                new OrgIntegration(org, _consumers.GitLab.BaseAddress!, new Credential(token), "", DateTimeOffset.UtcNow, "spec"),
+                CancellationToken.None
+            );
+        }
+
+        await AssignToRootAsync(1);
+
+        await RunOnceAsync();
+
+        var asked = _consumers
+            .Harness.Published.Select<MrReadyForBatch>()
+            .Select(x => x.Context.Message)
+            .Where(m => m.MergeRequestIid == 1);
+        Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
     }
 
     private async Task RunOnceAsync()

@@ -67,6 +67,22 @@ public abstract class OrganisationStoresSpecification
     }
 
     [Fact]
+    public async Task The_organisations_with_a_GitLab_are_listed_until_it_is_removed()
+    {
+        var store = Integrations();
+        var (kept, removed) = ($"kept-{Guid.NewGuid():N}", $"removed-{Guid.NewGuid():N}");
+
+        await store.SaveAsync(Integration(kept), CancellationToken.None);
+        await store.SaveAsync(Integration(removed), CancellationToken.None);
+        await store.SaveAsync(Integration(kept) with { UpdatedBy = "again" }, CancellationToken.None);
+        await store.DeleteAsync(removed, CancellationToken.None);
+        var listed = await store.OrgIdsAsync(CancellationToken.None);
+
+        Assert.Single(listed, org => org == kept);
+        Assert.DoesNotContain(removed, listed);
+    }
+
+    [Fact]
     public async Task A_link_is_kept_once_found_by_task_and_by_item_and_removed_only_from_its_task()
     {
         var links = Links();

@@ -49,14 +49,21 @@ public abstract class ReviewStoreSpecification
     }
 
     [Fact]
-    public async Task The_pollers_watermark_is_the_last_set()
+    public async Task The_pollers_watermark_is_the_last_set_for_each_GitLab()
     {
         var at = new DateTimeOffset(2026, 12, 1, 9, 30, 15, 250, TimeSpan.Zero);
 
-        await Store.SetWatermarkAsync(at.AddMinutes(-5), CancellationToken.None);
-        await Store.SetWatermarkAsync(at, CancellationToken.None);
+        var org = $"acme-{Guid.NewGuid():N}";
 
-        Assert.Equal(at, await Store.WatermarkAsync(CancellationToken.None));
+        await Store.SetWatermarkAsync(null, at.AddMinutes(-5), CancellationToken.None);
+        await Store.SetWatermarkAsync(null, at, CancellationToken.None);
+        var before = await Store.WatermarkAsync(org, CancellationToken.None);
+        await Store.SetWatermarkAsync(org, at.AddDays(-1), CancellationToken.None);
+
+        Assert.Equal(at, await Store.WatermarkAsync(null, CancellationToken.None));
+        // Each GitLab's clock is its own: an organisation's watermark is another.
+        Assert.Null(before);
+        Assert.Equal(at.AddDays(-1), await Store.WatermarkAsync(org, CancellationToken.None));
     }
 
     private static ReviewView Review(long project, string head, string summary) =>
