@@ -9,6 +9,21 @@ namespace GitLabBus.Tests.TestSupport;
 /// </summary>
 public static class HarnessWaits
 {
+    /// <summary>
+    /// For the harness's selects: an already cancelled token makes them return what they hold and stop. Without one they wait
+    /// for more while holding their list's lock, and a reader that stops early (First) while the harness's inactivity callback
+    /// runs deadlocks with it: seen once in CI, where a consumers test hung for good.
+    /// </summary>
+    public static readonly CancellationToken SoFar = new(canceled: true);
+
+    /// <summary>What was published so far, without waiting for more.</summary>
+    public static IReadOnlyList<IPublishedMessage<T>> PublishedSoFar<T>(this ITestHarness harness)
+        where T : class => [.. harness.Published.Select<T>(SoFar)];
+
+    /// <summary>What was consumed so far, without waiting for more.</summary>
+    public static IReadOnlyList<IReceivedMessage<T>> ConsumedSoFar<T>(this ITestHarness harness)
+        where T : class => [.. harness.Consumed.Select<T>(SoFar)];
+
     public static async Task<T> PublishedAsync<T>(this ITestHarness harness, Func<T, bool> match)
         where T : class
     {
@@ -16,9 +31,7 @@ public static class HarnessWaits
         Assert.True(
             await GitLabDelivery.EventuallyAsync(
                 () =>
-                    Task.FromResult(
-                        (found = harness.Published.Select<T>().Select(x => x.Context.Message).FirstOrDefault(match)) is not null
-                    ),
+                    Task.FromResult((found = harness.PublishedSoFar<T>().Select(x => x.Context.Message).FirstOrDefault(match)) is not null),
                 TimeSpan.FromSeconds(30)
             ),
             $"no {typeof(T).Name} was published"
@@ -32,7 +45,7 @@ public static class HarnessWaits
         IReceivedMessage<T>? found = null;
         Assert.True(
             await GitLabDelivery.EventuallyAsync(
-                () => Task.FromResult((found = harness.Consumed.Select<T>(x => match(x.Context.Message)).FirstOrDefault()) is not null),
+                () => Task.FromResult((found = harness.ConsumedSoFar<T>().FirstOrDefault(x => match(x.Context.Message))) is not null),
                 TimeSpan.FromSeconds(30)
             ),
             $"no {typeof(T).Name} was consumed"

@@ -258,14 +258,15 @@ public sealed class When_backlog_items_are_applied : IAsyncLifetime
 
     private async Task<BacklogItemsApplied> StepAsync(BacklogItemsApplyRequested step)
     {
-        var before = Harness.Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId).Count();
+        var before = Harness.PublishedSoFar<BacklogItemsApplied>().Where(x => x.Context.Message.OperationId == step.OperationId).Count();
         await Harness.Bus.Publish(step);
         BacklogItemsApplied? answer = null;
         Assert.True(
             await TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
             {
                 answer = Harness
-                    .Published.Select<BacklogItemsApplied>(x => x.Context.Message.OperationId == step.OperationId)
+                    .PublishedSoFar<BacklogItemsApplied>()
+                    .Where(x => x.Context.Message.OperationId == step.OperationId)
                     .Skip(before)
                     .FirstOrDefault()
                     ?.Context.Message;

@@ -50,11 +50,11 @@ public sealed class When_a_merge_request_asks_for_the_queue : IAsyncLifetime
         await Harness.Bus.Publish(Ready(3));
         Assert.True(
             await GitLabDelivery.EventuallyAsync(() =>
-                Task.FromResult(Harness.Published.Select<MrNotAdmitted>(x => x.Context.Message.MergeRequestIid == 3).Count() == 2)
+                Task.FromResult(Harness.PublishedSoFar<MrNotAdmitted>().Where(x => x.Context.Message.MergeRequestIid == 3).Count() == 2)
             )
         );
 
-        var reasons = Harness.Published.Select<MrNotAdmitted>().First().Context.Message.Reasons;
+        var reasons = Harness.PublishedSoFar<MrNotAdmitted>().First().Context.Message.Reasons;
         var notes = await GitLab.GetFromJsonAsync<JsonElement[]>("/api/v4/projects/1/merge_requests/3/notes");
         var comments = notes!.Where(note => note.GetProperty("body").GetString()!.Contains("merge-assist:not-ready")).ToList();
         Assert.Contains(reasons, reason => reason.StartsWith("it is a draft", StringComparison.Ordinal));

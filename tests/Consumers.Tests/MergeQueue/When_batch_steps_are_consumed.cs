@@ -112,9 +112,12 @@ public sealed class When_batch_steps_are_consumed : IAsyncLifetime
     {
         Assert.True(
             await TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
-                Task.FromResult(Harness.Published.Select<MergeBatchBuilt>(x => x.Context.Message.BatchId == batchId).Count() >= count)
+                Task.FromResult(Harness.PublishedSoFar<MergeBatchBuilt>().Where(x => x.Context.Message.BatchId == batchId).Count() >= count)
             )
         );
-        return [.. Harness.Published.Select<MergeBatchBuilt>(x => x.Context.Message.BatchId == batchId).Select(x => x.Context.Message)];
+        return
+        [
+            .. Harness.PublishedSoFar<MergeBatchBuilt>().Where(x => x.Context.Message.BatchId == batchId).Select(x => x.Context.Message),
+        ];
     }
 }

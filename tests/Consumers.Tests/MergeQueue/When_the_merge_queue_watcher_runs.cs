@@ -31,7 +31,7 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
         var ready = await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1);
         Assert.Equal((MergeQueueSources.Watcher, 1L), (ready.Source, ready.ProjectId));
         // The round published everything before it returned: what is not there now never will be.
-        Assert.DoesNotContain(_consumers.Harness.Published.Select<MrReadyForBatch>(), x => x.Context.Message.MergeRequestIid is 2 or 3);
+        Assert.DoesNotContain(_consumers.Harness.PublishedSoFar<MrReadyForBatch>(), x => x.Context.Message.MergeRequestIid is 2 or 3);
     }
 
     [Fact]
@@ -51,10 +51,7 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
 
         await RunOnceAsync();
 
-        var asked = _consumers
-            .Harness.Published.Select<MrReadyForBatch>()
-            .Select(x => x.Context.Message)
-            .Where(m => m.MergeRequestIid == 1);
+        var asked = _consumers.Harness.PublishedSoFar<MrReadyForBatch>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 1);
         Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
     }
 

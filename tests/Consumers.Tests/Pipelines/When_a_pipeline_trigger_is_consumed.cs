@@ -52,7 +52,7 @@ public sealed class When_a_pipeline_trigger_is_consumed : IAsyncLifetime
         Assert.True(
             await GitLabDelivery.EventuallyAsync(() =>
                 Task.FromResult(
-                    Harness.Published.Select<PipelineCreated>(x => x.Context.Message.OperationId == trigger.OperationId).Count() == 2
+                    Harness.PublishedSoFar<PipelineCreated>().Where(x => x.Context.Message.OperationId == trigger.OperationId).Count() == 2
                 )
             )
         );

@@ -115,7 +115,8 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
                 () =>
                     Task.FromResult(
                         Harness
-                            .Consumed.Select<ReviewRequested>(x => x.Context.Message.MergeRequestIid == iid && x.Exception is null)
+                            .ConsumedSoFar<ReviewRequested>()
+                            .Where(x => x.Context.Message.MergeRequestIid == iid && x.Exception is null)
                             .Count() == 5
                     ),
                 TimeSpan.FromSeconds(60)
@@ -124,7 +125,7 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
         var discussions = await DiscussionsAsync(iid);
         Assert.Single(discussions, d => Body(d).Contains(ReviewComments.SummaryMarker, StringComparison.Ordinal));
         Assert.Equal(3, discussions.Count(d => Body(d).Contains("gitlabbus:finding:", StringComparison.Ordinal)));
-        Assert.Single(Harness.Published.Select<ReviewCompleted>(x => x.Context.Message.MergeRequestIid == iid));
+        Assert.Single(Harness.PublishedSoFar<ReviewCompleted>(), x => x.Context.Message.MergeRequestIid == iid);
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
 
         Assert.True(
             await GitLabDelivery.EventuallyAsync(() =>
-                Task.FromResult(Harness.Published.Select<ReviewCompleted>(x => x.Context.Message.MergeRequestIid == iid).Count() == 2)
+                Task.FromResult(Harness.PublishedSoFar<ReviewCompleted>().Where(x => x.Context.Message.MergeRequestIid == iid).Count() == 2)
             )
         );
         await Harness.ConsumedAsync<ReviewRequested>(m => m.NoteId == 9002);
@@ -179,7 +180,7 @@ public sealed class When_a_merge_request_is_reviewed : IAsyncLifetime
                 ) == 1
             )
         );
-        Assert.Equal(first.NoteId, Harness.Published.Select<ReviewCompleted>().Last().Context.Message.NoteId);
+        Assert.Equal(first.NoteId, Harness.PublishedSoFar<ReviewCompleted>().Last().Context.Message.NoteId);
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public sealed class When_gitlab_events_ask_for_a_review : IAsyncLifetime
     {
         var trigger = Harness.GetConsumerHarness<ReviewTriggerConsumer>();
         Assert.True(await trigger.Consumed.Any<T>(x => match(x.Context.Message)), $"the trigger did not take the {typeof(T).Name}");
-        Assert.Null(trigger.Consumed.Select<T>(x => match(x.Context.Message)).First().Exception);
+        Assert.Null(trigger.Consumed.Select<T>(HarnessWaits.SoFar).First(x => match(x.Context.Message)).Exception);
     }
 
     private static NoteAdded Note(long noteId, string text, string author, long authorId) =>

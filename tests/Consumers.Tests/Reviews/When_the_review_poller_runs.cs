@@ -30,7 +30,7 @@ public sealed class When_the_review_poller_runs : IAsyncLifetime
         var iid = await alice.OpenMergeRequestAsync("alice-feature", "Alice's feature");
 
         await RoundAsync();
-        var first = Harness.Published.Select<ReviewRequested>().Select(x => x.Context.Message).ToList();
+        var first = Harness.PublishedSoFar<ReviewRequested>().Select(x => x.Context.Message).ToList();
         var watermark = await _consumers.Services.GetRequiredService<IReviewStore>().WatermarkAsync(null, CancellationToken.None);
         using var written = await alice.PostAsJsonAsync($"/api/v4/projects/1/merge_requests/{iid}/notes", new { body = "/review please" });
         var noteId = (await written.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -42,7 +42,7 @@ public sealed class When_the_review_poller_runs : IAsyncLifetime
         Assert.Equal((iid, ReviewSources.Poller, ReviewCommands.Review), (asked.MergeRequestIid, asked.Source, asked.Command));
         Assert.Equal(40, asked.HeadSha!.Length);
         Assert.NotNull(watermark);
-        var commands = Harness.Published.Select<ReviewRequested>().Select(x => x.Context.Message).Where(m => m.NoteId is not null).ToList();
+        var commands = Harness.PublishedSoFar<ReviewRequested>().Select(x => x.Context.Message).Where(m => m.NoteId is not null).ToList();
         var command = Assert.Single(commands);
         Assert.Equal((noteId, SimulatorOptions.DeveloperUsername, true), (command.NoteId!.Value, command.RequestedBy, command.Again));
     }
@@ -59,11 +59,7 @@ public sealed class When_the_review_poller_runs : IAsyncLifetime
 
         await RoundAsync();
 
-        var asked = Harness
-            .Published.Select<ReviewRequested>()
-            .Select(x => x.Context.Message)
-            .Where(m => m.MergeRequestIid == iid)
-            .ToList();
+        var asked = Harness.PublishedSoFar<ReviewRequested>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == iid).ToList();
         Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
         var store = _consumers.Services.GetRequiredService<IReviewStore>();
         Assert.NotNull(await store.WatermarkAsync("acme", CancellationToken.None));

@@ -156,7 +156,7 @@ public sealed class When_a_backlog_apply_is_orchestrated : IAsyncLifetime
         Assert.True(
             await GitLabBus.Tests.TestSupport.Gateway.GitLabDelivery.EventuallyAsync(() =>
                 Task.FromResult(
-                    Harness.Published.Select<BacklogApplied>(x => x.Context.Message.OperationId == request.OperationId).Count() >= 2
+                    Harness.PublishedSoFar<BacklogApplied>().Where(x => x.Context.Message.OperationId == request.OperationId).Count() >= 2
                 )
             )
         );

@@ -46,9 +46,9 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
 
         await MergedAsync(1, 2, 3);
 
-        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).ToList();
+        var started = Harness.PublishedSoFar<MergeBatchStarted>().Select(x => x.Context.Message).ToList();
         Assert.Equal([1L, 2L, 3L], Assert.Single(started).MergeRequestIids);
-        Assert.Equal(["merged"], Harness.Published.Select<MergeBatchFinished>().Select(x => x.Context.Message.Result));
+        Assert.Equal(["merged"], Harness.PublishedSoFar<MergeBatchFinished>().Select(x => x.Context.Message.Result));
         var history = await HistoryAsync();
         Assert.Equal(["merged", "merged", "merged"], history.Items.Select(item => item.Outcome));
         Assert.Empty((await ViewAsync()).Entries);
@@ -70,11 +70,11 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         // the third when it was tested alone again.
         Assert.Equal(
             [2],
-            Harness.Published.Select<MrStruck>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 4).Select(m => m.Strikes)
+            Harness.PublishedSoFar<MrStruck>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 4).Select(m => m.Strikes)
         );
         // The first probe [1, 2] passed and, with nothing else on its way to the target, landed itself: no batch took its
         // merge requests again.
-        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).ToList();
+        var started = Harness.PublishedSoFar<MergeBatchStarted>().Select(x => x.Context.Message).ToList();
         Assert.Contains(started, probe => probe.Bisecting && probe.MergeRequestIids.SequenceEqual([1L, 2L]));
         Assert.Equal(2, started.Count(m => m.MergeRequestIids.Contains(1L)));
         Assert.True(_gitlab.Landed.Take(2).Order().SequenceEqual([1L, 2L]));
@@ -94,7 +94,7 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
 
         await MergedAsync(1, 2, 4, 5);
         var rejected = await Harness.PublishedAsync<MrRejected>(m => m.MergeRequestIid == 3);
-        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).OrderBy(m => m.Number).ToList();
+        var started = Harness.PublishedSoFar<MergeBatchStarted>().Select(x => x.Context.Message).OrderBy(m => m.Number).ToList();
         // The batch failed; its probe [1, 2] passed and landed; the probe [3, 4] failed, so !5 (not in it) went into a main
         // batch at once, started with the next probe [3] instead of after the culprit was found.
         Assert.Equal(
@@ -103,9 +103,9 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         );
         // Three pipelines failed with it while it was narrowed down (the batch, [3, 4], [3]): rejected without a retry.
         Assert.Equal((MrRejectedReasons.Strikes, 3), (rejected.Reason, rejected.Strikes));
-        Assert.DoesNotContain(Harness.Published.Select<MrStruck>(), x => x.Context.Message.MergeRequestIid == 3);
+        Assert.DoesNotContain(Harness.PublishedSoFar<MrStruck>(), x => x.Context.Message.MergeRequestIid == 3);
         Assert.All(
-            Harness.Published.Select<MergeBatchStartRequested>().Select(x => x.Context.Message),
+            Harness.PublishedSoFar<MergeBatchStartRequested>().Select(x => x.Context.Message),
             start => Assert.All(start.Candidates, candidate => Assert.NotEqual("", candidate.HeadSha))
         );
     }
@@ -119,9 +119,9 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         await ConfigureAsync(Settings);
 
         await MergedAsync(1, 2);
-        var finished = Harness.Published.Select<MergeBatchFinished>().Select(x => x.Context.Message.Result).ToList();
+        var finished = Harness.PublishedSoFar<MergeBatchFinished>().Select(x => x.Context.Message.Result).ToList();
         Assert.Equal(["target_moved", "merged"], finished);
-        Assert.False(Harness.Published.Select<MrStruck>().Any());
+        Assert.False(Harness.PublishedSoFar<MrStruck>().Any());
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class When_the_merge_queue_runs : IAsyncLifetime
         await ConfigureAsync(Settings with { BatchSize = 2, MaxParallelBatches = 2 });
 
         await MergedAsync(1, 2, 3, 4);
-        var started = Harness.Published.Select<MergeBatchStarted>().Select(x => x.Context.Message).OrderBy(m => m.Number).ToList();
+        var started = Harness.PublishedSoFar<MergeBatchStarted>().Select(x => x.Context.Message).OrderBy(m => m.Number).ToList();
         Assert.Equal(
             [
                 [4L, 1L],

@@ -83,7 +83,7 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         Assert.Equal("failed", monitor.Outcome);
         Assert.Equal("failed", monitor.Status);
         Assert.Equal(["build:success", "test:failed"], monitor.Jobs.OrderBy(job => job.Id).Select(job => $"{job.Name}:{job.Status}"));
-        Assert.Single(Harness.Published.Select<PipelineFinished>(x => x.Context.Message.PipelineId == pipeline));
+        Assert.Single(Harness.PublishedSoFar<PipelineFinished>(), x => x.Context.Message.PipelineId == pipeline);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class When_a_pipeline_is_monitored : IAsyncLifetime
         var monitor = await FinishedAsync(pipeline);
 
         Assert.Equal("success", monitor.Outcome);
-        Assert.Equal(2, Harness.Published.Select<PipelineFinished>(x => x.Context.Message.PipelineId == pipeline).Count());
+        Assert.Equal(2, Harness.PublishedSoFar<PipelineFinished>().Where(x => x.Context.Message.PipelineId == pipeline).Count());
     }
 
     [Fact]
