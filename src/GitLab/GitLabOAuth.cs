@@ -22,18 +22,20 @@ public sealed record GitLabOAuthGrant(GitLabToken AccessToken, GitLabToken Refre
 /// <summary>
 /// GitLab's OAuth token endpoint (<c>/oauth/token</c>, beside the API, not under it): an authorization code (with its PKCE
 /// verifier and the callback it was asked for) or a refresh token exchanged for a grant. GitLab spends a refresh token
-/// when it is used, so the caller must keep the new one.
+/// when it is used, so the caller must keep the new one. And its revocation endpoint (<c>/oauth/revoke</c>, RFC 7009).
 /// </summary>
 public sealed class GitLabOAuthClient
 {
     private readonly GitLabConnection _connection;
     private readonly Uri _tokenEndpoint;
+    private readonly Uri _revokeEndpoint;
     private readonly TimeProvider _time;
 
     internal GitLabOAuthClient(GitLabConnection connection, Uri instance, TimeProvider time)
     {
         _connection = connection;
         _tokenEndpoint = new Uri(instance.ToString().TrimEnd('/') + "/oauth/token");
+        _revokeEndpoint = new Uri(instance.ToString().TrimEnd('/') + "/oauth/revoke");
         _time = time;
     }
 
@@ -66,6 +68,18 @@ public sealed class GitLabOAuthClient
             cancellationToken
         );
 
+    /// <summary>Ends the grant that holds <paramref name="token"/> (its access or its refresh token). GitLab answers the same
+    /// for a token it did not know (RFC 7009), so revoking twice is harmless.</summary>
+    public async Task RevokeAsync(GitLabOAuthApplication application, GitLabToken token, CancellationToken cancellationToken)
+    {
+        using var form = token.Reveal(value => new FormUrlEncodedContent([
+            KeyValuePair.Create("client_id", application.ClientId),
+            KeyValuePair.Create("client_secret", application.Secret),
+            KeyValuePair.Create("token", value),
+        ]));
+        await _connection.PostFormAsync<RevokeAnswer>(_revokeEndpoint, "oauth:" + application.ClientId, form, cancellationToken);
+    }
+
     private async Task<GitLabOAuthGrant> GrantAsync(
         GitLabOAuthApplication application,
         IEnumerable<KeyValuePair<string, string>> grant,
@@ -97,6 +111,8 @@ public sealed class GitLabOAuthClient
 
     /// <summary>GitLab's access tokens live two hours; an answer without <c>expires_in</c> is taken to mean that.</summary>
     private const long DefaultLifetimeSeconds = 7_200;
+
+    private sealed record RevokeAnswer;
 
     private sealed record TokenAnswer(
         [property: JsonPropertyName("access_token")] string? AccessToken,

@@ -128,6 +128,48 @@ public sealed class When_an_application_signs_in_with_oauth : IAsyncLifetime
         Assert.True(afterExpiry);
     }
 
+    [Fact]
+    public async Task Should_revoke_a_grant_by_its_refresh_token_and_answer_a_second_revocation_alike()
+    {
+        var verifier = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var (code, _) = await AuthorizeAsync(SimStore.Challenge(verifier), "s");
+        using var granted = await TokenAsync(
+            new()
+            {
+                ["grant_type"] = "authorization_code",
+                ["code"] = code,
+                ["code_verifier"] = verifier,
+            }
+        );
+        var grant = await granted.Content.ReadFromJsonAsync<JsonElement>();
+        var (access, refresh) = (grant.GetProperty("access_token").GetString()!, grant.GetProperty("refresh_token").GetString()!);
+
+        using var revoked = await RevokeAsync(refresh, _client.Secret);
+        using var again = await RevokeAsync(refresh, _client.Secret);
+        using var wrongClient = await RevokeAsync(refresh, "not-the-secret");
+        using var user = await Send(HttpMethod.Get, "/api/v4/user", bearer: access);
+        using var renewed = await TokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+
+        Assert.Equal((HttpStatusCode.OK, "{}"), (revoked.StatusCode, await revoked.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongClient.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, user.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, renewed.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> RevokeAsync(string token, string secret) =>
+        _http.PostAsync(
+            "/oauth/revoke",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string>
+                {
+                    ["client_id"] = _client.Id,
+                    ["client_secret"] = secret,
+                    ["token"] = token,
+                }
+            )
+        );
+
     private async Task<(string Code, string? State)> AuthorizeAsync(string challenge, string state)
     {
         using var answer = await _http.GetAsync(

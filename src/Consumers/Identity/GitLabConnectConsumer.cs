@@ -8,9 +8,11 @@ using MassTransit;
 namespace GitLabBus.Consumers.Identity;
 
 /// <summary>
-/// Finishes a session's OAuth connection: the authorization code and its verifier, from the credential store, redeemed at
-/// GitLab's token endpoint, and the grant kept for the session. A code is good once, so a redelivery after a redeem that
-/// succeeded is refused by GitLab, and the session keeps what the first one stored.
+/// A session's OAuth connection with GitLab. Connecting finishes it: the authorization code and its verifier, from the
+/// credential store, redeemed at GitLab's token endpoint, and the grant kept for the session. A code is good once, so a
+/// redelivery after a redeem that succeeded is refused by GitLab, and the session keeps what the first one stored.
+/// Disconnecting (the gateway forgot the session's tokens already) revokes the grant at GitLab, which answers a second
+/// revocation as the first: a redelivery is harmless.
 /// </summary>
 public sealed class GitLabConnectConsumer(
     GitLabClientFactory factory,
@@ -18,8 +20,37 @@ public sealed class GitLabConnectConsumer(
     ICredentialStore credentials,
     IGitLabSessionStore sessions,
     ILogger<GitLabConnectConsumer> logger
-) : IConsumer<GitLabConnectRequested>
+) : IConsumer<GitLabConnectRequested>, IConsumer<GitLabRevokeRequested>
 {
+    public async Task Consume(ConsumeContext<GitLabRevokeRequested> context)
+    {
+        var request = context.Message;
+        var token = await credentials.GetAsync(request.TokenRef, context.CancellationToken);
+        if (token is null || GitLabSessionTokens.Application(gitlab.OAuth) is not { } application)
+        {
+            logger.LogWarning(
+                "The GitLab grant of disconnected session {SessionId} was not revoked: {Reason}; it lasts until revoked in GitLab",
+                request.SessionId,
+                token is null ? "its token expired in the credential store first" : "GitLab OAuth is not configured on the consumers"
+            );
+            return;
+        }
+
+        try
+        {
+            await token.Reveal(value => factory.OAuth().RevokeAsync(application, new GitLabToken(value), context.CancellationToken));
+            logger.LogInformation("Revoked the GitLab grant of disconnected session {SessionId}", request.SessionId);
+        }
+        catch (GitLabException refused) when (!refused.IsTransient)
+        {
+            logger.LogWarning(
+                "GitLab refused to revoke the grant of disconnected session {SessionId}: {Reason}",
+                request.SessionId,
+                refused.GitLabMessage
+            );
+        }
+    }
+
     public async Task Consume(ConsumeContext<GitLabConnectRequested> context)
     {
         var request = context.Message;

@@ -191,11 +191,44 @@ public static partial class GitLabOAuthEndpoints
             )
         );
 
-    private static async Task<IResult> Disconnect(HttpContext http, IGitLabSessionStore sessions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forgets the session's tokens at once (its work runs as the service from the next request), then has the consumers revoke
+    /// the grant at GitLab. A broker that cannot take that request leaves the grant to the user to revoke in GitLab: the
+    /// disconnection here stands, and the log says so.
+    /// </summary>
+    private static async Task<IResult> Disconnect(
+        HttpContext http,
+        IGitLabSessionStore sessions,
+        ICredentialStore credentials,
+        OperationStarter operations,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken
+    )
     {
-        if (http.User.FindFirst(TokenIssuer.SessionClaim)?.Value is { } session)
+        if (http.User.FindFirst(TokenIssuer.SessionClaim)?.Value is not { } session)
         {
-            await sessions.DeleteAsync(session, cancellationToken);
+            return Results.Ok(new DisconnectAnswer(true));
+        }
+
+        var connection = await sessions.GetAsync(session, cancellationToken);
+        await sessions.DeleteAsync(session, cancellationToken);
+        if (connection is not null)
+        {
+            var revoke = new GitLabRevokeRequested
+            {
+                SessionId = session,
+                TokenRef = await credentials.PutAsync(connection.RefreshToken, cancellationToken),
+            };
+            if (await operations.PublishAsync(revoke, cancellationToken) is not null)
+            {
+                loggers
+                    .CreateLogger(typeof(GitLabOAuthEndpoints))
+                    .LogWarning(
+                        "Session {SessionId} disconnected, but the bus did not take the revocation of its GitLab grant: it ends when "
+                            + "the user revokes it in GitLab",
+                        session
+                    );
+            }
         }
 
         return Results.Ok(new DisconnectAnswer(true));

@@ -7,7 +7,8 @@ namespace GitLabBus.Simulator.Api;
 /// GitLab's OAuth 2 provider as the gateway needs it: applications registered by an administrator
 /// (<c>POST /api/v4/applications</c>), <c>GET /oauth/authorize</c> approving at once for <c>SIMULATOR_OAUTH_USER</c> (the
 /// authorization code flow, PKCE with S256), and <c>POST /oauth/token</c> for codes and refresh tokens (a refresh spends the old
-/// refresh token). Access tokens expire after <c>SIMULATOR_OAUTH_TOKEN_SECONDS</c> of simulated time.
+/// refresh token), and <c>POST /oauth/revoke</c> (RFC 7009, as GitLab's Doorkeeper answers it: <c>200 {}</c> whether or not the
+/// token was known). Access tokens expire after <c>SIMULATOR_OAUTH_TOKEN_SECONDS</c> of simulated time.
 /// </summary>
 public static class OAuthEndpoints
 {
@@ -56,6 +57,25 @@ public static class OAuthEndpoints
             "/oauth/token",
             (HttpContext http, SimStore store, SimParams parameters) => store.Write(s => Token(http, s, parameters))
         );
+        app.MapPost(
+            "/oauth/revoke",
+            (HttpContext http, SimStore store, SimParams parameters) => store.Write(s => Revoke(http, s, parameters))
+        );
+    }
+
+    /// <summary>The grant holding the token (access or refresh) ends, both its tokens with it; a client that is not the grant's
+    /// revokes nothing, and hears the same <c>200 {}</c>.</summary>
+    private static IResult Revoke(HttpContext http, SimStore store, SimParams parameters)
+    {
+        var (clientId, clientSecret) = ClientOf(http, parameters);
+        var application = store.FindApplication(clientId);
+        if (application is null || clientSecret is null || !SimStore.SameSecret(application.Secret, clientSecret))
+        {
+            return InvalidClient();
+        }
+
+        store.Revoke(parameters.String("token") ?? "", application);
+        return SimResults.Ok(new { });
     }
 
     private static IResult Authorize(SimStore store, SimParams parameters)

@@ -106,6 +106,12 @@ public sealed partial class SimStore
         return Grant(found.ClientId, found.UserId, found.Scopes);
     }
 
+    /// <summary>Ends the client's grant that holds <paramref name="token"/> as its access or its refresh token.</summary>
+    public void Revoke(string token, SimOAuthApplication application) =>
+        OAuthGrants.RemoveAll(grant =>
+            grant.ClientId == application.ClientId && (SameSecret(grant.AccessToken, token) || SameSecret(grant.RefreshToken, token))
+        );
+
     /// <summary>The user of an OAuth access token, and whether it is still alive (GitLab tells an expired one apart).</summary>
     public (SimUser? User, bool Expired) UserOfAccessToken(string token)
     {

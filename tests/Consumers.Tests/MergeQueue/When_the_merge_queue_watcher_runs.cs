@@ -51,6 +51,7 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
 
         await RunOnceAsync();
 
+        await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1 && m.OrgId == "acme");
         var asked = _consumers.Harness.PublishedSoFar<MrReadyForBatch>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 1);
         Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
     }

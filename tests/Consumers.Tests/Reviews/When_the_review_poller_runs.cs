@@ -59,6 +59,7 @@ public sealed class When_the_review_poller_runs : IAsyncLifetime
 
         await RoundAsync();
 
+        await Harness.PublishedAsync<ReviewRequested>(m => m.MergeRequestIid == iid && m.OrgId == "acme");
         var asked = Harness.PublishedSoFar<ReviewRequested>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == iid).ToList();
         Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
         var store = _consumers.Services.GetRequiredService<IReviewStore>();

@@ -115,11 +115,12 @@ public sealed class When_a_session_connects_its_GitLab : IClassFixture<When_a_se
     }
 
     [Fact]
-    public async Task Should_forget_the_tokens_on_disconnect_and_work_as_the_service_again()
+    public async Task Should_forget_the_tokens_on_disconnect_revoke_them_at_GitLab_and_work_as_the_service_again()
     {
         var session = NewSession();
         using var connected = await _dance.ConnectAsync(session);
         var api = Api(session);
+        var granted = Reveal((await SessionAsync(session)).AccessToken);
 
         using var disconnected = await api.PostAsync("/auth/gitlab/disconnect", null);
 
@@ -131,6 +132,17 @@ public sealed class When_a_session_connects_its_GitLab : IClassFixture<When_a_se
         using var backlog = await api.GetAsync("/gitlab/projects/1/backlog");
         Assert.Equal(HttpStatusCode.OK, backlog.StatusCode);
         Assert.False((await RequestsByUserAsync()).ContainsKey("root"));
+        // GitLab was told as well: the grant's token no longer works there.
+        Assert.True(
+            await GitLabDelivery.EventuallyAsync(async () =>
+            {
+                using var asked = new HttpRequestMessage(HttpMethod.Get, "/api/v4/user");
+                asked.Headers.Authorization = new AuthenticationHeaderValue("Bearer", granted);
+                using var answer = await _simulator.SendAsync(asked);
+                return answer.StatusCode == HttpStatusCode.Unauthorized;
+            }),
+            "GitLab still takes the disconnected session's token"
+        );
     }
 
     [Fact]
