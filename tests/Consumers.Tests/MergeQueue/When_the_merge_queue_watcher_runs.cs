@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using GitLabBus.Consumers.MergeQueue;
 using GitLabBus.Contracts;
 using GitLabBus.Runtime.Credentials;
@@ -37,9 +38,10 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
     [Fact]
     public async Task Should_watch_each_organisations_GitLab_too_past_one_that_refuses()
     {
-        // The same simulator plays acme's GitLab here; globex's token is one GitLab refuses.
+        // The same simulator plays acme's GitLab here, where the service is alice (acme's token is hers): the merge requests
+        // assigned to her are acme's watcher's, those assigned to root the served one's. globex's token is one GitLab refuses.
         var integrations = _consumers.Services.GetRequiredService<IOrgIntegrationStore>();
-        foreach (var (org, token) in new[] { ("globex", "glpat-refused-by-gitlab"), ("acme", SimulatorOptions.DefaultToken) })
+        foreach (var (org, token) in new[] { ("globex", "glpat-refused-by-gitlab"), ("acme", SimulatorOptions.DeveloperToken) })
         {
             await integrations.SaveAsync(
                 new OrgIntegration(org, _consumers.GitLab.BaseAddress!, new Credential(token), "", DateTimeOffset.UtcNow, "spec"),
@@ -47,19 +49,32 @@ public sealed class When_the_merge_queue_watcher_runs : IAsyncLifetime
             );
         }
 
+        var alice = (
+            await _consumers.GitLab.GetFromJsonAsync<JsonElement[]>($"/api/v4/users?username={SimulatorOptions.DeveloperUsername}")
+        )!;
         await AssignToRootAsync(1);
+        await AssignAsync(2, alice[0].GetProperty("id").GetInt64());
 
         await RunOnceAsync();
 
-        await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1 && m.OrgId == "acme");
-        var asked = _consumers.Harness.PublishedSoFar<MrReadyForBatch>().Select(x => x.Context.Message).Where(m => m.MergeRequestIid == 1);
-        Assert.Equal([null, "acme"], asked.Select(request => request.OrgId).Order());
+        var served = await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 1);
+        var acme = await _consumers.Harness.PublishedAsync<MrReadyForBatch>(m => m.MergeRequestIid == 2);
+        Assert.Equal((null, "acme"), (served.OrgId, acme.OrgId));
     }
 
     private async Task RunOnceAsync()
     {
         await using var scope = _consumers.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<MergeQueueWatcher>().RunAsync(CancellationToken.None);
+    }
+
+    private async Task AssignAsync(long iid, long userId)
+    {
+        using var answer = await _consumers.GitLab.PutAsJsonAsync(
+            $"/api/v4/projects/1/merge_requests/{iid}",
+            new { assignee_ids = new[] { userId } }
+        );
+        answer.EnsureSuccessStatusCode();
     }
 
     private async Task AssignToRootAsync(long iid, string? labels = null)
