@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using GitLabBus.Consumers.Identity;
 using GitLabBus.Contracts;
 using GitLabBus.GitLab;
@@ -42,19 +41,41 @@ public sealed class GitLabClients(
     }
 
     /// <summary>
-    /// The served GitLab (<c>OrgId</c> null) with the service token, then every organisation's with its token: for the jobs
-    /// that watch every GitLab. An organisation whose GitLab was removed meanwhile is left out.
+    /// A round of a job that watches every GitLab (<paramref name="round"/> of a client and its <c>orgId</c>): the served
+    /// GitLab with the service token, then every organisation's with its token (one whose GitLab was removed meanwhile is left
+    /// out). A GitLab that does not answer is logged as <paramref name="job"/>'s and skipped until the next round, the others
+    /// meanwhile.
     /// </summary>
-    public async IAsyncEnumerable<(string? OrgId, GitLabClient Client)> EveryGitLabAsync(
-        [EnumeratorCancellation] CancellationToken cancellationToken
+    public async Task ForEveryGitLabAsync(
+        string job,
+        ILogger logger,
+        Func<GitLabClient, string?, Task> round,
+        CancellationToken cancellationToken
     )
     {
-        yield return (null, factory.Create());
+        await RoundAsync(factory.Create(), null);
         foreach (var orgId in await integrations.OrgIdsAsync(cancellationToken))
         {
             if (await orgs.ForAsync(orgId, cancellationToken) is { } org)
             {
-                yield return (orgId, org.Client);
+                await RoundAsync(org.Client, orgId);
+            }
+        }
+
+        async Task RoundAsync(GitLabClient client, string? orgId)
+        {
+            try
+            {
+                await round(client, orgId);
+            }
+            catch (Exception failure) when (GitLabFailures.IsAnswerable(failure))
+            {
+                logger.LogWarning(
+                    "{Job}: the GitLab of {GitLab} did not answer ({Reason}); it is tried again next round",
+                    job,
+                    orgId ?? "this deployment",
+                    failure.Message
+                );
             }
         }
     }

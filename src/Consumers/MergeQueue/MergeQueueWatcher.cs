@@ -22,24 +22,13 @@ public sealed class MergeQueueWatcher(
 {
     public const string JobName = "merge-queue-watcher";
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var (orgId, client) in gitlab.EveryGitLabAsync(cancellationToken))
-        {
-            try
-            {
-                await WatchAsync(client, orgId, cancellationToken);
-            }
-            catch (Exception failure) when (GitLabFailures.IsAnswerable(failure))
-            {
-                logger.LogWarning(
-                    "Merge queue watcher: the GitLab of {GitLab} did not answer ({Reason}); watched again next round",
-                    orgId ?? "this deployment",
-                    failure.Message
-                );
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        gitlab.ForEveryGitLabAsync(
+            "Merge queue watcher",
+            logger,
+            (client, orgId) => WatchAsync(client, orgId, cancellationToken),
+            cancellationToken
+        );
 
     private async Task WatchAsync(GitLabClient client, string? orgId, CancellationToken cancellationToken)
     {

@@ -19,24 +19,13 @@ public sealed class ReviewPoller(GitLabClients gitlab, IReviewStore store, IPubl
 {
     public const string JobName = "review-poller";
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var (orgId, client) in gitlab.EveryGitLabAsync(cancellationToken))
-        {
-            try
-            {
-                await PollAsync(client, orgId, cancellationToken);
-            }
-            catch (Exception failure) when (GitLabFailures.IsAnswerable(failure))
-            {
-                logger.LogWarning(
-                    "Review poller: the GitLab of {GitLab} did not answer ({Reason}); polled again next round",
-                    orgId ?? "this deployment",
-                    failure.Message
-                );
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        gitlab.ForEveryGitLabAsync(
+            "Review poller",
+            logger,
+            (client, orgId) => PollAsync(client, orgId, cancellationToken),
+            cancellationToken
+        );
 
     private async Task PollAsync(GitLabClient client, string? orgId, CancellationToken cancellationToken)
     {
