@@ -17,6 +17,14 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>A client of this simulator's REST API acting with <paramref name="token"/>; the caller disposes of it.</summary>
+    public HttpClient ClientAs(string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Add("PRIVATE-TOKEN", token);
+        return client;
+    }
+
     /// <summary>Where the simulator keeps its projects' repositories while it runs.</summary>
     public string RepositoriesFolder => _simulator.Services.GetRequiredService<GitLabBus.Simulator.State.SimStore>().Repositories.Root;
 

@@ -307,10 +307,6 @@ public sealed class When_an_organisation_has_its_own_GitLab : IClassFixture<Gate
         return hook.ToJsonString();
     }
 
-    private static HttpRequestMessage Hook(string org, string secret, string payload)
-    {
-        var request = GitLabDelivery.Request(payload, "Issue Hook", secret);
-        request.RequestUri = new Uri($"/api/orgs/{org}/integrations/gitlab/webhook", UriKind.Relative);
-        return request;
-    }
+    private static HttpRequestMessage Hook(string org, string secret, string payload) =>
+        GitLabDelivery.ForOrganisation(org, payload, "Issue Hook", secret);
 }

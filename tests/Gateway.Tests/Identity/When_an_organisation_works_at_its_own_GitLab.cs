@@ -33,25 +33,12 @@ public sealed class When_an_organisation_works_at_its_own_GitLab
         _orgGitLab = orgGitLab;
         _owner = gateway.ClientOf([Roles.ProjectOwner], orgs: [_org]);
         _served = gateway.ClientWithRoles(Roles.ProjectOwner);
-        _orgApi = new HttpClient { BaseAddress = new Uri(orgGitLab.Url) };
-        _orgApi.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        _orgApi = orgGitLab.ClientAs(SimulatorOptions.DefaultToken);
     }
 
     private string Org => $"/api/orgs/{_org}";
 
-    public async Task InitializeAsync()
-    {
-        using var configured = await _owner.PutAsJsonAsync(
-            $"{Org}/integrations/gitlab",
-            new
-            {
-                base_url = _orgGitLab.Url,
-                token = SimulatorOptions.DefaultToken,
-                webhook_secret = "acme-webhook-secret-5f1e2d3c",
-            }
-        );
-        configured.EnsureSuccessStatusCode();
-    }
+    public Task InitializeAsync() => _owner.ConfigureGitLabAsync(_org, _orgGitLab.Url, "acme-webhook-secret-5f1e2d3c");
 
     public Task DisposeAsync()
     {

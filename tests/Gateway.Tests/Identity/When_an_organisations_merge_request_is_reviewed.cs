@@ -34,25 +34,12 @@ public sealed class When_an_organisations_merge_request_is_reviewed
         _orgGitLab = orgGitLab;
         _owner = gateway.ClientOf([Roles.ProjectOwner], orgs: [_org]);
         _served = gateway.ClientWithRoles(Roles.ProjectOwner);
-        _orgApi = new HttpClient { BaseAddress = new Uri(orgGitLab.Url) };
-        _orgApi.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        _orgApi = orgGitLab.ClientAs(SimulatorOptions.DefaultToken);
     }
 
     private string Org => $"/api/orgs/{_org}";
 
-    public async Task InitializeAsync()
-    {
-        using var configured = await _owner.PutAsJsonAsync(
-            $"{Org}/integrations/gitlab",
-            new
-            {
-                base_url = _orgGitLab.Url,
-                token = SimulatorOptions.DefaultToken,
-                webhook_secret = WebhookSecret,
-            }
-        );
-        configured.EnsureSuccessStatusCode();
-    }
+    public Task InitializeAsync() => _owner.ConfigureGitLabAsync(_org, _orgGitLab.Url, WebhookSecret);
 
     public Task DisposeAsync()
     {
@@ -69,7 +56,10 @@ public sealed class When_an_organisations_merge_request_is_reviewed
 
         using var accepted = await _owner.PostAsJsonAsync($"{Org}/gitlab/projects/1/merge-requests/{iid}/review", new { });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var operation = await EndedAsync((await accepted.JsonAsync()).GetProperty("operation_id").GetString()!);
+        var operation = await _owner.OperationEndedAsync(
+            (await accepted.JsonAsync()).GetProperty("operation_id").GetString()!,
+            TimeSpan.FromSeconds(30)
+        );
         var review = await (await _owner.GetAsync($"{Org}/gitlab/projects/1/merge-requests/{iid}/review")).JsonAsync();
         using var atServed = await _served.GetAsync($"/gitlab/projects/1/merge-requests/{iid}/review");
 
@@ -131,29 +121,8 @@ public sealed class When_an_organisations_merge_request_is_reviewed
 
     private async Task<HttpResponseMessage> DeliverAsync(object payload)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Org}/integrations/gitlab/webhook")
-        {
-            Content = JsonContent.Create(payload),
-        };
-        request.Headers.Add("X-Gitlab-Event", "Merge Request Hook");
-        request.Headers.Add("X-Gitlab-Token", WebhookSecret);
+        using var request = GitLabDelivery.ForOrganisation(_org, JsonSerializer.Serialize(payload), "Merge Request Hook", WebhookSecret);
         using var anonymous = _gateway.CreateClient();
         return await anonymous.SendAsync(request);
-    }
-
-    private async Task<JsonElement> EndedAsync(string operationId)
-    {
-        var operation = default(JsonElement);
-        Assert.True(
-            await GitLabDelivery.EventuallyAsync(
-                async () =>
-                    (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
-                        is "completed"
-                            or "failed",
-                TimeSpan.FromSeconds(30)
-            ),
-            "the review did not end"
-        );
-        return operation;
     }
 }

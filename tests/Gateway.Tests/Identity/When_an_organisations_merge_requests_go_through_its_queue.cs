@@ -39,18 +39,9 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
         _owner = _gateway.ClientOf([Roles.ProjectOwner], orgs: [Org]);
         _served = _gateway.ClientWithRoles(Roles.ProjectOwner);
         _messages = _gateway.RecordMessages();
-        _orgApi = GitLabAs(SimulatorOptions.DefaultToken);
+        _orgApi = _orgGitLab.ClientAs(SimulatorOptions.DefaultToken);
         (await _orgApi.PostAsJsonAsync("/_sim/clock", new { speed = 100 })).EnsureSuccessStatusCode();
-        using var configured = await _owner.PutAsJsonAsync(
-            $"/api/orgs/{Org}/integrations/gitlab",
-            new
-            {
-                base_url = _orgGitLab.Url,
-                token = SimulatorOptions.DefaultToken,
-                webhook_secret = WebhookSecret,
-            }
-        );
-        configured.EnsureSuccessStatusCode();
+        await _owner.ConfigureGitLabAsync(Org, _orgGitLab.Url, WebhookSecret);
     }
 
     public async Task DisposeAsync()
@@ -95,7 +86,7 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
     public async Task Should_take_a_merge_command_of_the_organisations_hook_from_a_developer_there()
     {
         var iid = await ReadyMergeRequestAsync("acme-by-note", "acme/by-note.txt");
-        using var alice = GitLabAs(SimulatorOptions.DeveloperToken);
+        using var alice = _orgGitLab.ClientAs(SimulatorOptions.DeveloperToken);
         var author = await alice.GetFromJsonAsync<JsonElement>("/api/v4/user");
         using var written = await alice.PostAsJsonAsync($"/api/v4/projects/1/merge_requests/{iid}/notes", new { body = "/merge" });
         var note = await written.JsonAsync();
@@ -160,21 +151,9 @@ public sealed class When_an_organisations_merge_requests_go_through_its_queue : 
             ).GetArrayLength() == 0
         );
 
-    private HttpClient GitLabAs(string token)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_orgGitLab.Url) };
-        client.DefaultRequestHeaders.Add("PRIVATE-TOKEN", token);
-        return client;
-    }
-
     private async Task<HttpResponseMessage> DeliverAsync(object payload)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{Org}/integrations/gitlab/webhook")
-        {
-            Content = JsonContent.Create(payload),
-        };
-        request.Headers.Add("X-Gitlab-Event", "Note Hook");
-        request.Headers.Add("X-Gitlab-Token", WebhookSecret);
+        using var request = GitLabDelivery.ForOrganisation(Org, JsonSerializer.Serialize(payload), "Note Hook", WebhookSecret);
         using var anonymous = _gateway.CreateClient();
         return await anonymous.SendAsync(request);
     }

@@ -34,19 +34,9 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
     {
         _owner = _gateway.ClientOf([Roles.ProjectOwner], orgs: [Org]);
         _served = _gateway.ClientWithRoles(Roles.ProjectOwner);
-        _orgApi = new HttpClient { BaseAddress = new Uri(_orgGitLab.Url) };
-        _orgApi.DefaultRequestHeaders.Add("PRIVATE-TOKEN", SimulatorOptions.DefaultToken);
+        _orgApi = _orgGitLab.ClientAs(SimulatorOptions.DefaultToken);
         (await _orgApi.PostAsJsonAsync("/_sim/clock", new { speed = 100 })).EnsureSuccessStatusCode();
-        using var configured = await _owner.PutAsJsonAsync(
-            $"/api/orgs/{Org}/integrations/gitlab",
-            new
-            {
-                base_url = _orgGitLab.Url,
-                token = SimulatorOptions.DefaultToken,
-                webhook_secret = "acme-webhook-secret-9c8b7a6d",
-            }
-        );
-        configured.EnsureSuccessStatusCode();
+        await _owner.ConfigureGitLabAsync(Org, _orgGitLab.Url, "acme-webhook-secret-9c8b7a6d");
     }
 
     public async Task DisposeAsync()
@@ -63,7 +53,7 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
         using var accepted = await _owner.PostAsJsonAsync($"/api/orgs/{Org}/gitlab/projects/1/pipelines", new { @ref = "main" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString()!;
-        var operation = await EndedAsync(operationId);
+        var operation = await _owner.OperationEndedAsync(operationId);
         Assert.Equal("completed", operation.GetProperty("status").GetString());
         var pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
 
@@ -90,7 +80,7 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
     {
         using var accepted = await _owner.PostAsJsonAsync($"/api/orgs/{Org}/gitlab/projects/1/pipelines", new { @ref = "main" });
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString()!;
-        await EndedAsync(operationId);
+        await _owner.OperationEndedAsync(operationId);
         using var stranger = _gateway.ClientOf([Roles.ProjectOwner], orgs: ["globex"]);
 
         using var seen = await stranger.GetAsync($"/operations/{operationId}");
@@ -98,20 +88,6 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
 
         Assert.Equal(HttpStatusCode.NotFound, seen.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, triggered.StatusCode);
-    }
-
-    private async Task<JsonElement> EndedAsync(string operationId)
-    {
-        var operation = default(JsonElement);
-        Assert.True(
-            await GitLabDelivery.EventuallyAsync(async () =>
-                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
-                    is "completed"
-                        or "failed"
-            ),
-            "the operation did not end"
-        );
-        return operation;
     }
 
     private async Task<JsonElement> FinishedAsync(long pipelineId)

@@ -132,16 +132,7 @@ public sealed class When_pipelines_act_as_the_caller : IAsyncLifetime
 
         using var accepted = await _owner.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString();
-        var operation = default(JsonElement);
-        Assert.True(
-            await GitLabDelivery.EventuallyAsync(async () =>
-                (operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
-                    is "completed"
-                        or "failed"
-            )
-        );
-        return operation;
+        return await _owner.OperationEndedAsync((await accepted.JsonAsync()).GetProperty("operation_id").GetString()!);
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string callerToken)

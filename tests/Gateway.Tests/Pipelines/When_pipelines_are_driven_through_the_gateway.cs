@@ -279,7 +279,7 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
         using var accepted = await _owner.PostAsJsonAsync("/gitlab/projects/1/pipelines", new { @ref = "no-such-branch" });
         var operationId = (await accepted.JsonAsync()).GetProperty("operation_id").GetString()!;
 
-        var operation = await OperationAsync(operationId);
+        var operation = await _owner.OperationEndedAsync(operationId);
 
         Assert.Equal("failed", operation.GetProperty("status").GetString());
         var failure = operation.GetProperty("events").EnumerateArray().Last().GetProperty("data");
@@ -365,23 +365,9 @@ public sealed class When_pipelines_are_driven_through_the_gateway : IAsyncLifeti
 
     private async Task<long> PipelineOfAsync(string operationId)
     {
-        var operation = await OperationAsync(operationId);
+        var operation = await _owner.OperationEndedAsync(operationId);
         Assert.Equal("completed", operation.GetProperty("status").GetString());
         return operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
-    }
-
-    private async Task<JsonElement> OperationAsync(string operationId)
-    {
-        var operation = default(JsonElement);
-        Assert.True(
-            await GitLabDelivery.EventuallyAsync(async () =>
-            {
-                operation = await (await _owner.GetAsync($"/operations/{operationId}")).JsonAsync();
-                return operation.GetProperty("status").GetString() is "completed" or "failed";
-            }),
-            "the operation did not end"
-        );
-        return operation;
     }
 
     /// <summary>The pipeline through the gateway once its tracked state satisfies <paramref name="done"/>.</summary>

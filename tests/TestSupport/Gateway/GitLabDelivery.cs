@@ -34,6 +34,14 @@ public static class GitLabDelivery
         return request;
     }
 
+    /// <summary>A hook of an organisation's own GitLab, sent to its endpoint with its secret.</summary>
+    public static HttpRequestMessage ForOrganisation(string org, string body, string eventName, string secret)
+    {
+        var request = Request(body, eventName, secret);
+        request.RequestUri = new Uri($"/api/orgs/{org}/integrations/gitlab/webhook", UriKind.Relative);
+        return request;
+    }
+
     public static HttpRequestMessage Fixture(string file, string eventName, string? idempotencyKey = null) =>
         Request(GitLabFixtures.Read(file), eventName, idempotencyKey: idempotencyKey);
 
@@ -48,6 +56,24 @@ public static class GitLabDelivery
 
     public static async Task<string> ErrorMessageAsync(this HttpResponseMessage response) =>
         (await response.JsonAsync()).GetProperty("error").GetProperty("message").GetString()!;
+
+    /// <summary>An operation once it completed or failed, as <c>GET /operations/{id}</c> answers it (fails the test when it does not
+    /// end within <paramref name="within"/>).</summary>
+    public static async Task<JsonElement> OperationEndedAsync(this HttpClient client, string operationId, TimeSpan? within = null)
+    {
+        var operation = default(JsonElement);
+        Assert.True(
+            await EventuallyAsync(
+                async () =>
+                    (operation = await (await client.GetAsync($"/operations/{operationId}")).JsonAsync()).GetProperty("status").GetString()
+                        is "completed"
+                            or "failed",
+                within
+            ),
+            $"operation {operationId} did not end: {operation}"
+        );
+        return operation;
+    }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; the condition is the fact waited on.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
