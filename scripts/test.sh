@@ -14,6 +14,7 @@ source "$repo/scripts/lib/infra.sh"
 install_missing
 start_rabbitmq
 start_redis
+start_redis_cluster
 
 set +e
 # House style: the code is as CSharpier formats it (README "House style"); a difference counts as one failed test.

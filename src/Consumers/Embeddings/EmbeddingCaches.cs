@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using GitLabBus.Consumers.GitLabAccess;
 using StackExchange.Redis;
@@ -28,12 +30,12 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         var ids = workItemIds.ToArray();
         var database = redis.GetDatabase();
         var recordsRead = database.HashGetAsync(EmbeddingKeys.Titles(projectId), [.. ids.Select(id => (RedisValue)id)]);
-        var vectorsRead = database.StringGetAsync([.. ids.Select(id => (RedisKey)EmbeddingKeys.Key(projectId, id))]);
+        var vectorsRead = VectorsAsync(database, projectId, ids);
         await Task.WhenAll(recordsRead, vectorsRead);
         var (records, vectors) = (await recordsRead, await vectorsRead);
         for (var i = 0; i < ids.Length; i++)
         {
-            if (Recorded(records[i]) is { } record && record.Model == model && !vectors[i].IsNull)
+            if (Recorded(records[i]) is { } record && record.Model == model && record.Holds(vectors[i]))
             {
                 found[ids[i]] = JsonSerializer.Deserialize<float[]>(vectors[i].ToString())!;
             }
@@ -54,21 +56,23 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
             return;
         }
 
-        // One transaction: a vector never stands beside another model's record, even when the process dies between the two.
-        var transaction = redis.GetDatabase().CreateTransaction();
-        _ = transaction.StringSetAsync([
-            .. titles.Select(title =>
-                KeyValuePair.Create(
-                    (RedisKey)EmbeddingKeys.Key(projectId, title.WorkItemId),
-                    (RedisValue)JsonSerializer.Serialize(title.Vector)
-                )
-            ),
-        ]);
-        _ = transaction.HashSetAsync(
-            EmbeddingKeys.Titles(projectId),
-            [.. titles.Select(title => new HashEntry(title.WorkItemId, JsonSerializer.Serialize(TitleRecord.Of(model, title), RecordJson)))]
-        );
-        await transaction.ExecuteAsync();
+        // The vectors sit in the contract's keys, one slot each on a cluster, so no transaction can hold them with their records.
+        // Each record names its vector's digest instead: a reader takes a vector only beside the record written with it, in
+        // whatever order the two landed or if the process died between them.
+        var database = redis.GetDatabase();
+        var batch = database.CreateBatch();
+        var writes = new List<Task>(titles.Count + 1);
+        var records = new List<HashEntry>(titles.Count);
+        foreach (var title in titles)
+        {
+            var vector = JsonSerializer.Serialize(title.Vector);
+            writes.Add(batch.StringSetAsync(EmbeddingKeys.Key(projectId, title.WorkItemId), vector));
+            records.Add(new HashEntry(title.WorkItemId, JsonSerializer.Serialize(TitleRecord.Of(model, title, vector), RecordJson)));
+        }
+
+        writes.Add(batch.HashSetAsync(EmbeddingKeys.Titles(projectId), [.. records]));
+        batch.Execute();
+        await Task.WhenAll(writes);
     }
 
     public async Task CompleteRunAsync(
@@ -80,10 +84,11 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
     {
         var database = redis.GetDatabase();
         var stale = (await database.HashKeysAsync(EmbeddingKeys.Titles(projectId))).Select(id => id.ToString()).ToHashSet();
-        // Vectors cached before their records were kept have none: the contract's keys are looked for too.
-        var prefix = EmbeddingKeys.Key(projectId, "");
-        foreach (var server in redis.GetServers().Where(server => !server.IsReplica))
+        // Vectors cached before their records were kept have none: on a single server the contract's keys are looked for too.
+        // A cluster is never scanned across its keyspace; it started with records beside every vector.
+        if (redis.GetServers() is [{ IsReplica: false, ServerType: not ServerType.Cluster } server])
         {
+            var prefix = EmbeddingKeys.Key(projectId, "");
             await foreach (var key in server.KeysAsync(database.Database, prefix + "*", pageSize: Page).WithCancellation(cancellationToken))
             {
                 stale.Add(key.ToString()[prefix.Length..]);
@@ -91,12 +96,13 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         }
 
         stale.ExceptWith(keep);
-        foreach (var batch in stale.Chunk(Page))
+        foreach (var chunk in stale.Chunk(Page))
         {
-            await Task.WhenAll(
-                database.KeyDeleteAsync([.. batch.Select(id => (RedisKey)EmbeddingKeys.Key(projectId, id))]),
-                database.HashDeleteAsync(EmbeddingKeys.Titles(projectId), [.. batch.Select(id => (RedisValue)id)])
-            );
+            var batch = database.CreateBatch();
+            var deletes = chunk.Select(id => (Task)batch.KeyDeleteAsync(EmbeddingKeys.Key(projectId, id))).ToList();
+            deletes.Add(batch.HashDeleteAsync(EmbeddingKeys.Titles(projectId), [.. chunk.Select(id => (RedisValue)id)]));
+            batch.Execute();
+            await Task.WhenAll(deletes);
         }
 
         var transaction = database.CreateTransaction();
@@ -157,24 +163,48 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         List<(string Id, TitleRecord Record)> page
     )
     {
-        var vectors = await database.StringGetAsync([.. page.Select(item => (RedisKey)EmbeddingKeys.Key(projectId, item.Id))]);
+        var vectors = await VectorsAsync(database, projectId, [.. page.Select(item => item.Id)]);
         return
         [
             .. page.Zip(vectors)
-                .Where(pair => !pair.Second.IsNull)
+                .Where(pair => pair.First.Record.Holds(pair.Second))
                 .Select(pair => pair.First.Record.With(JsonSerializer.Deserialize<float[]>(pair.Second.ToString())!)),
         ];
+    }
+
+    /// <summary>One GET per vector in one pipelined batch: an MGET would span slots on a cluster.</summary>
+    private static async Task<RedisValue[]> VectorsAsync(IDatabase database, ScopedProject projectId, IReadOnlyList<string> workItemIds)
+    {
+        var batch = database.CreateBatch();
+        var reads = workItemIds.Select(id => batch.StringGetAsync(EmbeddingKeys.Key(projectId, id))).ToArray();
+        batch.Execute();
+        return await Task.WhenAll(reads);
     }
 
     private static TitleRecord? Recorded(RedisValue value) =>
         value.IsNull ? null : JsonSerializer.Deserialize<TitleRecord>(value.ToString(), RecordJson);
 
-    private sealed record TitleRecord(string Model, string Kind, string Id, string Iid, string Title, string WebUrl, string State)
+    /// <param name="VectorSha256">The first 16 hex digits of the SHA-256 of the vector's JSON; null in records written before
+    /// vectors and records were written apart (then in one transaction, so any vector beside them is theirs).</param>
+    private sealed record TitleRecord(
+        string Model,
+        string Kind,
+        string Id,
+        string Iid,
+        string Title,
+        string WebUrl,
+        string State,
+        string? VectorSha256 = null
+    )
     {
-        public static TitleRecord Of(string model, CachedTitle title) =>
-            new(model, title.Kind, title.Id, title.Iid, title.Title, title.WebUrl, title.State);
+        public static TitleRecord Of(string model, CachedTitle title, string vector) =>
+            new(model, title.Kind, title.Id, title.Iid, title.Title, title.WebUrl, title.State, Digest(vector));
+
+        public bool Holds(RedisValue vector) => !vector.IsNull && (VectorSha256 is null || VectorSha256 == Digest(vector.ToString()));
 
         public CachedTitle With(float[] vector) => new(Kind, Id, Iid, Title, WebUrl, State, vector);
+
+        private static string Digest(string vector) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(vector)))[..16];
     }
 }
 

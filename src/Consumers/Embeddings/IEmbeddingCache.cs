@@ -20,7 +20,7 @@ public interface IEmbeddingCache
         CancellationToken cancellationToken
     );
 
-    /// <summary>Adds or overwrites these titles of the project, vector and record together (one atomic round trip).</summary>
+    /// <summary>Adds or overwrites these titles of the project; a reader sees a title with its new vector or not at all.</summary>
     Task WriteAsync(ScopedProject projectId, string model, IReadOnlyCollection<CachedTitle> titles, CancellationToken cancellationToken);
 
     /// <summary>

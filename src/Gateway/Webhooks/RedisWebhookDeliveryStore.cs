@@ -7,23 +7,25 @@ using StackExchange.Redis;
 namespace GitLabBus.Gateway.Webhooks;
 
 /// <summary>
-/// Redis layout: <c>gitlabbus:webhooks:dedup:{sha256(key)}</c> holds <c>pending:{id}</c> while the publish is in
+/// Redis layout: <c>gitlabbus:{webhooks}:dedup:{sha256(key)}</c> holds <c>pending:{id}</c> while the publish is in
 /// flight (short TTL, so a crashed gateway never blocks GitLab's retry) and <c>{id}</c> once confirmed;
-/// <c>gitlabbus:webhooks:delivery:{id}</c> is a hash (<c>meta</c>, <c>payload</c>, <c>status</c>, <c>routed_to</c>);
-/// <c>gitlabbus:webhooks:deliveries</c> is the log, a sorted set scored by receive time; <c>…:delivery-bytes</c> (id → payload
-/// bytes kept) and <c>…:delivery-bytes-total</c> let a claim drop the oldest deliveries, hash and all, until the log is within
-/// its count, age and bytes.
-/// Each step is one round trip: the hot path costs two Redis calls.
+/// <c>gitlabbus:{webhooks}:delivery:{id}</c> is a hash (<c>meta</c>, <c>payload</c>, <c>status</c>, <c>routed_to</c>);
+/// <c>gitlabbus:{webhooks}:deliveries</c> is the log, a sorted set scored by receive time; <c>…:delivery-bytes</c> (id →
+/// payload bytes kept) and <c>…:delivery-bytes-total</c> let a claim drop the oldest deliveries, hash and all, until the log
+/// is within its count, age and bytes.
+/// Each step is one round trip: the hot path costs two Redis calls. A claim checks the key, writes the delivery and trims
+/// the log in one script, so the hash tag <c>{webhooks}</c> keeps all of it in one slot of a Redis Cluster; the log is
+/// bounded (<c>WEBHOOK_DELIVERY_MAX_*</c>), so one master holding it is enough.
 /// </summary>
 public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, WebhookSettings settings) : IWebhookDeliveryStore
 {
     /// <summary>How long a claim stays "in flight" without a confirm: longer than any publish timeout.</summary>
     public static readonly TimeSpan PendingWindow = TimeSpan.FromSeconds(30);
 
-    private const string IndexKey = "gitlabbus:webhooks:deliveries";
-    private const string DeliveryPrefix = "gitlabbus:webhooks:delivery:";
-    private const string SizesKey = "gitlabbus:webhooks:delivery-bytes";
-    private const string TotalKey = "gitlabbus:webhooks:delivery-bytes-total";
+    private const string IndexKey = "gitlabbus:{webhooks}:deliveries";
+    private const string DeliveryPrefix = "gitlabbus:{webhooks}:delivery:";
+    private const string SizesKey = "gitlabbus:{webhooks}:delivery-bytes";
+    private const string TotalKey = "gitlabbus:{webhooks}:delivery-bytes-total";
     private const string PendingPrefix = "pending:";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -194,8 +196,8 @@ public sealed class RedisWebhookDeliveryStore(IConnectionMultiplexer redis, Webh
 
     private static RedisKey DedupKey(string? key) =>
         key is null
-            ? "gitlabbus:webhooks:dedup:none"
-            : "gitlabbus:webhooks:dedup:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+            ? "gitlabbus:{webhooks}:dedup:none"
+            : "gitlabbus:{webhooks}:dedup:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private static WebhookDelivery? Read(RedisValue[] fields)
     {

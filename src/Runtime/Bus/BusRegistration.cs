@@ -116,6 +116,18 @@ public static class BusRegistration
                         {
                             host.Username(rabbitMq.Username);
                             host.Password(rabbitMq.Password);
+                            if (rabbitMq.IsCluster)
+                            {
+                                // A connection goes to any node that answers and, when that node dies, to another one.
+                                host.UseCluster(cluster =>
+                                {
+                                    foreach (var node in rabbitMq.Nodes)
+                                    {
+                                        cluster.Node(node.ToString());
+                                    }
+                                });
+                            }
+
                             if (rabbitMq.UseTls)
                             {
                                 host.UseSsl(ssl => ssl.ServerName = rabbitMq.Host);

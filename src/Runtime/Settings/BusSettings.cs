@@ -23,7 +23,7 @@ public sealed record BusSettings
     public static BusSettings Read(SettingsReader reader) =>
         new()
         {
-            RabbitMq = reader.AbsoluteUri("RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
+            RabbitMq = ServerUrl.Read(reader, "RABBITMQ_URL", "amqp", "amqps") is { } url ? RabbitMqAddress.Parse(url) : null,
             QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
             AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
             RedeliveryIntervals = ReadIntervals(reader.Optional("REDELIVERY_INTERVALS_SECONDS")),
@@ -51,25 +51,28 @@ public sealed record BusSettings
     }
 }
 
-/// <summary>A parsed <c>amqp://user:pass@host:port/vhost</c>; <see cref="ToString"/> leaves the credentials out.</summary>
-public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, string Username, string Password, bool UseTls)
+/// <summary>
+/// A parsed <c>amqp://user:pass@host:port/vhost</c>, or a cluster's <c>amqp://user:pass@host1:port1,host2:port2/vhost</c>;
+/// <see cref="ToString"/> leaves the credentials out.
+/// </summary>
+/// <param name="Nodes">Every node named, each with its port; the first is the one a single-node setup uses.</param>
+public sealed record RabbitMqAddress(IReadOnlyList<ServerEndpoint> Nodes, string VirtualHost, string Username, string Password, bool UseTls)
 {
-    public static RabbitMqAddress Parse(Uri url)
-    {
-        var tls = url.Scheme.Equals("amqps", StringComparison.OrdinalIgnoreCase);
-        var port = url.IsDefaultPort || url.Port <= 0 ? (tls ? 5671 : 5672) : url.Port;
-        var path = url.AbsolutePath.TrimStart('/');
-        var virtualHost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
-        var (username, password) = ("guest", "guest");
-        if (!string.IsNullOrEmpty(url.UserInfo))
-        {
-            var parts = url.UserInfo.Split(':', 2);
-            username = Uri.UnescapeDataString(parts[0]);
-            password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
-        }
+    public string Host => Nodes[0].Host;
 
-        return new RabbitMqAddress(url.Host, port, virtualHost, username, password, tls);
+    public int Port => Nodes[0].Port!.Value;
+
+    public bool IsCluster => Nodes.Count > 1;
+
+    public static RabbitMqAddress Parse(ServerUrl url)
+    {
+        var tls = url.Scheme == "amqps";
+        var nodes = url.Servers.Select(node => node with { Port = node.Port ?? (tls ? 5671 : 5672) }).ToList();
+        var virtualHost = url.Path.Length == 0 ? "/" : Uri.UnescapeDataString(url.Path);
+        var (username, password) = url.Credentials();
+        return new RabbitMqAddress(nodes, virtualHost, username ?? "guest", username is null ? "guest" : password ?? "", tls);
     }
 
-    public override string ToString() => $"{(UseTls ? "amqps" : "amqp")}://{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}";
+    public override string ToString() =>
+        $"{(UseTls ? "amqps" : "amqp")}://{string.Join(',', Nodes)}/{Uri.EscapeDataString(VirtualHost)}";
 }

@@ -3,25 +3,34 @@ namespace GitLabBus.Runtime.Settings;
 /// <summary>Where state lives: Redis when <c>REDIS_URL</c> is set, process memory otherwise.</summary>
 public sealed record RedisSettings
 {
-    public Uri? Url { get; init; }
+    /// <summary>The server, or a Redis Cluster's seed nodes (the client learns the others from them); empty in memory.</summary>
+    public IReadOnlyList<ServerEndpoint> Endpoints { get; init; } = [];
 
-    /// <summary><c>REDIS_PASSWORD</c>, used when the URL carries none.</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>The ACL user of the URL, if it names one.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The URL's password, else <c>REDIS_PASSWORD</c>.</summary>
     public string? Password { get; init; }
 
-    /// <summary><c>REDIS_DB</c>; a database number in the URL path wins.</summary>
+    /// <summary><c>REDIS_DB</c>; a database number in the URL path wins. A Redis Cluster has database 0 only.</summary>
     public int Database { get; init; }
 
-    public bool InMemory => Url is null;
+    public bool InMemory => Endpoints.Count == 0;
 
-    public string Describe() =>
-        Url is null ? "in-memory state" : $"Redis {Url.Scheme}://{Url.Host}:{(Url.IsDefaultPort ? 6379 : Url.Port)}/{Database}";
+    public string Describe() => InMemory ? "in-memory state" : $"Redis {(UseTls ? "rediss" : "redis")}://{string.Join(',', Endpoints)}/{Database}";
 
     public static RedisSettings Read(SettingsReader reader)
     {
-        var url = reader.AbsoluteUri("REDIS_URL", "redis", "rediss");
+        var url = ServerUrl.Read(reader, "REDIS_URL", "redis", "rediss");
         var database = reader.Int("REDIS_DB", 0, 0, 1023);
-        var path = url?.AbsolutePath.Trim('/');
-        if (!string.IsNullOrEmpty(path))
+        if (url is null)
+        {
+            return new RedisSettings { Database = database };
+        }
+
+        if (url.Path.Trim('/') is { Length: > 0 } path)
         {
             database =
                 int.TryParse(path, out var fromPath) && fromPath >= 0
@@ -29,10 +38,13 @@ public sealed record RedisSettings
                     : throw new InvalidSettingException("REDIS_URL", "must name the database as a number, e.g. redis://host:6379/0");
         }
 
+        var (user, password) = url.Credentials();
         return new RedisSettings
         {
-            Url = url,
-            Password = reader.Optional("REDIS_PASSWORD"),
+            Endpoints = [.. url.Servers.Select(server => server with { Port = server.Port ?? 6379 })],
+            UseTls = url.Scheme == "rediss",
+            User = string.IsNullOrEmpty(user) ? null : user,
+            Password = password ?? reader.Optional("REDIS_PASSWORD"),
             Database = database,
         };
     }

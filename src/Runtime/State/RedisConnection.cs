@@ -8,30 +8,30 @@ public static class RedisConnection
 {
     public static ConfigurationOptions Options(RedisSettings settings)
     {
-        var url = settings.Url ?? throw new InvalidOperationException("Redis is not configured.");
+        if (settings.InMemory)
+        {
+            throw new InvalidOperationException("Redis is not configured.");
+        }
+
         var options = new ConfigurationOptions
         {
             AbortOnConnectFail = false,
             DefaultDatabase = settings.Database,
-            Ssl = url.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase),
+            Ssl = settings.UseTls,
             ClientName = "gitlabbus",
             // The .NET thread pool instead of the library's dedicated spinning threads: on a 2-core host those threads
             // took CPU from request handling.
             SocketManager = SocketManager.ThreadPool,
             ConnectTimeout = 5_000,
             AsyncTimeout = 5_000,
+            User = settings.User,
+            Password = settings.Password,
         };
-        options.EndPoints.Add(url.Host, url.IsDefaultPort || url.Port <= 0 ? 6379 : url.Port);
-
-        var userInfo = url.UserInfo.Split(':', 2);
-        if (userInfo.Length == 2)
+        // Several endpoints are a Redis Cluster's seeds: the client reads the slot map from them and follows its changes
+        // (a replica promoted after its master died, MOVED and ASK answers) on its own.
+        foreach (var endpoint in settings.Endpoints)
         {
-            options.User = userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null;
-            options.Password = Uri.UnescapeDataString(userInfo[1]);
-        }
-        else if (settings.Password is not null)
-        {
-            options.Password = settings.Password;
+            options.EndPoints.Add(endpoint.Host, endpoint.Port ?? 6379);
         }
 
         return options;

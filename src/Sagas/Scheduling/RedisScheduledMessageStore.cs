@@ -4,15 +4,17 @@ using StackExchange.Redis;
 namespace GitLabBus.Sagas.Scheduling;
 
 /// <summary>
-/// <c>gitlabbus:scheduler:due</c> (sorted set: token id by due time), <c>gitlabbus:scheduler:claimed</c> (sorted
-/// set: token id by lease end) and <c>gitlabbus:scheduler:message:{token}</c> (the message). Claiming moves ids
-/// from due to claimed in one Lua script, so two replicas never take the same message.
+/// <c>gitlabbus:{scheduler}:due</c> (sorted set: token id by due time), <c>gitlabbus:{scheduler}:claimed</c> (sorted
+/// set: token id by lease end) and <c>gitlabbus:{scheduler}:message:{token}</c> (the message). Claiming moves ids
+/// from due to claimed in one Lua script, so two replicas never take the same message. The hash tag <c>{scheduler}</c>
+/// puts all of them in one slot of a Redis Cluster, as that script needs: one master holds the schedule, which is small
+/// (a message per pending timeout or poll) and costs a few commands per message.
 /// </summary>
 public sealed class RedisScheduledMessageStore(IConnectionMultiplexer redis) : IScheduledMessageStore
 {
-    private const string DueKey = "gitlabbus:scheduler:due";
-    private const string ClaimedKey = "gitlabbus:scheduler:claimed";
-    private const string MessagePrefix = "gitlabbus:scheduler:message:";
+    private const string DueKey = "gitlabbus:{scheduler}:due";
+    private const string ClaimedKey = "gitlabbus:{scheduler}:claimed";
+    private const string MessagePrefix = "gitlabbus:{scheduler}:message:";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

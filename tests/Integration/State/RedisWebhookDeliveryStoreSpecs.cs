@@ -31,8 +31,8 @@ public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecifi
         await store.ConfirmAsync(delivery.DeliveryId, "key-ttl", CancellationToken.None);
 
         var db = _redis.GetDatabase();
-        var deliveryTtl = await db.KeyTimeToLiveAsync($"gitlabbus:webhooks:delivery:{delivery.DeliveryId}");
-        var dedupKeys = _redis.GetServer(_redis.GetEndPoints()[0]).Keys(_database, "gitlabbus:webhooks:dedup:*").ToList();
+        var deliveryTtl = await db.KeyTimeToLiveAsync($"gitlabbus:{{webhooks}}:delivery:{delivery.DeliveryId}");
+        var dedupKeys = _redis.GetServer(_redis.GetEndPoints()[0]).Keys(_database, "gitlabbus:{webhooks}:dedup:*").ToList();
 
         Assert.InRange(deliveryTtl!.Value, Settings.Retention - TimeSpan.FromMinutes(1), Settings.Retention);
         var dedupTtl = await db.KeyTimeToLiveAsync(Assert.Single(dedupKeys));
