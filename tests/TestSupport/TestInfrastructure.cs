@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using GitLabBus.Runtime.Settings;
+using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
+using HostRedis = GitLabBus.Runtime.State.RedisConnection;
 
 namespace GitLabBus.Tests.TestSupport;
 
@@ -86,6 +89,41 @@ public static class TestInfrastructure
     }
 
     public static string RedisUrl(int database) => $"redis://{RedisEndpoint}/{database}";
+
+    /// <summary>The seeds of the Redis Cluster (three masters, three replicas) the test command starts.</summary>
+    public static string RedisClusterSeeds =>
+        Environment.GetEnvironmentVariable("GITLABBUS_TEST_REDIS_CLUSTER") ?? "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
+
+    public static string RedisClusterUrl => $"redis://{RedisClusterSeeds}";
+
+    /// <summary>
+    /// A connection to the Redis Cluster made as the hosts make theirs (from <c>REDIS_URL</c>), every master emptied first. A
+    /// cluster has one database: the classes using it share the <c>redis-cluster</c> collection, so they run one at a time.
+    /// </summary>
+    public static async Task<IConnectionMultiplexer> ConnectToEmptiedClusterAsync()
+    {
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(RedisClusterSeeds + ",allowAdmin=true"))
+        {
+            await Task.WhenAll(admin.GetServers().Where(server => !server.IsReplica).Select(server => server.FlushAllDatabasesAsync()));
+        }
+
+        var settings = RedisSettings.Read(
+            new SettingsReader(
+                new ConfigurationBuilder()
+                    .AddInMemoryCollection(new Dictionary<string, string?> { ["REDIS_URL"] = RedisClusterUrl })
+                    .Build()
+            )
+        );
+        var redis = await ConnectionMultiplexer.ConnectAsync(HostRedis.Options(settings));
+        if (redis.GetServers() is not { Length: 6 } servers || servers.Any(server => server.ServerType != ServerType.Cluster))
+        {
+            throw new InvalidOperationException(
+                $"expected a Redis Cluster of six nodes at {RedisClusterSeeds} (scripts/test.sh starts it)"
+            );
+        }
+
+        return redis;
+    }
 
     public static string NewVirtualHostName(string owner) => $"test-{owner}-{Guid.NewGuid():N}";
 }

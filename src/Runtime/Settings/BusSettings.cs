@@ -73,6 +73,5 @@ public sealed record RabbitMqAddress(IReadOnlyList<ServerEndpoint> Nodes, string
         return new RabbitMqAddress(nodes, virtualHost, username ?? "guest", username is null ? "guest" : password ?? "", tls);
     }
 
-    public override string ToString() =>
-        $"{(UseTls ? "amqps" : "amqp")}://{string.Join(',', Nodes)}/{Uri.EscapeDataString(VirtualHost)}";
+    public override string ToString() => $"{(UseTls ? "amqps" : "amqp")}://{string.Join(',', Nodes)}/{Uri.EscapeDataString(VirtualHost)}";
 }

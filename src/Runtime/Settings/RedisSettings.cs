@@ -19,7 +19,8 @@ public sealed record RedisSettings
 
     public bool InMemory => Endpoints.Count == 0;
 
-    public string Describe() => InMemory ? "in-memory state" : $"Redis {(UseTls ? "rediss" : "redis")}://{string.Join(',', Endpoints)}/{Database}";
+    public string Describe() =>
+        InMemory ? "in-memory state" : $"Redis {(UseTls ? "rediss" : "redis")}://{string.Join(',', Endpoints)}/{Database}";
 
     public static RedisSettings Read(SettingsReader reader)
     {

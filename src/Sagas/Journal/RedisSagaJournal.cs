@@ -4,8 +4,8 @@ using StackExchange.Redis;
 namespace GitLabBus.Sagas.Journal;
 
 /// <summary>
-/// One Redis stream per instance, <c>gitlabbus:saga:{saga:correlation-id}:journal</c> (see <see cref="SagaKeys"/>), field <c>entry</c> = the
-/// entry as JSON. Most entries are added by the saga store's scripts together with the instance write
+/// One Redis stream per instance, <c>gitlabbus:saga:{saga:correlation-id}:journal</c> (see <see cref="SagaKeys"/>), field
+/// <c>entry</c> = the entry as JSON. Most entries are added by the saga store's scripts together with the instance write
 /// (<see cref="RedisSagaStore{TSaga}"/>); this appends the rest and reads.
 /// </summary>
 public sealed class RedisSagaJournal(IConnectionMultiplexer redis, SagaRetentionSettings settings) : ISagaJournal

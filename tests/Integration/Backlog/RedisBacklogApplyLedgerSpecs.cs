@@ -7,7 +7,7 @@ namespace GitLabBus.Tests.Integration.Backlog;
 
 /// <summary>The Redis ledger passes the same specification as the in-memory one, with the contract's keys and the idempotency
 /// TTL.</summary>
-public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecification, IAsyncLifetime
+public class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
     private IBacklogApplyLedger _ledger = null!;
@@ -16,9 +16,12 @@ public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecificati
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
         _ledger = new RedisBacklogApplyLedger(_redis, Settings);
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -57,4 +60,11 @@ public sealed class RedisBacklogApplyLedgerSpecs : BacklogApplyLedgerSpecificati
         Assert.InRange(notExtendedByOthers, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
         Assert.InRange(extended, Ttl - TimeSpan.FromMinutes(1), Ttl);
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterBacklogApplyLedgerSpecs : RedisBacklogApplyLedgerSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -6,11 +6,14 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Identity;
 
 /// <summary>The Redis identity stores pass the same specification as the in-memory ones, on a real Redis.</summary>
-public sealed class RedisIdentityStoresSpecs : IdentityStoresSpecification, IAsyncLifetime
+public class RedisIdentityStoresSpecs : IdentityStoresSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
 
-    public async Task InitializeAsync() => (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+    public async Task InitializeAsync() => _redis = await ConnectAsync();
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -32,4 +35,11 @@ public sealed class RedisIdentityStoresSpecs : IdentityStoresSpecification, IAsy
         Assert.DoesNotContain(stored, entry => entry.Name.ToString().Contains(token[33..]) || entry.Value.ToString().Contains(token[33..]));
         Assert.InRange(ttl!.Value, Settings.RefreshTokenLifetime - TimeSpan.FromMinutes(1), Settings.RefreshTokenLifetime);
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterIdentityStoresSpecs : RedisIdentityStoresSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

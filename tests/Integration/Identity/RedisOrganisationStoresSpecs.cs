@@ -9,12 +9,15 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Identity;
 
 /// <summary>The Redis stores of organisations pass the same specification; an organisation's token is ciphertext in Redis.</summary>
-public sealed class RedisOrganisationStoresSpecs : OrganisationStoresSpecification, IAsyncLifetime
+public class RedisOrganisationStoresSpecs : OrganisationStoresSpecification, IAsyncLifetime
 {
     private readonly IDataProtectionProvider _protection = new EphemeralDataProtectionProvider();
     private IConnectionMultiplexer _redis = null!;
 
-    public async Task InitializeAsync() => (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+    public async Task InitializeAsync() => _redis = await ConnectAsync();
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -35,4 +38,11 @@ public sealed class RedisOrganisationStoresSpecs : OrganisationStoresSpecificati
         Assert.DoesNotContain(fields, field => field.Value.ToString().Contains(Token, StringComparison.Ordinal));
         Assert.DoesNotContain(fields, field => field.Value.ToString().Contains("acme-secret-0123456", StringComparison.Ordinal));
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterOrganisationStoresSpecs : RedisOrganisationStoresSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

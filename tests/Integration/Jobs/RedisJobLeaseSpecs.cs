@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Jobs;
 
 /// <summary>The Redis lease passes the same specification as the in-memory one.</summary>
-public sealed class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
+public class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
 
@@ -15,8 +15,11 @@ public sealed class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -32,4 +35,11 @@ public sealed class RedisJobLeaseSpecs : JobLeaseSpecification, IAsyncLifetime
         );
         Assert.False(await held.RenewAsync(TimeSpan.FromMinutes(1)));
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterJobLeaseSpecs : RedisJobLeaseSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.MergeQueue;
 
 /// <summary>The Redis config store passes the same specification as the in-memory one, under the documented key.</summary>
-public sealed class RedisMergeQueueConfigStoreSpecs : MergeQueueConfigStoreSpecification, IAsyncLifetime
+public class RedisMergeQueueConfigStoreSpecs : MergeQueueConfigStoreSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
     private IMergeQueueConfigStore _store = null!;
@@ -15,9 +15,12 @@ public sealed class RedisMergeQueueConfigStoreSpecs : MergeQueueConfigStoreSpeci
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
         _store = new RedisMergeQueueConfigStore(_redis);
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -30,4 +33,11 @@ public sealed class RedisMergeQueueConfigStoreSpecs : MergeQueueConfigStoreSpeci
 
         Assert.Contains("\"batchSize\":7", stored.ToString(), StringComparison.Ordinal);
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterMergeQueueConfigStoreSpecs : RedisMergeQueueConfigStoreSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Reviews;
 
 /// <summary>The Redis review store passes the same specification as the in-memory one, in one expiring hash per merge request.</summary>
-public sealed class RedisReviewStoreSpecs : ReviewStoreSpecification, IAsyncLifetime
+public class RedisReviewStoreSpecs : ReviewStoreSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
     private IReviewStore _store = null!;
@@ -16,9 +16,12 @@ public sealed class RedisReviewStoreSpecs : ReviewStoreSpecification, IAsyncLife
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
         _store = new RedisReviewStore(_redis);
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -32,4 +35,11 @@ public sealed class RedisReviewStoreSpecs : ReviewStoreSpecification, IAsyncLife
         var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(key);
         Assert.InRange(ttl!.Value, RedisReviewStore.Retention - TimeSpan.FromMinutes(1), RedisReviewStore.Retention);
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterReviewStoreSpecs : RedisReviewStoreSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Sagas;
 
 /// <summary>The store's compare-and-set, on a real Redis.</summary>
-public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLifetime
+public class When_a_saga_instance_is_written_by_two_consumers : IAsyncLifetime
 {
     private static readonly IObjectDeserializer Serializer = SystemTextJsonMessageSerializer.Instance;
     private readonly RedisSagaRepositoryOptions<CounterState> _options = new(
@@ -24,8 +24,11 @@ public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -99,4 +102,11 @@ public sealed class When_a_saga_instance_is_written_by_two_consumers : IAsyncLif
         await holder.DisposeAsync();
         await waiter.LockAsync(id, CancellationToken.None);
     }
+}
+
+/// <summary>The same, on a Redis Cluster (three masters, three replicas): an instance's keys share one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class When_a_saga_instance_is_written_by_two_consumers_on_a_redis_cluster : When_a_saga_instance_is_written_by_two_consumers
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -6,14 +6,17 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.Scheduling;
 
 /// <summary>The Redis store (Lua claims) passes the same specification as the in-memory one.</summary>
-public sealed class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpecification, IAsyncLifetime
+public class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -47,4 +50,11 @@ public sealed class RedisScheduledMessageStoreSpecs : ScheduledMessageStoreSpeci
         Assert.Equal(claimed.Count, claimed.Distinct().Count());
         Assert.Equal(tokens.Order(), claimed.Order());
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterScheduledMessageStoreSpecs : RedisScheduledMessageStoreSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

@@ -10,12 +10,15 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.State;
 
 /// <summary>The Redis store, wired as the hosts wire it (Data Protection keys in Redis), passes the same specification.</summary>
-public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IAsyncLifetime
+public class RedisCredentialStoreSpecs : CredentialStoreSpecification, IAsyncLifetime
 {
     private readonly List<ServiceProvider> _hosts = [];
-    private int _database;
+    private string _redisUrl = null!;
 
-    public async Task InitializeAsync() => _database = await TestInfrastructure.TakeRedisDatabaseAsync();
+    public async Task InitializeAsync() => _redisUrl = await RedisUrlAsync();
+
+    /// <summary>The <c>REDIS_URL</c> of this class's hosts: a database of its own on the single server.</summary>
+    protected virtual async Task<string> RedisUrlAsync() => TestInfrastructure.RedisUrl(await TestInfrastructure.TakeRedisDatabaseAsync());
 
     public async Task DisposeAsync()
     {
@@ -60,7 +63,7 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
             .AddInMemoryCollection(
                 new Dictionary<string, string?>
                 {
-                    ["REDIS_URL"] = TestInfrastructure.RedisUrl(_database),
+                    ["REDIS_URL"] = _redisUrl,
                     ["CREDENTIAL_TTL_SECONDS"] = ((int)Math.Max(10, lifetime.TotalSeconds)).ToString(
                         System.Globalization.CultureInfo.InvariantCulture
                     ),
@@ -77,5 +80,16 @@ public sealed class RedisCredentialStoreSpecs : CredentialStoreSpecification, IA
         var host = services.BuildServiceProvider();
         _hosts.Add(host);
         return host;
+    }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas), Data Protection's keys included.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterCredentialStoreSpecs : RedisCredentialStoreSpecs
+{
+    protected override async Task<string> RedisUrlAsync()
+    {
+        await (await TestInfrastructure.ConnectToEmptiedClusterAsync()).DisposeAsync();
+        return TestInfrastructure.RedisClusterUrl;
     }
 }

@@ -7,12 +7,15 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.State;
 
 /// <summary>The Redis store of OAuth sessions passes the same specification, and keeps only ciphertext under the seed's key.</summary>
-public sealed class RedisGitLabSessionStoreSpecs : GitLabSessionStoreSpecification, IAsyncLifetime
+public class RedisGitLabSessionStoreSpecs : GitLabSessionStoreSpecification, IAsyncLifetime
 {
     private readonly IDataProtectionProvider _protection = new EphemeralDataProtectionProvider();
     private IConnectionMultiplexer _redis = null!;
 
-    public async Task InitializeAsync() => (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+    public async Task InitializeAsync() => _redis = await ConnectAsync();
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -32,4 +35,11 @@ public sealed class RedisGitLabSessionStoreSpecs : GitLabSessionStoreSpecificati
         var lifetime = TimeSpan.FromHours(2) + GitLabSession.RefreshGrace;
         Assert.InRange(ttl!.Value, lifetime - TimeSpan.FromMinutes(1), lifetime);
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterGitLabSessionStoreSpecs : RedisGitLabSessionStoreSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

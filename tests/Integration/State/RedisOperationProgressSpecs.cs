@@ -6,14 +6,17 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.State;
 
 /// <summary>The Redis progress (stream + channel) passes the same specification as the in-memory one.</summary>
-public sealed class RedisOperationProgressSpecs : OperationProgressSpecification, IAsyncLifetime
+public class RedisOperationProgressSpecs : OperationProgressSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
 
     public async Task InitializeAsync()
     {
-        (_redis, _) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -40,4 +43,11 @@ public sealed class RedisOperationProgressSpecs : OperationProgressSpecification
             TimeSpan.FromHours(24)
         );
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterOperationProgressSpecs : RedisOperationProgressSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

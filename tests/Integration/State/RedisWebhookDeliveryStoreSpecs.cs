@@ -7,15 +7,17 @@ using StackExchange.Redis;
 namespace GitLabBus.Tests.Integration.State;
 
 /// <summary>The Redis store passes the same specification as the in-memory one, on a real Redis.</summary>
-public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecification, IAsyncLifetime
+public class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecification, IAsyncLifetime
 {
     private IConnectionMultiplexer _redis = null!;
-    private int _database;
 
     public async Task InitializeAsync()
     {
-        (_redis, _database) = await TestInfrastructure.ConnectToFreshDatabaseAsync();
+        _redis = await ConnectAsync();
     }
+
+    /// <summary>The Redis this class runs on: a database of its own on the single server.</summary>
+    protected virtual async Task<IConnectionMultiplexer> ConnectAsync() => (await TestInfrastructure.ConnectToFreshDatabaseAsync()).Redis;
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
@@ -32,7 +34,9 @@ public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecifi
 
         var db = _redis.GetDatabase();
         var deliveryTtl = await db.KeyTimeToLiveAsync($"gitlabbus:{{webhooks}}:delivery:{delivery.DeliveryId}");
-        var dedupKeys = _redis.GetServer(_redis.GetEndPoints()[0]).Keys(_database, "gitlabbus:{webhooks}:dedup:*").ToList();
+        // Every key of the log shares the {webhooks} slot: the server that holds the delivery holds the dedup key.
+        var server = _redis.GetServer((await db.IdentifyEndpointAsync($"gitlabbus:{{webhooks}}:delivery:{delivery.DeliveryId}"))!);
+        var dedupKeys = server.Keys(db.Database, "gitlabbus:{webhooks}:dedup:*").ToList();
 
         Assert.InRange(deliveryTtl!.Value, Settings.Retention - TimeSpan.FromMinutes(1), Settings.Retention);
         var dedupTtl = await db.KeyTimeToLiveAsync(Assert.Single(dedupKeys));
@@ -55,4 +59,11 @@ public sealed class RedisWebhookDeliveryStoreSpecs : WebhookDeliveryStoreSpecifi
             c => Assert.Equal((ClaimOutcome.InFlight, winner), (c.Outcome, c.DeliveryId))
         );
     }
+}
+
+/// <summary>The same specification on a Redis Cluster (three masters, three replicas): each script keeps to one slot.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterWebhookDeliveryStoreSpecs : RedisWebhookDeliveryStoreSpecs
+{
+    protected override Task<IConnectionMultiplexer> ConnectAsync() => TestInfrastructure.ConnectToEmptiedClusterAsync();
 }

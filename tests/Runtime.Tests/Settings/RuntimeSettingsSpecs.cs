@@ -59,7 +59,10 @@ public sealed class RuntimeSettingsSpecs
     {
         var redis = Read(("REDIS_URL", "rediss://cache.example:6380/3"), ("REDIS_PASSWORD", "from-env")).Redis;
 
-        Assert.Equal(("cache.example", 6380, true, "from-env", 3), (redis.Endpoints[0].Host, redis.Endpoints[0].Port, redis.UseTls, redis.Password, redis.Database));
+        Assert.Equal(
+            ("cache.example", 6380, true, "from-env", 3),
+            (redis.Endpoints[0].Host, redis.Endpoints[0].Port, redis.UseTls, redis.Password, redis.Database)
+        );
         Assert.Null(redis.User);
     }
 
