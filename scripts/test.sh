@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, on real RabbitMQ and Redis.
 #
-# Installs rabbitmq-server and redis-server from Debian packages when they are missing, starts them
-# on loopback (reusing servers already listening), checks the formatting (CSharpier, a local dotnet tool),
-# runs `dotnet test GitLabBus.sln`, stops what it started, and ends with one line "N passed, N failed"
+# Installs rabbitmq-server and redis-server from Debian packages when they are missing, starts them on loopback
+# (reusing servers already listening; Redis also as a 3-master, 3-replica cluster), checks the formatting (CSharpier,
+# a local dotnet tool), runs `dotnet test GitLabBus.sln`, stops what it started, and ends with one line "N passed, N failed"
 # totalled over every test project (a formatting difference counts as one failure).
 set -euo pipefail
 
@@ -15,6 +15,9 @@ install_missing
 start_rabbitmq
 start_redis
 start_redis_cluster
+# The Redis specifications run a second time on this cluster (tests/Integration, collection redis-cluster).
+export GITLABBUS_TEST_REDIS_CLUSTER
+GITLABBUS_TEST_REDIS_CLUSTER="$(redis_cluster_seeds)"
 
 set +e
 # House style: the code is as CSharpier formats it (README "House style"); a difference counts as one failed test.

@@ -5,9 +5,6 @@ work="$(mktemp -d /tmp/gitlabbus.XXXXXX)"
 chmod 755 "$work"
 started_rabbitmq=false
 started_redis=false
-started_redis_cluster=()
-# A Redis Cluster of three masters and three replicas on loopback, for the Redis specifications' cluster runs.
-redis_cluster_ports=(7101 7102 7103 7104 7105 7106)
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*"; }
 
@@ -20,9 +17,7 @@ cleanup() {
     log "stopping redis"
     redis-cli -p 6379 shutdown nosave >/dev/null 2>&1 || true
   fi
-  for port in "${started_redis_cluster[@]}"; do
-    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
-  done
+  stop_started_clusters
   if $started_rabbitmq; then
     log "stopping rabbitmq"
     as_root rabbitmqctl stop >/dev/null 2>&1 || true
@@ -30,6 +25,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+source "$repo/scripts/lib/clusters.sh"
 
 install_missing() {
   local missing=()
@@ -85,42 +82,3 @@ start_redis() {
 }
 
 
-# Six cluster-mode servers (ports of our own, a data folder each), joined by `redis-cli --cluster create` into three masters
-# with one replica each; GITLABBUS_TEST_REDIS_CLUSTER names the seeds for the specifications.
-start_redis_cluster() {
-  export GITLABBUS_TEST_REDIS_CLUSTER
-  GITLABBUS_TEST_REDIS_CLUSTER="$(printf '127.0.0.1:%s,' "${redis_cluster_ports[@]:0:3}")"
-  GITLABBUS_TEST_REDIS_CLUSTER="${GITLABBUS_TEST_REDIS_CLUSTER%,}"
-  if listening "${redis_cluster_ports[0]}"; then
-    log "reusing the Redis Cluster already listening on ${redis_cluster_ports[0]}"
-    return 0
-  fi
-  log "starting a Redis Cluster (3 masters, 3 replicas) on 127.0.0.1:${redis_cluster_ports[0]}-${redis_cluster_ports[5]}"
-  local port nodes=()
-  for port in "${redis_cluster_ports[@]}"; do
-    mkdir -p "$work/redis-cluster/$port"
-    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes \
-      --cluster-config-file "$work/redis-cluster/$port/nodes.conf" --cluster-node-timeout 2000 \
-      --save '' --appendonly no --dir "$work/redis-cluster/$port" --logfile "$work/redis-cluster/$port/redis.log"
-    started_redis_cluster+=("$port")
-    nodes+=("127.0.0.1:$port")
-  done
-  for port in "${redis_cluster_ports[@]}"; do
-    for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  done
-  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/redis-cluster/create.log" 2>&1 \
-    || { log "redis-cli --cluster create failed; see below"; cat "$work/redis-cluster/create.log"; return 1; }
-  # Every node agrees the cluster is ok and every replica has synced before a specification writes to it.
-  for _ in $(seq 1 200); do
-    local ready=true
-    for port in "${redis_cluster_ports[@]}"; do
-      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ready=false
-      if redis-cli -p "$port" role 2>/dev/null | head -1 | grep -q slave; then
-        redis-cli -p "$port" info replication 2>/dev/null | grep -q '^master_link_status:up' || ready=false
-      fi
-    done
-    $ready && return 0
-    sleep 0.1
-  done
-  log "the Redis Cluster did not become ready"; return 1
-}
