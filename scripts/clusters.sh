@@ -4,7 +4,8 @@
 #
 #   bash scripts/clusters.sh start            start both (reused when already listening) and print the URLs
 #   bash scripts/clusters.sh stop             stop both
-#   bash scripts/clusters.sh kill-rabbitmq N  SIGKILL RabbitMQ node N (1-3);  start-rabbitmq N starts it again
+#   bash scripts/clusters.sh kill-rabbitmq N  SIGKILL RabbitMQ node N (1-3, 4 is a single node of its own);
+#                                             start-rabbitmq N starts it again, stop-rabbitmq N stops it cleanly
 #   bash scripts/clusters.sh kill-redis PORT  SIGKILL the Redis node on PORT;  start-redis PORT starts it again
 #
 # Node data lives under $GITLABBUS_CLUSTER_DIR (default /tmp/gitlabbus-clusters).
@@ -27,7 +28,12 @@ case "${1:-}" in
   stop) stop_redis_cluster; stop_rabbitmq_cluster ;;
   kill-rabbitmq) kill_rabbitmq_node "$2" ;;
   start-rabbitmq) start_rabbitmq_node "$2" ;;
+  stop-rabbitmq) as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$2")" stop >/dev/null ;;
   kill-redis) kill_redis_node "$2" ;;
-  start-redis) start_redis_node "$2" ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  start-redis)
+    start_redis_node "$2"
+    for _ in $(seq 1 300); do redis_cluster_ready && exit 0; sleep 0.1; done
+    log "the Redis Cluster did not become ready again"; exit 1
+    ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

@@ -3,8 +3,9 @@
 #
 # Installs rabbitmq-server and redis-server from Debian packages when they are missing, starts them on loopback
 # (reusing servers already listening; Redis also as a 3-master, 3-replica cluster), checks the formatting (CSharpier,
-# a local dotnet tool), runs `dotnet test GitLabBus.sln`, stops what it started, and ends with one line "N passed, N failed"
-# totalled over every test project (a formatting difference counts as one failure).
+# a local dotnet tool), runs `dotnet test GitLabBus.sln`, then the chaos suite (scripts/chaos.sh, skipped when arguments
+# such as --filter are given or GITLABBUS_CHAOS=0), stops what it started, and ends with one line "N passed, N failed"
+# totalled over every test project (a formatting difference counts as one failure, the chaos suite as one test).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,12 @@ fi
 
 dotnet test GitLabBus.sln "$@" 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
+
+# The chaos suite (faults under load on loopback clusters) counts as one test; a filtered run or GITLABBUS_CHAOS=0 skips it.
+chaos=skipped
+if [ $# -eq 0 ] && [ "${GITLABBUS_CHAOS:-1}" != 0 ]; then
+  if bash "$repo/scripts/chaos.sh" 2>&1 | tee "$work/chaos.log"; then chaos=passed; else chaos=failed; fi
+fi
 set -e
 
 # One summary line per test assembly: "Passed!  - Failed:     0, Passed:    55, Skipped: ..."
@@ -40,6 +47,10 @@ while read -r f p; do
   failed=$((failed + f))
 done < <(sed -n 's/^\(Passed\|Failed\)! *- *Failed: *\([0-9]*\), *Passed: *\([0-9]*\),.*/\2 \3/p' "$work/test.log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+case "$chaos" in
+  passed) passed=$((passed + 1)) ;;
+  failed) failed=$((failed + 1)); status=1 ;;
+esac
 if [ "$formatted" -ne 0 ]; then
   failed=$((failed + 1))
   status=1

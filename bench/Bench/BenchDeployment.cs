@@ -17,14 +17,16 @@ public sealed class BenchDeployment : IAsyncDisposable
     private const int SagasPort = 18092;
     private const string JwtSecret = "bench-jwt-secret-0123456789abcdef0123456789";
 
-    private BenchDeployment(HostProcess sagas, HostProcess consumers, HostProcess gateway) =>
-        (Sagas, Consumers, Gateway) = (sagas, consumers, gateway);
+    private readonly Dictionary<string, string> _environment;
 
-    public HostProcess Sagas { get; }
+    private BenchDeployment(Dictionary<string, string> environment, HostProcess sagas, HostProcess consumers, HostProcess gateway) =>
+        (_environment, Sagas, Consumers, Gateway) = (environment, sagas, consumers, gateway);
 
-    public HostProcess Consumers { get; }
+    public HostProcess Sagas { get; private set; }
 
-    public HostProcess Gateway { get; }
+    public HostProcess Consumers { get; private set; }
+
+    public HostProcess Gateway { get; private set; }
 
     public static async Task<BenchDeployment> StartAsync(
         BenchSettings settings,
@@ -39,10 +41,21 @@ public sealed class BenchDeployment : IAsyncDisposable
             await redis.GetServers()[0].FlushDatabaseAsync(redisDatabase);
         }
 
+        return await StartAsync(settings.RabbitMqUrl, $"redis://{settings.RedisEndpoint}/{redisDatabase}", simulatorUrl, extra);
+    }
+
+    /// <summary>The three hosts on the broker and the Redis these URLs name (a cluster's too), as they are.</summary>
+    public static async Task<BenchDeployment> StartAsync(
+        string rabbitMqUrl,
+        string redisUrl,
+        string simulatorUrl,
+        IReadOnlyDictionary<string, string>? extra = null
+    )
+    {
         var environment = new Dictionary<string, string>
         {
-            ["RABBITMQ_URL"] = settings.RabbitMqUrl,
-            ["REDIS_URL"] = $"redis://{settings.RedisEndpoint}/{redisDatabase}",
+            ["RABBITMQ_URL"] = rabbitMqUrl,
+            ["REDIS_URL"] = redisUrl,
             ["GITLAB_WEBHOOK_SECRET"] = Secret,
             ["LOCAL_JWT_SECRET"] = JwtSecret,
             ["GITLAB_BASE_URL"] = simulatorUrl,
@@ -55,17 +68,55 @@ public sealed class BenchDeployment : IAsyncDisposable
             environment[key] = value;
         }
 
-        var sagas = await Start("GitLabBus.Sagas.dll", SagasPort);
-        var consumers = await Start("GitLabBus.Consumers.dll", ConsumersPort);
-        var gateway = await Start("GitLabBus.Gateway.dll", GatewayPort);
-        return new BenchDeployment(sagas, consumers, gateway);
+        var sagas = await StartRoleAsync(environment, "sagas");
+        var consumers = await StartRoleAsync(environment, "consumers");
+        var gateway = await StartRoleAsync(environment, "gateway");
+        return new BenchDeployment(environment, sagas, consumers, gateway);
+    }
 
-        Task<HostProcess> Start(string assembly, int port) =>
-            HostProcess.StartAsync(
-                assembly,
-                $"http://127.0.0.1:{port}/health/ready",
-                new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }
-            );
+    /// <summary>SIGKILLs one host (<c>gateway</c>, <c>consumers</c> or <c>sagas</c>) and starts it again as it was started,
+    /// as an orchestrator restarts a crashed container; returns once it is ready again.</summary>
+    public async Task KillAndRestartAsync(string role)
+    {
+        var host = Host(role);
+        await host.DisposeAsync();
+        var restarted = await StartRoleAsync(_environment, role);
+        switch (role)
+        {
+            case "gateway":
+                Gateway = restarted;
+                break;
+            case "consumers":
+                Consumers = restarted;
+                break;
+            default:
+                Sagas = restarted;
+                break;
+        }
+    }
+
+    private HostProcess Host(string role) =>
+        role switch
+        {
+            "gateway" => Gateway,
+            "consumers" => Consumers,
+            "sagas" => Sagas,
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "gateway, consumers or sagas"),
+        };
+
+    private static Task<HostProcess> StartRoleAsync(Dictionary<string, string> environment, string role)
+    {
+        var (assembly, port) = role switch
+        {
+            "gateway" => ("GitLabBus.Gateway.dll", GatewayPort),
+            "consumers" => ("GitLabBus.Consumers.dll", ConsumersPort),
+            _ => ("GitLabBus.Sagas.dll", SagasPort),
+        };
+        return HostProcess.StartAsync(
+            assembly,
+            $"http://127.0.0.1:{port}/health/ready",
+            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }
+        );
     }
 
     /// <summary>An HTTP client for the gateway with an admin bearer token.</summary>

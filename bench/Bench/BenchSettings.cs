@@ -28,13 +28,16 @@ public sealed record BenchSettings(
 
     public string RabbitMqUrl => $"amqp://guest:guest@{RabbitHost}:{RabbitPort}/{VirtualHost}";
 
+    /// <summary>The value after <c>--name</c> in <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
+    public static string Arg(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, "--" + name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
     public static BenchSettings FromArgs(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            var index = Array.IndexOf(args, "--" + name);
-            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-        }
+        string Arg(string name, string fallback) => BenchSettings.Arg(args, name, fallback);
 
         return new BenchSettings(
             Arg("rabbit-host", "127.0.0.1"),
@@ -61,18 +64,22 @@ public sealed record BenchSettings(
     }
 
     /// <summary>Drops and recreates the benchmark vhost so every phase starts from empty queues.</summary>
-    public async Task ResetVirtualHostAsync()
+    public Task ResetVirtualHostAsync() => ResetVirtualHostAsync(ManagementUrl, VirtualHost);
+
+    /// <summary>Drops and recreates <paramref name="virtualHost"/> on the broker whose management API is at
+    /// <paramref name="managementUrl"/>, with every permission for guest.</summary>
+    public static async Task ResetVirtualHostAsync(string managementUrl, string virtualHost)
     {
-        using var management = new HttpClient { BaseAddress = new Uri(ManagementUrl) };
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic",
             Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))
         );
-        await management.DeleteAsync($"/api/vhosts/{VirtualHost}");
-        (await management.PutAsJsonAsync($"/api/vhosts/{VirtualHost}", new { })).EnsureSuccessStatusCode();
+        await management.DeleteAsync($"/api/vhosts/{virtualHost}");
+        (await management.PutAsJsonAsync($"/api/vhosts/{virtualHost}", new { })).EnsureSuccessStatusCode();
         (
             await management.PutAsJsonAsync(
-                $"/api/permissions/{VirtualHost}/guest",
+                $"/api/permissions/{virtualHost}/guest",
                 new
                 {
                     configure = ".*",

@@ -1,8 +1,10 @@
 using GitLabBus.Bench;
+using GitLabBus.Bench.Chaos;
 
 // Benchmarks: webhook ingest (--scenario ingest, the default), pipelines monitored at once (pipelines), backlog apply and
 // embedding cache (backlog), every one of those (all), the simulator's git operations (repository), or the merge queue's
-// throughput on the simulator's clock against batch size 1 (merge-queue), or reviews of merge requests opened at once (reviews).
+// throughput on the simulator's clock against batch size 1 (merge-queue), or reviews of merge requests opened at once (reviews);
+// --scenario chaos is the chaos suite (scripts/chaos.sh).
 // Needs RabbitMQ (with management) and Redis on loopback: scripts/bench.sh starts them.
 // Every figure is printed beside the raw limit of this machine measured in the same run.
 if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
@@ -16,6 +18,15 @@ if (args.Length == 4 && args[0] == BacklogBenchmark.DirectMode)
 }
 
 var settings = BenchSettings.FromArgs(args);
+if (settings.Scenario == "chaos")
+{
+    // Not a benchmark: faults under load (scripts/chaos.sh starts the clusters it needs); the exit code says whether it passed.
+    var rows = await new ChaosSuite(ChaosTargets.FromArgs(args)).RunAsync();
+    ChaosSuite.Print(rows);
+    Environment.ExitCode = ChaosSuite.Passed(rows) ? 0 : 1;
+    return;
+}
+
 if (settings.Scenario == "repository")
 {
     // Git in the simulator needs no broker: its baseline is the same operation on a one-commit branch, same process and run.

@@ -4,11 +4,14 @@
 # Sourced after infra.sh's log/listening/as_root helpers.
 
 cluster_dir="${GITLABBUS_CLUSTER_DIR:-/tmp/gitlabbus-clusters}"
-# AMQP ports; each node's management API listens on 10000 more, its Erlang distribution on 20000 more.
+# AMQP ports; each node's management API listens on 10000 more, its Erlang distribution on 20000 more. Node 4 is a
+# single-node broker of its own (never joined), for the chaos suite's broker restart.
 rabbitmq_cluster_ports=(5681 5682 5683)
+rabbitmq_node_ports=(5681 5682 5683 5684)
 redis_cluster_ports=(7101 7102 7103 7104 7105 7106)
 started_rabbitmq_cluster=false
 started_redis_cluster=false
+started_rabbitmq_single=false
 
 rabbitmq_cluster_url() {
   local nodes
@@ -26,7 +29,7 @@ rabbitmq_node_name() { echo "gitlabbus-$1@localhost"; }
 
 # Starts node N (1-3) detached, with the data it had if it ran before.
 start_rabbitmq_node() {
-  local n=$1 port=${rabbitmq_cluster_ports[$(($1 - 1))]} dir="$cluster_dir/rabbitmq-$1"
+  local n=$1 port=${rabbitmq_node_ports[$(($1 - 1))]} dir="$cluster_dir/rabbitmq-$1"
   mkdir -p "$dir"
   cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = $port
@@ -80,6 +83,17 @@ start_rabbitmq_cluster() {
   as_root rabbitmqctl -q -n "$first" set_permissions -p gitlabbus guest '.*' '.*' '.*' >/dev/null
   as_root rabbitmqctl -q -n "$first" cluster_status --formatter json | grep -q "$(rabbitmq_node_name 3)" \
     || { log "the RabbitMQ nodes did not form one cluster"; return 1; }
+}
+
+# Node 4 alone, with a gitlabbus vhost, as a single-broker deployment has it.
+start_rabbitmq_single() {
+  if listening "${rabbitmq_node_ports[3]}"; then return 0; fi
+  log "starting a single-node RabbitMQ on 127.0.0.1:${rabbitmq_node_ports[3]}"
+  as_root rm -rf "$cluster_dir/rabbitmq-4"
+  started_rabbitmq_single=true
+  start_rabbitmq_node 4 || return 1
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" add_vhost gitlabbus >/dev/null 2>&1 || true
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" set_permissions -p gitlabbus guest '.*' '.*' '.*' >/dev/null
 }
 
 stop_rabbitmq_cluster() {
@@ -145,4 +159,7 @@ stop_redis_cluster() {
 stop_started_clusters() {
   if $started_redis_cluster; then log "stopping the Redis Cluster"; stop_redis_cluster; fi
   if $started_rabbitmq_cluster; then log "stopping the RabbitMQ cluster"; stop_rabbitmq_cluster; fi
+  if $started_rabbitmq_single; then
+    as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" stop >/dev/null 2>&1 || kill_rabbitmq_node 4
+  fi
 }

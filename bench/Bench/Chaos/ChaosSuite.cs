@@ -1,0 +1,253 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace GitLabBus.Bench.Chaos;
+
+/// <summary>Where the chaos suite's brokers and Redis are: the loopback clusters and single nodes <c>scripts/chaos.sh</c> starts.</summary>
+public sealed record ChaosTargets(
+    string Repository,
+    string ClusterRabbitMqUrl,
+    string ClusterManagementUrl,
+    string RedisClusterSeeds,
+    string SingleRabbitMqUrl,
+    string SingleManagementUrl,
+    string SingleRedis
+)
+{
+    public static ChaosTargets FromArgs(string[] args) =>
+        new(
+            BenchSettings.Arg(args, "repository", Directory.GetCurrentDirectory()),
+            BenchSettings.Arg(args, "cluster-rabbitmq", "amqp://guest:guest@127.0.0.1:5681,127.0.0.1:5682,127.0.0.1:5683/gitlabbus-chaos"),
+            BenchSettings.Arg(args, "cluster-management", "http://127.0.0.1:15681"),
+            BenchSettings.Arg(args, "redis-cluster", "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103"),
+            BenchSettings.Arg(args, "single-rabbitmq", "amqp://guest:guest@127.0.0.1:5684/gitlabbus-chaos"),
+            BenchSettings.Arg(args, "single-management", "http://127.0.0.1:15684"),
+            BenchSettings.Arg(args, "single-redis", "127.0.0.1:6379")
+        );
+}
+
+/// <summary>
+/// Faults under load, loopback only and bounded: a steady webhook load and a backlog apply run through each fault on a
+/// deployment of the three hosts; each row says what the webhooks were answered, how many accepted ones never reached the
+/// router (lost), how many GitLab issues were made twice (duplicates) and how long the service took to be normal again.
+/// </summary>
+public sealed class ChaosSuite(ChaosTargets targets)
+{
+    public const int WebhooksPerSecond = 40;
+    public const int IssuesPerApply = 40;
+    public static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(30);
+    private const string VirtualHost = "gitlabbus-chaos";
+    private const int SingleRedisDatabase = 13;
+    private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan After = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
+
+    private readonly ClusterControl _clusters = new(targets.Repository);
+
+    /// <param name="Recovery">From the fault until every answer and every routing was normal again (within a second).</param>
+    public sealed record Row(
+        string Fault,
+        int Accepted,
+        int Unavailable,
+        int Unanswered,
+        int Lost,
+        int Duplicates,
+        TimeSpan Recovery,
+        string? Problem
+    );
+
+    public async Task<IReadOnlyList<Row>> RunAsync()
+    {
+        var rows = new List<Row>();
+        await using var simulator = await BenchSimulator.StartAsync();
+
+        await BenchSettings.ResetVirtualHostAsync(targets.ClusterManagementUrl, VirtualHost);
+        await EmptyRedisClusterAsync();
+        await using (var clustered = await BenchDeployment.StartAsync(targets.ClusterRabbitMqUrl, RedisClusterUrl, BenchSimulator.Url))
+        {
+            rows.Add(
+                await UnderLoadAsync(
+                    "kill -9 RabbitMQ node 1 of 3",
+                    clustered,
+                    simulator,
+                    () => _clusters.KillRabbitMqNodeAsync(1),
+                    () => _clusters.StartRabbitMqNodeAsync(1)
+                )
+            );
+            var master = await ClusterControl.RedisMasterOfAsync(targets.RedisClusterSeeds, "gitlabbus:{webhooks}:deliveries");
+            rows.Add(
+                await UnderLoadAsync(
+                    $"kill -9 the Redis master on {master} (the delivery log's)",
+                    clustered,
+                    simulator,
+                    () => _clusters.KillRedisNodeAsync(master),
+                    () => _clusters.StartRedisNodeAsync(master)
+                )
+            );
+            foreach (var role in new[] { "gateway", "consumers", "sagas" })
+            {
+                rows.Add(
+                    await UnderLoadAsync(
+                        $"kill -9 the {role} process (restarted)",
+                        clustered,
+                        simulator,
+                        () => clustered.KillAndRestartAsync(role),
+                        () => Task.CompletedTask
+                    )
+                );
+            }
+        }
+
+        await BenchSettings.ResetVirtualHostAsync(targets.SingleManagementUrl, VirtualHost);
+        await using (
+            var single = await BenchDeployment.StartAsync(targets.SingleRabbitMqUrl, await EmptySingleRedisAsync(), BenchSimulator.Url)
+        )
+        {
+            rows.Add(
+                await UnderLoadAsync(
+                    "restart the single-node broker",
+                    single,
+                    simulator,
+                    async () =>
+                    {
+                        await _clusters.StopRabbitMqNodeAsync(4);
+                        await _clusters.StartRabbitMqNodeAsync(4);
+                    },
+                    () => Task.CompletedTask
+                )
+            );
+        }
+
+        return rows;
+    }
+
+    private string RedisClusterUrl => $"redis://{targets.RedisClusterSeeds}";
+
+    private async Task<Row> UnderLoadAsync(
+        string fault,
+        BenchDeployment deployment,
+        BenchSimulator simulator,
+        Func<Task> inject,
+        Func<Task> restore
+    )
+    {
+        using var gateway = BenchDeployment.CreateClient(64);
+        var load = new WebhookLoad(gateway, WebhooksPerSecond);
+        using var stopOffering = new CancellationTokenSource();
+        using var stopWatching = new CancellationTokenSource();
+        var offering = load.OfferAsync(stopOffering.Token);
+        var watching = load.WatchRoutingAsync(stopWatching.Token);
+        var prompt = $"chaos-{Guid.NewGuid():N}";
+        var apply = new BacklogUnderFault(gateway, simulator.Root, prompt, IssuesPerApply).RunAsync();
+
+        // The load runs before and after the fault: these waits are its duration, not synchronisation.
+        await Task.Delay(Before);
+        var faultAt = load.Now;
+        await inject();
+        await Task.Delay(After);
+        stopOffering.Cancel();
+        await offering;
+        await load.SettledAsync();
+        var applied = await apply;
+        var drained = DateTime.UtcNow + Drain;
+        while (!load.AllRouted && DateTime.UtcNow < drained)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        stopWatching.Cancel();
+        await watching;
+        await restore();
+
+        var lost = load.Deliveries.Values.Count(delivery => delivery.RoutedSeenAt is null);
+        var recovery = Recovery(load, faultAt);
+        var problems = new List<string>();
+        if (!applied.Finished)
+        {
+            problems.Add("the backlog apply did not finish");
+        }
+
+        if (applied.Missing > 0)
+        {
+            problems.Add($"{applied.Missing} issues missing");
+        }
+
+        if (load.GivenUp > 0)
+        {
+            problems.Add($"{load.GivenUp} webhooks never accepted");
+        }
+
+        if (recovery > MaxRecovery)
+        {
+            problems.Add($"recovered after more than {MaxRecovery.TotalSeconds:0} s");
+        }
+
+        return new Row(
+            fault,
+            load.Answers.Count(answer => answer.Status is 202 or 200),
+            load.Answers.Count(answer => answer.Status == 503),
+            load.Answers.Count(answer => answer.Status is not (202 or 200 or 503)),
+            lost,
+            applied.Duplicates,
+            recovery,
+            problems.Count == 0 ? null : string.Join("; ", problems)
+        );
+    }
+
+    /// <summary>From the fault to the end of the last abnormal event after it: an attempt that failed or took more than a
+    /// second to be answered, or a delivery routed more than a second after it was accepted.</summary>
+    private static TimeSpan Recovery(WebhookLoad load, TimeSpan faultAt)
+    {
+        var abnormalEnds = load
+            .Answers.Where(answer => answer.Status is not (202 or 200) || answer.AnsweredAt - answer.SentAt > WebhookLoad.Normal)
+            .Select(answer => answer.AnsweredAt)
+            .Concat(
+                load.Deliveries.Values.Select(delivery =>
+                    delivery.RoutedSeenAt is { } routed && routed - delivery.AcceptedAt > WebhookLoad.Normal ? routed
+                    : delivery.RoutedSeenAt is null ? load.Now
+                    : TimeSpan.Zero
+                )
+            )
+            .Where(end => end > faultAt)
+            .ToList();
+        return abnormalEnds.Count == 0 ? TimeSpan.Zero : abnormalEnds.Max() - faultAt;
+    }
+
+    private async Task EmptyRedisClusterAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(targets.RedisClusterSeeds + ",allowAdmin=true");
+        await Task.WhenAll(admin.GetServers().Where(server => !server.IsReplica).Select(server => server.FlushAllDatabasesAsync()));
+    }
+
+    private async Task<string> EmptySingleRedisAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(targets.SingleRedis + ",allowAdmin=true");
+        await admin.GetServers()[0].FlushDatabaseAsync(SingleRedisDatabase);
+        return $"redis://{targets.SingleRedis}/{SingleRedisDatabase}";
+    }
+
+    public static void Print(IReadOnlyList<Row> rows)
+    {
+        Console.WriteLine(
+            $"GitLabBus chaos suite: {Environment.ProcessorCount} cores, {WebhooksPerSecond} webhooks/s offered and a backlog apply of"
+                + $" {IssuesPerApply} issues through each fault, on loopback"
+        );
+        Console.WriteLine($"  {"fault", -52} {"202", 6} {"503", 5} {"no answer", 9} {"lost", 5} {"duplicates", 10} {"recovery s", 10}");
+        foreach (var row in rows)
+        {
+            Console.WriteLine(
+                $"  {row.Fault, -52} {row.Accepted, 6} {row.Unavailable, 5} {row.Unanswered, 9} {row.Lost, 5} {row.Duplicates, 10}"
+                    + $" {row.Recovery.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 10}"
+                    + (row.Problem is null ? "" : $"  ({row.Problem})")
+            );
+        }
+
+        Console.WriteLine(
+            $"chaos: {rows.Count} faults, {rows.Sum(row => row.Lost)} lost, {rows.Sum(row => row.Duplicates)} duplicates, max recovery"
+                + $" {rows.Max(row => row.Recovery).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+        );
+    }
+
+    public static bool Passed(IReadOnlyList<Row> rows) =>
+        rows.All(row => row.Lost == 0 && row.Duplicates == 0 && row.Recovery <= MaxRecovery && row.Problem is null);
+}
