@@ -5,6 +5,7 @@
 # kill -9 of a RabbitMQ node, kill -9 of a Redis master, kill -9 of each GitLabBus process in turn, a restart of the
 # single-node broker. Prints a row per fault and ends with one line
 #   chaos: F faults, L lost, D duplicates, max recovery S s
+# --faults rabbitmq-node,redis-master,gateway,consumers,sagas,broker-restart picks some (default: all).
 # Exits non-zero when anything was lost or made twice, or a fault took more than 30 s to recover from.
 set -euo pipefail
 
@@ -19,7 +20,8 @@ start_rabbitmq_cluster
 start_rabbitmq_single
 
 dotnet build bench/Bench -c Release --nologo -v quiet -clp:ErrorsOnly
-log "running the faults (the hosts' own logs go to $work/chaos-hosts.log)"
+hosts_log="${TMPDIR:-/tmp}/gitlabbus-chaos-hosts.log"
+log "running the faults (the hosts' own logs go to $hosts_log)"
 set +e
 dotnet bench/Bench/bin/Release/net10.0/GitLabBus.Bench.dll --scenario chaos --repository "$repo" \
   --cluster-rabbitmq "amqp://guest:guest@$(printf '127.0.0.1:%s,' "${rabbitmq_cluster_ports[@]}" | sed 's/,$//')/gitlabbus-chaos" \
@@ -27,11 +29,11 @@ dotnet bench/Bench/bin/Release/net10.0/GitLabBus.Bench.dll --scenario chaos --re
   --redis-cluster "$(redis_cluster_seeds)" \
   --single-rabbitmq "amqp://guest:guest@127.0.0.1:${rabbitmq_node_ports[3]}/gitlabbus-chaos" \
   --single-management "http://127.0.0.1:$((rabbitmq_node_ports[3] + 10000))" \
-  --single-redis 127.0.0.1:6379 "$@" 2>"$work/chaos-hosts.log"
+  --single-redis 127.0.0.1:6379 "$@" 2>"$hosts_log"
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then
   log "the chaos suite failed; the last lines the hosts wrote:"
-  tail -40 "$work/chaos-hosts.log"
+  tail -40 "$hosts_log"
 fi
 exit "$status"

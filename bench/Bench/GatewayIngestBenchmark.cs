@@ -24,8 +24,13 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         double P99Ms,
         double MaxMs,
         int LatencySamples,
-        long GatewayPeakBytes
+        long GatewayPeakBytes,
+        CpuPerWebhook RoutingCpu
     );
+
+    /// <summary>CPU microseconds per routed webhook while the router drains its backlog: the consumers process, the gateway
+    /// (which keeps the delivery log) and everything else on the machine (the broker, Redis).</summary>
+    public sealed record CpuPerWebhook(double RouterUs, double GatewayUs, double RestUs);
 
     public async Task<Result> RunAsync()
     {
@@ -81,10 +86,19 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
             $"http://127.0.0.1:{ConsumersPort}/health/ready",
             new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ConsumersPort}" }
         );
+        var (routerBefore, gatewayBefore, machineBefore) = (router.ProcessorTime, gateway.ProcessorTime, HostProcess.MachineBusyTime());
         stopwatch.Restart();
         await DrainAsync();
         stopwatch.Stop();
         var routedPerSecond = backlog / stopwatch.Elapsed.TotalSeconds;
+        var routerCpu = router.ProcessorTime - routerBefore;
+        var gatewayCpu = gateway.ProcessorTime - gatewayBefore;
+        var restCpu = HostProcess.MachineBusyTime() - machineBefore - routerCpu - gatewayCpu;
+        var routingCpu = new CpuPerWebhook(
+            routerCpu.TotalMicroseconds / backlog,
+            gatewayCpu.TotalMicroseconds / backlog,
+            restCpu.TotalMicroseconds / backlog
+        );
 
         return new Result(
             acceptedPerSecond,
@@ -95,7 +109,8 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
             Percentiles.Of(latencies, 0.99),
             latencies[^1],
             latencies.Count,
-            gateway.PeakWorkingSetBytes
+            gateway.PeakWorkingSetBytes,
+            routingCpu
         );
     }
 

@@ -25,7 +25,8 @@ public sealed class HostProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data?.Contains("applied in", StringComparison.Ordinal) == true)
+            // The hosts log to standard output: what went wrong (and the apply's timing line) goes to the benchmark's errors.
+            if (line.Data is { } text && (text.Contains("applied in", StringComparison.Ordinal) || IsTrouble(text)))
             {
                 Console.Error.WriteLine($"[{assembly}] {line.Data}");
             }
@@ -68,6 +69,11 @@ public sealed class HostProcess : IAsyncDisposable
         throw new TimeoutException($"{assembly} did not become ready at {healthUrl}");
     }
 
+    private static bool IsTrouble(string line) =>
+        line.Contains(" WRN]", StringComparison.Ordinal)
+        || line.Contains(" ERR]", StringComparison.Ordinal)
+        || line.Contains(" FTL]", StringComparison.Ordinal);
+
     public long PeakWorkingSetBytes
     {
         get
@@ -75,6 +81,31 @@ public sealed class HostProcess : IAsyncDisposable
             _process.Refresh();
             return _process.PeakWorkingSet64;
         }
+    }
+
+    /// <summary>CPU time the process has used so far (user and kernel).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>CPU time every process of the machine has used since boot (from <c>/proc/stat</c>), to split a phase's CPU
+    /// between our hosts and the rest (broker, Redis, the load generator).</summary>
+    public static TimeSpan MachineBusyTime()
+    {
+        var fields = File.ReadLines("/proc/stat")
+            .First()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1)
+            .Select(long.Parse)
+            .ToArray();
+        var idle = fields[3] + fields[4];
+        // user, nice, system, irq, softirq: not idle, not waiting, not stolen by the hypervisor.
+        return TimeSpan.FromSeconds((fields.Take(7).Sum() - idle) / 100.0);
     }
 
     public async ValueTask DisposeAsync()

@@ -21,9 +21,9 @@ var settings = BenchSettings.FromArgs(args);
 if (settings.Scenario == "chaos")
 {
     // Not a benchmark: faults under load (scripts/chaos.sh starts the clusters it needs); the exit code says whether it passed.
-    var rows = await new ChaosSuite(ChaosTargets.FromArgs(args)).RunAsync();
-    ChaosSuite.Print(rows);
-    Environment.ExitCode = ChaosSuite.Passed(rows) ? 0 : 1;
+    var (rows, replication) = await new ChaosSuite(ChaosTargets.FromArgs(args)).RunAsync();
+    ChaosSuite.Print(rows, replication);
+    Environment.ExitCode = ChaosSuite.Passed(rows, replication) ? 0 : 1;
     return;
 }
 
@@ -195,6 +195,10 @@ Console.WriteLine(
 Console.WriteLine(
     $"routing alone (consumers process draining that backlog):                   {ingest.RoutedPerSecond, 8:N0} webhooks/s"
         + $"  = {ingest.RoutedPerSecond / raw:0.00} of raw, {ingest.RoutedPerSecond / bare:0.00} of bare MassTransit"
+);
+Console.WriteLine(
+    $"  CPU per routed webhook: consumers process {ingest.RoutingCpu.RouterUs:0} us, gateway (delivery log) {ingest.RoutingCpu.GatewayUs:0} us,"
+        + $" the rest (broker, Redis) {ingest.RoutingCpu.RestUs:0} us"
 );
 Console.WriteLine(
     $"accept latency at {settings.OfferedRate} req/s for {settings.LatencyDuration.TotalSeconds:0} s: p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, max {ingest.MaxMs:0.0} ms ({ingest.LatencySamples} requests)"

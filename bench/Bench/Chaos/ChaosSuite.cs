@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using StackExchange.Redis;
 
 namespace GitLabBus.Bench.Chaos;
@@ -11,9 +15,12 @@ public sealed record ChaosTargets(
     string RedisClusterSeeds,
     string SingleRabbitMqUrl,
     string SingleManagementUrl,
-    string SingleRedis
+    string SingleRedis,
+    IReadOnlySet<string> Faults
 )
 {
+    public static readonly string[] AllFaults = ["rabbitmq-node", "redis-master", "gateway", "consumers", "sagas", "broker-restart"];
+
     public static ChaosTargets FromArgs(string[] args) =>
         new(
             BenchSettings.Arg(args, "repository", Directory.GetCurrentDirectory()),
@@ -22,7 +29,8 @@ public sealed record ChaosTargets(
             BenchSettings.Arg(args, "redis-cluster", "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103"),
             BenchSettings.Arg(args, "single-rabbitmq", "amqp://guest:guest@127.0.0.1:5684/gitlabbus-chaos"),
             BenchSettings.Arg(args, "single-management", "http://127.0.0.1:15684"),
-            BenchSettings.Arg(args, "single-redis", "127.0.0.1:6379")
+            BenchSettings.Arg(args, "single-redis", "127.0.0.1:6379"),
+            BenchSettings.Arg(args, "faults", string.Join(',', AllFaults)).Split(',', StringSplitOptions.TrimEntries).ToHashSet()
         );
 }
 
@@ -44,9 +52,13 @@ public sealed class ChaosSuite(ChaosTargets targets)
 
     private readonly ClusterControl _clusters = new(targets.Repository);
 
-    /// <param name="Recovery">From the fault until every answer and every routing was normal again (within a second).</param>
+    /// <param name="Down">How long the fault itself kept a part down that an operator brings back (the broker's stop and start);
+    /// zero for kills, where what was killed stays dead or coming back is the system's own recovery.</param>
+    /// <param name="Recovery">From the fault (or, after a restart, from the part being back) until every answer and every routing
+    /// was normal again (within a second).</param>
     public sealed record Row(
         string Fault,
+        TimeSpan Down,
         int Accepted,
         int Unavailable,
         int Unanswered,
@@ -56,35 +68,48 @@ public sealed class ChaosSuite(ChaosTargets targets)
         string? Problem
     );
 
-    public async Task<IReadOnlyList<Row>> RunAsync()
+    /// <summary>The quorum queues the hosts declared on the cluster and the fewest members any of them has.</summary>
+    public sealed record Replication(int QuorumQueues, int FewestMembers, int OtherQueues);
+
+    public async Task<(IReadOnlyList<Row> Rows, Replication Replication)> RunAsync()
     {
         var rows = new List<Row>();
+        Replication replication;
         await using var simulator = await BenchSimulator.StartAsync();
 
         await BenchSettings.ResetVirtualHostAsync(targets.ClusterManagementUrl, VirtualHost);
         await EmptyRedisClusterAsync();
         await using (var clustered = await BenchDeployment.StartAsync(targets.ClusterRabbitMqUrl, RedisClusterUrl, BenchSimulator.Url))
         {
-            rows.Add(
-                await UnderLoadAsync(
-                    "kill -9 RabbitMQ node 1 of 3",
-                    clustered,
-                    simulator,
-                    () => _clusters.KillRabbitMqNodeAsync(1),
-                    () => _clusters.StartRabbitMqNodeAsync(1)
-                )
-            );
-            var master = await ClusterControl.RedisMasterOfAsync(targets.RedisClusterSeeds, "gitlabbus:{webhooks}:deliveries");
-            rows.Add(
-                await UnderLoadAsync(
-                    $"kill -9 the Redis master on {master} (the delivery log's)",
-                    clustered,
-                    simulator,
-                    () => _clusters.KillRedisNodeAsync(master),
-                    () => _clusters.StartRedisNodeAsync(master)
-                )
-            );
-            foreach (var role in new[] { "gateway", "consumers", "sagas" })
+            replication = await ReplicationAsync();
+            if (targets.Faults.Contains("rabbitmq-node"))
+            {
+                rows.Add(
+                    await UnderLoadAsync(
+                        "kill -9 RabbitMQ node 1 of 3",
+                        clustered,
+                        simulator,
+                        () => _clusters.KillRabbitMqNodeAsync(1),
+                        () => _clusters.StartRabbitMqNodeAsync(1)
+                    )
+                );
+            }
+
+            if (targets.Faults.Contains("redis-master"))
+            {
+                var master = await ClusterControl.RedisMasterOfAsync(targets.RedisClusterSeeds, "gitlabbus:{webhooks}:deliveries");
+                rows.Add(
+                    await UnderLoadAsync(
+                        $"kill -9 the Redis master on {master} (the delivery log's)",
+                        clustered,
+                        simulator,
+                        () => _clusters.KillRedisNodeAsync(master),
+                        () => _clusters.StartRedisNodeAsync(master)
+                    )
+                );
+            }
+
+            foreach (var role in new[] { "gateway", "consumers", "sagas" }.Where(targets.Faults.Contains))
             {
                 rows.Add(
                     await UnderLoadAsync(
@@ -96,6 +121,11 @@ public sealed class ChaosSuite(ChaosTargets targets)
                     )
                 );
             }
+        }
+
+        if (!targets.Faults.Contains("broker-restart"))
+        {
+            return (rows, replication);
         }
 
         await BenchSettings.ResetVirtualHostAsync(targets.SingleManagementUrl, VirtualHost);
@@ -113,12 +143,30 @@ public sealed class ChaosSuite(ChaosTargets targets)
                         await _clusters.StopRabbitMqNodeAsync(4);
                         await _clusters.StartRabbitMqNodeAsync(4);
                     },
-                    () => Task.CompletedTask
+                    () => Task.CompletedTask,
+                    operatorRestart: true
                 )
             );
         }
 
-        return rows;
+        return (rows, replication);
+    }
+
+    /// <summary>Every queue of the chaos vhost as the cluster's management API lists it.</summary>
+    private async Task<Replication> ReplicationAsync()
+    {
+        using var management = new HttpClient { BaseAddress = new Uri(targets.ClusterManagementUrl) };
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))
+        );
+        var queues = await management.GetFromJsonAsync<JsonElement[]>($"/api/queues/{VirtualHost}");
+        var quorum = queues!.Where(queue => queue.GetProperty("type").GetString() == "quorum").ToList();
+        return new Replication(
+            quorum.Count,
+            quorum.Count == 0 ? 0 : quorum.Min(queue => queue.GetProperty("members").GetArrayLength()),
+            queues!.Length - quorum.Count
+        );
     }
 
     private string RedisClusterUrl => $"redis://{targets.RedisClusterSeeds}";
@@ -128,7 +176,8 @@ public sealed class ChaosSuite(ChaosTargets targets)
         BenchDeployment deployment,
         BenchSimulator simulator,
         Func<Task> inject,
-        Func<Task> restore
+        Func<Task> restore,
+        bool operatorRestart = false
     )
     {
         using var gateway = BenchDeployment.CreateClient(64);
@@ -144,6 +193,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         await Task.Delay(Before);
         var faultAt = load.Now;
         await inject();
+        var down = operatorRestart ? load.Now - faultAt : TimeSpan.Zero;
         await Task.Delay(After);
         stopOffering.Cancel();
         await offering;
@@ -160,7 +210,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         await restore();
 
         var lost = load.Deliveries.Values.Count(delivery => delivery.RoutedSeenAt is null);
-        var recovery = Recovery(load, faultAt);
+        var recovery = Recovery(load, faultAt + down);
         var problems = new List<string>();
         if (!applied.Finished)
         {
@@ -184,6 +234,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
 
         return new Row(
             fault,
+            down,
             load.Answers.Count(answer => answer.Status is 202 or 200),
             load.Answers.Count(answer => answer.Status == 503),
             load.Answers.Count(answer => answer.Status is not (202 or 200 or 503)),
@@ -226,17 +277,23 @@ public sealed class ChaosSuite(ChaosTargets targets)
         return $"redis://{targets.SingleRedis}/{SingleRedisDatabase}";
     }
 
-    public static void Print(IReadOnlyList<Row> rows)
+    public static void Print(IReadOnlyList<Row> rows, Replication replication)
     {
         Console.WriteLine(
             $"GitLabBus chaos suite: {Environment.ProcessorCount} cores, {WebhooksPerSecond} webhooks/s offered and a backlog apply of"
                 + $" {IssuesPerApply} issues through each fault, on loopback"
         );
-        Console.WriteLine($"  {"fault", -52} {"202", 6} {"503", 5} {"no answer", 9} {"lost", 5} {"duplicates", 10} {"recovery s", 10}");
+        Console.WriteLine(
+            $"  on the three-node cluster: {replication.QuorumQueues} quorum queues, each on at least {replication.FewestMembers} nodes"
+                + $" ({replication.OtherQueues} other queues)"
+        );
+        Console.WriteLine(
+            $"  {"fault", -52} {"down s", 6} {"202", 6} {"503", 5} {"no answer", 9} {"lost", 5} {"duplicates", 10} {"recovery s", 10}"
+        );
         foreach (var row in rows)
         {
             Console.WriteLine(
-                $"  {row.Fault, -52} {row.Accepted, 6} {row.Unavailable, 5} {row.Unanswered, 9} {row.Lost, 5} {row.Duplicates, 10}"
+                $"  {row.Fault, -52} {row.Down.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 6} {row.Accepted, 6} {row.Unavailable, 5} {row.Unanswered, 9} {row.Lost, 5} {row.Duplicates, 10}"
                     + $" {row.Recovery.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 10}"
                     + (row.Problem is null ? "" : $"  ({row.Problem})")
             );
@@ -248,6 +305,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         );
     }
 
-    public static bool Passed(IReadOnlyList<Row> rows) =>
-        rows.All(row => row.Lost == 0 && row.Duplicates == 0 && row.Recovery <= MaxRecovery && row.Problem is null);
+    public static bool Passed(IReadOnlyList<Row> rows, Replication replication) =>
+        replication.FewestMembers == 3
+        && rows.All(row => row.Lost == 0 && row.Duplicates == 0 && row.Recovery <= MaxRecovery && row.Problem is null);
 }
