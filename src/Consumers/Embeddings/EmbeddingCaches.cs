@@ -86,7 +86,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         var stale = (await database.HashKeysAsync(EmbeddingKeys.Titles(projectId))).Select(id => id.ToString()).ToHashSet();
         // Vectors cached before their records were kept have none: on a single server the contract's keys are looked for too.
         // A cluster is never scanned across its keyspace; it started with records beside every vector.
-        if (redis.GetServers() is [{ IsReplica: false, ServerType: not ServerType.Cluster } server])
+        if (!Clustered && redis.GetServers() is [{ IsReplica: false } server])
         {
             var prefix = EmbeddingKeys.Key(projectId, "");
             await foreach (var key in server.KeysAsync(database.Database, prefix + "*", pageSize: Page).WithCancellation(cancellationToken))
@@ -157,7 +157,7 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         }
     }
 
-    private static async Task<IReadOnlyList<CachedTitle>> WithVectorsAsync(
+    private async Task<IReadOnlyList<CachedTitle>> WithVectorsAsync(
         IDatabase database,
         ScopedProject projectId,
         List<(string Id, TitleRecord Record)> page
@@ -172,14 +172,23 @@ public sealed class RedisEmbeddingCache(IConnectionMultiplexer redis) : IEmbeddi
         ];
     }
 
-    /// <summary>One GET per vector in one pipelined batch: an MGET would span slots on a cluster.</summary>
-    private static async Task<RedisValue[]> VectorsAsync(IDatabase database, ScopedProject projectId, IReadOnlyList<string> workItemIds)
+    /// <summary>One MGET on a single server; on a cluster, where an MGET would span slots, one GET per vector in one pipelined
+    /// batch.</summary>
+    private async Task<RedisValue[]> VectorsAsync(IDatabase database, ScopedProject projectId, IReadOnlyList<string> workItemIds)
     {
+        if (!Clustered)
+        {
+            return await database.StringGetAsync([.. workItemIds.Select(id => (RedisKey)EmbeddingKeys.Key(projectId, id))]);
+        }
+
         var batch = database.CreateBatch();
         var reads = workItemIds.Select(id => batch.StringGetAsync(EmbeddingKeys.Key(projectId, id))).ToArray();
         batch.Execute();
         return await Task.WhenAll(reads);
     }
+
+    /// <summary>Asked each time: the multiplexer learns what it is connected to only once it is.</summary>
+    private bool Clustered => redis.GetServers().Any(server => server.ServerType == ServerType.Cluster);
 
     private static TitleRecord? Recorded(RedisValue value) =>
         value.IsNull ? null : JsonSerializer.Deserialize<TitleRecord>(value.ToString(), RecordJson);
