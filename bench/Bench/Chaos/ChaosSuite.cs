@@ -87,7 +87,6 @@ public sealed class ChaosSuite(ChaosTargets targets)
                 rows.Add(
                     await UnderLoadAsync(
                         "kill -9 RabbitMQ node 1 of 3",
-                        clustered,
                         simulator,
                         () => _clusters.KillRabbitMqNodeAsync(1),
                         () => _clusters.StartRabbitMqNodeAsync(1)
@@ -101,7 +100,6 @@ public sealed class ChaosSuite(ChaosTargets targets)
                 rows.Add(
                     await UnderLoadAsync(
                         $"kill -9 the Redis master on {master} (the delivery log's)",
-                        clustered,
                         simulator,
                         () => _clusters.KillRedisNodeAsync(master),
                         () => _clusters.StartRedisNodeAsync(master)
@@ -114,7 +112,6 @@ public sealed class ChaosSuite(ChaosTargets targets)
                 rows.Add(
                     await UnderLoadAsync(
                         $"kill -9 the {role} process (restarted)",
-                        clustered,
                         simulator,
                         () => clustered.KillAndRestartAsync(role),
                         () => Task.CompletedTask
@@ -136,7 +133,6 @@ public sealed class ChaosSuite(ChaosTargets targets)
             rows.Add(
                 await UnderLoadAsync(
                     "restart the single-node broker",
-                    single,
                     simulator,
                     async () =>
                     {
@@ -173,7 +169,6 @@ public sealed class ChaosSuite(ChaosTargets targets)
 
     private async Task<Row> UnderLoadAsync(
         string fault,
-        BenchDeployment deployment,
         BenchSimulator simulator,
         Func<Task> inject,
         Func<Task> restore,
