@@ -24,7 +24,7 @@ hosts_log="${TMPDIR:-/tmp}/gitlabbus-chaos-hosts.log"
 log "running the faults (the hosts' own logs go to $hosts_log)"
 set +e
 dotnet bench/Bench/bin/Release/net10.0/GitLabBus.Bench.dll --scenario chaos --repository "$repo" \
-  --cluster-rabbitmq "amqp://guest:guest@$(printf '127.0.0.1:%s,' "${rabbitmq_cluster_ports[@]}" | sed 's/,$//')/gitlabbus-chaos" \
+  --cluster-rabbitmq "$(rabbitmq_cluster_url gitlabbus-chaos)" \
   --cluster-management "http://127.0.0.1:$((rabbitmq_cluster_ports[0] + 10000))" \
   --redis-cluster "$(redis_cluster_seeds)" \
   --single-rabbitmq "amqp://guest:guest@127.0.0.1:${rabbitmq_node_ports[3]}/gitlabbus-chaos" \

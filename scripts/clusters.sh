@@ -30,10 +30,6 @@ case "${1:-}" in
   start-rabbitmq) start_rabbitmq_node "$2" ;;
   stop-rabbitmq) as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$2")" stop >/dev/null ;;
   kill-redis) kill_redis_node "$2" ;;
-  start-redis)
-    start_redis_node "$2"
-    for _ in $(seq 1 300); do redis_cluster_ready && exit 0; sleep 0.1; done
-    log "the Redis Cluster did not become ready again"; exit 1
-    ;;
+  start-redis) start_redis_node "$2" && await_redis_cluster 300 ;;
   *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

@@ -119,6 +119,23 @@ public sealed class BenchDeployment : IAsyncDisposable
         );
     }
 
+    /// <summary>A push hook for the gateway as GitLab posts it, with the deployment's webhook secret; GitLab keeps
+    /// <paramref name="idempotencyKey"/> (and the event UUID) the same when it retries.</summary>
+    public static HttpRequestMessage PushHookRequest(byte[] body, string idempotencyKey, string? eventUuid = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Gitlab-Event", "Push Hook");
+        request.Headers.Add("X-Gitlab-Token", Secret);
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (eventUuid is not null)
+        {
+            request.Headers.Add("X-Gitlab-Event-UUID", eventUuid);
+        }
+
+        return request;
+    }
+
     /// <summary>An HTTP client for the gateway with an admin bearer token.</summary>
     public static HttpClient CreateClient(int maxConnections)
     {

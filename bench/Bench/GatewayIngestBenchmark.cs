@@ -11,7 +11,6 @@ namespace GitLabBus.Bench;
 /// </summary>
 public sealed class GatewayIngestBenchmark(BenchSettings settings)
 {
-    private const string Secret = "bench-webhook-secret";
     private const int GatewayPort = 18080;
     private const int ConsumersPort = 18081;
 
@@ -38,7 +37,7 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         {
             ["RABBITMQ_URL"] = settings.RabbitMqUrl,
             ["REDIS_URL"] = $"redis://{settings.RedisEndpoint}/9",
-            ["GITLAB_WEBHOOK_SECRET"] = Secret,
+            ["GITLAB_WEBHOOK_SECRET"] = BenchDeployment.Secret,
             ["LOCAL_JWT_SECRET"] = "bench-jwt-secret-0123456789abcdef0123456789",
             ["LOG_LEVEL"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Information",
         };
@@ -177,16 +176,8 @@ public sealed class GatewayIngestBenchmark(BenchSettings settings)
         }
     }
 
-    private static HttpRequestMessage Delivery(byte[] body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Gitlab-Event", "Push Hook");
-        request.Headers.Add("X-Gitlab-Token", Secret);
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Gitlab-Event-UUID", Guid.NewGuid().ToString());
-        return request;
-    }
+    private static HttpRequestMessage Delivery(byte[] body) =>
+        BenchDeployment.PushHookRequest(body, Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
 
     /// <summary>A push event of the size GitLab sends for a two-commit push (about 2.5 KB).</summary>
     private static string SamplePushPayload()

@@ -13,10 +13,11 @@ started_rabbitmq_cluster=false
 started_redis_cluster=false
 started_rabbitmq_single=false
 
+# The cluster's RABBITMQ_URL for vhost $1 (default gitlabbus).
 rabbitmq_cluster_url() {
   local nodes
   nodes="$(printf '127.0.0.1:%s,' "${rabbitmq_cluster_ports[@]}")"
-  echo "amqp://guest:guest@${nodes%,}/gitlabbus"
+  echo "amqp://guest:guest@${nodes%,}/${1:-gitlabbus}"
 }
 
 redis_cluster_seeds() {
@@ -27,7 +28,7 @@ redis_cluster_seeds() {
 
 rabbitmq_node_name() { echo "gitlabbus-$1@localhost"; }
 
-# Starts node N (1-3) detached, with the data it had if it ran before.
+# Starts node N (1-4) detached, with the data it had if it ran before.
 start_rabbitmq_node() {
   local n=$1 port=${rabbitmq_node_ports[$(($1 - 1))]} dir="$cluster_dir/rabbitmq-$1"
   mkdir -p "$dir"
@@ -54,6 +55,17 @@ CONF
   $booted || { log "RabbitMQ node $n did not start; see $dir/log"; return 1; }
 }
 
+# Creates vhost gitlabbus on node $1 (kept if it exists) with every permission for guest.
+grant_gitlabbus_vhost() {
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$1")" add_vhost gitlabbus >/dev/null 2>&1 || true
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$1")" set_permissions -p gitlabbus guest '.*' '.*' '.*' >/dev/null
+}
+
+# A clean stop of node $1, or SIGKILL when it does not answer.
+stop_rabbitmq_node() {
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$1")" stop >/dev/null 2>&1 || kill_rabbitmq_node "$1"
+}
+
 # SIGKILL, as a crashed machine ends a node: no clean leave, no flushed state.
 kill_rabbitmq_node() {
   local pid
@@ -77,11 +89,8 @@ start_rabbitmq_cluster() {
     as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$n")" join_cluster "$(rabbitmq_node_name 1)" >/dev/null
     as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$n")" start_app >/dev/null
   done
-  local first
-  first="$(rabbitmq_node_name 1)"
-  as_root rabbitmqctl -q -n "$first" add_vhost gitlabbus >/dev/null 2>&1 || true
-  as_root rabbitmqctl -q -n "$first" set_permissions -p gitlabbus guest '.*' '.*' '.*' >/dev/null
-  as_root rabbitmqctl -q -n "$first" cluster_status --formatter json | grep -q "$(rabbitmq_node_name 3)" \
+  grant_gitlabbus_vhost 1
+  as_root rabbitmqctl -q -n "$(rabbitmq_node_name 1)" cluster_status --formatter json | grep -q "$(rabbitmq_node_name 3)" \
     || { log "the RabbitMQ nodes did not form one cluster"; return 1; }
 }
 
@@ -92,13 +101,12 @@ start_rabbitmq_single() {
   as_root rm -rf "$cluster_dir/rabbitmq-4"
   started_rabbitmq_single=true
   start_rabbitmq_node 4 || return 1
-  as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" add_vhost gitlabbus >/dev/null 2>&1 || true
-  as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" set_permissions -p gitlabbus guest '.*' '.*' '.*' >/dev/null
+  grant_gitlabbus_vhost 4
 }
 
 stop_rabbitmq_cluster() {
   local n
-  for n in 3 2 1; do as_root rabbitmqctl -q -n "$(rabbitmq_node_name "$n")" stop >/dev/null 2>&1 || kill_rabbitmq_node "$n"; done
+  for n in 3 2 1; do stop_rabbitmq_node "$n"; done
 }
 
 # Starts the cluster-mode server on PORT detached; its nodes.conf keeps its identity across a kill.
@@ -131,6 +139,12 @@ redis_cluster_ready() {
   done
 }
 
+# Waits until redis_cluster_ready, for $1 tenths of a second (default 200).
+await_redis_cluster() {
+  for _ in $(seq 1 "${1:-200}"); do redis_cluster_ready && return 0; sleep 0.1; done
+  log "the Redis Cluster did not become ready"; return 1
+}
+
 start_redis_cluster() {
   if listening "${redis_cluster_ports[0]}"; then
     log "reusing the Redis Cluster already listening on ${redis_cluster_ports[0]}"
@@ -146,8 +160,7 @@ start_redis_cluster() {
   done
   redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$cluster_dir/redis-create.log" 2>&1 \
     || { log "redis-cli --cluster create failed:"; cat "$cluster_dir/redis-create.log"; return 1; }
-  for _ in $(seq 1 200); do redis_cluster_ready && return 0; sleep 0.1; done
-  log "the Redis Cluster did not become ready"; return 1
+  await_redis_cluster
 }
 
 stop_redis_cluster() {
@@ -159,7 +172,5 @@ stop_redis_cluster() {
 stop_started_clusters() {
   if $started_redis_cluster; then log "stopping the Redis Cluster"; stop_redis_cluster; fi
   if $started_rabbitmq_cluster; then log "stopping the RabbitMQ cluster"; stop_rabbitmq_cluster; fi
-  if $started_rabbitmq_single; then
-    as_root rabbitmqctl -q -n "$(rabbitmq_node_name 4)" stop >/dev/null 2>&1 || kill_rabbitmq_node 4
-  fi
+  if $started_rabbitmq_single; then stop_rabbitmq_node 4; fi
 }

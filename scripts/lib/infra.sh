@@ -80,5 +80,3 @@ start_redis() {
     log "Redis did not answer"; return 1
   fi
 }
-
-

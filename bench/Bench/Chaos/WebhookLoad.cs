@@ -111,11 +111,7 @@ public sealed class WebhookLoad(HttpClient gateway, int perSecond)
 
     private async Task<(int Status, string? DeliveryId)> SendAsync(string key, byte[] body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/gitlab") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Gitlab-Event", "Push Hook");
-        request.Headers.Add("X-Gitlab-Token", BenchDeployment.Secret);
-        request.Headers.Add("Idempotency-Key", key);
+        using var request = BenchDeployment.PushHookRequest(body, key);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
