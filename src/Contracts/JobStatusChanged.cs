@@ -18,4 +18,7 @@ public record JobStatusChanged
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public double? DurationSeconds { get; init; }
+
+    /// <summary>The organisation whose GitLab sent the hook (its webhook endpoint); null for the served GitLab.</summary>
+    public string? OrgId { get; init; }
 }

@@ -23,6 +23,9 @@ public record PipelineStatusChanged
     public DateTimeOffset? FinishedAt { get; init; }
     public double? DurationSeconds { get; init; }
     public string? Url { get; init; }
+
+    /// <summary>The organisation whose GitLab sent the hook (its webhook endpoint); null for the served GitLab.</summary>
+    public string? OrgId { get; init; }
 }
 
 /// <summary>One job of a pipeline as the Pipeline Hook (or GitLab's jobs API) lists it.</summary>

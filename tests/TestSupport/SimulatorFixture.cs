@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
 using GitLabBus.GitLab;
 using GitLabBus.Simulator;
+using GitLabBus.Simulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +28,17 @@ public sealed class SimulatorFixture : IAsyncLifetime
     }
 
     /// <summary>Where the simulator keeps its projects' repositories while it runs.</summary>
-    public string RepositoriesFolder => _simulator.Services.GetRequiredService<GitLabBus.Simulator.State.SimStore>().Repositories.Root;
+    public string RepositoriesFolder => Store.Repositories.Root;
+
+    /// <summary>The hook events of this simulator's projects from now on, whatever hooks it has, in the order it made them.</summary>
+    public ChannelReader<SimHookEvent> HookEvents()
+    {
+        var events = Channel.CreateUnbounded<SimHookEvent>();
+        Store.Emitted += hookEvent => events.Writer.TryWrite(hookEvent);
+        return events.Reader;
+    }
+
+    private SimStore Store => _simulator.Services.GetRequiredService<SimStore>();
 
     public async Task InitializeAsync()
     {

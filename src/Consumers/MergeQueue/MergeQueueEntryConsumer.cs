@@ -33,16 +33,16 @@ public sealed partial class MergeQueueEntryConsumer(
 
     public Task Consume(ConsumeContext<MergeRequestChanged> context) => EnterAsync(context, context.Message, orgId: null);
 
-    public Task Consume(ConsumeContext<PipelineStatusChanged> context) => EnterAsync(context, context.Message, orgId: null);
+    // An organisation's pipeline hooks come typed too, with its id (the router), since the pipeline monitor follows them.
+    public Task Consume(ConsumeContext<PipelineStatusChanged> context) => EnterAsync(context, context.Message, context.Message.OrgId);
 
     public Task Consume(ConsumeContext<NoteAdded> context) => EnterAsync(context, context.Message, orgId: null);
 
     public Task Consume(ConsumeContext<OrgWebhookReceived> context) =>
-        WebhookRouter.RouteForOrganisation(context.Message, WebhookKind.MergeRequest, WebhookKind.Note, WebhookKind.Pipeline) switch
+        WebhookRouter.RouteForOrganisation(context.Message, WebhookKind.MergeRequest, WebhookKind.Note) switch
         {
             MergeRequestChanged change => EnterAsync(context, change, context.Message.OrgId),
             NoteAdded note => EnterAsync(context, note, context.Message.OrgId),
-            PipelineStatusChanged pipeline => EnterAsync(context, pipeline, context.Message.OrgId),
             _ => Task.CompletedTask,
         };
 

@@ -23,8 +23,8 @@ public static class WebhookRouter
         {
             WebhookKind.MergeRequest => MergeRequest(webhook.DeliveryId, payload),
             WebhookKind.Note => Note(webhook.DeliveryId, payload),
-            WebhookKind.Pipeline => Pipeline(webhook.DeliveryId, payload),
-            WebhookKind.Job => Job(webhook.DeliveryId, payload),
+            WebhookKind.Pipeline => Pipeline(webhook.DeliveryId, payload) with { OrgId = webhook.OrgId },
+            WebhookKind.Job => Job(webhook.DeliveryId, payload) with { OrgId = webhook.OrgId },
             WebhookKind.Issue => Issue(webhook.DeliveryId, payload),
             WebhookKind.Push => Push(webhook.DeliveryId, payload),
             _ => null,

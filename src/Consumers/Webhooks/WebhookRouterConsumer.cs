@@ -20,28 +20,7 @@ public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
 
         if (webhook.OrgId is { } org)
         {
-            // An organisation's project ids and merge requests are of its own GitLab: the typed events would have the
-            // capabilities act on the gateway's GitLab instead. Its deliveries feed its task links only (TaskLinkHookConsumer).
-            await context.Publish(
-                new OrgWebhookReceived
-                {
-                    DeliveryId = webhook.DeliveryId,
-                    OrgId = org,
-                    EventName = webhook.EventName,
-                    Payload = webhook.Payload,
-                },
-                context.CancellationToken
-            );
-            await context.Publish(
-                new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = [nameof(OrgWebhookReceived)] },
-                context.CancellationToken
-            );
-            logger.LogInformation(
-                "Delivery {DeliveryId} ({EventName}) is organisation {OrgId}'s; it refreshes its task links only",
-                webhook.DeliveryId,
-                webhook.EventName,
-                org
-            );
+            await RouteForOrganisationAsync(context, webhook, org);
             return;
         }
 
@@ -69,6 +48,40 @@ public sealed class WebhookRouterConsumer(ILogger<WebhookRouterConsumer> logger)
             webhook.EventName,
             eventType.Name,
             webhook.Replayed ? " (replay)" : ""
+        );
+    }
+
+    /// <summary>
+    /// An organisation's project ids and merge requests are of its own GitLab: typed events would have the capabilities act on
+    /// the gateway's GitLab instead, so its deliveries go on as <see cref="OrgWebhookReceived"/> to the capabilities that act
+    /// there (task links, reviews, the merge queue's entry). Its pipeline and job hooks go typed as well, with its id, for the
+    /// pipeline monitor, which follows an organisation's pipelines at its GitLab.
+    /// </summary>
+    private async Task RouteForOrganisationAsync(ConsumeContext context, WebhookReceived webhook, string org)
+    {
+        var delivery = new OrgWebhookReceived
+        {
+            DeliveryId = webhook.DeliveryId,
+            OrgId = org,
+            EventName = webhook.EventName,
+            Payload = webhook.Payload,
+        };
+        var typed = WebhookRouter.RouteForOrganisation(delivery, WebhookKind.Pipeline, WebhookKind.Job);
+        List<string> routedTo = [nameof(OrgWebhookReceived)];
+        if (typed is not null)
+        {
+            await context.Publish(typed, typed.GetType(), context.CancellationToken);
+            routedTo.Add(typed.GetType().Name);
+        }
+
+        await context.Publish(delivery, context.CancellationToken);
+        await context.Publish(new WebhookRouted { DeliveryId = webhook.DeliveryId, RoutedTo = routedTo }, context.CancellationToken);
+        logger.LogInformation(
+            "Delivery {DeliveryId} ({EventName}) is organisation {OrgId}'s; routed as {EventTypes}",
+            webhook.DeliveryId,
+            webhook.EventName,
+            org,
+            routedTo
         );
     }
 }

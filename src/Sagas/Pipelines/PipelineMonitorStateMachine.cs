@@ -11,8 +11,8 @@ namespace GitLabBus.Sagas.Pipelines;
 /// Once GitLab says the pipeline is final it polls once more (<c>Settling</c>) to learn every bridge's pipeline,
 /// waits for them (<c>WaitingForDownstream</c>), and finishes when all of them finished,
 /// publishing <see cref="PipelineFinished"/>. No final status within the maximum wait ends it as <c>timed_out</c>.
-/// An organisation's pipeline (<see cref="PipelineMonitorState.OrgId"/>) is followed by polls of its GitLab alone: its webhooks
-/// feed its task links, not the typed events.
+/// An organisation's pipeline (<see cref="PipelineMonitorState.OrgId"/>) is polled at its GitLab, and its hooks (through the
+/// organisation's webhook endpoint) drive it as the served GitLab's do.
 /// A finished monitor stays a while (<c>Finished</c>) so late or repeated webhooks are ignored rather than
 /// starting it again; a retry through our API resumes it.
 /// </summary>
@@ -36,8 +36,14 @@ public sealed class PipelineMonitorStateMachine : MassTransitStateMachine<Pipeli
             () => MonitoringRequested,
             e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId))
         );
-        Event(() => StatusChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
-        Event(() => JobChanged, e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId)));
+        Event(
+            () => StatusChanged,
+            e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId))
+        );
+        Event(
+            () => JobChanged,
+            e => e.CorrelateById(m => PipelineCorrelation.For(m.Message.ProjectId, m.Message.PipelineId, m.Message.OrgId))
+        );
         Event(
             () => Polled,
             e =>

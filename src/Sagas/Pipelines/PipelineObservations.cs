@@ -49,6 +49,7 @@ public static class PipelineObservations
     public static bool Apply(this PipelineMonitorState monitor, PipelineStatusChanged changed)
     {
         monitor.Identify(changed.ProjectId, changed.PipelineId);
+        monitor.OrgId ??= changed.OrgId;
         monitor.WebhookUpdates++;
         monitor.UpstreamProjectId ??= changed.UpstreamProjectId;
         monitor.UpstreamPipelineId ??= changed.UpstreamPipelineId;
@@ -62,6 +63,7 @@ public static class PipelineObservations
     public static bool Apply(this PipelineMonitorState monitor, JobStatusChanged changed)
     {
         monitor.Identify(changed.ProjectId, changed.PipelineId);
+        monitor.OrgId ??= changed.OrgId;
         monitor.WebhookUpdates++;
         var moved =
             monitor.Describe(changed.Ref, changed.Sha)

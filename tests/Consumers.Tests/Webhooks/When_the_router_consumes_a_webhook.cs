@@ -50,7 +50,7 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_route_an_organisations_delivery_to_its_task_links_only_since_its_projects_are_of_another_GitLab()
+    public async Task Should_route_an_organisations_delivery_as_its_own_since_its_projects_are_of_another_GitLab()
     {
         var delivery = Delivery("Merge Request Hook", GitLabFixtures.Read("merge_request.json")) with { OrgId = "acme" };
 
@@ -66,6 +66,42 @@ public sealed class When_the_router_consumes_a_webhook : IAsyncLifetime
             .FirstOrDefault();
         Assert.Equal(("acme", "Merge Request Hook"), (passedOn!.Context.Message.OrgId, passedOn.Context.Message.EventName));
         Assert.False(await Harness.Published.Any<MergeRequestChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
+    }
+
+    [Theory]
+    [InlineData("Pipeline Hook", "pipeline.json", nameof(PipelineStatusChanged))]
+    [InlineData("Job Hook", "job.json", nameof(JobStatusChanged))]
+    public async Task Should_route_an_organisations_pipeline_and_job_hooks_typed_with_its_id_for_its_pipeline_monitors(
+        string eventName,
+        string fixture,
+        string eventType
+    )
+    {
+        var delivery = Delivery(eventName, GitLabFixtures.Read(fixture)) with { OrgId = "acme" };
+
+        await Harness.Bus.Publish(delivery);
+
+        var routed = await Harness
+            .Published.SelectAsync<WebhookRouted>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+            .FirstOrDefault();
+        Assert.NotNull(routed);
+        Assert.Equal([nameof(OrgWebhookReceived), eventType], routed.Context.Message.RoutedTo);
+        Assert.True(await Harness.Published.Any<OrgWebhookReceived>(m => m.Context.Message.DeliveryId == delivery.DeliveryId));
+        var orgOfTyped =
+            eventType == nameof(PipelineStatusChanged)
+                ? (
+                    await Harness
+                        .Published.SelectAsync<PipelineStatusChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId)
+                        .First()
+                )
+                    .Context
+                    .Message
+                    .OrgId
+                : (await Harness.Published.SelectAsync<JobStatusChanged>(m => m.Context.Message.DeliveryId == delivery.DeliveryId).First())
+                    .Context
+                    .Message
+                    .OrgId;
+        Assert.Equal("acme", orgOfTyped);
     }
 
     [Fact]

@@ -57,7 +57,10 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
         Assert.Equal("completed", operation.GetProperty("status").GetString());
         var pipelineId = operation.GetProperty("result").GetProperty("pipeline_id").GetInt64();
 
-        var pipeline = await FinishedAsync(pipelineId);
+        var pipeline = await _owner.MonitorFinishedAsync(
+            $"/api/orgs/{Org}/gitlab/projects/1/pipelines/{pipelineId}",
+            TimeSpan.FromSeconds(30)
+        );
         var variables = await _orgApi.GetFromJsonAsync<JsonElement>($"/api/v4/projects/1/pipelines/{pipelineId}/variables");
         var jobs = await (await _owner.GetAsync($"/api/orgs/{Org}/gitlab/projects/1/pipelines/{pipelineId}/jobs")).JsonAsync();
         using var trace = await _owner.GetAsync($"/api/orgs/{Org}/gitlab/projects/1/jobs/{jobs[0].GetProperty("id").GetInt64()}/trace");
@@ -88,22 +91,5 @@ public sealed class When_an_organisations_pipeline_runs_at_its_own_GitLab : ICla
 
         Assert.Equal(HttpStatusCode.NotFound, seen.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, triggered.StatusCode);
-    }
-
-    private async Task<JsonElement> FinishedAsync(long pipelineId)
-    {
-        var pipeline = default(JsonElement);
-        var finished = await GitLabDelivery.EventuallyAsync(
-            async () =>
-            {
-                pipeline = await (await _owner.GetAsync($"/api/orgs/{Org}/gitlab/projects/1/pipelines/{pipelineId}")).JsonAsync();
-                return pipeline.TryGetProperty("tracked_state", out var tracked)
-                    && tracked.ValueKind == JsonValueKind.Object
-                    && tracked.GetProperty("state").GetString() == "Finished";
-            },
-            TimeSpan.FromSeconds(30)
-        );
-        Assert.True(finished, $"the monitor of pipeline {pipelineId} never finished: {pipeline}");
-        return pipeline;
     }
 }

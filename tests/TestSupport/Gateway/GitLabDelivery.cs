@@ -75,6 +75,27 @@ public static class GitLabDelivery
         return operation;
     }
 
+    /// <summary>A pipeline as <paramref name="pipelinePath"/> (a gateway's <c>…/pipelines/{id}</c>) answers it once its monitor
+    /// is <c>Finished</c> (fails the test when it is not within <paramref name="within"/>).</summary>
+    public static async Task<JsonElement> MonitorFinishedAsync(this HttpClient client, string pipelinePath, TimeSpan? within = null)
+    {
+        var pipeline = default(JsonElement);
+        Assert.True(
+            await EventuallyAsync(
+                async () =>
+                {
+                    pipeline = await (await client.GetAsync(pipelinePath)).JsonAsync();
+                    return pipeline.TryGetProperty("tracked_state", out var tracked)
+                        && tracked.ValueKind == JsonValueKind.Object
+                        && tracked.GetProperty("state").GetString() == "Finished";
+                },
+                within
+            ),
+            $"the monitor of {pipelinePath} never finished: {pipeline}"
+        );
+        return pipeline;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; the condition is the fact waited on.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
