@@ -6,7 +6,7 @@ using MassTransit;
 namespace GitLabBus.Gateway.Bus;
 
 /// <summary>An operation started from HTTP: accepted only once its work is safely queued (<see cref="OperationLauncher"/>).</summary>
-public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
+public sealed class OperationStarter(OperationLauncher launcher, IBus bus, ConfirmWatchdog? watchdog = null)
 {
     /// <summary>A command with no operation to follow: null once the broker confirmed it, else the <c>503</c> to answer.</summary>
     public async Task<IResult?> PublishAsync<T>(T message, CancellationToken cancellationToken)
@@ -14,7 +14,7 @@ public sealed class OperationStarter(OperationLauncher launcher, IBus bus)
     {
         try
         {
-            await bus.PublishConfirmedAsync(message, cancellationToken);
+            await bus.PublishConfirmedAsync(message, watchdog, cancellationToken);
             return null;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

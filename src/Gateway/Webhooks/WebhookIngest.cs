@@ -19,7 +19,8 @@ public sealed class WebhookIngest(
     WebhookSettings settings,
     TimeProvider clock,
     WebhookMetrics metrics,
-    ILogger<WebhookIngest> logger
+    ILogger<WebhookIngest> logger,
+    ConfirmWatchdog? watchdog = null
 )
 {
     public async Task<IngestResult> AcceptAsync(IncomingWebhook incoming, CancellationToken cancellationToken)
@@ -112,11 +113,9 @@ public sealed class WebhookIngest(
 
     private async Task<bool> TryPublishAsync(WebhookReceived message, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.PublishTimeout);
         try
         {
-            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+            await bus.PublishConfirmedAsync(message, watchdog, cancellationToken, settings.PublishTimeout);
             return true;
         }
         catch (Exception failure)

@@ -29,7 +29,16 @@ public static class BusRegistration
         this IServiceCollection services,
         BusSettings settings,
         params Action<IBusRegistrationConfigurator>[] roles
-    ) => services.AddMassTransit(x => Configure(x, settings, roles));
+    ) =>
+        services
+            .AddSingleton(provider => new ConfirmWatchdog(
+                provider.GetRequiredService<IBusControl>(),
+                // In memory a publish is never left unconfirmed by a broker.
+                settings.InMemory ? TimeSpan.Zero : settings.ConfirmWatchdogAfter,
+                provider.GetService<TimeProvider>() ?? TimeProvider.System,
+                provider.GetRequiredService<ILogger<ConfirmWatchdog>>()
+            ))
+            .AddMassTransit(x => Configure(x, settings, roles));
 
     /// <summary>The registration itself, so MassTransit's test harness can run the very same bus.</summary>
     public static void Configure(IBusRegistrationConfigurator x, BusSettings settings, params Action<IBusRegistrationConfigurator>[] roles)

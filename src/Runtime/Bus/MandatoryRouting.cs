@@ -12,15 +12,32 @@ public static class MandatoryRouting
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Publishes <paramref name="message"/> mandatory and waits for the broker's confirmation, at most five seconds: what a
-    /// caller answering a person does before saying "accepted". Throws when it was not confirmed.
+    /// Publishes <paramref name="message"/> mandatory and waits for the broker's confirmation, at most <paramref name="within"/>
+    /// (five seconds unless given): what a caller answering a person does before saying "accepted". Throws when it was not
+    /// confirmed. The <paramref name="watchdog"/>, when given, learns of every confirm and every confirm that did not come.
     /// </summary>
-    public static async Task PublishConfirmedAsync<T>(this IPublishEndpoint bus, T message, CancellationToken cancellationToken)
+    public static async Task PublishConfirmedAsync<T>(
+        this IPublishEndpoint bus,
+        T message,
+        ConfirmWatchdog? watchdog,
+        CancellationToken cancellationToken,
+        TimeSpan? within = null
+    )
         where T : class
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConfirmTimeout);
-        await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+        timeout.CancelAfter(within ?? ConfirmTimeout);
+        try
+        {
+            await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            watchdog?.NotConfirmed();
+            throw;
+        }
+
+        watchdog?.Confirmed();
     }
 
     public static void RequireRoute(this SendContext context)

@@ -10,7 +10,12 @@ namespace GitLabBus.Runtime.Operations;
 /// the broker, straight to the bus (not through a consumer's outbox: the caller is told only once the work is safely
 /// queued). A publish the broker does not confirm fails the operation as <c>bus_unavailable</c>.
 /// </summary>
-public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILogger<OperationLauncher> logger)
+public sealed class OperationLauncher(
+    IBus bus,
+    IOperationProgress progress,
+    ILogger<OperationLauncher> logger,
+    ConfirmWatchdog? watchdog = null
+)
 {
     /// <summary>True once the broker confirmed; false when it did not (the operation is then failed).</summary>
     /// <param name="owner">The project (and organisation) the work is for, recorded with the operation (who may read it).</param>
@@ -26,7 +31,7 @@ public sealed class OperationLauncher(IBus bus, IOperationProgress progress, ILo
         await progress.StartedAsync(operationId, kind, cancellationToken, owner);
         try
         {
-            await bus.PublishConfirmedAsync(message, cancellationToken);
+            await bus.PublishConfirmedAsync(message, watchdog, cancellationToken);
             return true;
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

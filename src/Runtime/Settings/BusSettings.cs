@@ -14,6 +14,10 @@ public sealed record BusSettings
     /// (default 60, 300, 900), before it goes to its <c>_error</c> queue; empty turns redelivery off.</summary>
     public IReadOnlyList<TimeSpan> RedeliveryIntervals { get; init; } = DefaultRedelivery;
 
+    /// <summary><c>BUS_CONFIRM_WATCHDOG_SECONDS</c> (default 10, 0 turns it off): how long the broker may confirm no publish that
+    /// waits for it, while the bus reports itself connected, before the process restarts its bus (see <c>ConfirmWatchdog</c>).</summary>
+    public TimeSpan ConfirmWatchdogAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     public bool InMemory => RabbitMq is null;
 
     private static readonly TimeSpan[] DefaultRedelivery = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
@@ -27,6 +31,7 @@ public sealed record BusSettings
             QuorumQueues = reader.Bool("RABBITMQ_QUORUM_QUEUES", true),
             AllInOne = reader.Bool("GITLABBUS_ALL_IN_ONE", false),
             RedeliveryIntervals = ReadIntervals(reader.Optional("REDELIVERY_INTERVALS_SECONDS")),
+            ConfirmWatchdogAfter = TimeSpan.FromSeconds(reader.Double("BUS_CONFIRM_WATCHDOG_SECONDS", 10, 0, 600)),
         };
 
     private static TimeSpan[] ReadIntervals(string? raw)
