@@ -34,7 +34,9 @@ public static class BusRegistration
             .AddSingleton(provider => new ConfirmWatchdog(
                 provider.GetRequiredService<IBusControl>(),
                 // In memory a publish is never left unconfirmed by a broker.
-                settings.InMemory ? TimeSpan.Zero : settings.ConfirmWatchdogAfter,
+                settings.InMemory
+                    ? TimeSpan.Zero
+                    : settings.ConfirmWatchdogAfter,
                 provider.GetService<TimeProvider>() ?? TimeProvider.System,
                 provider.GetRequiredService<ILogger<ConfirmWatchdog>>()
             ))

@@ -4,22 +4,23 @@ using Microsoft.Extensions.Logging;
 namespace GitLabBus.Runtime.Bus;
 
 /// <summary>
-/// Restarts the bus when the broker has confirmed none of the publishes that wait for it for <see cref="After"/> while the
-/// bus still reports itself connected. Seen on a RabbitMQ cluster when a node dies: a channel on a surviving node keeps
-/// taking publishes to a quorum queue whose leader moved, and confirms none of them until the broker's own timer fires (about
-/// 100 s); a new connection is confirmed at once. While the bus reports itself disconnected MassTransit reconnects by itself,
-/// so nothing is done then. One restart at a time; the while is counted again from the first miss after it.
+/// Restarts the bus when the broker has answered none of the publishes that wait for a confirm for <see cref="After"/> (since
+/// the first one it left unanswered) while the bus still reports itself connected. Seen on a RabbitMQ cluster when a node
+/// dies: a channel on a surviving node keeps taking publishes to a quorum queue whose leader moved, and confirms none of them
+/// until the broker's own timer fires (about 100 s); a new connection is confirmed at once. While the bus reports itself
+/// disconnected MassTransit reconnects by itself, so nothing is done then. One restart at a time; the while is counted again
+/// from the first miss after it.
 /// </summary>
 public sealed partial class ConfirmWatchdog(IBusControl bus, TimeSpan after, TimeProvider time, ILogger<ConfirmWatchdog> logger)
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
-    private DateTimeOffset? _unconfirmedSince;
+    private DateTimeOffset? _unansweredSince;
     private Task _restart = Task.CompletedTask;
     private int _restarts;
 
-    /// <summary>How long nothing may be confirmed before the bus is restarted; zero turns the watchdog off.</summary>
+    /// <summary>How long the broker may answer nothing before the bus is restarted; zero turns the watchdog off.</summary>
     public TimeSpan After => after;
 
     /// <summary>Restarts made so far (the process's lifetime).</summary>
@@ -37,15 +38,11 @@ public sealed partial class ConfirmWatchdog(IBusControl bus, TimeSpan after, Tim
         }
     }
 
-    public void Confirmed()
-    {
-        lock (_gate)
-        {
-            _unconfirmedSince = null;
-        }
-    }
-
-    public void NotConfirmed()
+    /// <summary>
+    /// A publish that waits for its confirm begins: it starts the clock when none runs, and restarts the bus when the clock
+    /// has run for the whole while (publishes that time out or hang and are given up by their callers never stop it).
+    /// </summary>
+    public void Publishing()
     {
         if (after <= TimeSpan.Zero)
         {
@@ -55,21 +52,25 @@ public sealed partial class ConfirmWatchdog(IBusControl bus, TimeSpan after, Tim
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            _unconfirmedSince ??= now;
-            var unconfirmedFor = now - _unconfirmedSince.Value;
-            if (unconfirmedFor < after || !_restart.IsCompleted)
+            _unansweredSince ??= now;
+            var unansweredFor = now - _unansweredSince.Value;
+            if (unansweredFor < after || !_restart.IsCompleted || bus.CheckHealth().Status != BusHealthStatus.Healthy)
             {
                 return;
             }
 
-            if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
-            {
-                return;
-            }
-
-            _unconfirmedSince = null;
-            LogRestarting(unconfirmedFor);
+            _unansweredSince = null;
+            LogRestarting(unansweredFor);
             _restart = Task.Run(RestartAsync);
+        }
+    }
+
+    /// <summary>The broker answered a publish: a confirm, or a definite refusal (no route, a closed connection).</summary>
+    public void Answered()
+    {
+        lock (_gate)
+        {
+            _unansweredSince = null;
         }
     }
 
@@ -99,16 +100,16 @@ public sealed partial class ConfirmWatchdog(IBusControl bus, TimeSpan after, Tim
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "The broker confirmed no publish for {UnconfirmedFor} while the bus reports itself connected: restarting the bus on new connections"
+        Message = "The broker answered no publish for {UnansweredFor} while the bus reports itself connected: restarting the bus"
     )]
-    private partial void LogRestarting(TimeSpan unconfirmedFor);
+    private partial void LogRestarting(TimeSpan unansweredFor);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus restarted after unconfirmed publishes")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus restarted after unanswered publishes")]
     private partial void LogRestarted();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The bus did not stop cleanly for its restart ({Reason}); starting it again")]
     private partial void LogStopFailed(string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The bus did not start again after unconfirmed publishes ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The bus did not start again after unanswered publishes ({Reason})")]
     private partial void LogStartFailed(string reason);
 }

@@ -14,7 +14,7 @@ public static class MandatoryRouting
     /// <summary>
     /// Publishes <paramref name="message"/> mandatory and waits for the broker's confirmation, at most <paramref name="within"/>
     /// (five seconds unless given): what a caller answering a person does before saying "accepted". Throws when it was not
-    /// confirmed. The <paramref name="watchdog"/>, when given, learns of every confirm and every confirm that did not come.
+    /// confirmed. The <paramref name="watchdog"/>, when given, learns of each publish and of each answer the broker gave.
     /// </summary>
     public static async Task PublishConfirmedAsync<T>(
         this IPublishEndpoint bus,
@@ -27,17 +27,18 @@ public static class MandatoryRouting
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(within ?? ConfirmTimeout);
+        watchdog?.Publishing();
         try
         {
             await bus.Publish(message, context => context.RequireRoute(), timeout.Token);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            watchdog?.NotConfirmed();
+            watchdog?.Answered();
             throw;
         }
 
-        watchdog?.Confirmed();
+        watchdog?.Answered();
     }
 
     public static void RequireRoute(this SendContext context)

@@ -7,10 +7,10 @@ namespace GitLabBus.Tests.Runtime.Bus;
 
 /// <summary>
 /// The confirm watchdog on a real (in-memory) MassTransit bus: it restarts a bus that reports itself connected once the broker
-/// has confirmed nothing for the whole while, and leaves alone a bus that confirmed something meanwhile or that is disconnected
+/// has answered no publish for the whole while, and leaves alone a bus whose broker answered meanwhile or that is disconnected
 /// (MassTransit reconnects that one itself).
 /// </summary>
-public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
+public sealed class When_publishes_go_unanswered : IAsyncLifetime
 {
     private static readonly TimeSpan After = TimeSpan.FromSeconds(10);
 
@@ -18,23 +18,23 @@ public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
     private readonly BusLifecycle _lifecycle = new();
     private readonly IBusControl _bus;
 
-    public When_publishes_go_unconfirmed() => _bus = MassTransit.Bus.Factory.CreateUsingInMemory(bus => bus.ConnectBusObserver(_lifecycle));
+    public When_publishes_go_unanswered() => _bus = MassTransit.Bus.Factory.CreateUsingInMemory(bus => bus.ConnectBusObserver(_lifecycle));
 
     public async Task InitializeAsync() => await _bus.StartAsync();
 
     public async Task DisposeAsync() => await _bus.StopAsync();
 
     [Fact]
-    public async Task Should_restart_a_connected_bus_once_nothing_was_confirmed_for_the_whole_while()
+    public async Task Should_restart_a_connected_bus_once_no_publish_was_answered_for_the_whole_while()
     {
         var watchdog = Watchdog(After);
 
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After - TimeSpan.FromSeconds(1));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         var restartedEarly = _lifecycle.Stops;
         _time.Advance(TimeSpan.FromSeconds(1));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         Assert.Equal(0, restartedEarly);
@@ -45,17 +45,17 @@ public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_count_the_while_again_from_the_first_miss_after_a_confirm()
+    public async Task Should_count_the_while_again_from_the_first_publish_after_an_answer()
     {
         var watchdog = Watchdog(After);
 
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After - TimeSpan.FromSeconds(1));
-        watchdog.Confirmed();
+        watchdog.Answered();
         _time.Advance(TimeSpan.FromSeconds(2));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After - TimeSpan.FromSeconds(1));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         Assert.Equal(0, _lifecycle.Stops);
@@ -65,19 +65,19 @@ public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
     public async Task Should_count_a_whole_while_again_after_a_restart()
     {
         var watchdog = Watchdog(After);
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After);
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         _time.Advance(After / 2);
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After / 2 - TimeSpan.FromSeconds(1));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
         var restartsWithinTheSecondWhile = watchdog.Restarts;
         _time.Advance(After);
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         Assert.Equal(1, restartsWithinTheSecondWhile);
@@ -90,9 +90,9 @@ public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
         await _bus.StopAsync();
         var watchdog = Watchdog(After);
 
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(After * 2);
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         Assert.Equal((1, 1), (_lifecycle.Stops, _lifecycle.Starts));
@@ -104,9 +104,9 @@ public sealed class When_publishes_go_unconfirmed : IAsyncLifetime
     {
         var watchdog = Watchdog(TimeSpan.Zero);
 
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         _time.Advance(TimeSpan.FromMinutes(10));
-        watchdog.NotConfirmed();
+        watchdog.Publishing();
         await watchdog.LastRestart;
 
         Assert.Equal(0, _lifecycle.Stops);
