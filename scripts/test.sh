@@ -3,8 +3,8 @@
 #
 # Installs rabbitmq-server and redis-server from Debian packages when they are missing, starts them on loopback
 # (reusing servers already listening; Redis also as a 3-master, 3-replica cluster), checks the formatting (CSharpier,
-# a local dotnet tool), runs `dotnet test GitLabBus.sln`, then, with GITLABBUS_CHAOS=1, the chaos suite (scripts/chaos.sh),
-# stops what it started, and ends with one line "N passed, N failed"
+# a local dotnet tool), runs `dotnet test GitLabBus.sln`, then the chaos suite (scripts/chaos.sh; GITLABBUS_CHAOS=0 skips
+# it), stops what it started, and ends with one line "N passed, N failed"
 # totalled over every test project (a formatting difference counts as one failure, the chaos suite as one test).
 set -euo pipefail
 
@@ -32,11 +32,10 @@ fi
 dotnet test GitLabBus.sln "$@" 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 
-# The chaos suite (faults under load on loopback clusters) counts as one test when GITLABBUS_CHAOS=1 and no arguments
-# (such as --filter) are given. It is not on by default yet: a killed RabbitMQ node sometimes leaves the gateway without
-# answers for over a minute (see docs/operations.md, "Running on clusters"), which has to be fixed before it gates a change.
+# The chaos suite (faults under load on loopback clusters, about 8 minutes) counts as one test when no arguments (such as
+# --filter) are given; GITLABBUS_CHAOS=0 leaves it out for a quicker local run.
 chaos=skipped
-if [ $# -eq 0 ] && [ "${GITLABBUS_CHAOS:-0}" = 1 ]; then
+if [ $# -eq 0 ] && [ "${GITLABBUS_CHAOS:-1}" != 0 ]; then
   if bash "$repo/scripts/chaos.sh" 2>&1 | tee "$work/chaos.log"; then chaos=passed; else chaos=failed; fi
 fi
 set -e
