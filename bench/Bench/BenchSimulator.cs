@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using GitLabBus.Simulator;
 using Microsoft.AspNetCore.Builder;
 
@@ -29,6 +31,38 @@ public sealed class BenchSimulator : IAsyncDisposable
                 }
             )
         );
+
+    /// <summary>A branch off <c>main</c> with one new file, and a merge request of it into <c>main</c>; returns its iid.</summary>
+    public static async Task<long> OpenMergeRequestAsync(HttpClient gitlab, string branch, string path, string content)
+    {
+        var commit = new
+        {
+            branch,
+            start_branch = "main",
+            commit_message = $"Add {path}",
+            actions = new[]
+            {
+                new
+                {
+                    action = "create",
+                    file_path = path,
+                    content,
+                },
+            },
+        };
+        (await gitlab.PostAsJsonAsync("/api/v4/projects/1/repository/commits", commit)).EnsureSuccessStatusCode();
+        using var created = await gitlab.PostAsJsonAsync(
+            "/api/v4/projects/1/merge_requests",
+            new
+            {
+                source_branch = branch,
+                target_branch = "main",
+                title = $"Change {branch}",
+            }
+        );
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("iid").GetInt64();
+    }
 
     public async ValueTask DisposeAsync()
     {

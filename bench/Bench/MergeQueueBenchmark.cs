@@ -85,7 +85,12 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
         {
             var breaks = brokenPercent > 0 && i * brokenPercent / 100 != (i + 1) * brokenPercent / 100;
             var path = $"src/change_{i:000}.py";
-            var iid = await OpenAsync(gitlab, $"change-{i:000}", path, breaks ? "BREAKS_CHECKOUT = True\n" : $"VALUE_{i} = {i}\n");
+            var iid = await BenchSimulator.OpenMergeRequestAsync(
+                gitlab,
+                $"change-{i:000}",
+                path,
+                breaks ? "BREAKS_CHECKOUT = True\n" : $"VALUE_{i} = {i}\n"
+            );
             iids.Add(iid);
             if (breaks)
             {
@@ -122,40 +127,6 @@ public sealed partial class MergeQueueBenchmark(BenchSettings settings)
         );
         var hours = clock.Elapsed.TotalHours * settings.ClockSpeed;
         return new Result(brokenPercent, batchSize, parallel, merged, rejected, hours, await PipelinesAsync());
-    }
-
-    private static async Task<long> OpenAsync(HttpClient gitlab, string branch, string path, string content)
-    {
-        await PostAsync(
-            gitlab,
-            "/api/v4/projects/1/repository/commits",
-            new
-            {
-                branch,
-                start_branch = "main",
-                commit_message = $"Add {path}",
-                actions = new[]
-                {
-                    new
-                    {
-                        action = "create",
-                        file_path = path,
-                        content,
-                    },
-                },
-            }
-        );
-        using var created = await gitlab.PostAsJsonAsync(
-            "/api/v4/projects/1/merge_requests",
-            new
-            {
-                source_branch = branch,
-                target_branch = "main",
-                title = $"Change {branch}",
-            }
-        );
-        created.EnsureSuccessStatusCode();
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("iid").GetInt64();
     }
 
     private static async Task<(int Merged, int Rejected)> OutcomesAsync(HttpClient api)

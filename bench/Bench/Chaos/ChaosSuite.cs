@@ -35,14 +35,19 @@ public sealed record ChaosTargets(
 }
 
 /// <summary>
-/// Faults under load, loopback only and bounded: a steady webhook load and a backlog apply run through each fault on a
-/// deployment of the three hosts; each row says what the webhooks were answered, how many accepted ones never reached the
-/// router (lost), how many GitLab issues were made twice (duplicates) and how long the service took to be normal again.
+/// Faults under load, loopback only and bounded: a steady webhook load, a backlog apply and a merge batch run through each
+/// fault on a deployment of the three hosts; each row says what the webhooks were answered, how many accepted ones never
+/// reached the router (lost), how many GitLab issues or merges were made twice (duplicates), how many merge requests the
+/// batch landed and how long the service took to be normal again.
 /// </summary>
 public sealed class ChaosSuite(ChaosTargets targets)
 {
     public const int WebhooksPerSecond = 40;
     public const int IssuesPerApply = 40;
+    public const int MergeRequestsPerBatch = 3;
+
+    /// <summary>Pipelines of one stage with one job of this length: long enough that a fault lands inside a batch.</summary>
+    private static readonly TimeSpan JobDuration = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(30);
     private const string VirtualHost = "gitlabbus-chaos";
     private const int SingleRedisDatabase = 13;
@@ -64,6 +69,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         int Unanswered,
         int Lost,
         int Duplicates,
+        int Merged,
         TimeSpan Recovery,
         string? Problem
     );
@@ -76,6 +82,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         var rows = new List<Row>();
         Replication replication;
         await using var simulator = await BenchSimulator.StartAsync();
+        await PrepareGitLabAsync(simulator.Root);
 
         await BenchSettings.ResetVirtualHostAsync(targets.ClusterManagementUrl, VirtualHost);
         await EmptyRedisClusterAsync();
@@ -182,7 +189,10 @@ public sealed class ChaosSuite(ChaosTargets targets)
         var offering = load.OfferAsync(stopOffering.Token);
         var watching = load.WatchRoutingAsync(stopWatching.Token);
         var prompt = $"chaos-{Guid.NewGuid():N}";
+        var batch = new MergeBatchUnderFault(gateway, simulator.Root, prompt, MergeRequestsPerBatch);
+        await batch.PrepareAsync();
         var apply = new BacklogUnderFault(gateway, simulator.Root, prompt, IssuesPerApply).RunAsync();
+        var merge = batch.RunAsync();
 
         // The load runs before and after the fault: these waits are its duration, not synchronisation.
         await Task.Delay(Before);
@@ -194,6 +204,7 @@ public sealed class ChaosSuite(ChaosTargets targets)
         await offering;
         await load.SettledAsync();
         var applied = await apply;
+        var merged = await merge;
         var drained = DateTime.UtcNow + Drain;
         while (!load.AllRouted && DateTime.UtcNow < drained)
         {
@@ -217,6 +228,11 @@ public sealed class ChaosSuite(ChaosTargets targets)
             problems.Add($"{applied.Missing} issues missing");
         }
 
+        if (merged.Problem is not null)
+        {
+            problems.Add(merged.Problem);
+        }
+
         if (load.GivenUp > 0)
         {
             problems.Add($"{load.GivenUp} webhooks never accepted");
@@ -234,7 +250,8 @@ public sealed class ChaosSuite(ChaosTargets targets)
             load.Answers.Count(answer => answer.Status == 503),
             load.Answers.Count(answer => answer.Status is not (202 or 200 or 503)),
             lost,
-            applied.Duplicates,
+            applied.Duplicates + merged.Duplicates,
+            merged.Merged,
             recovery,
             problems.Count == 0 ? null : string.Join("; ", problems)
         );
@@ -259,6 +276,30 @@ public sealed class ChaosSuite(ChaosTargets targets)
         return abnormalEnds.Count == 0 ? TimeSpan.Zero : abnormalEnds.Max() - faultAt;
     }
 
+    /// <summary>Short pipelines, and the project's hook pointed at the gateway, as GitLab tells it of pipelines and merges.</summary>
+    private static async Task PrepareGitLabAsync(HttpClient gitlab)
+    {
+        (
+            await gitlab.PostAsJsonAsync(
+                "/_sim/pipelines/settings",
+                new { stages = new[] { "test" }, job_duration_seconds = JobDuration.TotalSeconds }
+            )
+        ).EnsureSuccessStatusCode();
+        (
+            await gitlab.PostAsJsonAsync(
+                "/api/v4/projects/1/hooks",
+                new
+                {
+                    url = $"http://127.0.0.1:{BenchDeployment.GatewayPort}/webhooks/gitlab",
+                    token = BenchDeployment.Secret,
+                    merge_requests_events = true,
+                    pipeline_events = true,
+                    note_events = true,
+                }
+            )
+        ).EnsureSuccessStatusCode();
+    }
+
     private async Task EmptyRedisClusterAsync()
     {
         await using var admin = await ConnectionMultiplexer.ConnectAsync(targets.RedisClusterSeeds + ",allowAdmin=true");
@@ -275,20 +316,20 @@ public sealed class ChaosSuite(ChaosTargets targets)
     public static void Print(IReadOnlyList<Row> rows, Replication replication)
     {
         Console.WriteLine(
-            $"GitLabBus chaos suite: {Environment.ProcessorCount} cores, {WebhooksPerSecond} webhooks/s offered and a backlog apply of"
-                + $" {IssuesPerApply} issues through each fault, on loopback"
+            $"GitLabBus chaos suite: {Environment.ProcessorCount} cores, {WebhooksPerSecond} webhooks/s offered, a backlog apply of"
+                + $" {IssuesPerApply} issues and a merge batch of {MergeRequestsPerBatch} merge requests through each fault, on loopback"
         );
         Console.WriteLine(
             $"  on the three-node cluster: {replication.QuorumQueues} quorum queues, each on at least {replication.FewestMembers} nodes"
                 + $" ({replication.OtherQueues} other queues)"
         );
         Console.WriteLine(
-            $"  {"fault", -52} {"down s", 6} {"202", 6} {"503", 5} {"no answer", 9} {"lost", 5} {"duplicates", 10} {"recovery s", 10}"
+            $"  {"fault", -52} {"down s", 6} {"202", 6} {"503", 5} {"no answer", 9} {"lost", 5} {"duplicates", 10} {"merged", 6} {"recovery s", 10}"
         );
         foreach (var row in rows)
         {
             Console.WriteLine(
-                $"  {row.Fault, -52} {row.Down.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 6} {row.Accepted, 6} {row.Unavailable, 5} {row.Unanswered, 9} {row.Lost, 5} {row.Duplicates, 10}"
+                $"  {row.Fault, -52} {row.Down.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 6} {row.Accepted, 6} {row.Unavailable, 5} {row.Unanswered, 9} {row.Lost, 5} {row.Duplicates, 10} {row.Merged, 6}"
                     + $" {row.Recovery.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), 10}"
                     + (row.Problem is null ? "" : $"  ({row.Problem})")
             );
